@@ -1,0 +1,3 @@
+"""Casusregister: the encrypted case register of the Belangenbehartiger."""
+
+__version__ = "0.1.0"
