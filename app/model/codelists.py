@@ -1,0 +1,155 @@
+"""Codelists: stable keys with editable Dutch labels (DOMAIN.md "Codelists").
+
+Keys are API (events, files and metric keys use them), labels are for people. The
+extendable lists accept extra entries from a user override file so the office can add
+a partner type without a release; fixed lists drive rules and figures and refuse
+additions. A key marked inactive stays valid so old events keep validating.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from app.model.resources import resource
+
+
+class CodelistError(ValueError):
+    """A codelist file that cannot be used; the message is Dutch and names the file."""
+
+
+@dataclass(frozen=True)
+class Code:
+    key: str
+    label: str
+    active: bool = True
+    route: str | None = None
+
+
+@dataclass(frozen=True)
+class Codelist:
+    name: str
+    title: str
+    extendable: bool
+    ordered: bool
+    codes: dict[str, Code] = field(default_factory=dict)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.codes
+
+    def __iter__(self) -> Iterator[Code]:
+        return iter(self.codes.values())
+
+    def keys(self, *, active_only: bool = False) -> list[str]:
+        return [c.key for c in self.codes.values() if c.active or not active_only]
+
+    def label(self, key: str) -> str:
+        code = self.codes.get(key)
+        return code.label if code else key
+
+
+class Codelists:
+    """All codelists, shipped plus the user's additions."""
+
+    def __init__(self, lists: Mapping[str, Codelist]) -> None:
+        self._lists = dict(lists)
+
+    def __getitem__(self, name: str) -> Codelist:
+        return self._lists[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._lists
+
+    def names(self) -> list[str]:
+        return list(self._lists)
+
+    def keys(self, name: str, *, active_only: bool = False) -> list[str]:
+        return self._lists[name].keys(active_only=active_only)
+
+    def label(self, name: str, key: str) -> str:
+        cl = self._lists.get(name)
+        return cl.label(key) if cl else key
+
+    def is_valid(self, name: str, key: str) -> bool:
+        return key in self._lists[name]
+
+    def partner_types_for_route(self, route: str) -> list[str]:
+        return [c.key for c in self._lists["partner_type"] if c.route == route and c.active]
+
+    def route_of_partner_type(self, partner_type: str) -> str | None:
+        code = self._lists["partner_type"].codes.get(partner_type)
+        return code.route if code else None
+
+    def level_rank(self, level: str) -> int:
+        keys = self.keys("escalation_level")
+        return keys.index(level) if level in keys else -1
+
+
+def _parse_item(list_name: str, key: str, raw: Any, source: Path) -> Code:
+    if isinstance(raw, str):
+        return Code(key=key, label=raw)
+    if isinstance(raw, dict) and isinstance(raw.get("label", key), str):
+        route = raw.get("route")
+        return Code(
+            key=key,
+            label=str(raw.get("label", key)),
+            active=bool(raw.get("active", True)),
+            route=str(route) if route is not None else None,
+        )
+    raise CodelistError(f"{source}: onbekende vorm voor {list_name}.{key}")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise CodelistError(f"{path}: geen geldig TOML-bestand ({exc})") from exc
+
+
+def load_codelists(override: Path | None = None, base: Path | None = None) -> Codelists:
+    """Read the shipped lists and merge the user's override file when it exists."""
+    base = base or resource("codelists.toml")
+    data = _read(base)
+    lists: dict[str, Codelist] = {}
+    for name, spec in data.items():
+        codes = {k: _parse_item(name, k, v, base) for k, v in spec.get("items", {}).items()}
+        lists[name] = Codelist(
+            name=name,
+            title=str(spec.get("title", name)),
+            extendable=bool(spec.get("extendable", False)),
+            ordered=bool(spec.get("ordered", False)),
+            codes=codes,
+        )
+    if override is not None and override.exists():
+        extra = _read(override)
+        for name, spec in extra.items():
+            if name not in lists:
+                raise CodelistError(f"{override}: onbekende codelijst '{name}'")
+            target = lists[name]
+            for key, raw in spec.get("items", {}).items():
+                code = _parse_item(name, key, raw, override)
+                if key not in target.codes and not target.extendable:
+                    raise CodelistError(
+                        f"{override}: de lijst '{target.title}' ligt vast en kan niet "
+                        f"worden uitgebreid (nieuwe sleutel '{key}')"
+                    )
+                if name == "partner_type" and code.route is None:
+                    old = target.codes.get(key)
+                    code = Code(key, code.label, code.active, old.route if old else None)
+                    if code.route is None:
+                        raise CodelistError(
+                            f"{override}: soort aandrager '{key}' heeft geen route"
+                        )
+                target.codes[key] = code
+    return Codelists(lists)
+
+
+@lru_cache(maxsize=1)
+def default_codelists() -> Codelists:
+    """The shipped lists; front doors pass the user's merged lists explicitly."""
+    return load_codelists()

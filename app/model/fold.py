@@ -1,0 +1,453 @@
+"""The fold: a case's or signal's events -> its current state (ARCHITECTURE.md).
+
+Nothing is updated in place, so everything a handler sees is computed here from the
+log: corrections replace payloads, retractions void events, the effective sequence is
+ordered by (effective business date, hlc) and replayed through the workflow rules.
+The fold is total: an event that breaks a rule (only possible after a merge) is folded
+like any other and listed in ``violations``, so a merged register always opens.
+An optional ``as_of`` date gives the state METRICS.md asks for at the end of a period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from app.model.events import business_date
+from app.model.eventlog import Event
+from app.model.workflow import CaseMachine, SignalMachine
+
+
+@dataclass(frozen=True, slots=True)
+class Effective:
+    """One step as it counts now: the original event with its effective payload."""
+
+    event: Event
+    kind: str
+    on: date
+    payload: dict[str, Any]
+    corrections: tuple[Event, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.event.id
+
+    @property
+    def hlc(self) -> str:
+        return self.event.hlc
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Two corrections made without knowledge of each other; the later hlc won."""
+
+    target: str
+    supersedes: str | None
+    winner: str
+    loser: str
+
+
+@dataclass
+class EffectiveLog:
+    effective: list[Effective]
+    voided: list[Event]  # retracted originals
+    corrections: list[Event]  # every corrected/retracted event, in hlc order
+    conflicts: list[Conflict]
+    problems: list[tuple[str, str]]  # (event id, reason) for unusable corrections
+
+
+def _sort_key(e: Effective) -> tuple[date, str]:
+    return (e.on, e.event.hlc)
+
+
+def effective_events(events: Iterable[Event], as_of: date | None = None) -> EffectiveLog:
+    """Resolve corrections and retractions, then order by (effective date, hlc)."""
+    ordered = sorted(events, key=lambda e: e.hlc)
+    originals: dict[str, Event] = {}
+    meta: list[Event] = []
+    for ev in ordered:
+        if ev.kind in ("corrected", "retracted"):
+            meta.append(ev)
+        else:
+            originals[ev.id] = ev
+
+    problems: list[tuple[str, str]] = []
+    corrections_of: dict[str, list[Event]] = {}
+    correction_target: dict[str, str] = {}
+    for ev in meta:
+        if ev.kind != "corrected":
+            continue
+        target = str(ev.payload.get("target", ""))
+        if target not in originals:
+            problems.append((ev.id, "de correctie verwijst naar een onbekende stap"))
+            continue
+        new = ev.payload.get("payload")
+        if not isinstance(new, dict) or business_date(originals[target].kind, new) is None:
+            problems.append((ev.id, "de correctie heeft geen bruikbare nieuwe gegevens"))
+            continue
+        corrections_of.setdefault(target, []).append(ev)
+        correction_target[ev.id] = target
+
+    retracted: set[str] = set()
+    for ev in meta:
+        if ev.kind != "retracted":
+            continue
+        target = str(ev.payload.get("target", ""))
+        if target in originals:
+            if originals[target].kind in ("registered", "signal_created"):
+                problems.append((ev.id, "de eerste stap kan niet vervallen"))
+                continue
+            retracted.add(target)
+        elif target in correction_target:
+            retracted.add(target)
+        else:
+            problems.append((ev.id, "de intrekking verwijst naar een onbekende stap"))
+
+    conflicts: list[Conflict] = []
+    effective: list[Effective] = []
+    voided: list[Event] = []
+    for ev in originals.values():
+        if ev.id in retracted:
+            voided.append(ev)
+            continue
+        fixes = [c for c in corrections_of.get(ev.id, []) if c.id not in retracted]
+        seen: dict[str | None, Event] = {}
+        for c in fixes:
+            sup = c.payload.get("supersedes")
+            key = str(sup) if sup else None
+            if key in seen:
+                conflicts.append(Conflict(ev.id, key, winner=c.id, loser=seen[key].id))
+            seen[key] = c
+        payload = ev.payload
+        if fixes:
+            latest = fixes[-1].payload.get("payload")
+            if isinstance(latest, dict):
+                payload = latest
+        on = business_date(ev.kind, payload) or ev.occurred_on
+        if as_of is not None and on > as_of:
+            continue
+        effective.append(Effective(ev, ev.kind, on, payload, tuple(fixes)))
+    effective.sort(key=_sort_key)
+    return EffectiveLog(effective, voided, meta, conflicts, problems)
+
+
+# ---------------------------------------------------------------------------
+# Cases
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    event_id: str
+    start: date
+    end: date | None  # None: running at the fold date
+    ended_by: str | None  # "resumed", "closed" or None
+    procedure: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    event_id: str
+    kind: str
+    start_on: date | None
+    due_on: date | None
+    set_on: date
+    description: str | None
+    met_on: date | None
+    result: str | None
+
+
+@dataclass
+class CaseState:
+    entity_id: str
+    number: str | None
+    ref: str | None
+    status: str
+    phase: str | None
+    received_on: date
+    registration: dict[str, Any]
+    triage: dict[str, Any] | None
+    triaged_on: date | None
+    handler: str | None
+    registered_by: str
+    closed_on: date | None
+    closing: dict[str, Any] | None
+    path: str | None
+    pauses: list[Pause]
+    deadlines: list[Deadline]
+    signals: list[str]
+    reopened: int
+    interviews: list[Effective]
+    stories: list[Effective]
+    approved_story: Effective | None
+    waiting_since: date | None  # oldest opinion without a response, per the phase rule
+    last_step_on: date
+    log: EffectiveLog
+    violations: list[tuple[str, str]]
+    next_steps: list[str]
+
+    @property
+    def effective(self) -> list[Effective]:
+        return self.log.effective
+
+    @property
+    def pause_running(self) -> bool:
+        return any(p.end is None for p in self.pauses)
+
+    def paused_days(self, until: date | None = None) -> int:
+        """Days paused; a running pause counts up to ``until`` when given."""
+        total = 0
+        for p in self.pauses:
+            end = p.end if p.end is not None else until
+            if end is not None:
+                total += (end - p.start).days
+        return total
+
+    def next_deadline(self) -> Deadline | None:
+        open_ = [d for d in self.deadlines if d.met_on is None and d.due_on is not None]
+        return min(open_, key=lambda d: (d.due_on, d.event_id)) if open_ else None
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _due_on(payload: dict[str, Any]) -> date | None:
+    due = _date(payload.get("due_on"))
+    if due is not None:
+        return due
+    start = _date(payload.get("start_on"))
+    kind = str(payload.get("deadline_kind", ""))
+    if start is None:
+        return None
+    from app.model.deadlines import compute_due_on
+
+    return compute_due_on(kind, start)
+
+
+def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
+    """Fold one case. Never raises on a well-formed event list of one entity."""
+    log = effective_events(events, as_of)
+    first = next((e for e in log.effective if e.kind == "registered"), None)
+    reg_event = first.event if first else min(events, key=lambda e: e.hlc)
+    registration = dict(first.payload) if first else {}
+    received_on = first.on if first else reg_event.occurred_on
+
+    machine = CaseMachine()
+    violations: list[tuple[str, str]] = []
+    triage: dict[str, Any] | None = None
+    triaged_on: date | None = None
+    handler: str | None = None
+    closed_on: date | None = None
+    closing: dict[str, Any] | None = None
+    pauses: list[dict[str, Any]] = []
+    deadlines: dict[str, dict[str, Any]] = {}
+    linked: list[str] = []
+    reopened = 0
+    interviews: list[Effective] = []
+    stories: list[Effective] = []
+    approved: Effective | None = None
+    # Phase bookkeeping counts only steps after the latest reopening.
+    escalations_open = 0
+    opinions_open: dict[str, date] = {}
+    escalated_dates: list[date] = []
+    last_on = received_on
+
+    for eff in log.effective:
+        kind, p, on = eff.kind, eff.payload, eff.on
+        reason = machine.check(kind, on, p, eff.event.actor)
+        if reason is not None:
+            violations.append((eff.id, reason))
+        machine.apply(eff.id, kind, on, p, eff.event.actor)
+        last_on = max(last_on, on)
+        if kind == "triaged":
+            triage, triaged_on = dict(p), on
+        elif kind == "assigned":
+            handler = str(p.get("handler") or "") or handler
+        elif kind == "paused":
+            pauses.append({"id": eff.id, "start": on, "end": None, "by": None,
+                           "procedure": str(p.get("procedure", ""))})
+        elif kind == "resumed":
+            for pause in reversed(pauses):
+                if pause["end"] is None:
+                    pause["end"], pause["by"] = on, "resumed"
+                    break
+        elif kind == "closed":
+            closed_on, closing = on, dict(p)
+            for pause in pauses:
+                if pause["end"] is None:
+                    pause["end"], pause["by"] = on, "closed"
+        elif kind == "reopened":
+            reopened += 1
+            closed_on, closing = None, None
+            escalations_open = 0
+            opinions_open = {}
+        elif kind == "escalated":
+            escalations_open += 1
+            escalated_dates.append(on)
+        elif kind == "escalation_response":
+            escalations_open = 0
+        elif kind == "opinion_sent":
+            service = str(p.get("service", ""))
+            opinions_open.setdefault(service, on)
+        elif kind == "service_response":
+            opinions_open.pop(str(p.get("service", "")), None)
+        elif kind == "deadline_set":
+            deadlines[eff.id] = {
+                "kind": str(p.get("deadline_kind", "")),
+                "start": _date(p.get("start_on")),
+                "due": _due_on(p),
+                "set_on": on,
+                "description": p.get("description"),
+                "met_on": None,
+                "result": None,
+            }
+        elif kind == "deadline_met":
+            d = deadlines.get(str(p.get("deadline", "")))
+            if d is not None:
+                d["met_on"], d["result"] = on, p.get("result")
+        elif kind == "signal_linked":
+            sig = str(p.get("signal", ""))
+            if sig not in linked:
+                linked.append(sig)
+        elif kind == "signal_unlinked":
+            sig = str(p.get("signal", ""))
+            if sig in linked:
+                linked.remove(sig)
+        elif kind == "closing_interview":
+            interviews.append(eff)
+        elif kind == "story":
+            stories.append(eff)
+            approved = None if approved is None else approved
+        elif kind == "story_approved" and stories:
+            approved = stories[-1]
+
+    status = machine.status or "aangemeld"
+    phase: str | None = None
+    waiting_since: date | None = None
+    if status == "in_behandeling":
+        if machine.pause_running:
+            phase = "pauzeknop_actief"
+        elif escalations_open:
+            phase = "geescaleerd"
+        elif opinions_open:
+            phase = "wacht_op_reactie"
+        else:
+            phase = "onderzoek"
+        if opinions_open:
+            waiting_since = min(opinions_open.values())
+    path: str | None = None
+    if status == "afgerond" and closed_on is not None:
+        path = "na_escalatie" if any(d <= closed_on for d in escalated_dates) else (
+            "zonder_escalatie")
+
+    return CaseState(
+        entity_id=reg_event.entity_id,
+        number=reg_event.number,
+        ref=str(registration.get("ref")) if registration.get("ref") else None,
+        status=status,
+        phase=phase,
+        received_on=received_on,
+        registration=registration,
+        triage=triage,
+        triaged_on=triaged_on,
+        handler=handler,
+        registered_by=reg_event.actor,
+        closed_on=closed_on if status == "afgerond" else None,
+        closing=closing if status == "afgerond" else None,
+        path=path,
+        pauses=[Pause(p["id"], p["start"], p["end"], p["by"], p["procedure"]) for p in pauses],
+        deadlines=[
+            Deadline(k, d["kind"], d["start"], d["due"], d["set_on"], d["description"],
+                     d["met_on"], d["result"])
+            for k, d in deadlines.items()
+        ],
+        signals=linked,
+        reopened=reopened,
+        interviews=interviews,
+        stories=stories,
+        approved_story=approved,
+        waiting_since=waiting_since,
+        last_step_on=last_on,
+        log=log,
+        violations=violations + log.problems,
+        next_steps=machine.next_steps(),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Signals
+
+
+@dataclass
+class SignalState:
+    entity_id: str
+    number: str | None
+    ref: str | None
+    created_on: date
+    creation: dict[str, Any]
+    status: str
+    submissions: list[Effective] = field(default_factory=list)
+    responses: list[Effective] = field(default_factory=list)
+    feedback: list[Effective] = field(default_factory=list)
+    closed_on: date | None = None
+    awaiting_feedback: bool = False
+    log: EffectiveLog | None = None
+    violations: list[tuple[str, str]] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
+
+
+def fold_signal(events: Sequence[Event], as_of: date | None = None) -> SignalState:
+    log = effective_events(events, as_of)
+    first = next((e for e in log.effective if e.kind == "signal_created"), None)
+    base = first.event if first else min(events, key=lambda e: e.hlc)
+    creation = dict(first.payload) if first else {}
+    machine = SignalMachine()
+    state = SignalState(
+        entity_id=base.entity_id,
+        number=base.number,
+        ref=str(creation.get("ref")) if creation.get("ref") else None,
+        created_on=first.on if first else base.occurred_on,
+        creation=creation,
+        status="concept",
+        log=log,
+    )
+    for eff in log.effective:
+        reason = machine.check(eff.kind, eff.on)
+        if reason is not None:
+            state.violations.append((eff.id, reason))
+        machine.apply(eff.kind, eff.on)
+        if eff.kind == "signal_submitted":
+            state.submissions.append(eff)
+        elif eff.kind == "signal_response":
+            state.responses.append(eff)
+        elif eff.kind == "signal_feedback_given":
+            state.feedback.append(eff)
+        elif eff.kind == "signal_closed":
+            state.closed_on = eff.on
+    latest_response = max((r.on for r in state.responses), default=None)
+    fed_back = latest_response is not None and any(
+        f.on >= latest_response for f in state.feedback
+    )
+    state.awaiting_feedback = (
+        state.closed_on is None and latest_response is not None and not fed_back
+    )
+    if state.closed_on is not None:
+        state.status = "gesloten"
+    elif fed_back:
+        state.status = "teruggekoppeld"
+    elif state.responses:
+        state.status = "reactie_ontvangen"
+    elif state.submissions:
+        state.status = "ingediend"
+    state.violations += log.problems
+    state.next_steps = machine.next_steps()
+    return state

@@ -1,0 +1,632 @@
+"""The interchange format (INTERCHANGE.md): a whole file -> validated events, and back.
+
+Import is all or nothing, so this module turns the entire file into the exact events
+the register would store (ids, numbers, clocks, computed due dates) and replays every
+case through the workflow rules *before* the storage layer writes anything. Errors are
+collected with their JSON path (``cases[3].events[1].decided_on: ...``) so a team lead
+can fix a spreadsheet conversion in one pass. The same functions serve tests and
+previews in memory, with no database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from app.model.codelists import Codelists, default_codelists
+from app.model.errors import FieldError, ValidationFailed
+from app.model.eventlog import Event, HybridClock, new_id
+from app.model.events import (
+    CASE_KINDS,
+    DATE_FIELD,
+    SIGNAL_KINDS,
+    business_date,
+    validate_payload,
+)
+from app.model.fold import fold_case, fold_signal
+
+FORMAT = "casusregister/interchange"
+VERSION = 1
+MAX_ERRORS = 50
+PERSONAL_KEYS = ("name", "bsn", "phone", "email", "address", "service_reference")
+
+
+class Resolver(Protocol):
+    """What the import needs to know about the register it goes into."""
+
+    def case_ref_exists(self, ref: str) -> bool: ...
+
+    def signal_ref_exists(self, ref: str) -> bool: ...
+
+    def existing_signal_number(self, ref: str) -> str | None: ...
+
+    def next_case_number(self, year: int) -> str: ...
+
+    def next_signal_number(self, year: int) -> str: ...
+
+
+@dataclass
+class MemoryResolver:
+    """A register with nothing in it yet, for tests and previews."""
+
+    device_code: str = "TST"
+    _case_seq: int = 0
+    _signal_seq: int = 0
+
+    def case_ref_exists(self, ref: str) -> bool:
+        return False
+
+    def signal_ref_exists(self, ref: str) -> bool:
+        return False
+
+    def existing_signal_number(self, ref: str) -> str | None:
+        return None
+
+    def next_case_number(self, year: int) -> str:
+        self._case_seq += 1
+        return f"{year:04d}-{self.device_code}-{self._case_seq:04d}"
+
+    def next_signal_number(self, year: int) -> str:
+        self._signal_seq += 1
+        return f"S-{year:04d}-{self.device_code}-{self._signal_seq:03d}"
+
+
+@dataclass
+class ImportPlan:
+    events: list[Event] = field(default_factory=list)
+    new_cases: list[tuple[str, str]] = field(default_factory=list)  # (ref, number)
+    skipped_cases: list[str] = field(default_factory=list)
+    new_signals: list[tuple[str, str]] = field(default_factory=list)
+    skipped_signals: list[str] = field(default_factory=list)
+    personal: dict[str, dict[str, str]] = field(default_factory=dict)  # entity_id -> P2
+    links: int = 0
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[FieldError] = []
+
+    def add(self, path: str, message: str) -> None:
+        if len(self.items) < MAX_ERRORS:
+            self.items.append(FieldError(path, message))
+
+    def extend(self, errors: Iterable[FieldError]) -> None:
+        for e in errors:
+            self.add(e.path, e.message)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ValidationFailed(self.items)
+
+
+@dataclass
+class _Item:
+    """One case or signal of the file, after the structural checks."""
+
+    index: int
+    ref: str
+    path: str
+    raw_events: list[dict[str, Any]]
+    payloads: list[dict[str, Any] | None]
+    first_date: date | None
+    personal: dict[str, str] | None = None
+    case_refs: list[str] = field(default_factory=list)
+
+
+def _check_personal(raw: Any, path: str, errors: _Errors) -> dict[str, str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        errors.add(path, "moet een object zijn")
+        return None
+    from app.model.lint import is_valid_bsn
+
+    out: dict[str, str] = {}
+    for key, value in raw.items():
+        if key not in PERSONAL_KEYS:
+            errors.add(f"{path}.{key}", "onbekend persoonsgegeven")
+        elif value is None:
+            continue
+        elif not isinstance(value, str):
+            errors.add(f"{path}.{key}", "moet tekst zijn")
+        elif key == "bsn" and not is_valid_bsn(value):
+            errors.add(f"{path}.{key}", "geen geldig BSN (voldoet niet aan de 11-proef)")
+        elif value.strip():
+            out[key] = value.strip()
+    return out or None
+
+
+def _validate_events(
+    raw: Any,
+    path: str,
+    kinds: tuple[str, ...],
+    first_kind: str,
+    codelists: Codelists,
+    errors: _Errors,
+    signal_refs: Callable[[str], bool] | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any] | None]]:
+    """Validate every event's payload; references are positions in the same list."""
+    if not isinstance(raw, list) or not raw:
+        errors.add(f"{path}.events", "moet een lijst met minstens één stap zijn")
+        return [], []
+    events: list[dict[str, Any]] = []
+    payloads: list[dict[str, Any] | None] = []
+    for j, ev in enumerate(raw):
+        epath = f"{path}.events[{j}]"
+        if not isinstance(ev, dict):
+            errors.add(epath, "moet een object zijn")
+            events.append({})
+            payloads.append(None)
+            continue
+        events.append(ev)
+        kind = ev.get("kind")
+        if kind not in kinds and kind not in ("corrected", "retracted"):
+            errors.add(f"{epath}.kind", f"onbekend soort stap '{kind}'")
+            payloads.append(None)
+            continue
+        if j == 0 and kind != first_kind:
+            errors.add(f"{epath}.kind", f"de eerste stap moet '{first_kind}' zijn")
+        flag = ev.get("flag")
+        if flag is not None and not isinstance(flag, str):
+            errors.add(f"{epath}.flag", "moet tekst zijn")
+        body = {k: v for k, v in ev.items() if k not in ("kind", "flag")}
+        payloads.append(_validate_one(str(kind), body, j, raw, epath, codelists, errors,
+                                      signal_refs))
+    return events, payloads
+
+
+def _position(value: Any, j: int, raw: Sequence[Any], path: str, errors: _Errors) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors.add(path, "moet de positie (vanaf 0) van een stap in dezelfde lijst zijn")
+        return None
+    if value < 0 or value >= len(raw) or value == j:
+        errors.add(path, f"positie {value} bestaat niet in deze lijst")
+        return None
+    return value
+
+
+def _validate_one(
+    kind: str,
+    body: dict[str, Any],
+    j: int,
+    raw: Sequence[Any],
+    path: str,
+    codelists: Codelists,
+    errors: _Errors,
+    signal_refs: Callable[[str], bool] | None,
+) -> dict[str, Any] | None:
+    def kind_at(pos: int) -> str:
+        item = raw[pos]
+        return str(item.get("kind")) if isinstance(item, dict) else ""
+
+    placeholder = dict(body)
+    if kind in ("corrected", "retracted"):
+        target = _position(body.get("target"), j, raw, f"{path}.target", errors)
+        if target is None:
+            return None
+        target_kind = kind_at(target)
+        if kind == "corrected" and target_kind in ("corrected", "retracted"):
+            errors.add(f"{path}.target", "een correctie verwijst naar de oorspronkelijke stap")
+            return None
+        placeholder["target"] = f"#{target}"
+        if kind == "corrected":
+            sup = body.get("supersedes")
+            if sup is not None:
+                s = _position(sup, j, raw, f"{path}.supersedes", errors)
+                if s is None:
+                    return None
+                other = raw[s]
+                if kind_at(s) != "corrected" or not isinstance(other, dict) or \
+                        other.get("target") != body.get("target"):
+                    errors.add(f"{path}.supersedes",
+                               "moet een eerdere correctie van dezelfde stap zijn")
+                    return None
+                placeholder["supersedes"] = f"#{s}"
+            else:
+                placeholder.pop("supersedes", None)
+            new = body.get("payload")
+            if not isinstance(new, dict):
+                errors.add(f"{path}.payload", "moet de volledige nieuwe gegevens bevatten")
+                return None
+            try:
+                placeholder["payload"] = validate_payload(
+                    target_kind, _ref_placeholders(target_kind, new, j, raw, path, errors),
+                    codelists, f"{path}.payload")
+            except ValidationFailed as exc:
+                errors.extend(exc.errors)
+                return None
+    elif kind == "deadline_met":
+        pos = _position(body.get("deadline"), j, raw, f"{path}.deadline", errors)
+        if pos is None:
+            return None
+        if kind_at(pos) != "deadline_set":
+            errors.add(f"{path}.deadline", "moet verwijzen naar een vastgelegde termijn")
+            return None
+        placeholder["deadline"] = f"#{pos}"
+    if kind in ("signal_linked", "signal_unlinked"):
+        sig = body.get("signal")
+        if isinstance(sig, str) and signal_refs is not None and not signal_refs(sig):
+            errors.add(f"{path}.signal", f"onbekend signaal '{sig}'")
+            return None
+    try:
+        return validate_payload(kind, placeholder, codelists, path)
+    except ValidationFailed as exc:
+        errors.extend(exc.errors)
+        return None
+
+
+def _ref_placeholders(kind: str, new: dict[str, Any], j: int, raw: Sequence[Any], path: str,
+                      errors: _Errors) -> dict[str, Any]:
+    """A corrected ``deadline_met`` still points at a position; keep the same form."""
+    if kind == "deadline_met" and "deadline" in new:
+        pos = _position(new.get("deadline"), j, raw, f"{path}.payload.deadline", errors)
+        return {**new, "deadline": f"#{pos}" if pos is not None else "#?"}
+    return new
+
+
+def _items(
+    data: Mapping[str, Any], key: str, kinds: tuple[str, ...], first_kind: str,
+    codelists: Codelists, errors: _Errors, signal_refs: Callable[[str], bool] | None,
+) -> list[_Item]:
+    raw = data.get(key, [])
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list):
+        errors.add(key, "moet een lijst zijn")
+        return []
+    seen: set[str] = set()
+    out: list[_Item] = []
+    for i, entry in enumerate(raw):
+        path = f"{key}[{i}]"
+        if not isinstance(entry, dict):
+            errors.add(path, "moet een object zijn")
+            continue
+        unknown = set(entry) - {"ref", "events", "personal", "cases"}
+        for name in sorted(unknown):
+            errors.add(f"{path}.{name}", "onbekend veld")
+        ref = entry.get("ref")
+        if not isinstance(ref, str) or not ref.strip():
+            errors.add(f"{path}.ref", "verplicht kenmerk ontbreekt")
+            continue
+        ref = ref.strip()
+        if ref in seen:
+            errors.add(f"{path}.ref", f"kenmerk '{ref}' komt twee keer voor in het bestand")
+            continue
+        seen.add(ref)
+        events, payloads = _validate_events(entry.get("events"), path, kinds, first_kind,
+                                            codelists, errors, signal_refs)
+        first = payloads[0] if payloads else None
+        first_date = business_date(first_kind, first) if first else None
+        item = _Item(i, ref, path, events, payloads, first_date)
+        if key == "cases":
+            item.personal = _check_personal(entry.get("personal"), f"{path}.personal", errors)
+            if "cases" in entry:
+                errors.add(f"{path}.cases", "onbekend veld")
+        else:
+            if "personal" in entry:
+                errors.add(f"{path}.personal", "een signaal heeft geen persoonsgegevens")
+            cases = entry.get("cases", [])
+            if not isinstance(cases, list) or not all(isinstance(c, str) for c in cases):
+                errors.add(f"{path}.cases", "moet een lijst met kenmerken van casussen zijn")
+            else:
+                item.case_refs = list(dict.fromkeys(cases))
+        out.append(item)
+    return out
+
+
+def _materialise(
+    item: _Item,
+    entity: str,
+    number: str | None,
+    clock: HybridClock,
+    actor: str,
+    device: str,
+    recorded_at: str,
+    signal_number: Callable[[str], str],
+) -> list[Event]:
+    """Turn validated payloads into events with real ids, in file order."""
+    entity_id = new_id()
+    ids = [new_id() for _ in item.raw_events]
+    out: list[Event] = []
+    for j, payload in enumerate(item.payloads):
+        assert payload is not None
+        kind = str(item.raw_events[j]["kind"])
+        p = _resolve_refs(payload, ids)
+        if kind in ("signal_linked", "signal_unlinked"):
+            p = {**p, "signal": signal_number(str(p["signal"]))}
+        if kind == "deadline_set":
+            p = _with_due_on(p)
+        if kind == "corrected" and item.raw_events[int(str(payload["target"])[1:])].get(
+                "kind") == "deadline_set":
+            p = {**p, "payload": _with_due_on(p["payload"])}
+        if j == 0 and item.ref != number:
+            p = {**p, "ref": item.ref}
+        out.append(Event(
+            id=ids[j],
+            entity=entity,
+            entity_id=entity_id,
+            number=number if j == 0 else None,
+            kind=kind,
+            occurred_on=date(1, 1, 1),
+            hlc=clock.next(),
+            actor=actor,
+            device=device,
+            payload=p,
+            recorded_at=recorded_at,
+            flag=item.raw_events[j].get("flag"),
+        ))
+    by_id = {e.id: e for e in out}
+    return [_with_date(e, by_id) for e in out]
+
+
+def _with_due_on(p: dict[str, Any]) -> dict[str, Any]:
+    if p.get("due_on") is None and p.get("deadline_kind") in ("bezwaartermijn",
+                                                               "beroepstermijn"):
+        from app.model.deadlines import compute_due_on
+
+        due = compute_due_on(str(p["deadline_kind"]), date.fromisoformat(str(p["start_on"])))
+        if due is not None:
+            return {**p, "due_on": due.isoformat()}
+    return p
+
+
+def _with_date(ev: Event, by_id: Mapping[str, Event]) -> Event:
+    """Stored ``occurred_on``: own date, a correction's new date, a retraction's target's."""
+    on = occurred_on_for(ev.kind, ev.payload, by_id)
+    return Event(ev.id, ev.entity, ev.entity_id, ev.number, ev.kind, on, ev.hlc, ev.actor,
+                 ev.device, ev.payload, ev.recorded_at, ev.flag)
+
+
+def occurred_on_for(kind: str, payload: Mapping[str, Any], others: Mapping[str, Event]) -> date:
+    """The business date stored with an event (DOMAIN.md: corrections take their
+    new payload's date, retractions the date of the event they void)."""
+    if kind == "corrected":
+        target = others.get(str(payload.get("target")))
+        new = payload.get("payload")
+        if target is not None and isinstance(new, dict):
+            d = business_date(target.kind, new)
+            if d is not None:
+                return d
+        return target.occurred_on if target is not None else date.today()
+    if kind == "retracted":
+        target = others.get(str(payload.get("target")))
+        return target.occurred_on if target is not None else date.today()
+    d = business_date(kind, payload)
+    return d if d is not None else date.today()
+
+
+def _resolve_refs(payload: dict[str, Any], ids: list[str]) -> dict[str, Any]:
+    def fix(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith("#") and value[1:].isdigit():
+            return ids[int(value[1:])]
+        return value
+
+    out = {k: fix(v) for k, v in payload.items()}
+    if isinstance(out.get("payload"), dict):
+        out["payload"] = {k: fix(v) for k, v in out["payload"].items()}
+    return out
+
+
+def plan_import(
+    data: Any,
+    resolver: Resolver,
+    *,
+    clock: HybridClock,
+    actor: str,
+    device: str,
+    recorded_at: str,
+    today: date,
+    codelists: Codelists | None = None,
+) -> ImportPlan:
+    """Validate the whole file and build every event; raise ValidationFailed on any error."""
+    cl = codelists or default_codelists()
+    errors = _Errors()
+    if not isinstance(data, dict):
+        raise ValidationFailed([FieldError("", "het bestand is geen interchange-bestand "
+                                                "(verwacht een JSON-object)")])
+    if data.get("format") != FORMAT:
+        raise ValidationFailed([FieldError("format", f"verwacht '{FORMAT}'; dit bestand is "
+                                                     "niet van Casusregister")])
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationFailed([FieldError("version", "versienummer ontbreekt")])
+    if version > VERSION:
+        raise ValidationFailed([FieldError(
+            "version", f"versie {version} is nieuwer dan deze versie van het programma "
+                       f"kan lezen (tot en met {VERSION}); werk het programma bij")])
+    if version < 1:
+        raise ValidationFailed([FieldError("version", f"onbekende versie {version}")])
+    for key in sorted(set(data) - {"format", "version", "cases", "signals", "with_personal"}):
+        errors.add(key, "onbekend veld")
+
+    signals = _items(data, "signals", SIGNAL_KINDS, "signal_created", cl, errors, None)
+    file_signal_refs = {s.ref for s in signals}
+
+    def signal_known(ref: str) -> bool:
+        return ref in file_signal_refs or resolver.signal_ref_exists(ref)
+
+    cases = _items(data, "cases", CASE_KINDS, "registered", cl, errors, signal_known)
+    file_case_refs = {c.ref for c in cases}
+    for s in signals:
+        for k, ref in enumerate(s.case_refs):
+            if ref not in file_case_refs and not resolver.case_ref_exists(ref):
+                errors.add(f"{s.path}.cases[{k}]", f"onbekende casus '{ref}'")
+    errors.raise_if_any()
+
+    plan = ImportPlan()
+    signal_numbers: dict[str, str] = {}
+    signal_created: dict[str, date] = {}
+    new_signals = [s for s in signals if not resolver.signal_ref_exists(s.ref)]
+    plan.skipped_signals = [s.ref for s in signals if resolver.signal_ref_exists(s.ref)]
+    for s in sorted(new_signals, key=lambda x: (x.first_date or date.min, x.index)):
+        year = (s.first_date or today).year
+        signal_numbers[s.ref] = resolver.next_signal_number(year)
+        signal_created[s.ref] = s.first_date or today
+
+    def signal_number(ref: str) -> str:
+        return signal_numbers.get(ref) or resolver.existing_signal_number(ref) or ref
+
+    for s in sorted(new_signals, key=lambda x: (x.first_date or date.min, x.index)):
+        evs = _materialise(s, "signal", signal_numbers[s.ref], clock, actor, device,
+                           recorded_at, signal_number)
+        _check_fold(s, evs, errors, today, signal=True)
+        plan.events.extend(evs)
+        plan.new_signals.append((s.ref, signal_numbers[s.ref]))
+
+    case_events: dict[str, list[Event]] = {}
+    for c in sorted(cases, key=lambda x: (x.first_date or date.min, x.index)):
+        if resolver.case_ref_exists(c.ref):
+            plan.skipped_cases.append(c.ref)
+            continue
+        number = resolver.next_case_number((c.first_date or today).year)
+        evs = _materialise(c, "case", number, clock, actor, device, recorded_at,
+                           signal_number)
+        case_events[c.ref] = evs
+        plan.new_cases.append((c.ref, number))
+        if c.personal:
+            plan.personal[evs[0].entity_id] = c.personal
+
+    # A signal's `cases` list becomes signal_linked events of those cases.
+    for s in sorted(new_signals, key=lambda x: (x.first_date or date.min, x.index)):
+        for ref in s.case_refs:
+            evs = case_events.get(ref)
+            if evs is None:
+                continue  # a case already in the register: linked by the storage layer
+            number = signal_numbers[s.ref]
+            state = fold_case(evs)
+            if number in state.signals:
+                continue
+            on = max(signal_created[s.ref], state.received_on)
+            ev = Event(new_id(), "case", evs[0].entity_id, None, "signal_linked", on,
+                       clock.next(), actor, device, {"on": on.isoformat(), "signal": number},
+                       recorded_at)
+            evs.append(ev)
+            plan.links += 1
+
+    for c in cases:
+        evs = case_events.get(c.ref)
+        if evs is not None:
+            _check_fold(c, evs, errors, today, signal=False)
+            plan.events.extend(evs)
+    errors.raise_if_any()
+    return plan
+
+
+def _check_fold(item: _Item, events: list[Event], errors: _Errors, today: date,
+                signal: bool) -> None:
+    position = {e.id: j for j, e in enumerate(events)}
+    flagged = {e.id for e in events if e.flag}
+    for e in events:
+        if e.occurred_on > today and e.id not in flagged:
+            j = position[e.id]
+            field_name = DATE_FIELD.get(e.kind, "on")
+            errors.add(f"{item.path}.events[{j}].{field_name}", "ligt in de toekomst")
+    state = fold_signal(events) if signal else fold_case(events)
+    for event_id, reason in state.violations:
+        if event_id in flagged:
+            continue
+        j = position.get(event_id)
+        if j is None:
+            continue
+        kind = events[j].kind
+        field_name = DATE_FIELD.get(kind, "")
+        suffix = f".{field_name}" if field_name and j < len(item.raw_events) else ""
+        where = f"{item.path}.events[{j}]{suffix}" if j < len(item.raw_events) else \
+            f"{item.path}.cases"
+        errors.add(where, reason)
+
+
+# ---------------------------------------------------------------------------
+# Export
+
+
+@dataclass
+class ExportCase:
+    ref: str
+    events: list[Event]
+    personal: dict[str, str] | None = None
+
+
+@dataclass
+class ExportSignal:
+    ref: str
+    events: list[Event]
+
+
+def _file_event(ev: Event, position: Mapping[str, int], signal_refs: Mapping[str, str]
+                ) -> dict[str, Any]:
+    def pos(value: Any) -> Any:
+        return position.get(str(value), value)
+
+    p = dict(ev.payload)
+    p.pop("ref", None)
+    if ev.kind in ("corrected", "retracted"):
+        p["target"] = pos(p.get("target"))
+        if p.get("supersedes") is not None:
+            p["supersedes"] = pos(p["supersedes"])
+        if isinstance(p.get("payload"), dict):
+            inner = dict(p["payload"])
+            inner.pop("ref", None)
+            if "deadline" in inner:
+                inner["deadline"] = pos(inner["deadline"])
+            if "signal" in inner:
+                inner["signal"] = signal_refs.get(str(inner["signal"]), inner["signal"])
+            p["payload"] = inner
+    if ev.kind == "deadline_met":
+        p["deadline"] = pos(p.get("deadline"))
+    if ev.kind in ("signal_linked", "signal_unlinked"):
+        p["signal"] = signal_refs.get(str(p.get("signal")), p.get("signal"))
+    out: dict[str, Any] = {"kind": ev.kind, **p}
+    if ev.flag:
+        out["flag"] = ev.flag
+    return out
+
+
+def export_document(
+    cases: Sequence[ExportCase],
+    signals: Sequence[ExportSignal],
+    with_personal: bool = False,
+) -> dict[str, Any]:
+    """Every event as recorded, in recording order, references as positions."""
+    signal_refs: dict[str, str] = {}
+    for s in signals:
+        first = min(s.events, key=lambda e: e.hlc)
+        if first.number:
+            signal_refs[first.number] = s.ref
+    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
+    if with_personal:
+        doc["with_personal"] = True
+    out_cases: list[dict[str, Any]] = []
+    for c in cases:
+        ordered = sorted(c.events, key=lambda e: e.hlc)
+        position = {e.id: j for j, e in enumerate(ordered)}
+        entry: dict[str, Any] = {
+            "ref": c.ref,
+            "events": [_file_event(e, position, signal_refs) for e in ordered],
+        }
+        if with_personal and c.personal:
+            entry["personal"] = dict(c.personal)
+        out_cases.append(entry)
+    out_signals: list[dict[str, Any]] = []
+    for s in signals:
+        ordered = sorted(s.events, key=lambda e: e.hlc)
+        position = {e.id: j for j, e in enumerate(ordered)}
+        out_signals.append({
+            "ref": s.ref,
+            "events": [_file_event(e, position, signal_refs) for e in ordered],
+            "cases": [],
+        })
+    doc["cases"] = out_cases
+    doc["signals"] = out_signals
+    return doc
+
+
+def events_in_memory(data: Any, today: date | None = None, device_code: str = "TST"
+                     ) -> tuple[list[Event], ImportPlan]:
+    """Build a whole register's events from a file without a database (tests, previews)."""
+    clock = HybridClock("00000000-0000-4000-8000-000000000000")
+    plan = plan_import(data, MemoryResolver(device_code), clock=clock, actor="import",
+                       device=clock.device, recorded_at="", today=today or date.today())
+    return plan.events, plan

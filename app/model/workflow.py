@@ -1,0 +1,204 @@
+"""The workflow rules of DOMAIN.md as one table of allowed steps.
+
+The same table validates an append (the whole sorted sequence is replayed, so a
+back-dated step or a correction cannot slip past a rule) and lists the next steps the
+GUI offers as buttons. Keeping both in one place means the buttons can never offer a
+step that the register would then refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from app.model.events import kind_label
+
+ANY = frozenset({"aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling",
+                 "afgerond"})
+
+STATUS_LABELS: dict[str, str] = {
+    "aangemeld": "Aangemeld (te trieren)",
+    "in_behandeling": "In behandeling",
+    "doorverwezen": "Doorverwezen",
+    "niet_in_behandeling": "Niet in behandeling genomen",
+    "afgerond": "Afgerond",
+}
+
+ADMINISTRATIVE = (
+    "assigned", "note", "partner_informed", "consulted", "story", "story_approved",
+    "signal_linked", "signal_unlinked", "deadline_set", "deadline_met",
+)
+TREATMENT = (
+    "data_requested", "opinion_sent", "reminder_sent", "service_response", "escalated",
+    "escalation_response",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    statuses: frozenset[str]
+    pause: bool | None = None  # True: needs a running pause; False: needs none
+
+
+#: kind -> the statuses in which it may be recorded (DOMAIN.md "Rules").
+RULES: dict[str, Rule] = {
+    "registered": Rule(frozenset()),
+    "triaged": Rule(frozenset({"aangemeld"})),
+    **{k: Rule(ANY) for k in ADMINISTRATIVE},
+    "handover_confirmed": Rule(frozenset({"doorverwezen"})),
+    **{k: Rule(frozenset({"in_behandeling"})) for k in TREATMENT},
+    "paused": Rule(frozenset({"in_behandeling"}), pause=False),
+    "resumed": Rule(frozenset({"in_behandeling"}), pause=True),
+    "closed": Rule(frozenset({"in_behandeling"})),
+    "closing_interview": Rule(frozenset({"afgerond", "doorverwezen"})),
+    "reopened": Rule(frozenset({"afgerond"})),
+}
+
+SIGNAL_STEPS = ("signal_submitted", "signal_response", "signal_feedback_given",
+                "signal_closed")
+
+
+def _statuses(statuses: frozenset[str]) -> str:
+    names = [STATUS_LABELS[s] for s in STATUS_LABELS if s in statuses]
+    return " of ".join(names)
+
+
+@dataclass
+class CaseMachine:
+    """The state the rules look at while a case's sequence is replayed."""
+
+    status: str | None = None
+    received_on: date | None = None
+    pause_running: bool = False
+    interview_since_closing: bool = False
+    stories: int = 0
+    story_actors: list[str] = field(default_factory=list)
+    deadlines: set[str] = field(default_factory=set)
+    met_deadlines: set[str] = field(default_factory=set)
+    signals: set[str] = field(default_factory=set)
+
+    def check(self, kind: str, on: date, payload: dict[str, Any], actor: str = "") -> str | None:
+        """The Dutch reason why ``kind`` may not follow, or None when it may."""
+        label = kind_label(kind)
+        if kind == "registered":
+            return None if self.status is None else "een casus wordt maar één keer aangemeld"
+        if self.status is None:
+            return "de eerste stap van een casus is de aanmelding"
+        if self.received_on is not None and on < self.received_on:
+            return (f"{label} ligt vóór de datum van ontvangst "
+                    f"({self.received_on.strftime('%d-%m-%Y')})")
+        rule = RULES.get(kind)
+        if rule is None:
+            return f"'{kind}' is geen stap van een casus"
+        if self.status not in rule.statuses:
+            if kind == "triaged":
+                return "de casus is al getrieerd; een ander besluit is een correctie"
+            return (f"{label} kan alleen als de casus {_statuses(rule.statuses)} is; "
+                    f"deze casus is {STATUS_LABELS[self.status].lower()}")
+        if rule.pause is True and not self.pause_running:
+            return "er loopt geen pauze die beëindigd kan worden"
+        if rule.pause is False and self.pause_running:
+            return "er loopt al een pauze"
+        if kind == "closing_interview" and self.interview_since_closing:
+            return "er is al een eindgesprek vastgelegd bij deze afronding of doorverwijzing"
+        if kind == "story_approved":
+            if self.stories == 0:
+                return "er is nog geen verhaal om goed te keuren"
+            by = str(payload.get("by", "")).strip().casefold()
+            if by and self.story_actors and by == self.story_actors[-1].strip().casefold():
+                return ("het verhaal moet worden goedgekeurd door een ander dan wie het "
+                        "schreef (vier ogen)")
+        if kind == "deadline_met" and payload.get("deadline") not in self.deadlines:
+            return "de termijn waarnaar deze stap verwijst bestaat niet in deze casus"
+        if kind == "signal_unlinked" and payload.get("signal") not in self.signals:
+            return "dit signaal is niet aan de casus gekoppeld"
+        return None
+
+    def apply(self, event_id: str, kind: str, on: date, payload: dict[str, Any],
+              actor: str = "") -> None:
+        if kind == "registered":
+            self.status = "aangemeld"
+            self.received_on = on
+        elif kind == "triaged":
+            decision = payload.get("decision")
+            self.status = decision if decision in ANY else self.status
+            self.interview_since_closing = False
+        elif kind == "paused":
+            self.pause_running = True
+        elif kind == "resumed":
+            self.pause_running = False
+        elif kind == "closed":
+            self.status = "afgerond"
+            self.pause_running = False
+            self.interview_since_closing = False
+        elif kind == "reopened":
+            self.status = "in_behandeling"
+        elif kind == "closing_interview":
+            self.interview_since_closing = True
+        elif kind == "story":
+            self.stories += 1
+            self.story_actors.append(actor)
+        elif kind == "deadline_set":
+            self.deadlines.add(event_id)
+        elif kind == "deadline_met":
+            self.met_deadlines.add(str(payload.get("deadline")))
+        elif kind == "signal_linked":
+            self.signals.add(str(payload.get("signal")))
+        elif kind == "signal_unlinked":
+            self.signals.discard(str(payload.get("signal")))
+
+    def next_steps(self) -> list[str]:
+        """Steps the GUI may offer now (each still re-checked on append)."""
+        if self.status is None:
+            return ["registered"]
+        out: list[str] = []
+        for kind, rule in RULES.items():
+            if kind == "registered" or self.status not in rule.statuses:
+                continue
+            if rule.pause is True and not self.pause_running:
+                continue
+            if rule.pause is False and self.pause_running:
+                continue
+            if kind == "closing_interview" and self.interview_since_closing:
+                continue
+            if kind == "story_approved" and self.stories == 0:
+                continue
+            if kind == "deadline_met" and not (self.deadlines - self.met_deadlines):
+                continue
+            if kind == "signal_unlinked" and not self.signals:
+                continue
+            out.append(kind)
+        return out
+
+
+@dataclass
+class SignalMachine:
+    created: bool = False
+    closed: bool = False
+    created_on: date | None = None
+
+    def check(self, kind: str, on: date) -> str | None:
+        if kind == "signal_created":
+            return None if not self.created else "een signaal wordt maar één keer aangemaakt"
+        if not self.created:
+            return "de eerste stap van een signaal is het aanmaken"
+        if kind not in SIGNAL_STEPS:
+            return f"'{kind}' is geen stap van een signaal"
+        if self.created_on is not None and on < self.created_on:
+            return "deze stap ligt vóór de datum waarop het signaal is aangemaakt"
+        if self.closed:
+            return "het signaal is gesloten; alleen correcties zijn nog mogelijk"
+        return None
+
+    def apply(self, kind: str, on: date) -> None:
+        if kind == "signal_created":
+            self.created = True
+            self.created_on = on
+        elif kind == "signal_closed":
+            self.closed = True
+
+    def next_steps(self) -> list[str]:
+        if not self.created:
+            return ["signal_created"]
+        return [] if self.closed else list(SIGNAL_STEPS)
