@@ -1,0 +1,47 @@
+"""Business dates: "today" is the local date in Europe/Amsterdam (ARCHITECTURE.md).
+
+A handler on a laptop abroad or a CI machine in UTC must still see the date the office
+sees, or a step recorded late in the evening would land on the wrong day.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+try:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        _AMS: ZoneInfo | None = ZoneInfo("Europe/Amsterdam")
+    except ZoneInfoNotFoundError:  # pragma: no cover - only without tz data (Windows)
+        _AMS = None
+except ImportError:  # pragma: no cover
+    _AMS = None
+
+
+def today() -> date:
+    if _AMS is None:  # pragma: no cover
+        return date.today()
+    return datetime.now(_AMS).date()
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def nl_date(d: date | None) -> str:
+    return d.strftime("%d-%m-%Y") if d else ""
+
+
+def parse_date(text: str) -> date:
+    """Accept ISO ``JJJJ-MM-DD`` and Dutch ``dd-mm-jjjj``; raise ValueError in Dutch."""
+    s = text.strip()
+    try:
+        if len(s) == 10 and s[4] == "-":
+            return date.fromisoformat(s)
+        parts = s.replace("/", "-").replace(".", "-").split("-")
+        if len(parts) == 3 and len(parts[2]) == 4:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        pass
+    raise ValueError(f"'{text}' is geen geldige datum (dd-mm-jjjj of jjjj-mm-dd)")

@@ -1,0 +1,145 @@
+"""Projection rows folded from events, written in the append's own transaction.
+
+The same functions produce the rows that are stored and the rows ``verify`` rebuilds
+in memory, so "rebuilt equals incremental" compares like with like.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from app.model.codelists import Codelists
+from app.model.deadlines import falls_in_pause
+from app.model.eventlog import Event
+from app.model.fold import CaseState, SignalState, fold_case, fold_signal
+from app.storage.db import Connection
+
+CASE_COLUMNS = (
+    "entity_id", "number", "ref", "status", "phase", "received_on", "route",
+    "partner_type", "partner_org", "services", "topics", "target_group", "urgent",
+    "summary", "handler", "triaged_on", "decision", "closed_on", "outcome", "path",
+    "paused_days", "pause_running", "waiting_since", "next_deadline", "last_step_on",
+    "flags", "conflicts",
+)
+SIGNAL_COLUMNS = (
+    "entity_id", "number", "ref", "title", "theme", "services", "status", "created_on",
+    "submitted_on", "response", "feedback_on", "closed_on", "awaiting_feedback", "flags",
+)
+DEADLINE_COLUMNS = (
+    "event_id", "case_id", "kind", "start_on", "due_on", "set_on", "met_on", "result",
+    "description", "in_pause",
+)
+
+
+def _iso(d: Any) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def codes_text(keys: Iterable[str]) -> str:
+    """Space-delimited with spaces around, so ``LIKE '% key %'`` matches whole keys."""
+    return " " + " ".join(keys) + " "
+
+
+def case_rows(events: Sequence[Event]) -> tuple[CaseState, tuple[Any, ...],
+                                                list[tuple[Any, ...]], list[str]]:
+    state = fold_case(events)
+    reg = state.registration
+    nd = state.next_deadline()
+    stored_flags = sum(1 for e in events if e.flag)
+    row = (
+        state.entity_id,
+        state.number or "",
+        state.ref or state.number or "",
+        state.status,
+        state.phase,
+        state.received_on.isoformat(),
+        str(reg.get("route", "")),
+        str(reg.get("partner_type", "")),
+        reg.get("partner_org"),
+        codes_text(reg.get("services", [])),
+        codes_text(reg.get("topics", [])),
+        str(reg.get("target_group", "")),
+        1 if reg.get("urgent") else 0,
+        str(reg.get("summary", "")),
+        state.handler or state.registered_by,
+        _iso(state.triaged_on),
+        (state.triage or {}).get("decision"),
+        _iso(state.closed_on),
+        (state.closing or {}).get("outcome"),
+        state.path,
+        state.paused_days(),
+        1 if state.pause_running else 0,
+        _iso(state.waiting_since),
+        _iso(nd.due_on) if nd else None,
+        state.last_step_on.isoformat(),
+        len(state.violations) + stored_flags,
+        len(state.log.conflicts),
+    )
+    pauses = [(p.start, p.end) for p in state.pauses]
+    deadlines = [
+        (d.event_id, state.entity_id, d.kind, _iso(d.start_on), _iso(d.due_on),
+         d.set_on.isoformat(), _iso(d.met_on), d.result, d.description,
+         1 if d.due_on is not None and falls_in_pause(d.due_on, pauses) else 0)
+        for d in state.deadlines
+    ]
+    return state, row, deadlines, list(state.signals)
+
+
+def signal_row(events: Sequence[Event]) -> tuple[SignalState, tuple[Any, ...]]:
+    s = fold_signal(events)
+    c = s.creation
+    row = (
+        s.entity_id,
+        s.number or "",
+        s.ref or s.number or "",
+        str(c.get("title", "")),
+        str(c.get("theme", "")),
+        codes_text(c.get("services", [])),
+        s.status,
+        s.created_on.isoformat(),
+        _iso(max((x.on for x in s.submissions), default=None)),
+        str(s.responses[-1].payload.get("status")) if s.responses else None,
+        _iso(max((x.on for x in s.feedback), default=None)),
+        _iso(s.closed_on),
+        1 if s.awaiting_feedback else 0,
+        len(s.violations) + sum(1 for e in events if e.flag),
+    )
+    return s, row
+
+
+def fts_row(state: CaseState, codelists: Codelists) -> tuple[str, str, str, str, str]:
+    reg = state.registration
+    topics = [str(t) for t in reg.get("topics", [])]
+    words = topics + [codelists.label("topic", t) for t in topics]
+    return (state.entity_id, state.number or "", str(reg.get("summary", "")),
+            " ".join(words), str(reg.get("partner_org") or ""))
+
+
+def write_case(conn: Connection, events: Sequence[Event], codelists: Codelists) -> CaseState:
+    state, row, deadlines, signals = case_rows(events)
+    cols = ", ".join(CASE_COLUMNS)
+    marks = ", ".join("?" for _ in CASE_COLUMNS)
+    conn.execute(f"INSERT OR REPLACE INTO cases ({cols}) VALUES ({marks})", row)
+    conn.execute("DELETE FROM deadlines WHERE case_id = ?", (state.entity_id,))
+    if deadlines:
+        dmarks = ", ".join("?" for _ in DEADLINE_COLUMNS)
+        conn.executemany(
+            f"INSERT INTO deadlines ({', '.join(DEADLINE_COLUMNS)}) VALUES ({dmarks})",
+            deadlines,
+        )
+    conn.execute("DELETE FROM case_signal WHERE case_id = ?", (state.entity_id,))
+    conn.executemany("INSERT INTO case_signal (case_id, signal_number) VALUES (?, ?)",
+                     [(state.entity_id, s) for s in signals])
+    conn.execute("DELETE FROM cases_fts WHERE entity_id = ?", (state.entity_id,))
+    conn.execute("INSERT INTO cases_fts (entity_id, number, summary, topics, partner_org) "
+                 "VALUES (?, ?, ?, ?, ?)", fts_row(state, codelists))
+    return state
+
+
+def write_signal(conn: Connection, events: Sequence[Event]) -> SignalState:
+    state, row = signal_row(events)
+    cols = ", ".join(SIGNAL_COLUMNS)
+    marks = ", ".join("?" for _ in SIGNAL_COLUMNS)
+    conn.execute(f"INSERT OR REPLACE INTO signals ({cols}) VALUES ({marks})", row)
+    return state
