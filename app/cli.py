@@ -1,0 +1,397 @@
+"""The command line: the second front door, for automation, team leads and tests.
+
+No logic lives here: every command parses its arguments, opens the register through
+the storage API and prints. Errors a person can fix print one Dutch line on stderr
+and exit 1; usage errors exit 2 (argparse); nothing ever prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app import __version__
+from app.model.errors import UserError, ValidationFailed
+
+PASSPHRASE_ENV = "CASUSREGISTER_PASSPHRASE"
+DEMO_PASSPHRASE = "demo-register"
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(UserError):
+    pass
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is geen datum in de vorm JJJJ-MM-DD") from None
+
+
+# --------------------------------------------------------------------------- passphrase
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    """From --passphrase-file, then the environment, then a prompt (twice for init)."""
+    file = getattr(args, "passphrase_file", None)
+    if file:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"Kan het wachtwoordbestand {file} niet lezen: "
+                           f"{exc.strerror}.") from None
+        value = text.rstrip("\r\n")
+        if not value:
+            raise CliError(f"Het wachtwoordbestand {file} is leeg.")
+        return value
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env:
+        return env
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CliError("Geen wachtwoordzin: gebruik --passphrase-file of de omgevingsvariabele "
+                       f"{PASSPHRASE_ENV}.")
+    first = getpass.getpass("Wachtwoordzin: ")
+    if confirm and getpass.getpass("Herhaal de wachtwoordzin: ") != first:
+        raise CliError("De twee wachtwoordzinnen zijn niet gelijk.")
+    return first
+
+
+def _db(args: argparse.Namespace) -> Path:
+    from app.storage.paths import default_db
+
+    return Path(args.db) if getattr(args, "db", None) else default_db()
+
+
+def open_register(args: argparse.Namespace) -> Any:
+    from app.storage.repository import Register
+
+    return Register.open(_db(args), read_passphrase(args))
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from app.storage.repository import Register
+
+    path = _db(args)
+    reg = Register.create(path, read_passphrase(args, confirm=True), args.device,
+                          args.handler or "")
+    with reg:
+        print(f"Register aangemaakt: {path} (apparaat {reg.settings.device_code}, "
+              f"behandelaar {reg.settings.handler}).")
+        print("Let op: een vergeten wachtwoordzin is niet te herstellen. Maak back-ups.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.storage.interchange_io import import_file
+
+    with open_register(args) as reg:
+        result = import_file(reg, Path(args.file))
+    print(result.summary())
+    for ref in result.plan.skipped_cases:
+        print(f"  overgeslagen (al aanwezig): casus {ref}")
+    for ref in result.plan.skipped_signals:
+        print(f"  overgeslagen (al aanwezig): signaal {ref}")
+    return 0
+
+
+def cmd_export_interchange(args: argparse.Namespace) -> int:
+    from app.storage.interchange_io import export_file
+
+    with open_register(args) as reg:
+        data = export_file(reg, Path(args.out), with_personal=args.with_personal)
+    print(f"{len(data['cases'])} casussen en {len(data['signals'])} signalen geschreven naar "
+          f"{args.out}" + (" (met persoonsgegevens)." if args.with_personal else "."))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from app.model.codelists import default_codelists
+    from app.storage.repository import CaseQuery
+
+    cl = default_codelists()
+    if args.status and args.status not in cl["status"]:
+        raise CliError(f"Onbekende status '{args.status}'; kies uit: "
+                       f"{', '.join(cl.keys('status'))}.")
+    with open_register(args) as reg:
+        query = CaseQuery(status=args.status, search=args.search or "", sort="number",
+                          descending=False, limit=1_000_000)
+        rows = reg.list_cases(query)
+    if args.json:
+        print(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        print("Geen casussen gevonden.")
+        return 0
+    print(f"{'Nummer':<15} {'Ontvangen':<10}  {'Status':<30} {'Termijn':<10}  Onderwerpen")
+    for r in rows:
+        status = cl.label("status", r.status)
+        if r.phase:
+            status += f" – {cl.label('phase', r.phase)}"
+        due = r.next_deadline.strftime("%d-%m-%Y") if r.next_deadline else ""
+        topics = ", ".join(cl.label("topic", t) for t in r.topics)
+        print(f"{r.number:<15} {r.received_on.strftime('%d-%m-%Y'):<10}  {status[:30]:<30} "
+              f"{due:<10}  {topics}")
+    print(f"{len(rows)} casussen.")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from app.model.describe import case_json, case_text
+
+    with open_register(args) as reg:
+        view = reg.case(args.number)
+        if args.html:
+            return _show_html(reg, view, args)
+        if args.json:
+            print(json.dumps(case_json(view.state, view.events), ensure_ascii=False, indent=1))
+        else:
+            print(case_text(view.state, view.events, reg.codelists))
+    return 0
+
+
+def _show_html(reg: Any, view: Any, args: argparse.Namespace) -> int:
+    try:
+        from app.export.case_overview import write_case_overview  # type: ignore[import-not-found]
+    except ImportError:
+        raise CliError("Het casusoverzicht in HTML is nog niet beschikbaar in deze versie."
+                       ) from None
+    write_case_overview(reg, view, Path(args.html), with_personal=args.with_personal)
+    print(f"Casusoverzicht geschreven naar {args.html}.")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from app.storage.verify import verify
+
+    with open_register(args) as reg:
+        report = verify(reg)
+    names = {"events": "stappen", "devices": "apparaten", "cases": "casussen",
+             "signals": "signalen"}
+    checked = ", ".join(f"{v} {names.get(k, k)}" for k, v in report.checked.items())
+    if report.ok:
+        print(f"Register in orde ({checked}).")
+        return 0
+    for line in report.problems[:50]:
+        print(line, file=sys.stderr)
+    if len(report.problems) > 50:
+        print(f"... en nog {len(report.problems) - 50} problemen", file=sys.stderr)
+    print(f"Het register is NIET in orde: {len(report.problems)} problemen gevonden.",
+          file=sys.stderr)
+    return 1
+
+
+def cmd_deadline(args: argparse.Namespace) -> int:
+    from app.model.deadlines import explain, legal_deadline
+
+    result = legal_deadline(args.start, 6)
+    for line in explain(args.kind, args.start):
+        print(line)
+    print(result.last_day.isoformat())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = _db(args)
+    reg, result = fill_demo(path, passphrase=None if not path.exists() else
+                            read_passphrase(args), args=args)
+    with reg:
+        counts = reg.counts()
+    print(f"Demoregister {path}: {counts['cases']} casussen, {counts['signals']} signalen, "
+          f"{counts['events']} stappen ({result}).")
+    return 0
+
+
+def fill_demo(path: Path, passphrase: str | None, args: argparse.Namespace | None = None,
+              ) -> tuple[Any, str]:
+    """Create (if needed) and fill a demo register; shared by ``demo`` and ``--demo``."""
+    from app.model.dates import today
+    from app.model.demo import synthetic_register
+    from app.storage.interchange_io import import_data
+    from app.storage.repository import Register
+
+    if not path.exists():
+        secret = passphrase
+        if secret is None and args is not None:
+            try:
+                secret = read_passphrase(args)
+            except CliError:
+                secret = DEMO_PASSPHRASE
+        reg = Register.create(path, secret or DEMO_PASSPHRASE, "DEMO", "Demo behandelaar",
+                              demo=True)
+    else:
+        reg = Register.open(path, passphrase or DEMO_PASSPHRASE)
+    try:
+        end = today()
+        start = date(end.year - 1, end.month, min(end.day, 28))
+        data = synthetic_register(cases=150, signals=12, seed=2025, start=start, end=end)
+        result = import_data(reg, data, source="demo", today=end)
+    except BaseException:
+        reg.close()
+        raise
+    return reg, result.summary()
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from app.ui.main import run_gui  # type: ignore[import-not-found]
+    except ImportError:
+        if args.demo:
+            path = Path(args.db) if args.db else _demo_path()
+            reg, summary = fill_demo(path, DEMO_PASSPHRASE)
+            reg.close()
+            print(f"Demoregister klaar op {path} (wachtwoordzin '{DEMO_PASSPHRASE}'): "
+                  f"{summary}")
+            print("De grafische omgeving is in deze versie nog niet beschikbaar; gebruik "
+                  "'casusregister list --db ...' om het register te bekijken.")
+            return 0
+        raise CliError("De grafische omgeving is in deze versie nog niet beschikbaar.") from None
+    return int(run_gui(demo=args.demo, db=Path(args.db) if args.db else None))
+
+
+def _demo_path() -> Path:
+    from app.storage.paths import demo_db
+
+    return demo_db()
+
+
+# --------------------------------------------------------------------------- parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Dutch usage errors (exit 2, no traceback)."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: gebruiksfout: {message}\n")
+
+
+def _register_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PAD", help="het register (standaard: in de gebruikersmap)")
+    p.add_argument("--passphrase-file", metavar="BESTAND",
+                   help=f"bestand met de wachtwoordzin (anders {PASSPHRASE_ENV} of een vraag)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="casusregister",
+                     description="Casusregister van de Belangenbehartiger Belastingplichtigen "
+                                 "en Toeslaggerechtigden.")
+    parser.add_argument("--version", action="version", version=f"casusregister {__version__}")
+    parser.add_argument("--demo", action="store_true", help="open het demoregister")
+    parser.add_argument("--db", metavar="PAD", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="OPDRACHT")
+
+    p = sub.add_parser("init", help="maak een nieuw register")
+    _register_args(p)
+    p.add_argument("--device", required=True, metavar="CODE",
+                   help="apparaatcode: 2 tot 4 hoofdletters, komt in elk casusnummer")
+    p.add_argument("--handler", metavar="NAAM", help="naam van de behandelaar")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("import", help="lees een interchange-bestand in")
+    _register_args(p)
+    p.add_argument("file", metavar="BESTAND")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="schrijf een export")
+    exp = p.add_subparsers(dest="what", parser_class=_Parser, metavar="SOORT", required=True)
+    q = exp.add_parser("interchange", help="alle casussen en signalen als JSON")
+    _register_args(q)
+    q.add_argument("--out", required=True, metavar="BESTAND")
+    q.add_argument("--with-personal", action="store_true",
+                   help="neem persoonsgegevens op (wordt gelogd)")
+    q.set_defaults(func=cmd_export_interchange)
+
+    p = sub.add_parser("list", help="toon casussen")
+    _register_args(p)
+    p.add_argument("--status", metavar="STATUS")
+    p.add_argument("--search", metavar="TEKST")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="toon één casus met tijdlijn")
+    _register_args(p)
+    p.add_argument("number", metavar="NUMMER")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true")
+    fmt.add_argument("--html", metavar="BESTAND")
+    p.add_argument("--with-personal", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("verify", help="controleer integriteit, hashketens en projecties")
+    _register_args(p)
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("deadline", help="bereken de laatste dag van een wettelijke termijn")
+    p.add_argument("--kind", required=True, choices=["bezwaartermijn", "beroepstermijn"])
+    p.add_argument("--start", required=True, type=_iso_date, metavar="DATUM",
+                   help="dagtekening of bekendmaking (JJJJ-MM-DD)")
+    p.set_defaults(func=cmd_deadline)
+
+    p = sub.add_parser("demo", help="vul een register met een synthetisch demojaar")
+    _register_args(p)
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _log_unexpected(exc: BaseException) -> str:
+    """Write the traceback frames (not the message: it may hold case data) to the log."""
+    try:
+        from app.storage.paths import log_dir
+
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "casusregister.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {type(exc).__name__}\n")
+            fh.write("".join(traceback.format_tb(exc.__traceback__)))
+        return str(path)
+    except OSError:
+        return "(geen logbestand)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Handler | None = getattr(args, "func", None)
+    try:
+        if func is None:
+            return cmd_gui(args)
+        return func(args)
+    except ValidationFailed as exc:
+        print("casusregister: fout: ongeldige invoer:", file=sys.stderr)
+        for err in exc.errors:
+            print(f"  {err}", file=sys.stderr)
+        return 1
+    except UserError as exc:
+        print(f"casusregister: fout: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader (``| head``) went away: not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("casusregister: afgebroken.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback
+        where = _log_unexpected(exc)
+        print(f"casusregister: onverwachte fout ({type(exc).__name__}); details in {where}",
+              file=sys.stderr)
+        return 1
