@@ -241,7 +241,8 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
     registration = dict(first.payload) if first else {}
     received_on = first.on if first else reg_event.occurred_on
 
-    machine = CaseMachine()
+    # Seeded so a step sorted before the intake is named for its date, not its order.
+    machine = CaseMachine(received_on=received_on if first else None)
     violations: list[tuple[str, str]] = []
     triage: dict[str, Any] | None = None
     triaged_on: date | None = None

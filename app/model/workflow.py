@@ -83,11 +83,11 @@ class CaseMachine:
         label = kind_label(kind)
         if kind == "registered":
             return None if self.status is None else "een casus wordt maar één keer aangemeld"
-        if self.status is None:
-            return "de eerste stap van een casus is de aanmelding"
         if self.received_on is not None and on < self.received_on:
             return (f"{label} ligt vóór de datum van ontvangst "
                     f"({self.received_on.strftime('%d-%m-%Y')})")
+        if self.status is None:
+            return "de eerste stap van een casus is de aanmelding"
         rule = RULES.get(kind)
         if rule is None:
             return f"'{kind}' is geen stap van een casus"

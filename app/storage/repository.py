@@ -40,8 +40,14 @@ from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.model.interchange import occurred_on_for
 from app.model.lint import is_valid_bsn
 from app.storage import audit, schema
-from app.storage.db import Connection, connect
-from app.storage.errors import RegisterExists, StorageError, UnknownCase, WrongPassphrase
+from app.storage.db import Connection, DatabaseError, connect
+from app.storage.errors import (
+    NotARegister,
+    RegisterExists,
+    StorageError,
+    UnknownCase,
+    WrongPassphrase,
+)
 from app.storage.lock import RegisterLock
 from app.storage.paths import backup_dir, codelist_override
 from app.storage.unlock_log import drain_failed_unlocks, record_failed_unlock
@@ -263,9 +269,14 @@ class Register:
                 if isinstance(exc, WrongPassphrase):
                     record_failed_unlock(path)
                 raise
-            schema.migrate(conn, path, backup_dir(path))
-            reg = cls(path, conn, lk, codelists or load_codelists(codelist_override()),
-                      passphrase, kdf_iter)
+            try:
+                check_on_open(conn, path)
+                schema.migrate(conn, path, backup_dir(path))
+                reg = cls(path, conn, lk, codelists or load_codelists(codelist_override()),
+                          passphrase, kdf_iter)
+            except DatabaseError as exc:
+                conn.close()
+                raise NotARegister(damaged_message(path, str(exc))) from None
         except BaseException:
             if lk:
                 lk.release()
@@ -797,6 +808,21 @@ class Register:
         return [r[0] for r in self.conn.execute(
             "SELECT number FROM cases WHERE services LIKE ? ORDER BY number",
             (f"% {service} %",))]
+
+
+def damaged_message(path: Path, detail: str) -> str:
+    return (f"Het register {path.name} is beschadigd ({detail}). Er is niets gewijzigd; "
+            "zet een back-up terug met 'casusregister restore'.")
+
+
+def check_on_open(conn: Connection, path: Path) -> None:
+    """SECURITY.md: damage is found on open, before anything is written on top of it."""
+    bad = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check")]
+    if bad:
+        raise NotARegister(damaged_message(path, bad[0]))
+    result = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if result != "ok":
+        raise NotARegister(damaged_message(path, str(result)))
 
 
 def _fts_query(text: str) -> str | None:

@@ -1,0 +1,902 @@
+"""The one catalogue of figures of METRICS.md, computed from folded cases and signals.
+
+The CLI, the GUI dashboard, the evaluation workbook and the report all call
+``compute_metrics``: a figure computed in two places drifts apart, and an evaluator
+comparing the dashboard with the workbook must never find two answers. Keys are stable
+API and every codelist key is present (zeros included), so the shape of the result
+never depends on the data and a spreadsheet built on it keeps working.
+
+Each case and signal is folded exactly once, as of the last day of the period, and
+every figure is read from that fold's effective events and state. Folding is the
+expensive part at 10,000 cases; a second fold per figure group would double the cost
+and, worse, could disagree with the first about corrections and retractions.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from app.model.codelists import Codelists, default_codelists
+from app.model.eventlog import Event
+from app.model.fold import effective_events, fold_case, fold_signal
+
+MetricValue = int | float | None
+
+#: Routes with a first-year target (DOMAIN.md: 20 cases from each service).
+TARGET_ROUTES: tuple[str, ...] = ("belastingdienst", "dienst_toeslagen")
+
+#: Outcomes that count as resolved for "resolved without/after escalation".
+RESOLVED: frozenset[str] = frozenset({"opgelost", "deels_opgelost"})
+
+#: Responses that count as the service adopting the opinion.
+ADOPTED: frozenset[str] = frozenset({"overgenomen", "deels_overgenomen"})
+
+#: Open-case ageing buckets: key suffix, first day, last day (None: no upper bound).
+AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("0_4w", 0, 27),
+    ("4_8w", 28, 55),
+    ("8_13w", 56, 90),
+    ("13_26w", 91, 181),
+    ("26w_plus", 182, None),
+)
+_AGE_LABELS: dict[str, str] = {
+    "0_4w": "0 tot 4 weken",
+    "4_8w": "4 tot 8 weken",
+    "8_13w": "8 tot 13 weken",
+    "13_26w": "13 tot 26 weken",
+    "26w_plus": "26 weken of langer",
+}
+
+SCORES: tuple[int, ...] = tuple(range(1, 11))
+
+#: Case event kinds that some figure counts; the rest (notes, assignments, ...) are
+#: skipped before any other test, which matters at 120,000 events.
+_COUNTED_KINDS: frozenset[str] = frozenset(
+    {
+        "triaged",
+        "handover_confirmed",
+        "partner_informed",
+        "opinion_sent",
+        "reminder_sent",
+        "service_response",
+        "escalated",
+        "paused",
+        "closing_interview",
+    }
+)
+
+_MEDIAN = Decimal("0.5")
+_P90 = Decimal("0.9")
+_DAYS = Decimal("0.1")
+_SCORE = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class MetricSettings:
+    """The office's settings that figures depend on (a norm and two targets)."""
+
+    norm_days: int = 56
+    target_belastingdienst: int = 20
+    target_dienst_toeslagen: int = 20
+
+
+# ---------------------------------------------------------------------------
+# The catalogue: keys, Dutch labels and definitions in one place
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    key: str
+    label: str
+    definition: str
+    count: bool = True  # counts start at 0; values (medians, means) start as None
+
+
+def _per(cl: Codelists, list_name: str, prefix: str, label: str, definition: str) -> list[_Spec]:
+    """One spec per codelist key, so a new key in the office's list is a new row."""
+    out: list[_Spec] = []
+    for key in cl.keys(list_name):
+        name = cl.label(list_name, key)
+        out.append(_Spec(f"{prefix}.{key}", label.format(name=name), definition.format(name=name)))
+    return out
+
+
+def _distribution(prefix: str, what: str, per: str) -> list[_Spec]:
+    """Median, mean, p90 and maximum of a day count, as the lead-time rows need."""
+    return [
+        _Spec(
+            f"{prefix}.median_days",
+            f"{what}, mediaan (dagen)",
+            f"Mediaan van {per}, op 1 decimaal.",
+            count=False,
+        ),
+        _Spec(
+            f"{prefix}.mean_days",
+            f"{what}, gemiddelde (dagen)",
+            f"Gemiddelde van {per}, op 1 decimaal.",
+            count=False,
+        ),
+        _Spec(
+            f"{prefix}.p90_days",
+            f"{what}, 90e percentiel (dagen)",
+            f"90e percentiel (zoals PERCENTIEL.INC in Excel) van {per}, op 1 decimaal.",
+            count=False,
+        ),
+        _Spec(
+            f"{prefix}.max_days",
+            f"{what}, langste (dagen)",
+            f"Grootste waarde van {per}.",
+            count=False,
+        ),
+    ]
+
+
+def _scores(who: str, label: str) -> list[_Spec]:
+    out = [
+        _Spec(
+            f"interview.{who}.n",
+            f"Rapportcijfers {label} (aantal)",
+            f"Aantal eindgesprekken in de periode waarin de {label} een rapportcijfer gaf.",
+        ),
+        _Spec(
+            f"interview.{who}.mean",
+            f"Rapportcijfer {label}, gemiddelde",
+            f"Gemiddeld rapportcijfer (1-10) van de {label} in de eindgesprekken van de "
+            "periode, op 2 decimalen.",
+            count=False,
+        ),
+    ]
+    for score in SCORES:
+        out.append(
+            _Spec(
+                f"interview.{who}.score.{score}",
+                f"Rapportcijfer {label}: {score}",
+                f"Aantal eindgesprekken in de periode waarin de {label} een {score} gaf.",
+            )
+        )
+    return out
+
+
+def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
+    """Every key of METRICS.md in its order, with ``<...>`` replaced by codelist keys."""
+    specs: list[_Spec] = [
+        _Spec(
+            "intake.total",
+            "Instroom totaal",
+            "Aantal casussen met een datum van ontvangst in de periode.",
+        ),
+    ]
+    specs += _per(
+        cl,
+        "route",
+        "intake.by_route",
+        "Instroom via route {name}",
+        "Instroom in de periode die binnenkwam via de route {name}.",
+    )
+    specs += _per(
+        cl,
+        "partner_type",
+        "intake.by_partner_type",
+        "Instroom van aandrager: {name}",
+        "Instroom in de periode aangedragen door soort aandrager '{name}'.",
+    )
+    specs += _per(
+        cl,
+        "service",
+        "intake.by_service",
+        "Instroom betreffende {name}",
+        "Instroom in de periode die (ook) de {name} betreft; een casus over twee "
+        "diensten telt bij allebei.",
+    )
+    specs += _per(
+        cl,
+        "topic",
+        "intake.by_topic",
+        "Instroom met onderwerp {name}",
+        "Instroom in de periode met onderwerp {name}; een casus met meer "
+        "onderwerpen telt bij elk daarvan.",
+    )
+    specs += _per(
+        cl,
+        "target_group",
+        "intake.by_target_group",
+        "Instroom doelgroep {name}",
+        "Instroom in de periode uit de doelgroep {name}.",
+    )
+    specs += [
+        _Spec(
+            "intake.multi_problem",
+            "Instroom met multiproblematiek",
+            "Instroom in de periode waarbij multiproblematiek is aangegeven.",
+        ),
+        _Spec(
+            "intake.urgent",
+            "Instroom met spoed",
+            "Instroom in de periode die als spoed is aangemeld.",
+        ),
+        _Spec(
+            "intake.unknown_to_service",
+            "Instroom onbekend bij de dienst",
+            "Instroom in de periode via een maatschappelijke partner waarvan het probleem "
+            "nog niet bekend was bij de dienst (bekend bij de dienst: nee).",
+        ),
+        _Spec(
+            "triage.total",
+            "Triagebesluiten totaal",
+            "Aantal triagebesluiten met een besluitdatum in de periode.",
+        ),
+    ]
+    specs += _per(
+        cl,
+        "triage_decision",
+        "triage.by_decision",
+        "Triagebesluit: {name}",
+        "Triagebesluiten in de periode met besluit '{name}'.",
+    )
+    specs += _per(
+        cl,
+        "triage_reason",
+        "triage.by_reason",
+        "Reden triagebesluit: {name}",
+        "Triagebesluiten in de periode met reden '{name}'.",
+    )
+    specs += _per(
+        cl,
+        "referred_to",
+        "triage.referred_to",
+        "Doorverwezen naar {name}",
+        "Doorverwijzingen in de periode naar {name}.",
+    )
+    specs += [
+        _Spec(
+            "triage.days.median",
+            "Dagen tot triagebesluit, mediaan",
+            "Mediaan van het aantal kalenderdagen van ontvangst tot triagebesluit, over de "
+            "triagebesluiten in de periode, op 1 decimaal.",
+            count=False,
+        ),
+        _Spec(
+            "triage.pending",
+            "Nog te trieren",
+            "Casussen ontvangen op of vóór de laatste dag van de periode die op die dag "
+            "nog geen triagebesluit hadden.",
+        ),
+        _Spec(
+            "triage.handover_confirmed",
+            "Warme overdrachten bevestigd",
+            "Aantal bevestigde warme overdrachten in de periode: de doorverwezen casus is "
+            "aangekomen.",
+        ),
+        _Spec(
+            "partner_feedback.first_days.median",
+            "Dagen tot eerste bericht aan aandrager, mediaan",
+            "Over de casussen waarvan de aandrager in de periode voor het eerst is "
+            "geïnformeerd (waarover ook): mediaan van het aantal dagen van ontvangst tot "
+            "dat eerste bericht, op 1 decimaal.",
+            count=False,
+        ),
+        _Spec(
+            "partner_feedback.outcome_informed",
+            "Aandrager geïnformeerd over uitkomst",
+            "Aantal keren in de periode dat de aandrager over de uitkomst is geïnformeerd.",
+        ),
+        _Spec(
+            "targets.ytd.belastingdienst",
+            "Doel: in behandeling via Belastingdienst",
+            "Aantal besluiten 'in behandeling nemen' voor casussen via de route "
+            "Belastingdienst, van 1 januari tot en met de laatste dag van de periode "
+            f"(doel eerste jaar: {settings.target_belastingdienst}).",
+        ),
+        _Spec(
+            "targets.ytd.dienst_toeslagen",
+            "Doel: in behandeling via Dienst Toeslagen",
+            "Aantal besluiten 'in behandeling nemen' voor casussen via de route Dienst "
+            "Toeslagen, van 1 januari tot en met de laatste dag van de periode "
+            f"(doel eerste jaar: {settings.target_dienst_toeslagen}).",
+        ),
+        _Spec(
+            "treatment.opinions_sent",
+            "Zienswijzen verstuurd",
+            "Aantal zienswijzen dat in de periode naar een dienst is verstuurd.",
+        ),
+    ]
+    specs += _per(
+        cl,
+        "service_response",
+        "treatment.responses",
+        "Reacties op zienswijze: {name}",
+        "Reacties van een dienst op een zienswijze, ontvangen in de periode, met "
+        "antwoord '{name}'.",
+    )
+    specs += [
+        _Spec(
+            "treatment.escalations",
+            "Escalaties",
+            "Aantal heroverwegingsverzoeken (escalaties) in de periode.",
+        ),
+    ]
+    specs += _per(
+        cl,
+        "escalation_level",
+        "treatment.escalations.by_level",
+        "Escalaties op niveau {name}",
+        "Escalaties in de periode op het niveau {name}.",
+    )
+    specs += [
+        _Spec(
+            "treatment.pauses_started",
+            "Pauzeknop ingezet",
+            "Aantal keren dat in de periode de pauzeknop is ingezet.",
+        ),
+    ]
+    for service in cl.keys("service"):
+        name = cl.label("service", service)
+        prefix = f"cooperation.{service}"
+        specs += [
+            _Spec(
+                f"{prefix}.opinions",
+                f"{name}: zienswijzen verstuurd",
+                f"Aantal zienswijzen dat in de periode naar de {name} is verstuurd.",
+            ),
+            _Spec(
+                f"{prefix}.reminders",
+                f"{name}: rappels verstuurd",
+                f"Aantal rappels dat in de periode naar de {name} is verstuurd.",
+            ),
+            _Spec(
+                f"{prefix}.adopted",
+                f"{name}: zienswijze (deels) overgenomen",
+                f"Reacties van de {name} in de periode die de zienswijze geheel of deels "
+                "overnamen.",
+            ),
+            _Spec(
+                f"{prefix}.response_days.median",
+                f"{name}: reactietijd, mediaan (dagen)",
+                f"Over elke reactie van de {name} in de periode: mediaan van het aantal "
+                "dagen sinds de laatste zienswijze van de casus aan die dienst op of vóór "
+                "de datum van de reactie, op 1 decimaal.",
+                count=False,
+            ),
+        ]
+    specs += [
+        _Spec(
+            "closed.total",
+            "Afgerond totaal",
+            "Casussen afgerond in de periode (een heropende en opnieuw afgeronde casus "
+            "telt één keer, op de laatste afronding).",
+        ),
+    ]
+    specs += _per(
+        cl,
+        "outcome",
+        "closed.by_outcome",
+        "Afgerond met uitkomst {name}",
+        "Casussen afgerond in de periode met uitkomst '{name}'.",
+    )
+    specs += [
+        _Spec(
+            "closed.resolved.without_escalation",
+            "Opgelost zonder escalatie",
+            "Casussen afgerond in de periode, (deels) opgelost, zonder escalatie op of "
+            "vóór de afronding.",
+        ),
+        _Spec(
+            "closed.resolved.after_escalation",
+            "Opgelost na escalatie",
+            "Casussen afgerond in de periode, (deels) opgelost, met minstens één escalatie "
+            "op of vóór de afronding.",
+        ),
+    ]
+    specs += _per(
+        cl,
+        "ground",
+        "closed.grounds",
+        "Gebruikte ruimte: {name}",
+        "Casussen afgerond in de periode waarbij de ruimte '{name}' is gebruikt.",
+    )
+    specs += _per(
+        cl,
+        "power",
+        "closed.powers_used",
+        "Bevoegdheid gebruikt: {name}",
+        "Casussen afgerond in de periode waarbij de bevoegdheid '{name}' is gebruikt.",
+    )
+    specs += _per(
+        cl,
+        "powers_sufficient",
+        "closed.powers_sufficient",
+        "Bevoegdheden toereikend: {name}",
+        "Casussen afgerond in de periode waarbij op de vraag of de bevoegdheden "
+        "toereikend waren '{name}' is geantwoord.",
+    )
+    specs += _distribution(
+        "leadtime.gross",
+        "Bruto doorlooptijd",
+        "het aantal kalenderdagen van ontvangst tot (laatste) afronding, over de casussen "
+        "afgerond in de periode (wat de burger wachtte)",
+    )
+    specs += _distribution(
+        "leadtime.net",
+        "Netto doorlooptijd",
+        "de bruto doorlooptijd min de dagen dat de pauzeknop liep, over de casussen "
+        "afgerond in de periode (alleen ter vergelijking)",
+    )
+    specs += [
+        _Spec(
+            "leadtime.norm_days",
+            "Norm doorlooptijd (dagen)",
+            f"De norm voor de bruto doorlooptijd uit de instellingen (standaard 56 dagen; "
+            f"nu {settings.norm_days}).",
+        ),
+        _Spec(
+            "leadtime.within_norm",
+            "Afgerond binnen de norm",
+            "Casussen afgerond in de periode met een bruto doorlooptijd van hoogstens de norm.",
+        ),
+        _Spec(
+            "open.total",
+            "Openstaand in behandeling",
+            "Casussen die op de laatste dag van de periode in behandeling zijn.",
+        ),
+        _Spec(
+            "open.paused",
+            "Openstaand met lopende pauze",
+            "Openstaande casussen waarvoor op de laatste dag van de periode de pauzeknop loopt.",
+        ),
+    ]
+    for suffix, low, high in AGE_BUCKETS:
+        span = f"{low} tot en met {high} dagen" if high is not None else f"{low} dagen of meer"
+        specs.append(
+            _Spec(
+                f"open.age.{suffix}",
+                f"Openstaand, {_AGE_LABELS[suffix]} oud",
+                "Openstaande casussen die op de laatste dag van de periode "
+                f"{span} geleden zijn ontvangen.",
+            )
+        )
+    specs += [
+        _Spec(
+            "deadlines.overdue",
+            "Termijnen verlopen",
+            "Termijnen van casussen die op de laatste dag van de periode aangemeld of in "
+            "behandeling zijn, met een laatste dag vóór die dag en niet als gehaald of "
+            "verstreken afgemeld.",
+        ),
+        _Spec(
+            "deadlines.due_next_14d",
+            "Termijnen binnen 14 dagen",
+            "Niet afgemelde termijnen van die casussen waarvan de laatste dag binnen 14 "
+            "dagen na de laatste dag van de periode valt (die dag meegeteld).",
+        ),
+        _Spec("interview.total", "Eindgesprekken", "Aantal eindgesprekken gehouden in de periode."),
+    ]
+    specs += _scores("citizen", "burger")
+    specs += _scores("helper", "aandrager")
+    specs += [
+        _Spec(
+            "signals.created", "Signalen aangemaakt", "Aantal signalen aangemaakt in de periode."
+        ),
+    ]
+    specs += _per(
+        cl,
+        "signal_theme",
+        "signals.by_theme",
+        "Signalen met thema {name}",
+        "Signalen aangemaakt in de periode met thema '{name}'.",
+    )
+    specs += [
+        _Spec(
+            "signals.submitted",
+            "Signalen ingediend",
+            "Aantal keren dat in de periode een signaal is ingediend (een signaal kan "
+            "naar meer ontvangers gaan).",
+        ),
+    ]
+    specs += _per(
+        cl,
+        "signal_recipient",
+        "signals.submitted.by_recipient",
+        "Signalen ingediend bij {name}",
+        "Indieningen van signalen in de periode bij {name}.",
+    )
+    specs += _per(
+        cl,
+        "signal_response_status",
+        "signals.responses",
+        "Reacties op signalen: {name}",
+        "Reacties op signalen ontvangen in de periode met status '{name}'.",
+    )
+    specs += [
+        _Spec(
+            "signals.feedback_given",
+            "Signalen teruggekoppeld",
+            "Aantal keren dat in de periode aan aandragers is teruggekoppeld wat er met "
+            "een signaal is gebeurd.",
+        ),
+        _Spec(
+            "signals.awaiting_feedback",
+            "Signalen wachtend op terugkoppeling",
+            "Signalen die op de laatste dag van de periode niet gesloten zijn, een reactie "
+            "hebben gekregen en sinds de laatste reactie nog niet zijn teruggekoppeld.",
+        ),
+    ]
+    return specs
+
+
+def metric_keys(codelists: Codelists | None = None) -> list[str]:
+    """Every key in catalogue order; the order the workbook's Cijfers sheet uses."""
+    cl = codelists or default_codelists()
+    return [s.key for s in _catalogue(cl, MetricSettings())]
+
+
+def metric_labels(codelists: Codelists | None = None) -> dict[str, str]:
+    """A Dutch label per key, with the office's own codelist labels for the parts."""
+    cl = codelists or default_codelists()
+    return {s.key: s.label for s in _catalogue(cl, MetricSettings())}
+
+
+def metric_definitions(
+    codelists: Codelists | None = None, settings: MetricSettings | None = None
+) -> dict[str, str]:
+    """A plain-Dutch definition per key, for evaluators who never read METRICS.md."""
+    cl = codelists or default_codelists()
+    return {s.key: s.definition for s in _catalogue(cl, settings or MetricSettings())}
+
+
+# ---------------------------------------------------------------------------
+# Statistics: Excel's PERCENTILE.INC and ROUND, so figures match a spreadsheet
+
+
+def percentile_inc(values: Sequence[int], p: Decimal) -> Decimal | None:
+    """Linear interpolation between closest ranks, in exact decimals.
+
+    Floats would turn ``(n - 1) * 0.9`` into 2.7000000000000002 and then round a
+    figure differently from the evaluator's own spreadsheet.
+    """
+    if not values:
+        return None
+    xs = sorted(values)
+    h = (len(xs) - 1) * p
+    lo = int(h)  # h >= 0, so int() is floor
+    hi = min(lo + 1, len(xs) - 1)
+    return Decimal(xs[lo]) + (h - lo) * (xs[hi] - xs[lo])
+
+
+def round_half_up(value: Decimal, places: Decimal) -> float:
+    """Excel's ROUND (half away from zero); Python's round() rounds half to even."""
+    return float(value.quantize(places, rounding=ROUND_HALF_UP))
+
+
+def _rounded(value: Decimal | None, places: Decimal = _DAYS) -> float | None:
+    return None if value is None else round_half_up(value, places)
+
+
+def _mean(values: Sequence[int]) -> Decimal | None:
+    if not values:
+        return None
+    return Decimal(sum(values)) / Decimal(len(values))
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _strs(value: Any) -> list[str]:
+    """A payload list as strings; a missing or malformed list counts as empty."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return []
+
+
+# ---------------------------------------------------------------------------
+# The computation
+
+
+class _Counts:
+    """Counters for the count keys; a value outside the catalogue is not counted.
+
+    Only the codelist's keys exist, so a value no longer in the office's lists cannot
+    add a key and change the shape of the result.
+    """
+
+    __slots__ = ("c",)
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.c: dict[str, int] = dict.fromkeys(keys, 0)
+
+    def add(self, key: str, n: int = 1) -> None:
+        if key in self.c:
+            self.c[key] += n
+
+
+def compute_metrics(
+    cases: Sequence[Sequence[Event]],
+    signals: Sequence[Sequence[Event]],
+    start: date,
+    end: date,
+    settings: MetricSettings = MetricSettings(),
+    codelists: Codelists | None = None,
+) -> dict[str, MetricValue]:
+    """The full flat catalogue of METRICS.md for the period ``[start, end]``.
+
+    ``cases`` and ``signals`` hold each entity's events (corrections and retractions
+    included). Counts are ints, day figures floats rounded to 1 decimal, interview
+    means to 2, and a figure over an empty set is None. A reversed period is a caller's
+    mistake, not an empty period, so it raises ``ValueError`` instead of printing zeros.
+    """
+    if start > end:
+        raise ValueError("de periode begint na de einddatum")
+    cl = codelists or default_codelists()
+    specs = _catalogue(cl, settings)
+    n = _Counts(s.key for s in specs if s.count)
+    add = n.add
+    ytd_start = date(end.year, 1, 1)
+    horizon = end + timedelta(days=14)
+
+    triage_days: list[int] = []
+    first_feedback_days: list[int] = []
+    response_days: dict[str, list[int]] = {s: [] for s in cl.keys("service")}
+    gross: list[int] = []
+    net: list[int] = []
+    citizen: list[int] = []
+    helper: list[int] = []
+
+    for events in cases:
+        if not events:
+            continue
+        state = fold_case(events, as_of=end)
+        reg = state.registration
+        if not reg:
+            continue  # not yet received as of the end of the period
+        received = state.received_on
+        route = str(reg.get("route", ""))
+
+        if start <= received <= end:
+            add("intake.total")
+            add(f"intake.by_route.{route}")
+            add(f"intake.by_partner_type.{reg.get('partner_type', '')}")
+            for service in set(_strs(reg.get("services"))):
+                add(f"intake.by_service.{service}")
+            for topic in set(_strs(reg.get("topics"))):
+                add(f"intake.by_topic.{topic}")
+            add(f"intake.by_target_group.{reg.get('target_group', '')}")
+            if reg.get("multi_problem") is True:
+                add("intake.multi_problem")
+            if reg.get("urgent") is True:
+                add("intake.urgent")
+            if route == "maatschappelijke_partner" and reg.get("known_to_service") == "nee":
+                add("intake.unknown_to_service")
+
+        triaged = False
+        first_informed: date | None = None
+        opinions: dict[str, list[date]] = {}
+        responses: list[tuple[str, date]] = []
+        for eff in state.effective:
+            kind = eff.kind
+            if kind not in _COUNTED_KINDS:
+                continue
+            on, p = eff.on, eff.payload
+            in_period = on >= start  # the fold as of ``end`` holds nothing after it
+            if kind == "triaged":
+                triaged = True
+                decision = str(p.get("decision", ""))
+                if on >= ytd_start and decision == "in_behandeling" and route in TARGET_ROUTES:
+                    add(f"targets.ytd.{route}")
+                if in_period:
+                    add("triage.total")
+                    add(f"triage.by_decision.{decision}")
+                    add(f"triage.by_reason.{p.get('reason_code', '')}")
+                    if decision == "doorverwezen":
+                        add(f"triage.referred_to.{p.get('referred_to', '')}")
+                    triage_days.append((on - received).days)
+            elif kind == "partner_informed":
+                if first_informed is None:
+                    first_informed = on
+                if in_period and p.get("about") == "uitkomst":
+                    add("partner_feedback.outcome_informed")
+            elif kind == "opinion_sent":
+                service = str(p.get("service", ""))
+                opinions.setdefault(service, []).append(on)
+                if in_period:
+                    add("treatment.opinions_sent")
+                    add(f"cooperation.{service}.opinions")
+            elif kind == "service_response":
+                if in_period:
+                    service = str(p.get("service", ""))
+                    response = str(p.get("response", ""))
+                    add(f"treatment.responses.{response}")
+                    if response in ADOPTED:
+                        add(f"cooperation.{service}.adopted")
+                    responses.append((service, on))
+            elif not in_period:
+                continue
+            elif kind == "reminder_sent":
+                add(f"cooperation.{p.get('service', '')}.reminders")
+            elif kind == "escalated":
+                add("treatment.escalations")
+                add(f"treatment.escalations.by_level.{p.get('level', '')}")
+            elif kind == "paused":
+                add("treatment.pauses_started")
+            elif kind == "handover_confirmed":
+                add("triage.handover_confirmed")
+            elif kind == "closing_interview":
+                add("interview.total")
+                for who, scores in (("citizen", citizen), ("helper", helper)):
+                    score = p.get(f"{who}_score")
+                    if isinstance(score, int) and score in SCORES:
+                        scores.append(score)
+                        add(f"interview.{who}.score.{score}")
+
+        if first_informed is not None and first_informed >= start:
+            first_feedback_days.append((first_informed - received).days)
+        for service, on in responses:
+            sent = opinions.get(service)
+            if not sent or service not in response_days:
+                continue
+            i = bisect_right(sent, on)  # ``sent`` is in date order: the fold's order
+            if i:
+                response_days[service].append((on - sent[i - 1]).days)
+
+        status = state.status
+        if not triaged:
+            add("triage.pending")
+        if status == "afgerond" and state.closed_on is not None and state.closed_on >= start:
+            _closed(
+                n,
+                state.closing or {},
+                state.path,
+                settings,
+                (state.closed_on - received).days,
+                state.paused_days(),
+                gross,
+                net,
+            )
+        elif status == "in_behandeling":
+            add("open.total")
+            if state.pause_running:
+                add("open.paused")
+            age = (end - received).days
+            for suffix, low, high in AGE_BUCKETS:
+                if age >= low and (high is None or age <= high):
+                    add(f"open.age.{suffix}")
+                    break
+        if status in ("aangemeld", "in_behandeling"):
+            for d in state.deadlines:
+                if d.due_on is None or d.met_on is not None:
+                    continue
+                if d.due_on < end:
+                    add("deadlines.overdue")
+                elif d.due_on <= horizon:
+                    add("deadlines.due_next_14d")
+
+    for events in signals:
+        if not events:
+            continue
+        sig = fold_signal(events, as_of=end)
+        if not sig.creation:
+            continue  # not yet created as of the end of the period
+        if sig.created_on >= start:
+            add("signals.created")
+            add(f"signals.by_theme.{sig.creation.get('theme', '')}")
+        for eff in sig.submissions:
+            if eff.on >= start:
+                add("signals.submitted")
+                add(f"signals.submitted.by_recipient.{eff.payload.get('recipient', '')}")
+        for eff in sig.responses:
+            if eff.on >= start:
+                add(f"signals.responses.{eff.payload.get('status', '')}")
+        for eff in sig.feedback:
+            if eff.on >= start:
+                add("signals.feedback_given")
+        if sig.awaiting_feedback:
+            add("signals.awaiting_feedback")
+
+    n.c["leadtime.norm_days"] = settings.norm_days
+    values: dict[str, MetricValue] = {
+        "triage.days.median": _rounded(percentile_inc(triage_days, _MEDIAN)),
+        "partner_feedback.first_days.median": _rounded(
+            percentile_inc(first_feedback_days, _MEDIAN)
+        ),
+        "interview.citizen.mean": _rounded(_mean(citizen), _SCORE),
+        "interview.helper.mean": _rounded(_mean(helper), _SCORE),
+    }
+    n.c["interview.citizen.n"] = len(citizen)
+    n.c["interview.helper.n"] = len(helper)
+    for service, days in response_days.items():
+        values[f"cooperation.{service}.response_days.median"] = _rounded(
+            percentile_inc(days, _MEDIAN)
+        )
+    for prefix, days in (("leadtime.gross", gross), ("leadtime.net", net)):
+        values[f"{prefix}.median_days"] = _rounded(percentile_inc(days, _MEDIAN))
+        values[f"{prefix}.mean_days"] = _rounded(_mean(days))
+        values[f"{prefix}.p90_days"] = _rounded(percentile_inc(days, _P90))
+        values[f"{prefix}.max_days"] = max(days) if days else None
+
+    return {s.key: n.c[s.key] if s.count else values.get(s.key) for s in specs}
+
+
+def _closed(
+    n: _Counts,
+    closing: dict[str, Any],
+    path: str | None,
+    settings: MetricSettings,
+    gross_days: int,
+    paused_days: int,
+    gross: list[int],
+    net: list[int],
+) -> None:
+    """Count one case closed in the period (its latest, not reopened closing)."""
+    outcome = str(closing.get("outcome", ""))
+    n.add("closed.total")
+    n.add(f"closed.by_outcome.{outcome}")
+    if outcome in RESOLVED:
+        if path == "na_escalatie":
+            n.add("closed.resolved.after_escalation")
+        else:
+            n.add("closed.resolved.without_escalation")
+    for ground in set(_strs(closing.get("grounds"))):
+        n.add(f"closed.grounds.{ground}")
+    for power in set(_strs(closing.get("powers_used"))):
+        n.add(f"closed.powers_used.{power}")
+    n.add(f"closed.powers_sufficient.{closing.get('powers_sufficient', '')}")
+    gross.append(gross_days)
+    net.append(gross_days - paused_days)
+    if gross_days <= settings.norm_days:
+        n.add("leadtime.within_norm")
+
+
+# ---------------------------------------------------------------------------
+# Weekly intake for charts
+
+
+def weekly_intake(
+    cases: Sequence[Sequence[Event]], year: int, until: date
+) -> list[tuple[int, int]]:
+    """Cases received per ISO week of ``year``, up to the week holding ``until``.
+
+    ISO weeks because the workbook's default period is the last completed ISO week, so
+    the chart's bars line up with the periods people export. A case received on
+    30 December 2024 therefore counts in week 1 of 2025. Only corrections are resolved
+    (not the whole fold): the chart needs nothing but the effective ``received_on``.
+    """
+    weeks_in_year = date(year, 12, 28).isocalendar().week
+    iso = until.isocalendar()
+    if iso.year < year:
+        return []
+    last = iso.week if iso.year == year else weeks_in_year
+    counts = [0] * (last + 1)
+    for events in cases:
+        if not events:
+            continue
+        received = _received_on(events, until)
+        if received is None:
+            continue
+        r = received.isocalendar()
+        if r.year == year and r.week <= last:
+            counts[r.week] += 1
+    return [(week, counts[week]) for week in range(1, last + 1)]
+
+
+def _received_on(events: Sequence[Event], until: date) -> date | None:
+    registered = [e for e in events if e.kind == "registered"]
+    if not any(e.kind == "corrected" for e in events):
+        if not registered:
+            return None
+        on = _date(registered[0].payload.get("received_on")) or registered[0].occurred_on
+        return on if on <= until else None
+    for eff in effective_events(events, until).effective:
+        if eff.kind == "registered":
+            return eff.on
+    return None

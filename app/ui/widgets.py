@@ -1,0 +1,675 @@
+"""Small input widgets shared by the intake form, the step forms and the case tab.
+
+Every editor here speaks the same little protocol (``value()``, ``set_value()`` and a
+``changed`` signal) so the generic step form can treat a date, a code, a list of codes
+and a text alike. Dates are typed the way the office writes them (dd-mm-jjjj), codes
+show their Dutch label and carry their stable key as item data, and every field sits in
+a ``FieldRow`` that can show a Dutch error or a personal-data warning right under it,
+where the handler is looking, instead of in a message box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+    QWidgetItem,
+)
+
+from app.model.codelists import Codelists
+from app.model.dates import nl_date, parse_date
+from app.model.dates import today as today_amsterdam
+from app.model.lint import KIND_LABELS, is_valid_bsn, lint_text
+
+ERROR_STYLE = "color: #a4000f;"
+WARNING_STYLE = (
+    "color: #5c3b00; background: #fff3cd; border: 1px solid #e0c46c; "
+    "border-radius: 3px; padding: 2px 4px;"
+)
+HINT_STYLE = "color: #555555;"
+
+
+def tr(text: str) -> str:
+    """Translatable UI text (the program is Dutch; ``tr`` keeps the door open)."""
+    return QCoreApplication.translate("Casusregister", text)
+
+
+def escape_amp(text: str) -> str:
+    """Literal text for a widget that reads ``&`` as a mnemonic marker."""
+    return text.replace("&", "&&")
+
+
+class Mnemonics:
+    """Hands out unique Alt+letter mnemonics within one window.
+
+    Word-initial letters are preferred (``&Datum``, ``Soort &termijn``), then any
+    letter; a label that finds no free letter simply gets none. Letters used by the
+    window's buttons are reserved up front.
+    """
+
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        self.used: set[str] = {c.lower() for c in reserved}
+
+    def take(self, text: str) -> str:
+        plain = escape_amp(text)
+        candidates: list[int] = []
+        for i, ch in enumerate(plain):
+            if ch.isalpha() and ch.isascii() and (i == 0 or not plain[i - 1].isalnum()):
+                candidates.append(i)
+        candidates += [i for i, ch in enumerate(plain) if ch.isalpha() and ch.isascii()
+                       and i not in candidates]
+        for i in candidates:
+            if plain[i - 1:i] == "&":
+                continue
+            letter = plain[i].lower()
+            if letter not in self.used:
+                self.used.add(letter)
+                return plain[:i] + "&" + plain[i:]
+        return plain
+
+
+# ---------------------------------------------------------------------------
+# Editors
+
+
+class DateField(QLineEdit):
+    """A date typed as dd-mm-jjjj (jjjj-mm-dd and ddmmjjjj are accepted too).
+
+    Up and Down move the date a day, Page Up and Page Down a week, so a handler can
+    correct "yesterday" without retyping. ``problem()`` gives the Dutch reason when the
+    text is not a date; the form shows it next to the field.
+    """
+
+    changed = Signal()
+
+    def __init__(self, value: date | None = None, *, default_today: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(tr("dd-mm-jjjj"))
+        self.setToolTip(tr("Datum als dd-mm-jjjj. Pijl omhoog of omlaag: een dag later of "
+                           "eerder; Page Up of Page Down: een week."))
+        self.setMaxLength(10)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("00-00-00000") + 24)
+        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("00-00-0000") * 2)
+        if value is None and default_today:
+            value = today_amsterdam()
+        self.set_value(value)
+        self.textChanged.connect(lambda _t: self.changed.emit())
+        self.editingFinished.connect(self._normalise)
+
+    @staticmethod
+    def _parse(text: str) -> date:
+        s = text.strip()
+        if len(s) == 8 and s.isdigit():
+            s = f"{s[:2]}-{s[2:4]}-{s[4:]}"
+        return parse_date(s)
+
+    def value(self) -> date | None:
+        """The date, or None when empty or not a date (see ``problem``)."""
+        if not self.text().strip():
+            return None
+        try:
+            return self._parse(self.text())
+        except ValueError:
+            return None
+
+    def problem(self) -> str | None:
+        if not self.text().strip():
+            return None
+        try:
+            self._parse(self.text())
+        except ValueError:
+            return tr("geen geldige datum; typ dd-mm-jjjj, bijvoorbeeld 03-04-2025")
+        return None
+
+    def set_value(self, value: date | str | None) -> None:
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                self.setText(value)
+                return
+        self.setText(nl_date(value) if value else "")
+
+    def _normalise(self) -> None:
+        d = self.value()
+        if d is not None and self.text() != nl_date(d):
+            self.setText(nl_date(d))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        steps = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1, Qt.Key.Key_PageUp: 7,
+                 Qt.Key.Key_PageDown: -7}
+        step = steps.get(Qt.Key(event.key()))
+        if step is not None and not self.isReadOnly():
+            base = self.value() or today_amsterdam()
+            self.setText(nl_date(base + timedelta(days=step)))
+            return
+        super().keyPressEvent(event)
+
+
+class ChoiceCombo(QComboBox):
+    """A drop-down of (key, label) pairs: labels shown, keys returned.
+
+    Without a value it shows a "kies" placeholder, so a required choice is a conscious
+    one; an optional choice has a "(niet ingevuld)" entry to clear it again.
+    """
+
+    changed = Signal()
+    EMPTY = "(niet ingevuld)"
+
+    def __init__(self, choices: Sequence[tuple[str, str]] = (), *, optional: bool = False,
+                 placeholder: str = "— kies —", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.optional = optional
+        self.setPlaceholderText(tr(placeholder))
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.setMinimumContentsLength(12)
+        self.set_choices(choices)
+        self.currentIndexChanged.connect(lambda _i: self.changed.emit())
+
+    def set_choices(self, choices: Sequence[tuple[str, str]]) -> None:
+        keep = self.value()
+        self.blockSignals(True)
+        self.clear()
+        if self.optional:
+            self.addItem(tr(self.EMPTY), None)
+        for key, label in choices:
+            self.addItem(label, key)
+        self.blockSignals(False)
+        idx = self.findData(keep) if keep is not None else -1
+        self.setCurrentIndex(idx if idx >= 0 else (0 if self.optional else -1))
+        if idx < 0 and keep is not None:
+            self.changed.emit()
+
+    def keys(self) -> list[str]:
+        return [str(self.itemData(i)) for i in range(self.count())
+                if self.itemData(i) is not None]
+
+    def value(self) -> str | None:
+        if self.currentIndex() < 0:
+            return None
+        data = self.currentData()
+        return None if data is None else str(data)
+
+    def set_value(self, key: Any) -> None:
+        if key is None or key == "":
+            self.setCurrentIndex(0 if self.optional else -1)
+            return
+        idx = self.findData(str(key))
+        if idx < 0:
+            # A key that is no longer offered (an inactive code) stays valid for old
+            # steps: show it so a correction does not silently change it.
+            self.addItem(self.missing_label(str(key)), str(key))
+            idx = self.count() - 1
+        self.setCurrentIndex(idx)
+
+    def missing_label(self, key: str) -> str:
+        return key
+
+
+class CodeCombo(ChoiceCombo):
+    """A codelist as a drop-down: Dutch labels shown, stable keys as item data."""
+
+    def __init__(self, list_name: str, codelists: Codelists, *, optional: bool = False,
+                 keys: Sequence[str] | None = None, parent: QWidget | None = None) -> None:
+        self.list_name = list_name
+        self.codelists = codelists
+        chosen = list(keys) if keys is not None else codelists.keys(list_name,
+                                                                    active_only=True)
+        super().__init__([(k, codelists.label(list_name, k)) for k in chosen],
+                         optional=optional, parent=parent)
+
+    def set_keys(self, keys: Sequence[str]) -> None:
+        self.set_choices([(k, self.codelists.label(self.list_name, k)) for k in keys])
+
+    def missing_label(self, key: str) -> str:
+        return self.codelists.label(self.list_name, key) + tr(" (vervallen code)")
+
+
+class CodeChecklist(QWidget):
+    """A multi-select codelist as a grid of check boxes, in the list's own order."""
+
+    changed = Signal()
+
+    def __init__(self, list_name: str, codelists: Codelists, *, columns: int = 2,
+                 keys: Sequence[str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list_name = list_name
+        self.codelists = codelists
+        self.columns = max(1, columns)
+        self.boxes: dict[str, QCheckBox] = {}
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setHorizontalSpacing(16)
+        self._grid.setVerticalSpacing(2)
+        for key in (keys if keys is not None else codelists.keys(list_name, active_only=True)):
+            self._add(key)
+
+    def _add(self, key: str, inactive: bool = False) -> QCheckBox:
+        label = self.codelists.label(self.list_name, key)
+        if inactive:
+            label += tr(" (vervallen code)")
+        box = QCheckBox(escape_amp(label), self)
+        box.setAccessibleName(label)
+        box.toggled.connect(lambda _on: self.changed.emit())
+        n = len(self.boxes)
+        self._grid.addWidget(box, n // self.columns, n % self.columns)
+        self.boxes[key] = box
+        return box
+
+    def setAccessibleName(self, name: str) -> None:  # noqa: N802 (Qt API)
+        super().setAccessibleName(name)
+        for key, box in self.boxes.items():
+            box.setAccessibleName(f"{name}: {self.codelists.label(self.list_name, key)}")
+
+    def value(self) -> list[str]:
+        return [k for k, box in self.boxes.items() if box.isChecked()]
+
+    def set_value(self, keys: Iterable[str] | None) -> None:
+        wanted = list(keys or [])
+        for key in wanted:
+            if key not in self.boxes:
+                self._add(key, inactive=True)
+        for key, box in self.boxes.items():
+            box.setChecked(key in wanted)
+
+    def focus_target(self) -> QWidget:
+        return next(iter(self.boxes.values()), self)
+
+
+class LineField(QLineEdit):
+    """One line of free text (names, short descriptions)."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, max_length: int = 300) -> None:
+        super().__init__(parent)
+        self.setMaxLength(max_length)
+        self.textChanged.connect(lambda _t: self.changed.emit())
+
+    def value(self) -> str:
+        return self.text().strip()
+
+    def set_value(self, value: Any) -> None:
+        self.setText("" if value is None else str(value))
+
+
+class TextField(QPlainTextEdit):
+    """Several lines of free text; Tab moves on to the next field, as in a form."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, lines: int = 3) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self._lines = lines
+        self.setMinimumHeight(self._height(2))
+        self.textChanged.connect(self.changed.emit)
+
+    def _height(self, lines: int) -> int:
+        return self.fontMetrics().lineSpacing() * lines + 14
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(360, self._height(self._lines))
+
+    def value(self) -> str:
+        return self.toPlainText().strip()
+
+    def set_value(self, value: Any) -> None:
+        self.setPlainText("" if value is None else str(value))
+
+
+class CheckField(QCheckBox):
+    """A yes/no field; the box text says what ticking it means."""
+
+    changed = Signal()
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(escape_amp(text), parent)
+        self.toggled.connect(lambda _on: self.changed.emit())
+
+    def value(self) -> bool:
+        return self.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        self.setChecked(bool(value))
+
+
+class ScoreCombo(ChoiceCombo):
+    """A rapportcijfer 1-10, or "niet gevraagd" (stored as no value)."""
+
+    NOT_ASKED = "Niet gevraagd"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__([(str(n), str(n)) for n in range(1, 11)], optional=True,
+                         parent=parent)
+        self.setItemText(0, tr(self.NOT_ASKED))
+
+    def score(self) -> int | None:
+        v = self.value()
+        return int(v) if v is not None else None
+
+
+class ContactField(QWidget):
+    """The helper's contact person (P1): name, e-mail and phone on one line each."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.edits: dict[str, LineField] = {}
+        for key, label in (("name", "Naam"), ("email", "E-mail"), ("phone", "Telefoon")):
+            edit = LineField(self)
+            edit.setAccessibleName(tr("Contactpersoon aandrager") + f": {label}")
+            edit.changed.connect(self.changed.emit)
+            form.addRow(tr(label), edit)
+            self.edits[key] = edit
+
+    def value(self) -> dict[str, str] | None:
+        data = {k: e.value() for k, e in self.edits.items() if e.value()}
+        return data or None
+
+    def set_value(self, value: Any) -> None:
+        data = value if isinstance(value, dict) else {}
+        for key, edit in self.edits.items():
+            edit.set_value(data.get(key))
+
+    def focus_target(self) -> QWidget:
+        return self.edits["name"]
+
+
+# ---------------------------------------------------------------------------
+# Rows with inline messages
+
+
+class FieldRow(QWidget):
+    """One field with its hint, personal-data warning and error right under it.
+
+    ``label`` is the form's left-hand label (with a mnemonic whose buddy is the
+    editor); the row itself goes in the right-hand column.
+    """
+
+    def __init__(self, name: str, text: str, editor: QWidget, *, required: bool = False,
+                 mnemonics: Mnemonics | None = None, hint: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.text = text
+        self.editor = editor
+        self._required = required
+        self._mnemonic_text = mnemonics.take(text) if mnemonics else escape_amp(text)
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setBuddy(self.focus_target())
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        editor.setAccessibleName(text)
+        editor.setParent(self)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(editor)
+        self.hint_label = self._message(HINT_STYLE, tr("Toelichting bij ") + text)
+        self.warning_label = self._message(WARNING_STYLE, tr("Waarschuwing bij ") + text)
+        self.error_label = self._message(ERROR_STYLE, tr("Fout bij ") + text)
+        for lbl in (self.hint_label, self.warning_label, self.error_label):
+            box.addWidget(lbl)
+        self.set_hint(hint)
+        self._render_label()
+
+    def _message(self, style: str, name: str) -> QLabel:
+        lbl = QLabel(self)
+        lbl.setWordWrap(True)
+        lbl.setStyleSheet(style)
+        lbl.setTextFormat(Qt.TextFormat.PlainText)
+        lbl.setAccessibleName(name)
+        lbl.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        lbl.hide()
+        return lbl
+
+    def focus_target(self) -> QWidget:
+        target = getattr(self.editor, "focus_target", None)
+        return target() if callable(target) else self.editor
+
+    def _render_label(self) -> None:
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setText(self._mnemonic_text + (" *" if self._required else ""))
+        # A plain-text label still honours the & mnemonic when it has a buddy.
+        self.label.setBuddy(self.focus_target())
+
+    @property
+    def required(self) -> bool:
+        return self._required
+
+    def set_required(self, required: bool) -> None:
+        if required != self._required:
+            self._required = required
+            self._render_label()
+
+    def set_hint(self, text: str) -> None:
+        self.hint_label.setText(text)
+        self.hint_label.setVisible(bool(text))
+
+    def set_warning(self, text: str | None) -> None:
+        self.warning_label.setText(text or "")
+        self.warning_label.setVisible(bool(text))
+
+    def set_error(self, text: str | None) -> None:
+        self.error_label.setText(text or "")
+        self.error_label.setVisible(bool(text))
+        self.editor.setAccessibleDescription(text or "")
+
+    def error(self) -> str:
+        return self.error_label.text() if self.error_label.isVisibleTo(self) else ""
+
+    def warning(self) -> str:
+        return self.warning_label.text() if self.warning_label.isVisibleTo(self) else ""
+
+    def setEnabled(self, enabled: bool) -> None:  # noqa: N802 (Qt API)
+        super().setEnabled(enabled)
+        self.label.setEnabled(enabled)
+
+
+def lint_warning(text: str) -> str | None:
+    """The Dutch personal-data warning for a free text, or None when it looks clean."""
+    findings = lint_text(text)
+    if not findings:
+        return None
+    kinds: list[str] = []
+    for f in findings:
+        label = KIND_LABELS.get(f.kind, f.kind)
+        if label not in kinds:
+            kinds.append(label)
+    first = findings[0].reason
+    more = "" if len(findings) == 1 else tr(" (gevonden: {kinds})").format(
+        kinds=", ".join(kinds))
+    return tr("Let op, persoonsgegevens? ") + first + more
+
+
+# ---------------------------------------------------------------------------
+# Personal data (P2)
+
+PERSONAL_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Naam"),
+    ("bsn", "BSN"),
+    ("phone", "Telefoon"),
+    ("email", "E-mail"),
+    ("address", "Adres"),
+    ("service_reference", "Kenmerk van de dienst"),
+)
+
+
+class PersonalFields(QWidget):
+    """The citizen's personal data (P2): kept apart from the case's events.
+
+    The BSN is checked with the 11-proef as it is typed. When editing a stored BSN
+    the field stays empty (the stored one is only shown masked); leaving it empty
+    keeps the stored value.
+    """
+
+    changed = Signal()
+
+    def __init__(self, mnemonics: Mnemonics | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.rows: dict[str, FieldRow] = {}
+        self._keep_bsn = False
+        for key, label in PERSONAL_FIELDS:
+            edit = LineField(self, max_length=200 if key != "address" else 300)
+            row = FieldRow(key, label, edit, mnemonics=mnemonics, parent=self)
+            edit.changed.connect(self.changed.emit)
+            self.form.addRow(row.label, row)
+            self.rows[key] = row
+        bsn = self.editor("bsn")
+        bsn.setMaxLength(11)
+        bsn.changed.connect(self._check_bsn)
+
+    def editor(self, key: str) -> LineField:
+        ed = self.rows[key].editor
+        assert isinstance(ed, LineField)
+        return ed
+
+    def _check_bsn(self) -> None:
+        text = self.editor("bsn").value()
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if text and len(digits) >= 8 and not is_valid_bsn(text):
+            self.rows["bsn"].set_error(tr("geen geldig BSN: voldoet niet aan de 11-proef"))
+        elif text and len(digits) < 8 and not self.editor("bsn").hasFocus():
+            self.rows["bsn"].set_error(tr("een BSN heeft 9 cijfers"))
+        else:
+            self.rows["bsn"].set_error(None)
+
+    def problems(self) -> dict[str, str]:
+        text = self.editor("bsn").value()
+        if text and not is_valid_bsn(text):
+            msg = tr("geen geldig BSN: voldoet niet aan de 11-proef")
+            self.rows["bsn"].set_error(msg)
+            return {"bsn": msg}
+        return {}
+
+    def set_stored(self, data: dict[str, str], masked_bsn: str) -> None:
+        """Fill for editing; the stored BSN is shown masked as a placeholder only."""
+        for key, _label in PERSONAL_FIELDS:
+            if key != "bsn":
+                self.editor(key).set_value(data.get(key, ""))
+        self._keep_bsn = bool(data.get("bsn"))
+        self.editor("bsn").setPlaceholderText(
+            tr("ongewijzigd: {masked}").format(masked=masked_bsn) if masked_bsn else "")
+
+    def value(self) -> dict[str, str]:
+        """Entered values; an empty BSN is left out when a stored one is kept."""
+        out = {key: self.editor(key).value() for key, _label in PERSONAL_FIELDS}
+        if self._keep_bsn and not out["bsn"]:
+            out.pop("bsn")
+        return out
+
+    def show_errors(self, errors: Iterable[tuple[str, str]]) -> None:
+        for key, msg in errors:
+            if key in self.rows:
+                self.rows[key].set_error(msg)
+
+
+# ---------------------------------------------------------------------------
+# A layout that wraps buttons onto the next line
+
+
+class FlowLayout(QLayout):
+    """Lays widgets out left to right and wraps them, like words in a paragraph."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._spacing = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt API)
+        self._items.append(item)
+
+    def addWidget(self, widget: QWidget) -> None:  # noqa: N802 (Qt API)
+        self.addChildWidget(widget)
+        self.addItem(QWidgetItem(widget))
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 (Qt API)
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+        return self._do_layout(QRect(0, 0, width, 0), test_only=True)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 (Qt API)
+        super().setGeometry(rect)
+        self._do_layout(rect, test_only=False)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:  # noqa: N802 (Qt API)
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _do_layout(self, rect: QRect, test_only: bool) -> int:
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        x, y, line_height = area.x(), area.y(), 0
+        for item in self._items:
+            if item.widget() is not None and not item.widget().isVisibleTo(
+                    item.widget().parentWidget()):
+                continue
+            hint = item.sizeHint()
+            next_x = x + hint.width() + self._spacing
+            if next_x - self._spacing > area.right() + 1 and line_height > 0:
+                x = area.x()
+                y += line_height + self._spacing
+                next_x = x + hint.width() + self._spacing
+                line_height = 0
+            if not test_only:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x = next_x
+            line_height = max(line_height, hint.height())
+        return y + line_height - rect.y() + m.bottom()
+
+
+def hbox(*widgets: QWidget, stretch_end: bool = True) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    for w in widgets:
+        row.addWidget(w)
+    if stretch_end:
+        row.addStretch(1)
+    return row

@@ -1,0 +1,164 @@
+"""The command line as a subprocess: exit codes, one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "tests" / "data" / "interchange-2025-small.json"
+SECRET = "cli-wachtwoordzin-123"
+
+
+def run(*args: str, passphrase: str | None = SECRET, stdin: str | None = None,
+        env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CASUSREGISTER_PASSPHRASE"}
+    env["PYTHONPATH"] = str(ROOT)
+    if passphrase is not None:
+        env["CASUSREGISTER_PASSPHRASE"] = passphrase
+    env.update(env_extra or {})
+    result = subprocess.run([sys.executable, "-m", "app", *args], capture_output=True,
+                            text=True, cwd=ROOT, env=env, input=stdin, timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "register.db"
+    r = run("init", "--db", str(path), "--device", "ZWL", "--handler", "Anna de Vries")
+    assert r.returncode == 0, r.stderr
+    assert "Register aangemaakt" in r.stdout
+    r = run("import", "--db", str(path), str(EXAMPLE))
+    assert r.returncode == 0, r.stderr
+    assert "44 casussen en 12 signalen ingelezen" in r.stdout
+    return path
+
+
+def test_version():
+    r = run("--version", passphrase=None)
+    assert r.returncode == 0 and r.stdout.startswith("casusregister ")
+
+
+def test_list_json_has_the_documented_fields(db):
+    r = run("list", "--db", str(db), "--json")
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert len(rows) == 44
+    assert set(rows[0]) == {"number", "ref", "status", "phase", "received_on", "route",
+                            "partner_type", "services", "topics", "handler",
+                            "next_deadline"}
+    assert rows[0]["number"] == "2025-ZWL-0001"
+    by_ref = {row["ref"]: row for row in rows}
+    assert by_ref["V-044"]["next_deadline"] == "2025-06-02"  # rolls past Hemelvaart
+    assert by_ref["V-041"]["status"] == "afgerond"
+
+
+def test_list_filters_by_status_and_search(db):
+    r = run("list", "--db", str(db), "--status", "aangemeld", "--json")
+    assert {row["status"] for row in json.loads(r.stdout)} == {"aangemeld"}
+    r = run("list", "--db", str(db), "--search", "randgeval", "--json")
+    assert sorted(row["ref"] for row in json.loads(r.stdout)) == ["V-041", "V-042", "V-043",
+                                                                 "V-044"]
+    r = run("list", "--db", str(db), "--search", "Juridisch Loket", "--json")
+    assert [row["ref"] for row in json.loads(r.stdout)] == ["V-040"]
+    r = run("list", "--db", str(db), "--status", "klaar")
+    assert r.returncode == 1 and "Onbekende status 'klaar'" in r.stderr
+
+
+def test_show_json_and_text(db):
+    r = run("show", "--db", str(db), "V-043", "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["case"]["ref"] == "V-043"
+    assert data["case"]["triaged_on"] == "2025-07-03"  # second correction wins
+    kinds = [e["kind"] for e in data["events"]]
+    assert kinds.count("corrected") == 2
+    assert {"id", "occurred_on", "hlc", "flag"} <= set(data["events"][0])
+    r = run("show", "--db", str(db), "V-041")
+    assert r.returncode == 0 and "Tijdlijn:" in r.stdout and "Heropend" in r.stdout
+
+
+def test_verify_ok(db):
+    r = run("verify", "--db", str(db))
+    assert r.returncode == 0 and "Register in orde" in r.stdout
+
+
+def test_wrong_passphrase_exit_1_one_line(db):
+    r = run("list", "--db", str(db), passphrase="helemaal-niet-goed")
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines() == [
+        "casusregister: fout: Onjuiste wachtwoordzin: het register kon niet worden geopend."]
+
+
+def test_passphrase_file_and_missing_passphrase(db, tmp_path):
+    f = tmp_path / "pw.txt"
+    f.write_text(SECRET + "\n", encoding="utf-8")
+    r = run("list", "--db", str(db), "--passphrase-file", str(f), passphrase=None)
+    assert r.returncode == 0, r.stderr
+    r = run("list", "--db", str(db), passphrase=None, stdin="")
+    assert r.returncode == 1 and "--passphrase-file" in r.stderr
+
+
+def test_unknown_case_and_missing_register(db, tmp_path):
+    r = run("show", "--db", str(db), "2025-ZWL-9999")
+    assert r.returncode == 1 and "bestaat niet" in r.stderr
+    r = run("list", "--db", str(tmp_path / "nergens.db"))
+    assert r.returncode == 1 and "Geen register gevonden" in r.stderr
+
+
+def test_usage_errors_exit_2():
+    assert run("list", "--onzin", passphrase=None).returncode == 2
+    r = run("deadline", "--kind", "bezwaartermijn", "--start", "22-03-2025", passphrase=None)
+    assert r.returncode == 2 and "JJJJ-MM-DD" in r.stderr
+    assert run("init", passphrase=None).returncode == 2  # --device is required
+
+
+def test_deadline_prints_explanation_and_last_day():
+    r = run("deadline", "--kind", "bezwaartermijn", "--start", "2025-03-22", passphrase=None)
+    assert r.returncode == 0
+    lines = r.stdout.strip().splitlines()
+    assert lines[-1] == "2025-05-06"
+    assert lines[0] == ("6 weken na 22-03-2025: 03-05 is een zaterdag, 04-05 een zondag, "
+                        "05-05 Bevrijdingsdag; laatste dag dinsdag 06-05-2025")
+    assert any("6:9" in line for line in lines)
+
+
+def test_bad_import_file_names_the_path_and_changes_nothing(db, tmp_path):
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    for case in data["cases"]:
+        case["ref"] = "NIEUW-" + case["ref"]
+    data["cases"][2]["events"][0]["route"] = "postduif"
+    bad = tmp_path / "fout.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    before = json.loads(run("list", "--db", str(db), "--json").stdout)
+    r = run("import", "--db", str(db), str(bad))
+    assert r.returncode == 1
+    assert "cases[2].events[0].route" in r.stderr and "postduif" in r.stderr
+    after = json.loads(run("list", "--db", str(db), "--json").stdout)
+    assert after == before
+
+
+def test_export_interchange_round_trip(db, tmp_path):
+    out = tmp_path / "export.json"
+    r = run("export", "interchange", "--db", str(db), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert len(exported["cases"]) == 44 and "with_personal" not in exported
+    other = tmp_path / "ander.db"
+    assert run("init", "--db", str(other), "--device", "AMS").returncode == 0
+    assert run("import", "--db", str(other), str(out)).returncode == 0
+    again = tmp_path / "again.json"
+    assert run("export", "interchange", "--db", str(other), "--out", str(again)).returncode == 0
+    assert json.loads(again.read_text(encoding="utf-8")) == exported
+
+
+def test_init_refuses_bad_device_code(tmp_path):
+    r = run("init", "--db", str(tmp_path / "x.db"), "--device", "zwolle")
+    assert r.returncode == 1 and "apparaatcode" in r.stderr
+    assert not (tmp_path / "x.db").exists()

@@ -1,0 +1,160 @@
+"""Import is all or nothing and idempotent; import(export(x)) == x."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from app.model.errors import ValidationFailed
+from app.storage import audit
+from app.storage.interchange_io import export_data, export_file, import_data, import_file
+from app.storage.verify import verify
+from tests.helpers.registers import EXAMPLE, make_register, registration
+
+
+@pytest.fixture
+def example():
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def reg(tmp_path):
+    r = make_register(tmp_path)
+    yield r
+    r.close()
+
+
+def test_import_numbers_cases_by_received_on_and_keeps_refs(reg, example):
+    result = import_data(reg, example, source="voorbeeld.json")
+    assert len(result.plan.new_cases) == 44 and len(result.plan.new_signals) == 12
+    received = {c["ref"]: c["events"][0]["received_on"] for c in example["cases"]}
+    numbers = dict(result.plan.new_cases)
+    ordered = sorted(received, key=lambda r: numbers[r])
+    assert [received[r] for r in ordered] == sorted(received.values())
+    view = reg.case("V-041")  # a ref finds its case too
+    assert view.state.ref == "V-041" and view.state.number == numbers["V-041"]
+    assert verify(reg).ok
+    assert ("import", "voorbeeld.json") in [(a.action, a.object) for a in audit.rows(reg.conn)]
+
+
+def test_second_import_of_the_same_file_adds_nothing(reg, example):
+    import_data(reg, example)
+    before = reg.counts()
+    again = import_data(reg, example)
+    assert again.events == 0 and len(again.plan.skipped_cases) == 44
+    assert reg.counts() == before
+
+
+def test_bad_file_changes_nothing_and_names_the_path(reg, example):
+    bad = copy.deepcopy(example)
+    bad["cases"][3]["events"][1] = {**bad["cases"][3]["events"][1]}
+    first = bad["cases"][3]["events"][1]
+    date_field = "decided_on" if first["kind"] == "triaged" else next(
+        k for k in first if k.endswith("on"))
+    first[date_field] = "2024-01-01"
+    with pytest.raises(ValidationFailed) as exc:
+        import_data(reg, bad)
+    assert any(str(e).startswith(f"cases[3].events[1].{date_field}:")
+               and "vóór de datum van ontvangst" in str(e) for e in exc.value.errors)
+    assert reg.counts() == {"events": 0, "cases": 0, "signals": 0}
+    rows = [(a.action, a.result) for a in audit.rows(reg.conn)]
+    assert rows[-1] == ("import", "geweigerd")
+
+
+def test_round_trip_with_personal_data(tmp_path, example):
+    a = make_register(tmp_path, "a.db")
+    import_data(a, example)
+    first = export_data(a, with_personal=True)
+    b = make_register(tmp_path, "b.db", device="ANR")
+    import_data(b, first)
+    second = export_data(b, with_personal=True)
+    assert second == first
+    assert first["with_personal"] is True
+    refs = {c["ref"]: c.get("personal") for c in first["cases"]}
+    assert refs["V-001"] == example["cases"][0]["personal"]
+    # without the flag nothing personal leaves the register
+    plain = export_data(b)
+    assert "with_personal" not in plain
+    assert all("personal" not in c for c in plain["cases"])
+    a.close()
+    b.close()
+
+
+def test_round_trip_keeps_corrections_retractions_and_links(tmp_path, example):
+    a = make_register(tmp_path, "a.db")
+    import_data(a, example)
+    n = a.register_case(registration(received_on="2025-06-02")).number
+    a.append(n, "triaged", {"decided_on": "2025-06-03", "decision": "in_behandeling",
+                            "reason_code": "vastgelopen_casus", "reason": "Vastgelopen."})
+    tri = next(e for e in a.case(n).events if e.kind == "triaged")
+    a.correct(tri.id, {"decided_on": "2025-06-04", "decision": "in_behandeling",
+                       "reason_code": "spoed_ingrijpende_gevolgen", "reason": "Spoed."},
+              "Verkeerde reden")
+    note = a.append(n, "note", {"on": "2025-06-05", "text": "Gebeld."})
+    note_id = next(e.id for e in a.case(n).events if e.kind == "note")
+    a.retract(note_id, "Hoort bij andere casus")
+    sig = a.list_signals()[0].number
+    a.link_signal(n, sig, a.case(n).state.received_on)
+    first = export_data(a)
+    mine = next(c for c in first["cases"] if c["ref"] == n)
+    kinds = [e["kind"] for e in mine["events"]]
+    assert kinds == ["registered", "triaged", "corrected", "note", "retracted",
+                     "signal_linked"]
+    assert mine["events"][2]["target"] == 1 and mine["events"][4]["target"] == 3
+    b = make_register(tmp_path, "b.db", device="ANR")
+    import_data(b, first)
+    assert export_data(b) == first
+    state = b.case(n).state
+    assert state.triage and state.triage["reason_code"] == "spoed_ingrijpende_gevolgen"
+    assert [e.kind for e in state.log.voided] == ["note"]
+    assert len(state.signals) == 1
+    a.close()
+    b.close()
+    del note
+
+
+def test_export_file_is_written_whole_and_audited(reg, example, tmp_path):
+    import_data(reg, example)
+    out = tmp_path / "uit" / "export.json"
+    export_file(reg, out)
+    assert json.loads(out.read_text(encoding="utf-8"))["format"] == "casusregister/interchange"
+    assert not list(out.parent.glob(".export.json.*"))  # no temp file left behind
+    assert ("export_interchange", str(out)) in [(a.action, a.object)
+                                                for a in audit.rows(reg.conn)]
+
+
+def test_signal_cases_may_name_a_case_already_in_the_register(reg, example):
+    import_data(reg, {"format": "casusregister/interchange", "version": 1,
+                      "cases": [example["cases"][0]]})
+    ref = example["cases"][0]["ref"]
+    extra = {"format": "casusregister/interchange", "version": 1, "signals": [
+        {"ref": "S-99", "events": [{"kind": "signal_created", "created_on": "2025-12-01",
+                                    "title": "Later signaal", "problem": "Knelpunt.",
+                                    "proposed_solution": "Oplossing.", "theme": "overig",
+                                    "services": ["belastingdienst"]}],
+         "cases": [ref]}]}
+    import_data(reg, extra)
+    state = reg.case(ref).state
+    assert len(state.signals) == 1
+    assert verify(reg).ok
+
+
+def test_import_file_errors_are_one_clear_line(reg, tmp_path):
+    from app.model.errors import UserError
+
+    broken = tmp_path / "kapot.json"
+    broken.write_text('{"format": "casusregister/interchange", "version": 1, "cases": [',
+                      encoding="utf-8")
+    with pytest.raises(UserError, match="geen geldige JSON"):
+        import_file(reg, broken)
+    newer = tmp_path / "nieuw.json"
+    newer.write_text(json.dumps({"format": "casusregister/interchange", "version": 7}),
+                     encoding="utf-8")
+    with pytest.raises(ValidationFailed, match="nieuwer"):
+        import_file(reg, newer)
+    binary = tmp_path / "plaatje.json"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
+    with pytest.raises(UserError):
+        import_file(reg, binary)

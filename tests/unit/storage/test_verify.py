@@ -1,0 +1,97 @@
+"""Damage is found, not spread: verify checks cipher, chains, audit and projections."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from app.storage.errors import NotARegister, StorageError
+from app.storage.interchange_io import import_file
+from app.storage.repository import Register
+from app.storage.verify import verify
+from tests.helpers.registers import EXAMPLE, FAST_KDF, PASSPHRASE, make_register
+
+
+@pytest.fixture
+def reg(tmp_path):
+    r = make_register(tmp_path)
+    import_file(r, EXAMPLE)
+    yield r
+    r.close()
+
+
+def test_a_clean_register_verifies(reg):
+    report = verify(reg)
+    assert report.ok, report.problems
+    assert report.checked["events"] == 341 and report.checked["cases"] == 44
+
+
+def test_a_tampered_payload_is_detected(reg):
+    reg.conn.execute("DROP TRIGGER events_no_update")
+    reg.conn.execute(
+        "UPDATE events SET payload_json = replace(payload_json, '\"opgelost\"', "
+        "'\"niet_opgelost\"') WHERE id = (SELECT id FROM events WHERE kind = 'closed' "
+        "AND payload_json LIKE '%\"opgelost\"%' LIMIT 1)")
+    report = verify(reg)
+    assert not report.ok
+    assert any("de inhoud is gewijzigd" in p for p in report.problems)
+
+
+def test_tampered_metadata_breaks_the_chain(reg):
+    reg.conn.execute("DROP TRIGGER events_no_update")
+    reg.conn.execute("UPDATE events SET occurred_on = '2025-01-01' WHERE kind = 'triaged' "
+                     "AND rowid = (SELECT min(rowid) FROM events WHERE kind = 'triaged')")
+    report = verify(reg)
+    assert any("gegevens van de stap zijn gewijzigd" in p for p in report.problems)
+
+
+def test_a_changed_projection_is_detected(reg):
+    reg.conn.execute("UPDATE cases SET status = 'afgerond' WHERE status = 'aangemeld'")
+    report = verify(reg)
+    assert any("projectie casussen" in p for p in report.problems)
+
+
+def test_a_changed_audit_row_is_detected(reg):
+    reg.conn.execute("DROP TRIGGER audit_no_update")
+    reg.conn.execute("UPDATE audit SET actor = 'iemand anders' WHERE seq = 1")
+    report = verify(reg)
+    assert any("auditregel 1" in p for p in report.problems)
+
+
+def test_events_cannot_be_deleted_or_rewritten(reg):
+    from app.storage.db import DatabaseError
+
+    with pytest.raises(DatabaseError, match="append-only"):
+        reg.conn.execute("DELETE FROM events")
+    with pytest.raises(DatabaseError, match="append-only"):
+        reg.conn.execute("UPDATE events SET kind = 'note'")
+    # erasing a payload for retention is the one allowed change
+    reg.conn.execute("UPDATE events SET payload_json = NULL WHERE kind = 'note'")
+
+
+def test_a_flipped_byte_in_a_copy_is_found(reg, tmp_path):
+    reg.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = tmp_path / "kopie.db"
+    shutil.copy2(reg.path, copy)
+    data = bytearray(copy.read_bytes())
+    data[4096 * 3 + 100] ^= 0xFF  # a byte inside the fourth page
+    copy.write_bytes(bytes(data))
+    before = copy.read_bytes()
+    with pytest.raises(NotARegister, match="beschadigd.*restore"):
+        Register.open(copy, PASSPHRASE, kdf_iter=FAST_KDF, lock=False, audit_unlock=False)
+    assert copy.read_bytes() == before  # nothing written on top of the damage
+
+
+def test_verify_reports_cipher_damage_found_while_open(reg, monkeypatch):
+    real = reg.conn
+
+    class Damaged:
+        def execute(self, sql, *args):
+            if "cipher_integrity_check" in sql:
+                return iter([("HMAC verification failed for page 4",)])
+            return real.execute(sql, *args)
+
+    monkeypatch.setattr(reg, "conn", Damaged())
+    report = verify(reg)
+    assert report.problems == ["versleuteling: HMAC verification failed for page 4"]
