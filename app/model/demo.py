@@ -79,8 +79,8 @@ _DATE_FIELD: dict[str, str] = {
 
 
 class _Pick(Generic[_T]):
-    """A weighted choice prepared once: ``rng.choices`` rebuilds its table per call,
-    which is most of the cost when 100,000 cases each draw dozens of codes."""
+    """A weighted choice whose cumulative table is built once: ``rng.choices`` with
+    weights rebuilds it on every call, and 100,000 cases each draw dozens of codes."""
 
     __slots__ = ("cum", "total", "values")
 
@@ -1059,10 +1059,13 @@ _SIGNAL_FEEDBACK_TO = (
     "Aandragers van de gekoppelde casussen", "Partneroverleg sociaal raadslieden",
     "Landelijk overleg schuldhulpverlening", "Aandragers via de nieuwsbrief",
 )
-_SIGNAL_CLOSE_REASON = (
-    "Werkwijze aangepast; signaal afgehandeld.", "Meegenomen in de rapportage aan de Kamer.",
-    "Niet overgenomen; het knelpunt blijft gevolgd in de trendanalyse.",
-)
+_SIGNAL_CLOSE_REASON = {
+    "overgenomen": (
+        "Werkwijze aangepast; signaal afgehandeld.", "Brief aangepast; signaal afgehandeld.",
+    ),
+    "in_behandeling": ("Meegenomen in de rapportage aan de Kamer.",),
+    "niet_overgenomen": ("Niet overgenomen; het knelpunt blijft gevolgd in de trendanalyse.",),
+}
 
 _CITIZEN_GOOD = _Pick([(5, 3.0), (6, 10.0), (7, 25.0), (8, 34.0), (9, 20.0), (10, 8.0)])
 _CITIZEN_BAD = _Pick([
@@ -1877,57 +1880,59 @@ class _Generator:
             p["scope"] = rng.choice(_SIGNAL_SCOPE)
         p["urgency"] = rng.choice(("laag", "midden", "midden", "hoog"))
         tl.add(created, "signal_created", "created_on", p)
-        year = date.fromordinal(created).year
-        try:
-            if r() < 0.82:
-                recipients = [
-                    "ksms_belastingdienst"
-                    if services[0] == _BD or r() < 0.3
-                    else "dienst_toeslagen"
-                ]
-                if r() < 0.3:
-                    extra = rng.choice(("ministerie_beleid", "rapportage_kamer", "ibtd", "overig"))
-                    recipients.append(extra)
-                for rec in recipients:
-                    sp: Event = {"recipient": rec}
-                    if rec == "ksms_belastingdienst" and r() < 0.8:
-                        sp["external_ref"] = f"KSMS-{year}-{rng.randint(1000, 99999):05d}"
-                    tl.add(self._step(tl, 2, 20), "signal_submitted", "on", sp)
-                if r() < 0.65:
-                    status = rng.choice(
-                        ("overgenomen", "in_behandeling", "in_behandeling", "niet_overgenomen")
-                    )
+        with suppress(_PastEnd):
+            self._signal_steps(tl, services, date.fromordinal(created).year)
+        return {"ref": ref, "events": tl.finish(), "cases": pick_cases}
+
+    def _signal_steps(self, tl: _Timeline, services: tuple[str, ...], year: int) -> None:
+        """Submission, answers, feedback to the partners and closing, as far as ``end``
+        allows: partners want to hear back, so most answered signals are fed back."""
+        rng = self.rng
+        r = rng.random
+        if r() < 0.82:
+            recipients = [
+                "ksms_belastingdienst" if services[0] == _BD or r() < 0.3 else "dienst_toeslagen"
+            ]
+            if r() < 0.3:
+                extra = rng.choice(("ministerie_beleid", "rapportage_kamer", "ibtd", "overig"))
+                recipients.append(extra)
+            for rec in recipients:
+                sp: Event = {"recipient": rec}
+                if rec == "ksms_belastingdienst" and r() < 0.8:
+                    sp["external_ref"] = f"KSMS-{year}-{rng.randint(1000, 99999):05d}"
+                tl.add(self._step(tl, 2, 20), "signal_submitted", "on", sp)
+            if r() < 0.65:
+                status = rng.choice(
+                    ("overgenomen", "in_behandeling", "in_behandeling", "niet_overgenomen")
+                )
+                tl.add(
+                    self._step(tl, 14, 60),
+                    "signal_response",
+                    "received_on",
+                    {"status": status, "summary": rng.choice(_SIGNAL_RESPONSE[status])},
+                )
+                if status == "in_behandeling" and r() < 0.4:
+                    status = "overgenomen" if r() < 0.6 else "niet_overgenomen"
                     tl.add(
-                        self._step(tl, 14, 60),
+                        self._step(tl, 20, 80),
                         "signal_response",
                         "received_on",
                         {"status": status, "summary": rng.choice(_SIGNAL_RESPONSE[status])},
                     )
-                    if status == "in_behandeling" and r() < 0.4:
-                        status = "overgenomen" if r() < 0.6 else "niet_overgenomen"
+                if r() < 0.8:
+                    tl.add(
+                        self._step(tl, 1, 15),
+                        "signal_feedback_given",
+                        "on",
+                        {"to": rng.choice(_SIGNAL_FEEDBACK_TO)},
+                    )
+                    if (status != "in_behandeling" and r() < 0.6) or r() < 0.15:
                         tl.add(
-                            self._step(tl, 20, 80),
-                            "signal_response",
-                            "received_on",
-                            {"status": status, "summary": rng.choice(_SIGNAL_RESPONSE[status])},
-                        )
-                    if r() < 0.75:
-                        tl.add(
-                            self._step(tl, 1, 15),
-                            "signal_feedback_given",
+                            self._step(tl, 5, 40),
+                            "signal_closed",
                             "on",
-                            {"to": rng.choice(_SIGNAL_FEEDBACK_TO)},
+                            {"reason": rng.choice(_SIGNAL_CLOSE_REASON[status])},
                         )
-                        if status != "in_behandeling" and r() < 0.45:
-                            tl.add(
-                                self._step(tl, 5, 40),
-                                "signal_closed",
-                                "on",
-                                {"reason": rng.choice(_SIGNAL_CLOSE_REASON)},
-                            )
-        except _PastEnd:
-            pass
-        return {"ref": ref, "events": tl.finish(), "cases": pick_cases}
 
 
 def _bdate(ev: Event, events: list[Event]) -> str:
