@@ -305,7 +305,34 @@ _PARTNER_TYPE_WEIGHT: dict[str, float] = {
     "overig": 30,
 }
 
-_BD, _DT = ("belastingdienst", "dienst_toeslagen")
+_BD, _DT = "belastingdienst", "dienst_toeslagen"
+_TARGET_GROUP = _Pick(
+    [("burger", 75.0), ("zzp", 13.0), ("mkb_ondernemer", 8.0), ("overig", 4.0)]
+)
+# Running procedures, most frequent first; drawn with a falling exponential.
+_PROCEDURES_DT = (
+    "terugvordering", "bezwaar", "betalingsregeling", "herziening", "klacht",
+    "dwanginvordering", "beroep", "beslag",
+)
+_PROCEDURES_BD = (
+    "bezwaar", "dwanginvordering", "betalingsregeling", "beslag", "klacht", "beroep",
+    "herziening", "terugvordering",
+)
+_ROUTES_TRIED = (
+    "belastingtelefoon", "belastingtelefoon", "klacht", "klacht", "bezwaar", "bezwaar",
+    "bd_lrh", "stella", "nationale_ombudsman", "sociaal_raadslieden",
+)
+_CLAIM_BANDS: dict[str, tuple[str, ...]] = {
+    "burger": (
+        "tot_1000", "tot_1000", "1000_5000", "1000_5000", "1000_5000", "5000_20000",
+        "5000_20000", "boven_20000", "onbekend",
+    ),
+    "zzp": ("1000_5000", "5000_20000", "5000_20000", "boven_20000", "onbekend"),
+    "mkb_ondernemer": ("5000_20000", "boven_20000", "boven_20000", "onbekend"),
+}
+_OTHER_BODIES = (
+    "gemeente", "uwv", "svb", "cjib", "duo", "cak", "zorgverzekeraar", "schuldeiser",
+)
 _SERVICE_WORD = {_BD: "Belastingdienst", _DT: "Dienst Toeslagen"}
 
 # Topics per service and target group; toeslagen topics only ever go with Dienst
@@ -595,13 +622,27 @@ _SOLVED: dict[str, tuple[str, ...]] = {
         "Overzichtsbrief ontvangen; de persoon weet weer waar hij of zij aan toe is.",
     ),
 }
-_PARTLY = (
-    "Deel van de vordering gematigd; voor het restant een betalingsregeling afgesproken.",
-    "Aanslag deels verminderd; voor de overige jaren bleef het besluit staan.",
-    "Betalingsregeling afgesproken, maar met een krappe marge.",
-    "Boete gematigd; de aanslag zelf bleef staan.",
-    "Invordering tijdelijk stilgezet; de inhoudelijke beoordeling loopt nog bij de dienst.",
-)
+_PARTLY: dict[str, tuple[str, ...]] = {
+    "betalingsregeling": (
+        "Betalingsregeling afgesproken, maar met een krappe marge.",
+        "Betalingsregeling afgesproken; de invorderingskosten blijven staan.",
+    ),
+    "matiging": (
+        "Terugvordering deels gematigd; voor het restant een betalingsregeling afgesproken.",
+    ),
+    "vermindering": ("Aanslag deels verminderd; voor de overige jaren bleef het besluit staan.",),
+    "kwijtschelding": ("Gedeeltelijke kwijtschelding; voor de rest een betalingsregeling.",),
+    "boete": ("Boete gematigd; de aanslag zelf bleef staan.",),
+    "opschorting": (
+        "Invordering tijdelijk stilgezet; de inhoudelijke beoordeling loopt nog bij de dienst.",
+        "Beslag aangepast aan de beslagvrije voet; de schuld blijft staan.",
+    ),
+    "herberekening": (
+        "Toeslag hervat vanaf nu; de terugvordering over eerdere jaren blijft staan.",
+    ),
+    "herstel": ("Uitbetaling gedaan; over de schulden loopt nog overleg.",),
+    "dienstverlening": ("Vast aanspreekpunt toegezegd; de inhoudelijke vragen lopen nog.",),
+}
 _NOT_SOLVED = (
     "Dienst handhaaft het besluit; aandrager is gewezen op de mogelijkheid van beroep.",
     "Geen oplossing binnen de bestaande regels; het knelpunt gaat mee als signaal.",
@@ -618,20 +659,42 @@ _REGIE_SOLVED = (
     "Na opvragen van de gegevens bleek een fout in de verwerking; de dienst heeft die hersteld.",
     "Eén behandelaar bij de dienst aangewezen; de openstaande punten zijn afgehandeld.",
 )
-_RESPONSE_PARTLY = (
-    "De dienst matigt de terugvordering gedeeltelijk; het restant blijft staan.",
-    "Betalingsregeling toegekend, maar met een hoger maandbedrag dan voorgesteld.",
-    "Aanslag deels verminderd; voor de overige jaren ziet de dienst geen grond.",
-    "Boete gematigd; vernietiging acht de dienst niet mogelijk.",
-    "Invordering tijdelijk stilgezet, maar het beslag blijft.",
-)
+_RESPONSE_PARTLY: dict[str, tuple[str, ...]] = {
+    "betalingsregeling": (
+        "Betalingsregeling toegekend, maar met een hoger maandbedrag dan voorgesteld.",
+    ),
+    "matiging": ("De dienst matigt de terugvordering gedeeltelijk; het restant blijft staan.",),
+    "vermindering": ("Aanslag deels verminderd; voor de overige jaren ziet de dienst geen grond.",),
+    "kwijtschelding": (
+        "Kwijtschelding voor een deel van de aanslagen; de rest blijft invorderbaar.",
+    ),
+    "boete": ("Boete gematigd; vernietiging acht de dienst niet mogelijk.",),
+    "opschorting": ("Invordering tijdelijk stilgezet, maar het beslag blijft.",),
+    "herberekening": (
+        "Herberekening toegezegd vanaf het lopende jaar, niet met terugwerkende kracht.",
+    ),
+    "herstel": (
+        "Voorrang toegezegd bij de beoordeling; een vaste zaakbehandelaar kan de dienst "
+        "niet bieden.",
+    ),
+    "dienstverlening": (
+        "Overzichtsbrief toegezegd; een vast aanspreekpunt kan de dienst niet bieden.",
+    ),
+}
 _RESPONSE_REJECTED = (
     "De dienst ziet binnen de wet geen ruimte om af te wijken.",
-    "Volgens de dienst is de hardheidsclausule niet van toepassing; de situatie was voorzienbaar.",
     "De dienst wijst op de termijn die al verstreken is.",
-    "De dienst acht de aflossingscapaciteit juist berekend.",
     "De dienst wil eerst de uitkomst van het bezwaar afwachten.",
 )
+_REJECTED_FOR: dict[str, tuple[str, ...]] = {
+    "matiging": (
+        "Volgens de dienst is de hardheidsclausule niet van toepassing; de situatie was "
+        "voorzienbaar.",
+    ),
+    "betalingsregeling": ("De dienst acht de aflossingscapaciteit juist berekend.",),
+    "boete": ("De dienst acht de boete passend bij de ernst van het verzuim.",),
+    "kwijtschelding": ("Volgens de dienst is er vermogen dat eerst moet worden ingezet.",),
+}
 _RESPONSE_ADOPTED = (
     "De dienst neemt de zienswijze volledig over en past de beschikking aan.",
     "Voorstel overgenomen; een nieuwe beschikking volgt.",
@@ -643,12 +706,35 @@ _ESCALATION_REASON = (
     "Uitkomst staat niet in verhouding tot de gevolgen voor het huishouden.",
     "Eerdere toezeggingen worden niet nagekomen.",
 )
-_ESCALATION_ANSWER = (
-    "Heroverweging leidt tot een nieuw besluit op de lijn van de zienswijze.",
-    "Leiding bevestigt het eerdere standpunt, met een uitgebreidere motivering.",
-    "Leiding geeft opdracht de zaak opnieuw te beoordelen met meer ruimte voor maatwerk.",
-    "Gedeeltelijke tegemoetkoming na heroverweging.",
-)
+_ESCALATION_ANSWER: dict[str, tuple[str, ...]] = {
+    "overgenomen": (
+        "Heroverweging leidt tot een nieuw besluit op de lijn van de zienswijze.",
+        "Leiding neemt de zienswijze alsnog over.",
+    ),
+    "deels_overgenomen": (
+        "Gedeeltelijke tegemoetkoming na heroverweging.",
+        "Leiding laat de zaak opnieuw beoordelen met meer ruimte voor maatwerk; een deel "
+        "blijft staan.",
+    ),
+    "gemotiveerd_afgewezen": (
+        "Leiding bevestigt het eerdere standpunt, met een uitgebreidere motivering.",
+        "Leiding ziet geen aanleiding het besluit te herzien.",
+    ),
+}
+# How a case ends, given the service's last answer ("" = no opinion was needed).
+_OUTCOME_AFTER: dict[str, _Pick[str]] = {
+    "": _Pick(
+        [("opgelost", 55.0), ("deels_opgelost", 20.0), ("niet_opgelost", 12.0),
+         ("ingetrokken", 13.0)]
+    ),
+    "overgenomen": _Pick([("opgelost", 90.0), ("deels_opgelost", 10.0)]),
+    "deels_overgenomen": _Pick(
+        [("deels_opgelost", 75.0), ("opgelost", 10.0), ("niet_opgelost", 15.0)]
+    ),
+    "gemotiveerd_afgewezen": _Pick(
+        [("niet_opgelost", 70.0), ("deels_opgelost", 20.0), ("ingetrokken", 10.0)]
+    ),
+}
 _TRIAGE_REASON: dict[str, tuple[str, ...]] = {
     "vastgelopen_casus": (
         "Reguliere routes doorlopen zonder resultaat; de casus zit vast.",
@@ -848,10 +934,14 @@ _STORY_PROBLEM: dict[str, tuple[str, ...]] = {
     "dienstverlening": ("kreeg van elke medewerker een ander antwoord en gaf het op",),
 }
 _STORY_ACTION = (
-    "De Belangenbehartiger vroeg het dossier op, sprak met de dienst en schreef een zienswijze.",
+    "De Belangenbehartiger vroeg het dossier op, sprak met de dienst en schreef een "
+    "zienswijze.",
     "Met de regiefunctie kwam de zaak bij één behandelaar terecht.",
-    "Na een heroverwegingsverzoek keek de leiding van de dienst opnieuw naar de zaak.",
     "Samen met de aandrager is alles op een rij gezet en aan de dienst voorgelegd.",
+)
+_STORY_ACTION_ESCALATED = (
+    "Na een heroverwegingsverzoek keek de leiding van de dienst opnieuw naar de zaak.",
+    "Pas na escalatie binnen de dienst kwam er beweging in de zaak.",
 )
 _STORY_RESULT: dict[str, tuple[str, ...]] = {
     "good": (
@@ -1105,7 +1195,7 @@ _CORRECTION_REASON: dict[str, tuple[str, ...]] = {
     "triaged": ("Verkeerde reden gekozen bij de triage.",),
     "note": ("Typefout in de notitie hersteld.",),
     "closing_interview": ("Rapportcijfer verkeerd overgenomen van het formulier.",),
-    "closed": ("Oplossing nauwkeuriger omschreven na overleg met de teamleider.",),
+    "closed": ("Toelichting op de bevoegdheden aangevuld na overleg met de teamleider.",),
     "partner_informed": ("Verkeerde manier van informeren vastgelegd.",),
     "consulted": ("Samenvatting van het overleg aangevuld.",),
 }
@@ -1247,16 +1337,7 @@ class _Generator:
         if route not in self.partner_types:
             route = next(iter(self.partner_types))
         partner_type = self.partner_types[route](rng)
-        y = r()
-        group = (
-            "burger"
-            if y < 0.75
-            else "zzp"
-            if y < 0.88
-            else "mkb_ondernemer"
-            if y < 0.96
-            else "overig"
-        )
+        group = _TARGET_GROUP(rng)
         services, topics = self._services_topics(route, group)
         social = route == "maatschappelijke_partner"
 
@@ -1264,49 +1345,14 @@ class _Generator:
         procs: list[str] = []
         k = r()
         nprocs = 0 if k < 0.25 else 1 if k < 0.70 else 2 if k < 0.95 else 3
-        pool = (
-            (
-                "terugvordering",
-                "bezwaar",
-                "betalingsregeling",
-                "herziening",
-                "klacht",
-                "dwanginvordering",
-                "beroep",
-                "beslag",
-            )
-            if services[0] == _DT
-            else (
-                "bezwaar",
-                "dwanginvordering",
-                "betalingsregeling",
-                "beslag",
-                "klacht",
-                "beroep",
-                "herziening",
-                "terugvordering",
-            )
-        )
+        pool = _PROCEDURES_DT if services[0] == _DT else _PROCEDURES_BD
         for _ in range(nprocs):
             p = pool[min(int(rng.expovariate(0.45)), len(pool) - 1)]
             if p not in procs:
                 procs.append(p)
         tried: list[str] = []
         for _ in range(rng.choice((0, 1, 1, 2, 2, 3)) if social else rng.choice((0, 0, 1, 2))):
-            t = rng.choice(
-                (
-                    "belastingtelefoon",
-                    "belastingtelefoon",
-                    "klacht",
-                    "klacht",
-                    "bezwaar",
-                    "bezwaar",
-                    "bd_lrh",
-                    "stella",
-                    "nationale_ombudsman",
-                    "sociaal_raadslieden",
-                )
-            )
+            t = rng.choice(_ROUTES_TRIED)
             if t not in tried:
                 tried.append(t)
         multi = r() < (0.55 if social else 0.3)
@@ -1319,26 +1365,7 @@ class _Generator:
             summary += " " + rng.choice(_COMPLICATION)
         if multi and r() < 0.4:
             summary += " Meervoudige problematiek."
-        if group == "zzp":
-            band_pick = rng.choice(
-                ("1000_5000", "5000_20000", "5000_20000", "boven_20000", "onbekend")
-            )
-        elif group == "mkb_ondernemer":
-            band_pick = rng.choice(("5000_20000", "boven_20000", "boven_20000", "onbekend"))
-        else:
-            band_pick = rng.choice(
-                (
-                    "tot_1000",
-                    "tot_1000",
-                    "1000_5000",
-                    "1000_5000",
-                    "1000_5000",
-                    "5000_20000",
-                    "5000_20000",
-                    "boven_20000",
-                    "onbekend",
-                )
-            )
+        band_pick = rng.choice(_CLAIM_BANDS.get(group, _CLAIM_BANDS["burger"]))
         if social:
             known = rng.choice(("ja", "ja", "nee", "nee", "onbekend"))
             if partner_type in ("belastingadviseur", "rechtshulp"):
@@ -1372,10 +1399,7 @@ class _Generator:
         ev["claim_band"] = band_pick
         ev["multi_problem"] = multi
         if multi and r() < 0.6:
-            bodies = rng.sample(
-                ("gemeente", "uwv", "svb", "cjib", "duo", "cak", "zorgverzekeraar", "schuldeiser"),
-                rng.choice((1, 1, 2)),
-            )
+            bodies = rng.sample(_OTHER_BODIES, rng.choice((1, 1, 2)))
             ev["other_bodies"] = bodies
         ev["urgent"] = urgent
         if urgent:
@@ -1548,20 +1572,17 @@ class _Generator:
         if "bezwaar" in procs and r() < 0.25:
             start_on = tl.t - rng.randint(10, 40)
             due = start_on + 42
+            desc = "Beslistermijn op het bezwaar (zes weken)."
             if due < tl.t + 5:
                 due = start_on + 84
+                desc = "Beslistermijn op het bezwaar, met zes weken verdaagd."
             self._deadline(
                 tl,
                 "beslistermijn",
                 self._step(tl, 0, 4),
                 start_on,
                 due,
-                rng.choice(
-                    (
-                        "Beslistermijn bezwaar (zes weken).",
-                        "Beslistermijn op het bezwaar, verdaagd.",
-                    )
-                ),
+                desc,
             )
         if r() < 0.65:
             what = rng.choice(_DATA_WHAT[primary])
@@ -1640,8 +1661,8 @@ class _Generator:
                 "Beroepstermijn tegen de beslissing op bezwaar.",
             )
 
-        outcome = self._outcome(final)
-        closed = self._close(tl, outcome, final, remedy, escalated, data_asked, handler)
+        outcome = _OUTCOME_AFTER[final or ""](rng)
+        self._close(tl, outcome, final, remedy, escalated, data_asked)
         if (
             remedy == "betalingsregeling"
             and outcome in ("opgelost", "deels_opgelost")
@@ -1678,7 +1699,8 @@ class _Generator:
         if r() < 0.18:
             opener = rng.choice(_STORY_OPENER)
             story = (
-                f"{opener} {rng.choice(_STORY_PROBLEM[remedy])}. {rng.choice(_STORY_ACTION)} "
+                f"{opener} {rng.choice(_STORY_PROBLEM[remedy])}. "
+                f"{rng.choice(_STORY_ACTION_ESCALATED if escalated else _STORY_ACTION)} "
                 f"{rng.choice(_STORY_RESULT['good' if good else 'bad'])}"
             )
             tl.add(self._step(tl, 3, 30), "story", "on", {"text": story})
@@ -1689,14 +1711,14 @@ class _Generator:
                 if r() < 0.5:
                     p2["note"] = rng.choice(_APPROVAL_NOTE)
                 tl.add(self._step(tl, 1, 14), "story_approved", "on", p2)
-        if closed and r() < 0.05:
+        if r() < 0.08:
             tl.add(self._step(tl, 10, 60), "reopened", "on", {"reason": rng.choice(_REOPEN_REASON)})
             if r() < 0.5:
                 tl.add(self._step(tl, 1, 7), "reminder_sent", "on", {"service": primary})
             else:
                 p3: Event = {"with": rng.choice(_CONSULTED_WITH[primary])}
                 tl.add(self._step(tl, 1, 7), "consulted", "on", p3)
-            if r() < 0.4:
+            if final is not None and r() < 0.4:
                 tl.add(
                     self._step(tl, 2, 15),
                     "service_response",
@@ -1704,7 +1726,7 @@ class _Generator:
                     {"service": primary, "response": "overgenomen"},
                 )
             outcome = "opgelost" if r() < 0.7 else "deels_opgelost"
-            self._close(tl, outcome, "overgenomen", remedy, escalated, data_asked, handler)
+            self._close(tl, outcome, "overgenomen", remedy, escalated, data_asked)
             if r() < 0.7:
                 tl.add(
                     self._step(tl, 0, 5),
@@ -1738,9 +1760,9 @@ class _Generator:
         response = _RESPONSE(rng)
         sr: Event = {"service": svc, "response": response}
         if response == "deels_overgenomen":
-            sr["summary"] = rng.choice(_RESPONSE_PARTLY)
+            sr["summary"] = rng.choice(_RESPONSE_PARTLY[remedy])
         elif response == "gemotiveerd_afgewezen":
-            sr["summary"] = rng.choice(_RESPONSE_REJECTED)
+            sr["summary"] = rng.choice(_RESPONSE_REJECTED + _REJECTED_FOR.get(remedy, ()))
         elif r() < 0.3:
             sr["summary"] = rng.choice(_RESPONSE_ADOPTED)
         tl.add(_fwd(answer), "service_response", "received_on", sr)
@@ -1768,30 +1790,12 @@ class _Generator:
                 response = _ESC_RESPONSE(rng)
                 er: Event = {"service": svc, "response": response}
                 if response != "overgenomen" or r() < 0.3:
-                    er["summary"] = rng.choice(_ESCALATION_ANSWER)
+                    er["summary"] = rng.choice(_ESCALATION_ANSWER[response])
                 tl.add(self._step(tl, 8, 35), "escalation_response", "received_on", er)
                 if response == "overgenomen" or level == len(_LEVELS) - 1 or r() > 0.45:
                     break
                 level += 1
         return response, escalated
-
-    def _outcome(self, final: str | None) -> str:
-        x = self.rng.random()
-        if final is None:
-            return (
-                "opgelost"
-                if x < 0.55
-                else "deels_opgelost"
-                if x < 0.75
-                else "niet_opgelost"
-                if x < 0.87
-                else "ingetrokken"
-            )
-        if final == "overgenomen":
-            return "opgelost" if x < 0.9 else "deels_opgelost"
-        if final == "deels_overgenomen":
-            return "deels_opgelost" if x < 0.75 else "opgelost" if x < 0.85 else "niet_opgelost"
-        return "niet_opgelost" if x < 0.7 else "deels_opgelost" if x < 0.9 else "ingetrokken"
 
     def _close(
         self,
@@ -1801,14 +1805,15 @@ class _Generator:
         remedy: str,
         escalated: bool,
         data_asked: bool,
-        handler: str,
-    ) -> bool:
+    ) -> None:
+        """Close with an outcome that follows from the service's last answer; the room
+        used and the powers follow from what the case went through."""
         rng = self.rng
         r = rng.random
         if outcome == "opgelost":
             solution = rng.choice(_SOLVED[remedy] if final is not None else _REGIE_SOLVED)
         elif outcome == "deels_opgelost":
-            solution = rng.choice(_PARTLY)
+            solution = rng.choice(_PARTLY[remedy])
         elif outcome == "niet_opgelost":
             solution = rng.choice(_NOT_SOLVED)
         else:
@@ -1850,7 +1855,6 @@ class _Generator:
         tl.add(self._step(tl, 3, 20), "closed", "closed_on", p)
         tl.resume_at = None  # closing ends a running pause
         tl.paused = False
-        return True
 
     # --- signals --------------------------------------------------------------------
 
@@ -1901,7 +1905,7 @@ class _Generator:
                 if rec == "ksms_belastingdienst" and r() < 0.8:
                     sp["external_ref"] = f"KSMS-{year}-{rng.randint(1000, 99999):05d}"
                 tl.add(self._step(tl, 2, 20), "signal_submitted", "on", sp)
-            if r() < 0.65:
+            if r() < 0.75:
                 status = rng.choice(
                     ("overgenomen", "in_behandeling", "in_behandeling", "niet_overgenomen")
                 )
@@ -1926,7 +1930,7 @@ class _Generator:
                         "on",
                         {"to": rng.choice(_SIGNAL_FEEDBACK_TO)},
                     )
-                    if (status != "in_behandeling" and r() < 0.6) or r() < 0.15:
+                    if (status != "in_behandeling" and r() < 0.7) or r() < 0.25:
                         tl.add(
                             self._step(tl, 5, 40),
                             "signal_closed",
@@ -1981,11 +1985,20 @@ def _resolve(events: list[Event]) -> None:
                 e["supersedes"] = pos[id(e["supersedes"])]
 
 
+def _copy_payload(ev: Event) -> Event:
+    """The payload of ``ev`` without ``kind``, with its own lists and dicts, so that a
+    correction never shares (and later changes) a value of the event it corrects."""
+    return {
+        k: list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v
+        for k, v in ev.items()
+        if k not in ("kind", "flag")
+    }
+
+
 def _correct(rng: random.Random, target: Event, cl: Codelists) -> Event | None:
     """A realistic correction of ``target`` that keeps its business date and every rule."""
     kind = target["kind"]
-    payload = {k: (list(v) if isinstance(v, list) else v) for k, v in target.items() if k != "kind"}
-    payload.pop("flag", None)
+    payload = _copy_payload(target)
     if kind == "registered":
         if rng.random() < 0.5:
             payload["summary"] = str(payload["summary"]) + " " + rng.choice(_COMPLICATION)
@@ -2013,7 +2026,9 @@ def _correct(rng: random.Random, target: Event, cl: Codelists) -> Event | None:
             8 if not isinstance(score, int) else max(1, min(10, score + rng.choice((-1, 1))))
         )
     elif kind == "closed":
-        payload["solution"] = str(payload["solution"]) + " Afspraken schriftelijk bevestigd."
+        payload["powers_note"] = rng.choice(
+            [n for n in _POWERS_NOTE if n != payload.get("powers_note")]
+        )
     elif kind == "partner_informed":
         payload["how"] = rng.choice([h for h in _HOW.values if h != payload.get("how")])
     elif kind == "consulted":
@@ -2058,11 +2073,11 @@ def synthetic_register(
 ) -> dict[str, Any]:
     """A synthetic register in interchange form (INTERCHANGE.md).
 
-    The defaults are the office's first year, about the size partners expect. For
-    ``cases`` above that default size, ``signals`` counts per 150 cases, so a
-    benchmark register keeps the same mix (about one signal per twelve cases) without
-    the caller working it out. The same arguments always give the same dict;
-    ``with_personal`` only adds or leaves out the ``personal`` members.
+    The defaults are the office's first year, about the size partners expect. A large
+    register keeps the same mix without the caller working it out: ``signals`` is a
+    minimum, raised to one signal per twelve cases (0 means none at all). The same
+    arguments always give the same dict; ``with_personal`` only adds or leaves out the
+    ``personal`` members.
     """
     if cases < 0 or signals < 0:
         raise ValueError("cases en signals mogen niet negatief zijn")
@@ -2084,11 +2099,13 @@ def synthetic_register(
         out_cases.append(case)
 
     # --- signals, linked to cases received before them -----------------------------
-    n_signals = signals if cases <= 150 else round(signals * cases / 150)
+    n_signals = 0 if signals == 0 else max(signals, cases // 12)
     out_signals: list[dict[str, Any]] = []
     if n_signals and cases:
+        # Signals follow the cases that reveal a pattern, and need time to be answered:
+        # none in the first three weeks, few in the last month.
         first = min(e, s + 21)
-        signal_days = _working_days(first, e) or [first]
+        signal_days = _working_days(first, max(first, e - 30)) or [first]
         created_days = sorted(rng.choice(signal_days) for _ in range(n_signals))
         templates = [(theme, t) for theme, ts in _SIGNAL_TEMPLATES.items() for t in ts]
         order: list[tuple[str, _SignalTemplate]] = []
@@ -2143,8 +2160,8 @@ def synthetic_register(
                 case["events"], {"kind": "signal_linked", "on": gen.iso[day], "signal": sig["ref"]}
             )
             n_links -= 1
-            off = _fwd(day + rng.randint(3, 40))
-            if off <= e and (unlinked == 0 or rng.random() < 0.3):
+            off = min(_fwd(day + rng.randint(3, 40)), _back(e))
+            if off > day and (unlinked == 0 or rng.random() < 0.3):
                 _insert_sorted(
                     case["events"],
                     {"kind": "signal_unlinked", "on": gen.iso[off], "signal": sig["ref"]},
@@ -2154,9 +2171,7 @@ def synthetic_register(
         # One signal whose title was sharpened afterwards.
         sig = rng.choice(out_signals)
         created_ev = sig["events"][0]
-        new = {
-            k: (list(v) if isinstance(v, list) else v) for k, v in created_ev.items() if k != "kind"
-        }
+        new = _copy_payload(created_ev)
         new["title"] = str(new["title"]) + " (aangescherpt)"
         _insert_after(
             sig["events"],
@@ -2189,8 +2204,10 @@ def synthetic_register(
             corrected_targets.add(id(target))
             needs_resolve.add(ci)
             if n_super > 0:
-                second = _correct(rng, target, cl)
+                # The second correction starts from the first one's payload.
+                second = _correct(rng, {"kind": target["kind"], **corr["payload"]}, cl)
                 if second is not None:
+                    second["target"] = target
                     second["supersedes"] = corr
                     second["reason"] = "Eerdere correctie was onvolledig."
                     _insert_after(events, target, second)

@@ -10,8 +10,9 @@ GUI can show them next to the field.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from datetime import date
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -198,15 +199,18 @@ FIELD_LABELS: dict[str, str] = {
 # Field types
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _iso_date(value: object) -> object:
     """Accept a date or an ISO ``YYYY-MM-DD`` string, never a number or a timestamp."""
-    if isinstance(value, date):
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
-            return date.fromisoformat(value.strip()) if len(value.strip()) == 10 else value
+            return date.fromisoformat(value.strip())
         except ValueError:
-            return value
+            pass
     raise ValueError("geen geldige datum (JJJJ-MM-DD)")
 
 
@@ -219,7 +223,7 @@ OptText = Annotated[
 ]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 OptShort = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=300)]
-Score = Annotated[int, Field(ge=1, le=10)]
+Score = Annotated[int, Field(ge=1, le=10, strict=True)]
 
 
 def _codes(info: ValidationInfo) -> Codelists:
@@ -283,7 +287,7 @@ class FieldProblem(ValueError):
         self.field = field
 
 
-def _unique(values: list[str] | None, field: str) -> None:
+def _unique(values: Sequence[str] | None, field: str) -> None:
     if values is not None and len(set(values)) != len(values):
         raise FieldProblem(field, "een waarde staat er dubbel in")
 
@@ -702,7 +706,8 @@ def _dutch(err: Mapping[str, Any]) -> str:
         msg = str(ctx.get("error", err.get("msg", "")))
         return msg
     if typ == "literal_error":
-        return f"kies een van: {ctx.get('expected', '')}".replace("'", "")
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " of ")
+        return f"kies een van: {expected}"
     if typ in ("too_short", "too_long"):
         if typ == "too_short":
             return f"kies er minstens {ctx.get('min_length', 1)}"

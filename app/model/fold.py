@@ -185,7 +185,12 @@ class CaseState:
     last_step_on: date
     log: EffectiveLog
     violations: list[tuple[str, str]]
-    next_steps: list[str]
+    machine: CaseMachine
+
+    @property
+    def next_steps(self) -> list[str]:
+        """The steps the workflow allows now (computed on demand: the GUI asks)."""
+        return self.machine.next_steps()
 
     @property
     def effective(self) -> list[Effective]:
@@ -380,7 +385,7 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
         last_step_on=last_on,
         log=log,
         violations=violations + log.problems,
-        next_steps=machine.next_steps(),
+        machine=machine,
     )
 
 

@@ -495,10 +495,10 @@ def plan_import(
             if evs is None:
                 continue  # a case already in the register: linked by the storage layer
             number = signal_numbers[s.ref]
-            state = fold_case(evs)
-            if number in state.signals:
+            if any(e.kind == "signal_linked" and e.payload.get("signal") == number
+                   for e in evs):
                 continue
-            on = max(signal_created[s.ref], state.received_on)
+            on = max(signal_created[s.ref], evs[0].occurred_on)
             ev = Event(new_id(), "case", evs[0].entity_id, None, "signal_linked", on,
                        clock.next(), actor, device, {"on": on.isoformat(), "signal": number},
                        recorded_at)

@@ -115,14 +115,17 @@ def import_data(reg: Register, data: Any, source: str = "", today: date | None =
 def _links_to_existing_cases(reg: Register, data: Any, plan: ImportPlan) -> list[Event]:
     """A new signal's ``cases`` may name cases already in the register: link those too."""
     numbers = dict(plan.new_signals)
+    new_cases = dict(plan.new_cases)
+    created_on = {e.number: e.occurred_on for e in plan.events
+                  if e.kind == "signal_created" and e.number}
     out: list[Event] = []
     for entry in data.get("signals") or []:
         ref = entry.get("ref")
         if ref not in numbers:
             continue
-        created = next((e for e in plan.events if e.number == numbers[ref]), None)
+        created = created_on.get(numbers[ref])
         for case_ref in entry.get("cases") or []:
-            if case_ref in dict(plan.new_cases):
+            if case_ref in new_cases:
                 continue
             try:
                 view = reg.case(case_ref)
@@ -130,7 +133,7 @@ def _links_to_existing_cases(reg: Register, data: Any, plan: ImportPlan) -> list
                 continue
             if numbers[ref] in view.state.signals:
                 continue
-            on = max(created.occurred_on if created else reg.today(), view.state.received_on)
+            on = max(created or reg.today(), view.state.received_on)
             out.append(Event(new_id(), "case", view.state.entity_id, None, "signal_linked", on,
                              reg.clock.next(), reg.settings.handler, reg.settings.device_id,
                              {"on": on.isoformat(), "signal": numbers[ref]}, utc_now_iso()))

@@ -108,19 +108,26 @@ def signal_row(events: Sequence[Event]) -> tuple[SignalState, tuple[Any, ...]]:
     return s, row
 
 
-def fts_row(state: CaseState, codelists: Codelists) -> tuple[str, str, str, str, str]:
+def fts_row(state: CaseState, codelists: Codelists) -> tuple[str, str, str, str]:
     reg = state.registration
     topics = [str(t) for t in reg.get("topics", [])]
     words = topics + [codelists.label("topic", t) for t in topics]
-    return (state.entity_id, state.number or "", str(reg.get("summary", "")),
-            " ".join(words), str(reg.get("partner_org") or ""))
+    return (state.number or "", str(reg.get("summary", "")), " ".join(words),
+            str(reg.get("partner_org") or ""))
+
+
+# An upsert, not INSERT OR REPLACE: REPLACE deletes the row and gives it a new rowid,
+# which would orphan the case's search entry.
+_CASE_UPSERT = (
+    f"INSERT INTO cases ({', '.join(CASE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in CASE_COLUMNS)}) ON CONFLICT (entity_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in CASE_COLUMNS if c != "entity_id")
+)
 
 
 def write_case(conn: Connection, events: Sequence[Event], codelists: Codelists) -> CaseState:
     state, row, deadlines, signals = case_rows(events)
-    cols = ", ".join(CASE_COLUMNS)
-    marks = ", ".join("?" for _ in CASE_COLUMNS)
-    conn.execute(f"INSERT OR REPLACE INTO cases ({cols}) VALUES ({marks})", row)
+    conn.execute(_CASE_UPSERT, row)
     conn.execute("DELETE FROM deadlines WHERE case_id = ?", (state.entity_id,))
     if deadlines:
         dmarks = ", ".join("?" for _ in DEADLINE_COLUMNS)
@@ -131,9 +138,11 @@ def write_case(conn: Connection, events: Sequence[Event], codelists: Codelists) 
     conn.execute("DELETE FROM case_signal WHERE case_id = ?", (state.entity_id,))
     conn.executemany("INSERT INTO case_signal (case_id, signal_number) VALUES (?, ?)",
                      [(state.entity_id, s) for s in signals])
-    conn.execute("DELETE FROM cases_fts WHERE entity_id = ?", (state.entity_id,))
-    conn.execute("INSERT INTO cases_fts (entity_id, number, summary, topics, partner_org) "
-                 "VALUES (?, ?, ?, ?, ?)", fts_row(state, codelists))
+    rowid = conn.execute("SELECT rowid FROM cases WHERE entity_id = ?",
+                         (state.entity_id,)).fetchone()[0]
+    conn.execute("DELETE FROM cases_fts WHERE rowid = ?", (rowid,))
+    conn.execute("INSERT INTO cases_fts (rowid, number, summary, topics, partner_org) "
+                 "VALUES (?, ?, ?, ?, ?)", (rowid, *fts_row(state, codelists)))
     return state
 
 

@@ -438,7 +438,7 @@ class Register:
         if text:
             fts = _fts_query(text)
             if fts:
-                clauses.append("c.entity_id IN (SELECT entity_id FROM cases_fts "
+                clauses.append("c.rowid IN (SELECT rowid FROM cases_fts "
                                "WHERE cases_fts MATCH ?)")
                 args.append(fts)
             else:
@@ -768,8 +768,13 @@ class Register:
                      personal: Mapping[str, Mapping[str, str]] | None = None) -> None:
         """Append many events of this device in one transaction and project them."""
         touched: dict[str, str] = {}
+        batch: dict[str, list[Event]] = {}
         for ev in events:
             touched[ev.entity_id] = ev.entity
+            batch.setdefault(ev.entity_id, []).append(ev)
+        # An entity whose first event is in the batch has no older events to read.
+        fresh = {eid: evs for eid, evs in batch.items()
+                 if any(e.kind in ("registered", "signal_created") for e in evs)}
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             self._insert(events)
@@ -779,7 +784,7 @@ class Register:
                     self.conn.execute(
                         "INSERT OR REPLACE INTO personal (entity_id, key, value, updated_at) "
                         "VALUES (?, ?, ?, ?)", (eid, key, value, now))
-            self.project(touched)
+            self.project(touched, fresh)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -788,10 +793,14 @@ class Register:
         if events:
             self._clock.observe(max(e.hlc for e in events))
 
-    def project(self, touched: Mapping[str, str]) -> None:
-        """Re-fold the touched cases and signals (inside the caller's transaction)."""
+    def project(self, touched: Mapping[str, str],
+                known: Mapping[str, Sequence[Event]] | None = None) -> None:
+        """Re-fold the touched cases and signals (inside the caller's transaction).
+
+        ``known`` holds entities whose complete event lists the caller already has.
+        """
         for eid, entity in touched.items():
-            evs = self.events_of(eid)
+            evs = list(known[eid]) if known and eid in known else self.events_of(eid)
             if entity == "case":
                 write_case(self.conn, evs, self.codelists)
             else:

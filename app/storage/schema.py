@@ -127,8 +127,10 @@ CREATE TABLE deadlines (
 CREATE INDEX deadlines_case ON deadlines (case_id);
 CREATE INDEX deadlines_due ON deadlines (due_on);
 
+-- rowid = the case's rowid in ``cases`` (kept stable by upserts), so a case's entry
+-- is replaced by key instead of by scanning the index.
 CREATE VIRTUAL TABLE cases_fts USING fts5 (
-    entity_id UNINDEXED, number, summary, topics, partner_org,
+    number, summary, topics, partner_org,
     tokenize = 'trigram remove_diacritics 1'
 );
 

@@ -153,7 +153,7 @@ class DateField(QLineEdit):
         if d is not None and self.text() != nl_date(d):
             self.setText(nl_date(d))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         steps = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1, Qt.Key.Key_PageUp: 7,
                  Qt.Key.Key_PageDown: -7}
         step = steps.get(Qt.Key(event.key()))
@@ -261,6 +261,7 @@ class CodeChecklist(QWidget):
         self._grid.setVerticalSpacing(2)
         for key in (keys if keys is not None else codelists.keys(list_name, active_only=True)):
             self._add(key)
+        self._grid.setColumnStretch(self.columns, 1)
 
     def _add(self, key: str, inactive: bool = False) -> QCheckBox:
         label = self.codelists.label(self.list_name, key)
@@ -274,7 +275,7 @@ class CodeChecklist(QWidget):
         self.boxes[key] = box
         return box
 
-    def setAccessibleName(self, name: str) -> None:  # noqa: N802 (Qt API)
+    def setAccessibleName(self, name: str) -> None:
         super().setAccessibleName(name)
         for key, box in self.boxes.items():
             box.setAccessibleName(f"{name}: {self.codelists.label(self.list_name, key)}")
@@ -327,7 +328,7 @@ class TextField(QPlainTextEdit):
     def _height(self, lines: int) -> int:
         return self.fontMetrics().lineSpacing() * lines + 14
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         return QSize(360, self._height(self._lines))
 
     def value(self) -> str:
@@ -422,6 +423,8 @@ class FieldRow(QWidget):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setBuddy(self.focus_target())
         self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Line up with the text inside a line edit or next to a check box.
+        self.label.setContentsMargins(0, 4, 0, 0)
         editor.setAccessibleName(text)
         editor.setParent(self)
 
@@ -485,7 +488,7 @@ class FieldRow(QWidget):
     def warning(self) -> str:
         return self.warning_label.text() if self.warning_label.isVisibleTo(self) else ""
 
-    def setEnabled(self, enabled: bool) -> None:  # noqa: N802 (Qt API)
+    def setEnabled(self, enabled: bool) -> None:
         super().setEnabled(enabled)
         self.label.setEnabled(enabled)
 
@@ -604,39 +607,39 @@ class FlowLayout(QLayout):
         self._spacing = spacing
         self.setContentsMargins(0, 0, 0, 0)
 
-    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt API)
+    def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
 
-    def addWidget(self, widget: QWidget) -> None:  # noqa: N802 (Qt API)
+    def addWidget(self, widget: QWidget) -> None:
         self.addChildWidget(widget)
         self.addItem(QWidgetItem(widget))
 
     def count(self) -> int:
         return len(self._items)
 
-    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+    def itemAt(self, index: int) -> QLayoutItem | None:
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+    def takeAt(self, index: int) -> QLayoutItem | None:
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
-    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 (Qt API)
+    def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt API)
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
+    def heightForWidth(self, width: int) -> int:
         return self._do_layout(QRect(0, 0, width, 0), test_only=True)
 
-    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 (Qt API)
+    def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
         self._do_layout(rect, test_only=False)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+    def sizeHint(self) -> QSize:
         return self.minimumSize()
 
-    def minimumSize(self) -> QSize:  # noqa: N802 (Qt API)
+    def minimumSize(self) -> QSize:
         size = QSize()
         for item in self._items:
             size = size.expandedTo(item.minimumSize())

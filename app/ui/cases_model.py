@@ -1,0 +1,327 @@
+"""The case list as a Qt model that reads WINDOWS of rows from SQL.
+
+FACTS.md: a QSortFilterProxyModel over a lazily fetched model only sees the rows it
+already fetched, and loading 100,000 rows to filter them took seconds. So this model
+never holds more than what the view has scrolled to: it counts the matches, fetches
+``window`` rows at a time with LIMIT/OFFSET (``canFetchMore``/``fetchMore``), and a
+click on a header re-queries SQL with another ORDER BY instead of sorting in Python.
+
+Cell texts are computed once per fetched row, so painting stays cheap. Colour never
+carries meaning alone: an overdue deadline reads "⚠ verlopen 03-05-2025" in red.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont
+
+from app.model.codelists import Codelists
+from app.model.dates import nl_date
+from app.storage.repository import SORT_COLUMNS, CaseQuery, CaseRow
+from app.ui import style
+from app.ui.session import Session
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: (key in SORT_COLUMNS, header); the order of the columns in the view.
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("number", "Nummer"),
+    ("received_on", "Ontvangen"),
+    ("route", "Route en aandrager"),
+    ("services", "Diensten"),
+    ("topics", "Onderwerpen"),
+    ("status", "Status en fase"),
+    ("age", "Leeftijd (dagen)"),
+    ("waiting", "Wacht op dienst (dagen)"),
+    ("next_deadline", "Volgende termijn"),
+    ("handler", "Behandelaar"),
+)
+assert all(key in SORT_COLUMNS for key, _ in COLUMNS)
+
+HEADER_TIPS = {
+    "age": "Dagen sinds de casus is ontvangen",
+    "waiting": "Dagen sinds de zienswijze zonder reactie van de dienst is verstuurd",
+    "next_deadline": "De eerstvolgende termijn die nog niet is gehaald of verstreken",
+}
+
+OPEN_STATUSES = ("aangemeld", "in_behandeling")
+NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+SOON_DAYS = 14
+
+
+_PLURAL = re.compile(r"(\w+)\((\w+)\)")
+
+
+def plural(text: str, n: int) -> str:
+    """Fill in "%n" and pick "dag(en)" -> "dag"/"dagen" (the source texts are Dutch)."""
+    text = text.replace("%n", str(n))
+    return _PLURAL.sub(lambda m: m.group(1) if n == 1 else m.group(1) + m.group(2), text)
+
+
+def _tr(text: str, n: int | None = None) -> str:
+    """Translate; with ``n`` the plural-aware form (without a .qm file "%n" stays)."""
+    if n is None:
+        return QCoreApplication.translate("CasesModel", text)
+    return plural(QCoreApplication.translate("CasesModel", text, "", n), n)
+
+
+def deadline_cell(due: date | None, today: date, is_open: bool
+                  ) -> tuple[str, QColor | None, str]:
+    """Text, colour and tooltip for the "Volgende termijn" cell."""
+    if due is None:
+        return "", None, ""
+    shown = nl_date(due)
+    if not is_open:
+        return shown, None, _tr("De casus is niet meer open")
+    days = (due - today).days
+    if days < 0:
+        return (_tr("⚠ verlopen %1").replace("%1", shown), style.OVERDUE,
+                _tr("Termijn verlopen: de laatste dag was %n dag(en) geleden", n=-days))
+    if days == 0:
+        return (_tr("⚠ vandaag %1").replace("%1", shown), style.OVERDUE,
+                _tr("Vandaag is de laatste dag van de termijn"))
+    if days <= SOON_DAYS:
+        return (_tr("%1 · nog %n dag(en)", n=days).replace("%1", shown), style.SOON,
+                _tr("De termijn loopt binnen 14 dagen af"))
+    return shown, None, ""
+
+
+@dataclass(frozen=True)
+class Cells:
+    """One fetched row with its texts precomputed."""
+
+    row: CaseRow
+    texts: tuple[str, ...]
+    tips: tuple[str, ...]
+    colours: tuple[QColor | None, ...]
+    bold: tuple[bool, ...]
+
+
+def status_text(row: CaseRow, codelists: Codelists) -> str:
+    text = codelists.label("status", row.status)
+    if row.phase:
+        text += " · " + codelists.label("phase", row.phase)
+    if row.urgent and row.status in OPEN_STATUSES:
+        text += " · " + _tr("spoed")
+    return text
+
+
+def route_text(row: CaseRow, codelists: Codelists) -> str:
+    route = codelists.label("route", row.route)
+    partner = codelists.label("partner_type", row.partner_type)
+    return route if partner in ("", route) else f"{route} – {partner}"
+
+
+def make_cells(row: CaseRow, today: date, codelists: Codelists) -> Cells:
+    is_open = row.status in OPEN_STATUSES
+    due_text, due_colour, due_tip = deadline_cell(row.next_deadline, today, is_open)
+    age = (today - row.received_on).days
+    waiting = (today - row.waiting_since).days if row.waiting_since else None
+    route = route_text(row, codelists)
+    status = status_text(row, codelists)
+    services = ", ".join(codelists.label("service", s) for s in row.services)
+    topics = ", ".join(codelists.label("topic", t) for t in row.topics)
+    texts = (
+        row.number,
+        nl_date(row.received_on),
+        route,
+        services,
+        topics,
+        status,
+        str(age),
+        "" if waiting is None else str(waiting),
+        due_text,
+        row.handler or "",
+    )
+    number_tip = row.number if row.ref == row.number else f"{row.number} (kenmerk {row.ref})"
+    if row.flags:
+        number_tip += " – " + _tr("let op: %n afwijking(en) van de regels", n=row.flags)
+    route_tip = route + (f"\n{row.partner_org}" if row.partner_org else "")
+    status_colour = style.PHASE_COLOURS.get(row.phase or "") or style.STATUS_COLOURS.get(
+        row.status)
+    tips = (number_tip, "", route_tip, services, topics, status,
+            _tr("Ontvangen op %1").replace("%1", nl_date(row.received_on)),
+            (_tr("Wacht sinds %1 op een reactie van de dienst").replace(
+                "%1", nl_date(row.waiting_since)) if row.waiting_since else ""),
+            due_tip, "")
+    colours: tuple[QColor | None, ...] = (None, None, None, None, None, status_colour, None,
+                                          None, due_colour, None)
+    overdue = due_colour is style.OVERDUE
+    bolds = (False,) * 8 + (overdue, False)
+    return Cells(row, texts, tips, colours, bolds)
+
+
+class CasesModel(QAbstractTableModel):
+    """Cases matching a CaseQuery, fetched ``window`` rows at a time from SQL."""
+
+    #: the number of matching cases changed (after a new query or a refresh)
+    total_changed = Signal(int)
+
+    def __init__(self, session: Session, parent: QObject | None = None,
+                 window: int = 200) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._window = max(1, window)
+        self._query = CaseQuery()
+        self._cells: list[Cells] = []
+        self._total = 0
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # ------------------------------------------------------------------ the query
+
+    @property
+    def query(self) -> CaseQuery:
+        return self._query
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    def set_query(self, query: CaseQuery) -> None:
+        """Filter anew (the sort of the current query is kept unless the new one differs)."""
+        self._query = replace(query, limit=self._window, offset=0)
+        self.reload()
+
+    def reload(self, keep: int = 0) -> None:
+        """Re-run the query; ``keep`` rows are fetched at once (to keep the scroll place)."""
+        self.beginResetModel()
+        self._cells = []
+        self._total = 0
+        if self._session.is_open:
+            reg = self._session.register
+            self._total = reg.count_cases(self._query)
+            self._cells = self._fetch(0, max(self._window, keep))
+        self.endResetModel()
+        self.total_changed.emit(self._total)
+
+    def refresh(self) -> None:
+        """Re-read after a change, keeping as many rows as are loaded now."""
+        self.reload(keep=len(self._cells))
+
+    def clear(self) -> None:
+        """Forget every row (on lock)."""
+        self.beginResetModel()
+        self._cells = []
+        self._total = 0
+        self.endResetModel()
+        self.total_changed.emit(0)
+
+    def _fetch(self, offset: int, limit: int) -> list[Cells]:
+        reg = self._session.register
+        rows = reg.list_cases(replace(self._query, limit=limit, offset=offset))
+        today = reg.today()
+        cl = reg.codelists
+        return [make_cells(r, today, cl) for r in rows]
+
+    # ------------------------------------------------------------------ lazy fetching
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid():
+            return False
+        return len(self._cells) < self._total and self._session.is_open
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or not self.canFetchMore(parent):
+            return
+        more = self._fetch(len(self._cells), self._window)
+        if not more:  # rows vanished meanwhile: stop asking
+            self._total = len(self._cells)
+            self.total_changed.emit(self._total)
+            return
+        first = len(self._cells)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._cells.extend(more)
+        self.endInsertRows()
+
+    # ------------------------------------------------------------------ sorting in SQL
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        key = COLUMNS[column][0]
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key == self._query.sort and descending == self._query.descending and self._cells:
+            return
+        self._query = replace(self._query, sort=key, descending=descending)
+        self.reload()
+
+    def sort_state(self) -> tuple[int, Qt.SortOrder]:
+        column = next((i for i, (k, _) in enumerate(COLUMNS) if k == self._query.sort), 1)
+        order = (Qt.SortOrder.DescendingOrder if self._query.descending
+                 else Qt.SortOrder.AscendingOrder)
+        return column, order
+
+    # ------------------------------------------------------------------ the model API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._cells)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._cells):
+            return None
+        cells = self._cells[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return cells.texts[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cells.tips[col] or None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return cells.colours[col]
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if cells.bold[col] else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if COLUMNS[col][0] in ("age", "waiting"):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        if role == NUMBER_ROLE:
+            return cells.row.number
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        key, title = COLUMNS[section]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return _tr(title)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = HEADER_TIPS.get(key)
+            return _tr(tip) if tip else None
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren)
+
+    # ------------------------------------------------------------------ helpers
+
+    def number_at(self, row: int) -> str | None:
+        return self._cells[row].row.number if 0 <= row < len(self._cells) else None
+
+    def row_of(self, number: str) -> int:
+        return next((i for i, c in enumerate(self._cells) if c.row.number == number), -1)
+
+    def case_row(self, row: int) -> CaseRow | None:
+        return self._cells[row].row if 0 <= row < len(self._cells) else None
+
+    def loaded_rows(self) -> list[CaseRow]:
+        return [c.row for c in self._cells]

@@ -1,0 +1,405 @@
+"""Casussen: the case list with search, filters and the work-queue presets.
+
+Every filter and the search box end up in one CaseQuery that SQL answers (FTS5 for the
+search), through CasesModel's windows; nothing is filtered in Python. The search box
+waits 250 ms after the last keystroke so typing a word runs one query, not five.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.model.codelists import default_codelists
+from app.model.dates import today as today_amsterdam
+from app.storage.repository import PRESETS, CaseQuery
+from app.ui.cases_model import COLUMNS, NUMBER_ROLE, CasesModel, plural
+from app.ui import style
+from app.ui.session import Session
+
+SEARCH_DELAY_MS = 250
+
+#: default widths of the columns, in characters of the font's average width
+_WIDTHS = {"number": 15, "received_on": 11, "route": 34, "services": 16, "topics": 26,
+           "status": 30, "age": 6, "waiting": 6, "next_deadline": 22, "handler": 16}
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class CaseTable(QTableView):
+    """The list; Enter opens the current case (also on platforms where Enter does not
+    emit ``activated``)."""
+
+    open_requested = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            number = self.currentIndex().data(NUMBER_ROLE) if self.currentIndex().isValid() \
+                else None
+            if number:
+                self.open_requested.emit(str(number))
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+
+class CasesPage(QWidget):
+    """The list of cases; emits ``open_case(number)`` and ``new_case_requested``."""
+
+    open_case = Signal(str)
+    new_case_requested = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.codelists = default_codelists()
+        self.setObjectName("casesPage")
+        self.setAccessibleName(self.tr("Casussen"))
+        self._applying = False
+
+        self.model = CasesModel(session, self)
+        self.model.total_changed.connect(self._show_total)
+
+        # -- search row
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("caseSearch")
+        self.search_edit.setPlaceholderText(
+            self.tr("Casusnummer, samenvatting, onderwerp of aandragende organisatie"))
+        self.search_edit.setAccessibleName(self.tr("Zoeken in casussen"))
+        self.search_edit.setClearButtonEnabled(True)
+        search_label = QLabel(self.tr("&Zoeken"), self)
+        search_label.setBuddy(self.search_edit)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.apply_filters)
+        self.search_edit.textChanged.connect(self.search_timer.start)
+        self.search_edit.returnPressed.connect(self._search_now)
+
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setAccessibleName(self.tr("Aantal casussen"))
+
+        self.new_button = QPushButton(self.tr("&Nieuwe casus…"), self)
+        self.new_button.setAccessibleName(self.tr("Nieuwe casus aanmelden"))
+        self.new_button.setToolTip(self.tr("Een nieuwe casus aanmelden (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_case_requested)
+
+
+        # -- presets (the work queues), exclusive buttons with counts
+        self.preset_group = QButtonGroup(self)
+        self.preset_group.setExclusive(True)
+        self.preset_buttons: dict[str | None, QPushButton] = {}
+        preset_row = QHBoxLayout()
+        preset_row.setSpacing(6)
+        mnemonics = {None: "Al&le casussen", "te_trieren": "&Te trieren",
+                     "mijn_werkvoorraad": "&Mijn werkvoorraad",
+                     "wacht_op_reactie": "&Wacht op reactie dienst",
+                     "open_escalaties": "Open &escalaties",
+                     "termijn_14": "Termijn &binnen 14 dagen"}
+        for key in (None, *PRESETS):
+            label = mnemonics.get(key) or PRESETS.get(key or "", "")
+            button = QPushButton(self.tr(label), self)
+            button.setObjectName("presetButton")
+            button.setCheckable(True)
+            button.setProperty("preset", key or "")
+            button.setProperty("baseText", self.tr(label))
+            button.setAccessibleName(self.tr(label).replace("&", ""))
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.preset_group.addButton(button)
+            self.preset_buttons[key] = button
+            preset_row.addWidget(button)
+        preset_row.addStretch(1)
+        self.preset_buttons[None].setChecked(True)
+        self.preset_group.buttonToggled.connect(self._preset_toggled)
+
+        # -- filters
+        self._labels: dict[QComboBox, str] = {}
+        self.status_combo = self._code_combo("status", self.tr("&Status"),
+                                             self.tr("Alle statussen"))
+        self.phase_combo = self._code_combo("phase", self.tr("&Fase"), self.tr("Alle fasen"))
+        self.route_combo = self._code_combo("route", self.tr("&Route"), self.tr("Alle routes"))
+        self.service_combo = self._code_combo("service", self.tr("&Dienst"),
+                                              self.tr("Beide diensten"))
+        self.handler_combo = QComboBox(self)
+        self.handler_combo.setAccessibleName(self.tr("Behandelaar"))
+        self.handler_combo.addItem(self.tr("Alle behandelaars"), None)
+        self.handler_combo.currentIndexChanged.connect(self.apply_filters)
+        self._labels[self.handler_combo] = self.tr("Be&handelaar")
+
+        self.date_check = QCheckBox(self.tr("&Ontvangen tussen"), self)
+        self.date_check.setAccessibleName(self.tr("Filter op datum van ontvangst"))
+        today = today_amsterdam()
+        self.date_from = QDateEdit(_qdate(date(today.year, 1, 1)), self)
+        self.date_to = QDateEdit(_qdate(today), self)
+        for edit, name in ((self.date_from, self.tr("Ontvangen vanaf")),
+                           (self.date_to, self.tr("Ontvangen tot en met"))):
+            edit.setDisplayFormat("dd-MM-yyyy")
+            edit.setCalendarPopup(True)
+            edit.setAccessibleName(name)
+            edit.setEnabled(False)
+            edit.dateChanged.connect(self.apply_filters)
+        self.date_check.toggled.connect(self._dates_toggled)
+
+        self.clear_button = QPushButton(self.tr("Filters w&issen"), self)
+        self.clear_button.setAccessibleName(self.tr("Filters wissen"))
+        self.clear_button.clicked.connect(self.reset_filters)
+
+        search_row = QHBoxLayout()
+        search_row.setSpacing(6)
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search_edit, 1)
+        search_row.addSpacing(12)
+        search_row.addWidget(self.count_label)
+        search_row.addSpacing(12)
+        search_row.addWidget(self.new_button)
+
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(6)
+        filters.setVerticalSpacing(6)
+        places = {self.status_combo: (0, 0), self.phase_combo: (0, 2),
+                  self.route_combo: (0, 4), self.service_combo: (1, 0),
+                  self.handler_combo: (1, 2)}
+        for combo, (r, c) in places.items():
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
+            label = QLabel(self._labels[combo], self)
+            label.setBuddy(combo)
+            filters.addWidget(label, r, c)
+            filters.addWidget(combo, r, c + 1)
+        dates = QHBoxLayout()
+        dates.setSpacing(6)
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel(self.tr("en"), self))
+        dates.addWidget(self.date_to)
+        filters.addWidget(self.date_check, 1, 4)
+        filters.addLayout(dates, 1, 5)
+        filters.setColumnStretch(6, 1)
+        filters.addWidget(self.clear_button, 1, 7)
+        for col in (0, 2, 4):
+            filters.setColumnMinimumWidth(col + 1, 0)
+        filter_row = filters
+
+        # -- the table
+        self.table = CaseTable(self)
+        self.table.setObjectName("caseTable")
+        self.table.setAccessibleName(self.tr("Lijst van casussen"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        avg = self.fontMetrics().averageCharWidth()
+        head_font = style.bold(header.font())
+        head_metrics = QFontMetrics(head_font)
+        for i, (key, _) in enumerate(COLUMNS):
+            title = str(self.model.headerData(i, Qt.Orientation.Horizontal))
+            self.table.setColumnWidth(i, max(_WIDTHS.get(key, 14) * avg + 12,
+                                             head_metrics.horizontalAdvance(title) + 34))
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.activated.connect(self._activated)
+        self.table.open_requested.connect(self.open_case)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 8)
+        layout.setSpacing(8)
+        layout.addLayout(search_row)
+        layout.addLayout(preset_row)
+        layout.addLayout(filter_row)
+        layout.addWidget(self.table, 1)
+        self._show_total(0)
+
+    # ------------------------------------------------------------------ building
+
+    def _code_combo(self, list_name: str, label: str, everything: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setAccessibleName(label.replace("&", ""))
+        combo.addItem(everything, None)
+        for code in self.codelists[list_name]:
+            if code.active:
+                combo.addItem(code.label, code.key)
+        combo.currentIndexChanged.connect(self.apply_filters)
+        self._labels[combo] = label
+        return combo
+
+    # ------------------------------------------------------------------ the query
+
+    def current_query(self) -> CaseQuery:
+        preset_button = self.preset_group.checkedButton()
+        preset = str(preset_button.property("preset")) if preset_button else ""
+        dates = self.date_check.isChecked()
+        column, order = self.model.sort_state()
+        base = self.model.query
+        return replace(
+            base,
+            status=self.status_combo.currentData(),
+            phase=self.phase_combo.currentData(),
+            route=self.route_combo.currentData(),
+            service=self.service_combo.currentData(),
+            handler=self.handler_combo.currentData(),
+            received_from=_pydate(self.date_from.date()) if dates else None,
+            received_to=_pydate(self.date_to.date()) if dates else None,
+            search=self.search_edit.text().strip(),
+            preset=preset or None,
+        )
+
+    def apply_filters(self) -> None:
+        """Run the query now (the debounce timer and every filter end up here)."""
+        if self._applying or not self.session.is_open:
+            return
+        self.search_timer.stop()
+        self.model.set_query(self.current_query())
+
+    def _search_now(self) -> None:
+        self.apply_filters()
+        if self.model.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def _preset_toggled(self, button: QPushButton, checked: bool) -> None:
+        if checked:
+            self.apply_filters()
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self.apply_filters()
+
+    def reset_filters(self) -> None:
+        """Back to every case, newest first (search text included)."""
+        self._applying = True
+        try:
+            self.search_edit.clear()
+            for combo in (self.status_combo, self.phase_combo, self.route_combo,
+                          self.service_combo, self.handler_combo):
+                combo.setCurrentIndex(0)
+            self.date_check.setChecked(False)
+            self.preset_buttons[None].setChecked(True)
+        finally:
+            self._applying = False
+        self.search_timer.stop()
+        self.apply_filters()
+
+    # ------------------------------------------------------------------ session life
+
+    def reload(self) -> None:
+        """After unlocking: fill the handler list and show every case."""
+        self._fill_handlers()
+        self.reset_filters()
+        self.update_preset_counts()
+
+    def refresh(self) -> None:
+        """After a change (a step recorded, an import): re-read, keep place and selection."""
+        if not self.session.is_open:
+            return
+        current = self.current_number()
+        self._fill_handlers()
+        self.model.refresh()
+        self.update_preset_counts()
+        if current:
+            self.select_number(current)
+
+    def clear(self) -> None:
+        """On lock: no case data, no search text, no handler names."""
+        self.search_timer.stop()
+        self._applying = True
+        try:
+            self.search_edit.clear()
+            self.handler_combo.clear()
+            self.handler_combo.addItem(self.tr("Alle behandelaars"), None)
+        finally:
+            self._applying = False
+        self.model.clear()
+        for button in self.preset_buttons.values():
+            button.setText(str(button.property("baseText")))
+
+    def _fill_handlers(self) -> None:
+        current = self.handler_combo.currentData()
+        self._applying = True
+        try:
+            self.handler_combo.clear()
+            self.handler_combo.addItem(self.tr("Alle behandelaars"), None)
+            for name in self.session.register.handlers():
+                self.handler_combo.addItem(name, name)
+            idx = self.handler_combo.findData(current) if current else 0
+            self.handler_combo.setCurrentIndex(max(0, idx))
+        finally:
+            self._applying = False
+
+    def update_preset_counts(self) -> None:
+        if not self.session.is_open:
+            return
+        reg = self.session.register
+        for key, button in self.preset_buttons.items():
+            if key is None:
+                continue
+            n = reg.count_cases(CaseQuery(preset=key))
+            button.setText(f"{button.property('baseText')} ({n})")
+
+    def _show_total(self, total: int) -> None:
+        if not self.session.is_open:
+            self.count_label.setText("")
+            return
+        if total == 0:
+            self.count_label.setText(self.tr("Geen casussen gevonden"))
+        else:
+            self.count_label.setText(plural(self.tr("%n casus(sen)"), total))
+
+    # ------------------------------------------------------------------ navigation
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def current_number(self) -> str | None:
+        idx = self.table.currentIndex()
+        return self.model.number_at(idx.row()) if idx.isValid() else None
+
+    def select_number(self, number: str) -> bool:
+        row = self.model.row_of(number)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _activated(self, index: QModelIndex) -> None:
+        number = self.model.number_at(index.row())
+        if number:
+            self.open_case.emit(number)

@@ -1,0 +1,316 @@
+"""Termijnbewaking: every running deadline of the open cases, most urgent first.
+
+"Concreet gaat het dan bijvoorbeeld om rekening te houden met de wettelijke termijnen
+van bezwaar en beroep" (founding report). The page groups the unmet deadlines of cases
+that are aangemeld or in behandeling: verlopen first, then those ending within 14
+days, then later ones, each with its last day and how it was computed (Awb 6:7-6:9,
+Algemene termijnenwet). A deadline that ends inside a pause says plainly that the
+pauzeknop does not stop the statutory term (DOMAIN.md).
+
+Reading every open deadline touches a whole table, so it runs in the background
+reader's thread; the page shows the result when it arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.model.dates import nl_date
+from app.model.deadlines import PAUSE_WARNING, STATUTORY_WEEKS, explain
+from app.storage.repository import Register
+from app.ui import style
+from app.ui.cases_model import plural
+from app.ui.session import Session
+from app.ui.worker import BackgroundReader
+
+SOON_DAYS = 14
+GROUPS = ("Verlopen", "Binnen 14 dagen", "Later")
+PAUSE_TEXT = "⚠ Valt in een pauze: " + PAUSE_WARNING + "."
+NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    """One open deadline, with every text the page shows (computed off the GUI thread)."""
+
+    group: int
+    number: str
+    kind: str
+    kind_label: str
+    start_on: date | None
+    due_on: date
+    days_left: int
+    remaining: str
+    description: str
+    explanation: tuple[str, ...]
+    in_pause: bool
+
+
+def remaining_text(days: int) -> str:
+    if days < 0:
+        return plural("⚠ %n dag(en) verlopen", -days)
+    if days == 0:
+        return "⚠ vandaag de laatste dag"
+    return plural("nog %n dag(en)", days)
+
+
+def collect(reg: Register) -> list[DeadlineItem]:
+    """Open deadlines grouped verlopen / binnen 14 dagen / later (runs in the worker)."""
+    today = reg.today()
+    soon = today + timedelta(days=SOON_DAYS)
+    items: list[DeadlineItem] = []
+    for row in reg.open_deadlines():
+        group = 0 if row.due_on < today else (1 if row.due_on <= soon else 2)
+        lines: list[str] = []
+        if row.kind in STATUTORY_WEEKS and row.start_on is not None:
+            lines = explain(row.kind, row.start_on)
+            computed = lines[0] if lines else ""
+            if row.due_on.isoformat() not in computed and nl_date(row.due_on) not in computed:
+                lines.insert(0, f"Vastgelegde laatste dag {nl_date(row.due_on)} "
+                                "(de berekening is later gecorrigeerd of afwijkend ingevoerd).")
+        else:
+            lines = [f"Einddatum ingevoerd bij het vastleggen: {nl_date(row.due_on)} "
+                     "(geen wettelijke berekening voor deze soort termijn)."]
+        items.append(DeadlineItem(
+            group=group,
+            number=row.case_number,
+            kind=row.kind,
+            kind_label=reg.codelists.label("deadline_kind", row.kind),
+            start_on=row.start_on,
+            due_on=row.due_on,
+            days_left=(row.due_on - today).days,
+            remaining=remaining_text((row.due_on - today).days),
+            description=row.description or "",
+            explanation=tuple(lines),
+            in_pause=row.in_pause,
+        ))
+    items.sort(key=lambda i: (i.group, i.due_on, i.number))
+    return items
+
+
+class DeadlinesPage(QWidget):
+    """The deadline overview; ``open_case(number)`` on Enter or double click."""
+
+    open_case = Signal(str)
+    loaded = Signal()
+
+    COLUMNS = ("Casus", "Soort termijn", "Ingangsdatum", "Laatste dag", "Resterend",
+               "Omschrijving", "Toelichting")
+
+    def __init__(self, session: Session, reader: BackgroundReader | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._own_reader = reader is None
+        self.reader = reader or BackgroundReader(session, self)
+        self.items: list[DeadlineItem] = []
+        self.setObjectName("deadlinesPage")
+        self.setAccessibleName(self.tr("Termijnbewaking"))
+
+        title = style.page_title(self.tr("Termijnbewaking"), self)
+        intro = QLabel(self.tr(
+            "Lopende termijnen van casussen die zijn aangemeld of in behandeling zijn. "
+            "Verlopen termijnen staan bovenaan, daarna termijnen die binnen 14 dagen "
+            "aflopen."), self)
+        intro.setObjectName("hint")
+        intro.setWordWrap(True)
+        self.refresh_button = QPushButton(self.tr("&Vernieuwen"), self)
+        self.refresh_button.setAccessibleName(self.tr("Termijnen vernieuwen"))
+        self.refresh_button.clicked.connect(self.reload)
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("countLabel")
+        self.status_label.setAccessibleName(self.tr("Aantal termijnen"))
+
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addStretch(1)
+        head.addWidget(self.status_label)
+        head.addSpacing(12)
+        head.addWidget(self.refresh_button)
+
+        self.pause_banner = QLabel(self)
+        self.pause_banner.setObjectName("warningBanner")
+        self.pause_banner.setWordWrap(True)
+        self.pause_banner.setAccessibleName(self.tr("Waarschuwing pauzeknop"))
+        self.pause_banner.hide()
+
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("deadlineTree")
+        self.tree.setAccessibleName(self.tr("Lijst van termijnen"))
+        self.tree.setColumnCount(len(self.COLUMNS))
+        self.tree.setHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        avg = self.fontMetrics().averageCharWidth()
+        for i, chars in enumerate((20, 16, 13, 13, 22, 22)):
+            self.tree.setColumnWidth(i, chars * avg + 16)
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.currentItemChanged.connect(self._show_detail)
+
+        self.detail = QLabel(self)
+        self.detail.setObjectName("deadlineDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAccessibleName(self.tr("Toelichting bij de gekozen termijn"))
+        self.detail.setMargin(10)
+        detail_frame = QFrame(self)
+        detail_frame.setObjectName("notice")
+        frame_layout = QVBoxLayout(detail_frame)
+        frame_layout.setContentsMargins(0, 0, 0, 0)
+        frame_layout.addWidget(self.detail)
+        self.detail.setMinimumHeight(self.fontMetrics().height() * 5)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 8)
+        layout.setSpacing(8)
+        layout.addLayout(head)
+        layout.addWidget(intro)
+        layout.addWidget(self.pause_banner)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(detail_frame)
+        self._show_detail(None)
+
+    # ------------------------------------------------------------------ loading
+
+    def reload(self) -> None:
+        if not self.session.is_open:
+            return
+        self.status_label.setText(self.tr("Bezig met laden…"))
+        self.reader.submit(collect, self._show, self._failed)
+
+    def _failed(self, message: str) -> None:
+        self.status_label.setText(self.tr("Termijnen konden niet worden gelezen: %1")
+                                  .replace("%1", message))
+
+    def _show(self, items: object) -> None:
+        if not self.session.is_open:
+            return
+        assert isinstance(items, list)
+        current = self.tree.currentItem()
+        keep = (current.data(0, NUMBER_ROLE), current.text(1)) if current else None
+        self.items = items
+        self.tree.clear()
+        groups: list[QTreeWidgetItem] = []
+        bold = style.bold(self.tree.font())
+        counts = [sum(1 for i in items if i.group == g) for g in range(len(GROUPS))]
+        for g, name in enumerate(GROUPS):
+            head = QTreeWidgetItem([f"{self.tr(name)} ({counts[g]})"])
+            head.setFont(0, bold)
+            head.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            if g == 0 and counts[0]:
+                head.setForeground(0, QBrush(style.OVERDUE))
+            self.tree.addTopLevelItem(head)
+            head.setFirstColumnSpanned(True)
+            groups.append(head)
+        restore: QTreeWidgetItem | None = None
+        warn_bg = QBrush(style.WARNING_BG)
+        for it in items:
+            toelichting = it.explanation[0] if it.explanation else ""
+            if it.in_pause:
+                toelichting = f"{self.tr(PAUSE_TEXT)} {toelichting}"
+            row = QTreeWidgetItem([
+                it.number, it.kind_label, nl_date(it.start_on), nl_date(it.due_on),
+                it.remaining, it.description, toelichting,
+            ])
+            row.setData(0, NUMBER_ROLE, it.number)
+            row.setToolTip(6, "\n".join(it.explanation))
+            if it.group == 0 or it.days_left == 0:
+                for col in (3, 4):
+                    row.setForeground(col, QBrush(style.OVERDUE))
+                    row.setFont(col, bold)
+            elif it.group == 1:
+                row.setForeground(4, QBrush(style.SOON))
+            if it.in_pause:
+                for col in range(len(self.COLUMNS)):
+                    row.setBackground(col, warn_bg)
+                row.setForeground(6, QBrush(style.WARNING_FG))
+            groups[it.group].addChild(row)
+            if keep and (it.number, it.kind_label) == keep:
+                restore = row
+        for head in groups:
+            head.setExpanded(True)
+        in_pause = sum(1 for i in items if i.in_pause)
+        if in_pause:
+            lead = (self.tr("⚠ 1 termijn valt in een pauze: ") if in_pause == 1 else
+                    plural(self.tr("⚠ %n termijnen vallen in een pauze: "), in_pause))
+            self.pause_banner.setText(
+                lead + self.tr(PAUSE_WARNING) + ". "
+                + self.tr("Dien bezwaar of beroep zo nodig toch op tijd in."))
+            self.pause_banner.show()
+        else:
+            self.pause_banner.hide()
+        self.status_label.setText(plural(self.tr("%n lopende termijn(en)"), len(items)))
+        if restore is not None:
+            self.tree.setCurrentItem(restore)
+        else:
+            self._show_detail(None)
+        self.loaded.emit()
+
+    def clear(self) -> None:
+        """On lock: forget every deadline."""
+        self.items = []
+        self.tree.clear()
+        self.pause_banner.clear()
+        self.pause_banner.hide()
+        self.status_label.clear()
+        self._show_detail(None)
+
+    # ------------------------------------------------------------------ interaction
+
+    def _item_of(self, row: QTreeWidgetItem | None) -> DeadlineItem | None:
+        if row is None or row.parent() is None:
+            return None
+        group = self.tree.indexOfTopLevelItem(row.parent())
+        index = row.parent().indexOfChild(row)
+        members = [i for i in self.items if i.group == group]
+        return members[index] if 0 <= index < len(members) else None
+
+    def _show_detail(self, row: QTreeWidgetItem | None, _previous: object = None) -> None:
+        item = self._item_of(row)
+        if item is None:
+            self.detail.setText(self.tr(
+                "Kies een termijn om te zien hoe de laatste dag is berekend. "
+                "Enter opent de casus."))
+            return
+        lines = [f"{item.number} – {item.kind_label}, laatste dag {nl_date(item.due_on)} "
+                 f"({item.remaining.replace('⚠ ', '')})"]
+        if item.description:
+            lines.append(item.description)
+        if item.in_pause:
+            lines.append(self.tr(PAUSE_TEXT))
+        lines.extend(item.explanation)
+        self.detail.setText("\n".join(lines))
+
+    def _activated(self, row: QTreeWidgetItem, _column: int) -> None:
+        number = row.data(0, NUMBER_ROLE)
+        if number:
+            self.open_case.emit(str(number))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._own_reader:
+            self.reader.shutdown()
+        super().closeEvent(event)

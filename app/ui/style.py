@@ -1,0 +1,158 @@
+"""The calm, professional look: Fusion, a light palette, a few muted accents.
+
+Colours never carry meaning alone (SECURITY and accessibility): every coloured cell
+also says in words what the colour means ("⚠ verlopen 03-05-2025").
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+ACCENT = QColor("#01689b")  # the Rijksoverheid "lintblauw"
+OVERDUE = QColor("#a11d1d")
+SOON = QColor("#8a4b00")
+MUTED = QColor("#5f6b76")
+WARNING_BG = QColor("#fdf1d8")
+WARNING_FG = QColor("#5c3b00")
+STATUS_COLOURS = {
+    "aangemeld": QColor("#0b5a8a"),
+    "in_behandeling": QColor("#1f2a33"),
+    "doorverwezen": MUTED,
+    "niet_in_behandeling": MUTED,
+    "afgerond": MUTED,
+}
+PHASE_COLOURS = {
+    "geescaleerd": SOON,
+    "pauzeknop_actief": QColor("#5b3f8c"),
+}
+
+STYLESHEET = """
+QListWidget#navigation {
+    background: #eef1f4;
+    border: none;
+    border-right: 1px solid #d5dbe1;
+    padding-top: 6px;
+    outline: 0;
+}
+QListWidget#navigation::item {
+    padding-left: 14px;
+    border-radius: 4px;
+    color: #1f2a33;
+}
+QListWidget#navigation::item:selected {
+    background: #01689b;
+    color: white;
+}
+QListWidget#navigation::item:hover:!selected {
+    background: #dde4ea;
+}
+QWidget#navigationColumn {
+    background: #eef1f4;
+    border-right: 1px solid #d5dbe1;
+}
+QLabel#appTitle {
+    font-weight: bold;
+    font-size: 12pt;
+    color: #01689b;
+    padding: 12px 14px 0px 14px;
+}
+QLabel#appSubtitle {
+    color: #5f6b76;
+    padding: 0px 14px 8px 14px;
+}
+QLabel#demoBanner {
+    background: #fdf1d8;
+    color: #5c3b00;
+    border-bottom: 1px solid #e8cf98;
+    padding: 6px 12px;
+}
+QLabel#warningBanner {
+    background: #fdf1d8;
+    color: #5c3b00;
+    border: 1px solid #e8cf98;
+    border-radius: 4px;
+    padding: 6px 10px;
+}
+QLabel#errorMessage {
+    color: #a11d1d;
+}
+QLabel#pageTitle {
+    font-size: 13pt;
+    font-weight: bold;
+    color: #1f2a33;
+}
+QLabel#hint {
+    color: #5f6b76;
+}
+QLabel#countLabel {
+    color: #1f2a33;
+    font-weight: bold;
+}
+QFrame#notice {
+    background: #f4f7fa;
+    border: 1px solid #d5dbe1;
+    border-radius: 4px;
+}
+QPushButton#presetButton {
+    padding: 4px 10px;
+    border: 1px solid #c3ccd5;
+    border-radius: 12px;
+    background: white;
+}
+QPushButton#presetButton:checked {
+    background: #01689b;
+    color: white;
+    border-color: #01689b;
+}
+QPushButton#presetButton:focus {
+    border: 2px solid #01689b;
+}
+QPushButton#presetButton:checked:focus {
+    border: 2px solid #0b3b57;
+}
+QTableView, QTreeView, QTreeWidget, QListWidget {
+    selection-background-color: #cfe2f0;
+    selection-color: #1f2a33;
+}
+QTreeView::item {
+    padding: 3px 2px;
+}
+QHeaderView::section {
+    background: #f4f6f8;
+    border: none;
+    border-bottom: 1px solid #d5dbe1;
+    border-right: 1px solid #e3e7eb;
+    padding: 4px 6px;
+    font-weight: bold;
+    color: #1f2a33;
+}
+"""
+
+
+def apply_style(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    style = app.style()
+    palette = style.standardPalette()
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#cfe2f0"))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#1f2a33"))
+    palette.setColor(QPalette.ColorRole.Link, ACCENT)
+    app.setPalette(palette)
+    font = app.font()
+    if font.pointSize() < 10:
+        font.setPointSize(10)
+        app.setFont(font)
+    app.setStyleSheet(STYLESHEET)
+
+
+def page_title(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("pageTitle")
+    label.setAccessibleName(text)
+    return label
+
+
+def bold(font: QFont) -> QFont:
+    f = QFont(font)
+    f.setBold(True)
+    return f
