@@ -214,9 +214,12 @@ def check_case(case: dict[str, Any], end: date) -> list[str]:
         elif kind in TREATMENT:
             if status != "in_behandeling":
                 problems.append(f"{where}: treatment step while {status}")
-            if kind == "service_response" and e["response"] != "overgenomen":
-                if not e.get("summary"):
-                    problems.append(f"{where}: summary missing")
+            if (
+                kind == "service_response"
+                and e["response"] != "overgenomen"
+                and not e.get("summary")
+            ):
+                problems.append(f"{where}: summary missing")
             if kind == "escalated":
                 rank = LEVELS.index(e["level"])
                 if rank <= levels.get(e["service"], -1):
@@ -284,7 +287,10 @@ def check_signal(signal: dict[str, Any], end: date) -> list[str]:
         problems.append(f"{signal['ref']}: signal_created not exactly once")
     if "signal_closed" in kinds and kinds.index("signal_closed") != len(kinds) - 1:
         problems.append(f"{signal['ref']}: steps after signal_closed")
-    if "signal_response" in kinds and "signal_submitted" not in kinds[: kinds.index("signal_response")]:
+    if (
+        "signal_response" in kinds
+        and "signal_submitted" not in kinds[: kinds.index("signal_response")]
+    ):
         problems.append(f"{signal['ref']}: response before submission")
     return problems
 
@@ -326,8 +332,12 @@ def test_shape_and_refs() -> None:
 
 def test_same_arguments_same_register() -> None:
     assert synthetic_register() == synthetic_register()
-    a = synthetic_register(cases=40, signals=3, seed=9, start=date(2024, 3, 1), end=date(2024, 9, 30))
-    b = synthetic_register(cases=40, signals=3, seed=9, start=date(2024, 3, 1), end=date(2024, 9, 30))
+    a = synthetic_register(
+        cases=40, signals=3, seed=9, start=date(2024, 3, 1), end=date(2024, 9, 30)
+    )
+    b = synthetic_register(
+        cases=40, signals=3, seed=9, start=date(2024, 3, 1), end=date(2024, 9, 30)
+    )
     assert json.dumps(a) == json.dumps(b)
 
 
@@ -363,8 +373,17 @@ def test_every_variant_of_the_main_steps_appears() -> None:
     def values(kind: str, field: str) -> set[Any]:
         return {e[field] for e in events if e["kind"] == kind and field in e}
 
-    assert values("triaged", "decision") == {"in_behandeling", "doorverwezen", "niet_in_behandeling"}
-    assert values("partner_informed", "about") == {"ontvangst", "triagebesluit", "tussenstand", "uitkomst"}
+    assert values("triaged", "decision") == {
+        "in_behandeling",
+        "doorverwezen",
+        "niet_in_behandeling",
+    }
+    assert values("partner_informed", "about") == {
+        "ontvangst",
+        "triagebesluit",
+        "tussenstand",
+        "uitkomst",
+    }
     assert values("deadline_set", "deadline_kind") >= {
         "bezwaartermijn",
         "beslistermijn",
@@ -449,6 +468,39 @@ def test_partner_type_belongs_to_route_and_topics_fit_services() -> None:
         assert reg["summary"]
 
 
+def test_rule_checker_catches_violations() -> None:
+    """The checker below must be able to fail, or its silence proves nothing."""
+    reg = register()
+    treated = next(
+        c
+        for c in reg["cases"]
+        if any(e["kind"] == "opinion_sent" for e in c["events"])
+        and not any(e["kind"] in ("corrected", "retracted") for e in c["events"])
+    )
+    assert check_case(treated, END) == []
+
+    early = json.loads(json.dumps(treated))
+    opinion = next(e for e in early["events"] if e["kind"] == "opinion_sent")
+    opinion["sent_on"] = early["events"][0]["received_on"]
+    assert any("treatment step while aangemeld" in p for p in check_case(early, END))
+
+    late = json.loads(json.dumps(treated))
+    late["events"].append({"kind": "note", "on": "2026-01-05", "text": "Te laat."})
+    assert any("outside" in p for p in check_case(late, END))
+
+    twice = json.loads(json.dumps(treated))
+    triage = next(e for e in twice["events"] if e["kind"] == "triaged")
+    twice["events"].append(
+        dict(triage, decided_on=twice["events"][-1][DATE_FIELD[twice["events"][-1]["kind"]]])
+    )
+    assert any("triaged while" in p for p in check_case(twice, END))
+
+    resumed = json.loads(json.dumps(treated))
+    last = resumed["events"][-1]
+    resumed["events"].append({"kind": "resumed", "on": last[DATE_FIELD[last["kind"]]]})
+    assert any("resumed while" in p for p in check_case(resumed, END))
+
+
 def test_workflow_rules_hold() -> None:
     reg = register()
     problems = [p for c in reg["cases"] for p in check_case(c, END)]
@@ -459,6 +511,7 @@ def test_workflow_rules_hold() -> None:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_workflow_rules_hold_for_other_seeds(seed: int) -> None:
     reg = register(seed=seed, cases=600)
+    assert {e["kind"] for c in reg["cases"] for e in c["events"]} == CASE_KINDS
     problems = [p for c in reg["cases"] for p in check_case(c, END)]
     problems += [p for s in reg["signals"] for p in check_signal(s, END)]
     assert problems == []
@@ -545,15 +598,20 @@ def test_case_level_links_point_at_existing_signals() -> None:
 
 def test_signal_count_scales_with_a_large_register() -> None:
     reg = synthetic_register(cases=1500, with_personal=False)
-    assert 110 <= len(reg["signals"]) <= 130
+    assert len(reg["signals"]) == 125
     assert reg["signals"][0]["ref"] == "S-001"
+    # an explicit count above the default mix is taken as given
+    assert len(synthetic_register(cases=1500, signals=200)["signals"]) == 200
     assert synthetic_register(cases=30, signals=4)["signals"].__len__() == 4
     assert synthetic_register(cases=30, signals=0)["signals"] == []
 
 
 def bsn_ok(bsn: str) -> bool:
+    """The 11-proef, written out here rather than borrowed from the code under test."""
+    if len(bsn) != 9 or not bsn.isdigit():
+        return False
     weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-    return len(bsn) == 9 and bsn.isdigit() and sum(w * int(d) for w, d in zip(weights, bsn)) % 11 == 0
+    return sum(w * int(d) for w, d in zip(weights, bsn, strict=True)) % 11 == 0
 
 
 def test_personal_data_on_about_a_third() -> None:
