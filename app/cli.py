@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from app import __version__
 from app.model.errors import UserError, ValidationFailed
@@ -165,7 +165,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def _show_html(reg: Any, view: Any, args: argparse.Namespace) -> int:
     try:
-        from app.export.case_overview import write_case_overview  # type: ignore[import-not-found]
+        from app.export.case_overview import write_case_overview
     except ImportError:
         raise CliError("Het casusoverzicht in HTML is nog niet beschikbaar in deze versie."
                        ) from None
@@ -211,7 +211,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with reg:
         counts = reg.counts()
     print(f"Demoregister {path}: {counts['cases']} casussen, {counts['signals']} signalen, "
-          f"{counts['events']} stappen ({result}).")
+          f"{counts['events']} stappen ({result.rstrip('.')}).")
     return 0
 
 
@@ -247,7 +247,7 @@ def fill_demo(path: Path, passphrase: str | None, args: argparse.Namespace | Non
 
 def cmd_gui(args: argparse.Namespace) -> int:
     try:
-        from app.ui.main import run_gui  # type: ignore[import-not-found]
+        from app.ui.main import run_gui
     except ImportError:
         if args.demo:
             path = Path(args.db) if args.db else _demo_path()
@@ -274,7 +274,7 @@ def _demo_path() -> Path:
 class _Parser(argparse.ArgumentParser):
     """argparse with Dutch usage errors (exit 2, no traceback)."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: gebruiksfout: {message}\n")
 
@@ -390,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("casusregister: afgebroken.", file=sys.stderr)
         return 1
-    except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback
+    except Exception as exc:
         where = _log_unexpected(exc)
         print(f"casusregister: onverwachte fout ({type(exc).__name__}); details in {where}",
               file=sys.stderr)

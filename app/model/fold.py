@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.model.events import business_date
 from app.model.eventlog import Event
+from app.model.events import business_date
 from app.model.workflow import CaseMachine, SignalMachine
 
 
@@ -238,6 +238,12 @@ def _due_on(payload: dict[str, Any]) -> date | None:
     return compute_due_on(kind, start)
 
 
+def _source_ref(first: Event) -> str | None:
+    """The source's reference lives on the original first event; corrections keep it."""
+    ref = first.payload.get("ref")
+    return str(ref) if ref else None
+
+
 def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
     """Fold one case. Never raises on a well-formed event list of one entity."""
     log = effective_events(events, as_of)
@@ -358,7 +364,7 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
     return CaseState(
         entity_id=reg_event.entity_id,
         number=reg_event.number,
-        ref=str(registration.get("ref")) if registration.get("ref") else None,
+        ref=_source_ref(reg_event),
         status=status,
         phase=phase,
         received_on=received_on,
@@ -420,7 +426,7 @@ def fold_signal(events: Sequence[Event], as_of: date | None = None) -> SignalSta
     state = SignalState(
         entity_id=base.entity_id,
         number=base.number,
-        ref=str(creation.get("ref")) if creation.get("ref") else None,
+        ref=_source_ref(base),
         created_on=first.on if first else base.occurred_on,
         creation=creation,
         status="concept",

@@ -491,9 +491,10 @@ def plan_import(
     # A signal's `cases` list becomes signal_linked events of those cases.
     for s in sorted(new_signals, key=lambda x: (x.first_date or date.min, x.index)):
         for ref in s.case_refs:
-            evs = case_events.get(ref)
-            if evs is None:
+            target = case_events.get(ref)
+            if target is None:
                 continue  # a case already in the register: linked by the storage layer
+            evs = target
             number = signal_numbers[s.ref]
             if any(e.kind == "signal_linked" and e.payload.get("signal") == number
                    for e in evs):
@@ -506,10 +507,10 @@ def plan_import(
             plan.links += 1
 
     for c in cases:
-        evs = case_events.get(c.ref)
-        if evs is not None:
-            _check_fold(c, evs, errors, today, signal=False)
-            plan.events.extend(evs)
+        planned = case_events.get(c.ref)
+        if planned is not None:
+            _check_fold(c, planned, errors, today, signal=False)
+            plan.events.extend(planned)
     errors.raise_if_any()
     return plan
 
@@ -527,9 +528,10 @@ def _check_fold(item: _Item, events: list[Event], errors: _Errors, today: date,
     for event_id, reason in state.violations:
         if event_id in flagged:
             continue
-        j = position.get(event_id)
-        if j is None:
+        found = position.get(event_id)
+        if found is None:
             continue
+        j = found
         kind = events[j].kind
         field_name = DATE_FIELD.get(kind, "")
         suffix = f".{field_name}" if field_name and j < len(item.raw_events) else ""

@@ -50,8 +50,8 @@ from app.storage.errors import (
 )
 from app.storage.lock import RegisterLock
 from app.storage.paths import backup_dir, codelist_override
-from app.storage.unlock_log import drain_failed_unlocks, record_failed_unlock
 from app.storage.projections import codes_text, write_case, write_signal
+from app.storage.unlock_log import drain_failed_unlocks, record_failed_unlock
 
 PERSONAL_KEYS = ("name", "bsn", "phone", "email", "address", "service_reference")
 DEVICE_CODE_HELP = "de apparaatcode bestaat uit 2 tot 4 hoofdletters (bijvoorbeeld ZWL)"
@@ -676,8 +676,6 @@ class Register:
         if target.kind in ("corrected", "retracted"):
             raise RuleViolation("Corrigeer de oorspronkelijke stap, niet een correctie.")
         inner = self._payload(target.kind, data)
-        if target.kind in ("registered", "signal_created") and target.payload.get("ref"):
-            inner["ref"] = target.payload["ref"]
         if target.kind in ("signal_linked", "signal_unlinked"):
             inner["signal"] = target.payload.get("signal")
         fixes = [e for e in events if e.kind == "corrected"

@@ -158,3 +158,17 @@ def test_import_file_errors_are_one_clear_line(reg, tmp_path):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe")
     with pytest.raises(UserError):
         import_file(reg, binary)
+
+
+def test_a_corrected_first_event_keeps_the_source_ref(reg):
+    created = {"kind": "signal_created", "created_on": "2025-04-01", "title": "Oud",
+               "problem": "Knelpunt.", "proposed_solution": "Oplossing.", "theme": "overig",
+               "services": ["belastingdienst"]}
+    fixed = {k: v for k, v in created.items() if k != "kind"} | {"title": "Nieuw"}
+    doc = {"format": "casusregister/interchange", "version": 1, "signals": [
+        {"ref": "S-77", "events": [created, {"kind": "corrected", "target": 0,
+                                             "payload": fixed, "reason": "Titel"}]}]}
+    import_data(reg, doc)
+    row = reg.list_signals()[0]
+    assert (row.ref, row.title) == ("S-77", "Nieuw")
+    assert import_data(reg, doc).plan.skipped_signals == ["S-77"]  # still idempotent

@@ -115,7 +115,7 @@ def test_incremental_projection_equals_rebuild(shared, data):
         except UserError:
             pass  # refused with a reason: the register must be unchanged and consistent
     events = reg.case(n).events
-    _, rebuilt, deadlines, links = case_rows(events)
+    _, rebuilt, deadlines, _links = case_rows(events)
     stored = reg.conn.execute("SELECT * FROM cases WHERE number = ?", (n,)).fetchone()
     assert tuple(stored) == rebuilt
     stored_deadlines = {r[0] for r in reg.conn.execute(

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from app.storage.errors import NotARegister, StorageError
+from app.storage.errors import NotARegister
 from app.storage.interchange_io import import_file
 from app.storage.repository import Register
 from app.storage.verify import verify
@@ -78,7 +78,7 @@ def test_a_flipped_byte_in_a_copy_is_found(reg, tmp_path):
     data[4096 * 3 + 100] ^= 0xFF  # a byte inside the fourth page
     copy.write_bytes(bytes(data))
     before = copy.read_bytes()
-    with pytest.raises(NotARegister, match="beschadigd.*restore"):
+    with pytest.raises(NotARegister, match=r"beschadigd.*restore"):
         Register.open(copy, PASSPHRASE, kdf_iter=FAST_KDF, lock=False, audit_unlock=False)
     assert copy.read_bytes() == before  # nothing written on top of the damage
 
