@@ -174,6 +174,31 @@ def _show_html(reg: Any, view: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from app.model.metrics import metric_labels
+    from app.storage.figures import check_period, figures
+
+    check_period(args.start, args.end)
+    with open_register(args) as reg:
+        result = figures(reg, args.start, args.end, with_ytd=False)
+        labels = metric_labels(reg.codelists)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    print(f"Kerncijfers {args.start.strftime('%d-%m-%Y')} t/m {args.end.strftime('%d-%m-%Y')}")
+    width = max(len(labels.get(k, k)) for k in result.period)
+    group = ""
+    for key, value in result.period.items():
+        head = key.split(".", 1)[0]
+        if head != group:
+            group = head
+            print()
+        shown = "–" if value is None else (f"{value:g}".replace(".", ",")
+                                           if isinstance(value, float) else str(value))
+        print(f"  {labels.get(key, key):<{width}}  {shown:>8}")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from app.storage.verify import verify
 
@@ -340,6 +365,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", required=True, type=_iso_date, metavar="DATUM",
                    help="dagtekening of bekendmaking (JJJJ-MM-DD)")
     p.set_defaults(func=cmd_deadline)
+
+    p = sub.add_parser("metrics", help="kerncijfers over een periode (METRICS.md)")
+    _register_args(p)
+    p.add_argument("--from", dest="start", required=True, type=_iso_date, metavar="DATUM")
+    p.add_argument("--to", dest="end", required=True, type=_iso_date, metavar="DATUM")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_metrics)
 
     p = sub.add_parser("demo", help="vul een register met een synthetisch demojaar")
     _register_args(p)

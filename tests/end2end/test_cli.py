@@ -165,3 +165,27 @@ def test_init_refuses_bad_device_code(tmp_path):
     r = run("init", "--db", str(tmp_path / "x.db"), "--device", "zwolle")
     assert r.returncode == 1 and "apparaatcode" in r.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize("period", ["2025-03", "2025-Q3", "2025"])
+def test_metrics_json_equals_the_independent_figures(db, period):
+    expected = json.loads((ROOT / "tests" / "data" / "expected-metrics.json")
+                          .read_text(encoding="utf-8"))[period]
+    r = run("metrics", "--db", str(db), "--from", expected["from"], "--to", expected["to"],
+            "--json")
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    assert got["period"] == {"from": expected["from"], "to": expected["to"]}
+    assert set(got["metrics"]) == set(expected["metrics"])
+    for key, value in expected["metrics"].items():
+        if value is None or got["metrics"][key] is None:
+            assert got["metrics"][key] == value, key
+        else:
+            assert got["metrics"][key] == pytest.approx(value, abs=0.05), key
+
+
+def test_metrics_text_and_an_empty_period(db):
+    r = run("metrics", "--db", str(db), "--from", "2025-07-01", "--to", "2025-09-30")
+    assert r.returncode == 0 and "Instroom totaal" in r.stdout
+    r = run("metrics", "--db", str(db), "--from", "2025-09-30", "--to", "2025-07-01")
+    assert r.returncode == 1 and "De periode is leeg" in r.stderr
