@@ -114,10 +114,13 @@ def effective_events(events: Iterable[Event], as_of: date | None = None) -> Effe
             continue
         fixes = [c for c in corrections_of.get(ev.id, []) if c.id not in retracted]
         seen: dict[str | None, Event] = {}
+        superseded = {str(c.payload.get("supersedes")) for c in fixes
+                      if c.payload.get("supersedes")}
         for c in fixes:
             sup = c.payload.get("supersedes")
             key = str(sup) if sup else None
-            if key in seen:
+            # A later correction that supersedes the winner resolves the conflict.
+            if key in seen and c.id not in superseded:
                 conflicts.append(Conflict(ev.id, key, winner=c.id, loser=seen[key].id))
             seen[key] = c
         payload = ev.payload
@@ -278,6 +281,8 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
         reason = machine.check(kind, on, p, eff.event.actor)
         if reason is not None:
             violations.append((eff.id, reason))
+        if machine.status is None and kind != "registered":
+            continue  # before the intake there is no case for a step to change
         machine.apply(eff.id, kind, on, p, eff.event.actor)
         last_on = max(last_on, on)
         if kind == "triaged":

@@ -219,7 +219,7 @@ def _validate_one(
                     return None
                 other = raw[s]
                 if kind_at(s) != "corrected" or not isinstance(other, dict) or \
-                        other.get("target") != body.get("target"):
+                        other.get("target") != body.get("target") or s > j:
                     errors.add(f"{path}.supersedes",
                                "moet een eerdere correctie van dezelfde stap zijn")
                     return None
@@ -229,6 +229,11 @@ def _validate_one(
             new = body.get("payload")
             if not isinstance(new, dict):
                 errors.add(f"{path}.payload", "moet de volledige nieuwe gegevens bevatten")
+                return None
+            sig = new.get("signal")
+            if target_kind in ("signal_linked", "signal_unlinked") and isinstance(sig, str) \
+                    and signal_refs is not None and not signal_refs(sig):
+                errors.add(f"{path}.payload.signal", f"onbekend signaal '{sig}'")
                 return None
             try:
                 placeholder["payload"] = validate_payload(
@@ -334,12 +339,16 @@ def _materialise(
         assert payload is not None
         kind = str(item.raw_events[j]["kind"])
         p = _resolve_refs(payload, ids)
+        target_kind = (str(item.raw_events[int(str(payload["target"])[1:])].get("kind"))
+                       if kind == "corrected" else "")
         if kind in ("signal_linked", "signal_unlinked"):
             p = {**p, "signal": signal_number(str(p["signal"]))}
+        if target_kind in ("signal_linked", "signal_unlinked") and "signal" in p["payload"]:
+            p = {**p, "payload": {**p["payload"],
+                                  "signal": signal_number(str(p["payload"]["signal"]))}}
         if kind == "deadline_set":
             p = _with_due_on(p)
-        if kind == "corrected" and item.raw_events[int(str(payload["target"])[1:])].get(
-                "kind") == "deadline_set":
+        if target_kind == "deadline_set":
             p = {**p, "payload": _with_due_on(p["payload"])}
         if j == 0 and item.ref != number:
             p = {**p, "ref": item.ref}
@@ -357,8 +366,14 @@ def _materialise(
             recorded_at=recorded_at,
             flag=item.raw_events[j].get("flag"),
         ))
-    by_id = {e.id: e for e in out}
-    return [_with_date(e, by_id) for e in out]
+    # Retractions take their target's date, so date everything else first.
+    dated = {e.id: e if e.kind in ("corrected", "retracted") else _with_date(e, {})
+             for e in out}
+    for kind in ("corrected", "retracted"):
+        for e in out:
+            if e.kind == kind:
+                dated[e.id] = _with_date(e, dated)
+    return [dated[e.id] for e in out]
 
 
 def _with_due_on(p: dict[str, Any]) -> dict[str, Any]:
@@ -519,11 +534,20 @@ def _check_fold(item: _Item, events: list[Event], errors: _Errors, today: date,
                 signal: bool) -> None:
     position = {e.id: j for j, e in enumerate(events)}
     flagged = {e.id for e in events if e.flag}
+    by_id = {e.id: e for e in events}
+
+    def date_field(e: Event) -> str:
+        if e.kind == "corrected":
+            target = by_id.get(str(e.payload.get("target")))
+            return "payload." + DATE_FIELD.get(target.kind if target else "", "on")
+        if e.kind == "retracted":
+            return "target"
+        return DATE_FIELD.get(e.kind, "on")
+
     for e in events:
         if e.occurred_on > today and e.id not in flagged:
             j = position[e.id]
-            field_name = DATE_FIELD.get(e.kind, "on")
-            errors.add(f"{item.path}.events[{j}].{field_name}", "ligt in de toekomst")
+            errors.add(f"{item.path}.events[{j}].{date_field(e)}", "ligt in de toekomst")
     state = fold_signal(events) if signal else fold_case(events)
     for event_id, reason in state.violations:
         if event_id in flagged:

@@ -124,7 +124,7 @@ def test_rule_through_the_fold(kind: str, status: str) -> None:
 
 
 @pytest.mark.parametrize("status", [s for s in STATUSES if s != "in_behandeling"])
-@pytest.mark.parametrize("kind", TREATMENT + ("closed", "paused"))
+@pytest.mark.parametrize("kind", (*TREATMENT, "closed", "paused"))
 def test_refusal_names_the_required_status_in_dutch(kind: str, status: str) -> None:
     log, _ = case_in(status)
     machine, _ = replay(log.events)
@@ -206,7 +206,7 @@ def test_step_dated_before_received_on_is_a_violation_in_the_fold() -> None:
     assert early.id in {e for e, _ in state.violations}
 
 
-# --- pauzeknop ------------------------------------------------------------------------------
+# --- pauzeknop ----------------------------------------------------------------------------
 
 
 def test_pause_and_resume_rules() -> None:
@@ -244,11 +244,11 @@ def test_treatment_steps_allowed_during_a_pause() -> None:
     log = case_log()
     log.add("paused", "2025-03-06")
     machine, _ = replay(log.events)
-    for kind in TREATMENT + ("closed",):
+    for kind in (*TREATMENT, "closed"):
         assert machine.check(kind, date(2025, 3, 10), {}) is None, kind
 
 
-# --- closing interview and reopening ---------------------------------------------------------
+# --- closing interview and reopening ------------------------------------------------------
 
 
 def test_closing_interview_once_per_closing() -> None:
@@ -309,7 +309,7 @@ def test_closed_twice_refused() -> None:
     assert set(reasons) == {twice.id}
 
 
-# --- story and four eyes ------------------------------------------------------------------------
+# --- story and four eyes ------------------------------------------------------------------
 
 
 def test_story_approved_needs_an_earlier_story() -> None:
@@ -359,7 +359,7 @@ def test_four_eyes_look_at_the_latest_story() -> None:
     assert by_anna.id not in reasons
 
 
-# --- deadlines and signals -------------------------------------------------------------------------
+# --- deadlines and signals ----------------------------------------------------------------
 
 
 def test_deadline_met_must_reference_an_existing_deadline() -> None:
@@ -394,7 +394,7 @@ def test_signal_unlinked_needs_a_linked_signal() -> None:
     assert "gekoppeld" in reasons[never.id]
 
 
-# --- next steps -------------------------------------------------------------------------------------
+# --- next steps ---------------------------------------------------------------------------
 
 
 BASE_ADMIN = {"assigned", "note", "partner_informed", "consulted", "story", "signal_linked",
@@ -467,7 +467,7 @@ def test_next_steps_of_nothing_is_registration() -> None:
     assert CaseMachine().next_steps() == ["registered"]
 
 
-# --- signals ------------------------------------------------------------------------------------------
+# --- signals ------------------------------------------------------------------------------
 
 
 def signal_replay(steps: list[tuple[str, date]]) -> tuple[SignalMachine, list[int]]:
