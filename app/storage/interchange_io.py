@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.model.dates import today as today_amsterdam
 from app.model.dates import utc_now_iso
 from app.model.errors import FieldError, UserError, ValidationFailed
 from app.model.eventlog import Event, new_id

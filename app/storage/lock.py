@@ -90,5 +90,5 @@ class RegisterLock:
 def _user() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name is not worth failing for
+    except Exception:
         return "onbekend"

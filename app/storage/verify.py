@@ -13,7 +13,7 @@ from typing import Any
 
 from app.model.eventlog import ZERO_HASH, Event, event_hash, payload_hash
 from app.storage import audit
-from app.storage.db import Connection, DatabaseError
+from app.storage.db import Connection
 from app.storage.projections import (
     CASE_COLUMNS,
     DEADLINE_COLUMNS,
@@ -21,7 +21,7 @@ from app.storage.projections import (
     case_rows,
     signal_row,
 )
-from app.storage.repository import EVENT_COLUMNS, Register, _event
+from app.storage.repository import EVENT_COLUMNS, Register, _event, integrity_problems
 
 
 @dataclass
@@ -32,17 +32,6 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def _pragma_checks(conn: Connection, report: VerifyReport) -> None:
-    try:
-        rows = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check")]
-        report.problems += [f"versleuteling: {r}" for r in rows]
-        result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        if result != ["ok"]:
-            report.problems += [f"databasestructuur: {r}" for r in result[:20]]
-    except DatabaseError as exc:
-        report.problems.append(f"het databasebestand is beschadigd: {exc}")
 
 
 def _chains(conn: Connection, report: VerifyReport) -> list[Event]:
@@ -121,7 +110,7 @@ def _projections(conn: Connection, events: list[Event], report: VerifyReport) ->
 
 def verify(reg: Register) -> VerifyReport:
     report = VerifyReport()
-    _pragma_checks(reg.conn, report)
+    report.problems += integrity_problems(reg.conn, full=True)
     if report.problems:
         reg.audit("verify", reg.path.name, "beschadigd")
         return report
