@@ -44,7 +44,7 @@ def timed(fn: Callable[[], Any], repeat: int = 5) -> float:
 def measure(db: Path, cases: int) -> dict[str, float]:
     from app.model.metrics import MetricSettings, compute_metrics
     from app.storage.db import connect
-    from app.storage.projections import write_case, write_signal
+    from app.storage.projections import rebuild_all
     from app.storage.repository import CaseQuery, Register
     from app.storage.verify import verify
 
@@ -88,10 +88,7 @@ def measure(db: Path, cases: int) -> dict[str, float]:
 
         def rebuild() -> None:
             reg.conn.execute("BEGIN IMMEDIATE")
-            for evs in cases_ev:
-                write_case(reg.conn, evs, reg.codelists)
-            for evs in signals_ev:
-                write_signal(reg.conn, evs)
+            rebuild_all(reg.conn, cases_ev, signals_ev, reg.codelists)
             reg.conn.execute("ROLLBACK")
 
         out["rebuild_projections_s"] = timed(rebuild, 1)
@@ -103,12 +100,33 @@ def measure(db: Path, cases: int) -> dict[str, float]:
 
 def plain_ratio(cases: int, folder: Path) -> dict[str, float]:
     """The same workload on an unkeyed (plain SQLite) register, for the 1.25x ratio."""
+    import sqlcipher3
+
     import app.storage.db as db_module
 
-    real = db_module.key_literal
+    class Unkeyed:
+        """The same connection with the key and cipher pragmas dropped: plain SQLite."""
+
+        def __init__(self, conn: Any) -> None:
+            self._conn = conn
+
+        def execute(self, sql: str, *args: Any) -> Any:
+            if "PRAGMA key" in sql or "cipher_" in sql:
+                return iter(())
+            return self._conn.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._conn, name)
+
+    real = db_module.sqlcipher3
     results: dict[str, float] = {}
-    for label, literal in (("encrypted", real), ("plain", lambda _p: "''")):
-        db_module.key_literal = literal  # type: ignore[assignment]
+    for label in ("encrypted", "plain"):
+        if label == "plain":
+            fake = type("Plain", (), {})()
+            fake.connect = lambda *a, **k: Unkeyed(sqlcipher3.connect(*a, **k))
+            fake.Error = sqlcipher3.Error
+            fake.DatabaseError = sqlcipher3.DatabaseError
+            db_module.sqlcipher3 = fake  # type: ignore[assignment]
         try:
             path = folder / f"ratio-{label}.db"
             gen = generate(path, PASSPHRASE, cases, seed=7, quiet=True)
@@ -117,10 +135,17 @@ def plain_ratio(cases: int, folder: Path) -> dict[str, float]:
             results[f"{label}_record_step_ms"] = m["record_step_median_ms"]
             results[f"{label}_read_all_events_s"] = m["read_all_events_s"]
         finally:
-            db_module.key_literal = real
+            db_module.sqlcipher3 = real
     for key in ("import_s", "record_step_ms", "read_all_events_s"):
         results[f"ratio_{key}"] = results[f"encrypted_{key}"] / results[f"plain_{key}"]
     return results
+
+
+def show(result: dict[str, Any]) -> None:
+    width = max(len(k) for k in result)
+    for key, value in result.items():
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
+        print(f"{key:<{width}}  {shown}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,12 +167,11 @@ def main(argv: list[str] | None = None) -> int:
         result.update({"events": gen["events"], "generate_s": gen["generate_s"],
                        "import_s": gen["import_s"]})
     result.update(measure(db, args.cases))
+    show(result)
     if args.plain_ratio:
-        result.update(plain_ratio(min(args.cases, 3000), folder))
-    width = max(len(k) for k in result)
-    for key, value in result.items():
-        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        print(f"{key:<{width}}  {shown}")
+        ratio = plain_ratio(min(args.cases, 3000), folder)
+        show(ratio)
+        result.update(ratio)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 0

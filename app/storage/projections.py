@@ -146,6 +146,50 @@ def write_case(conn: Connection, events: Sequence[Event], codelists: Codelists) 
     return state
 
 
+def insert_cases_bulk(conn: Connection, event_lists: Iterable[Sequence[Event]],
+                      codelists: Codelists) -> int:
+    """Project cases that have no rows yet, with a handful of statements in all.
+
+    For a full rebuild (after clearing the tables) and for imports of new cases: one
+    upsert, delete and insert per case costs about 0.3 ms each under SQLCipher, which
+    is most of a 10,000-case rebuild.
+    """
+    rows: list[tuple[Any, ...]] = []
+    deadline_rows: list[tuple[Any, ...]] = []
+    links: list[tuple[str, str]] = []
+    fts: dict[str, tuple[str, str, str, str]] = {}
+    for events in event_lists:
+        state, row, deadlines, signals = case_rows(events)
+        rows.append(row)
+        deadline_rows.extend(deadlines)
+        links.extend((state.entity_id, s) for s in signals)
+        fts[state.entity_id] = fts_row(state, codelists)
+    if not rows:
+        return 0
+    conn.executemany(_CASE_UPSERT, rows)
+    if deadline_rows:
+        marks = ", ".join("?" for _ in DEADLINE_COLUMNS)
+        conn.executemany(f"INSERT OR REPLACE INTO deadlines ({', '.join(DEADLINE_COLUMNS)}) "
+                         f"VALUES ({marks})", deadline_rows)
+    conn.executemany("INSERT OR IGNORE INTO case_signal (case_id, signal_number) VALUES (?, ?)",
+                     links)
+    ids = {eid: rowid for rowid, eid in conn.execute("SELECT rowid, entity_id FROM cases")
+           if eid in fts}
+    conn.executemany("INSERT INTO cases_fts (rowid, number, summary, topics, partner_org) "
+                     "VALUES (?, ?, ?, ?, ?)", [(ids[eid], *row) for eid, row in fts.items()])
+    return len(rows)
+
+
+def rebuild_all(conn: Connection, cases: Iterable[Sequence[Event]],
+                signals: Iterable[Sequence[Event]], codelists: Codelists) -> None:
+    """Replace every projection by a fold of the events (inside the caller's transaction)."""
+    for table in ("cases_fts", "case_signal", "deadlines", "cases", "signals"):
+        conn.execute(f"DELETE FROM {table}")
+    insert_cases_bulk(conn, cases, codelists)
+    for events in signals:
+        write_signal(conn, events)
+
+
 def write_signal(conn: Connection, events: Sequence[Event]) -> SignalState:
     state, row = signal_row(events)
     cols = ", ".join(SIGNAL_COLUMNS)

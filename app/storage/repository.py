@@ -50,7 +50,13 @@ from app.storage.errors import (
 )
 from app.storage.lock import RegisterLock
 from app.storage.paths import backup_dir, codelist_override
-from app.storage.projections import codes_text, write_case, write_signal
+from app.storage.projections import (
+    codes_text,
+    insert_cases_bulk,
+    rebuild_all,
+    write_case,
+    write_signal,
+)
 from app.storage.unlock_log import drain_failed_unlocks, record_failed_unlock
 
 PERSONAL_KEYS = ("name", "bsn", "phone", "email", "address", "service_reference")
@@ -796,12 +802,30 @@ class Register:
 
         ``known`` holds entities whose complete event lists the caller already has.
         """
+        new_cases = [list(known[eid]) for eid, entity in touched.items()
+                     if known and eid in known and entity == "case"]
+        insert_cases_bulk(self.conn, new_cases, self.codelists)
         for eid, entity in touched.items():
+            if known and eid in known and entity == "case":
+                continue
             evs = list(known[eid]) if known and eid in known else self.events_of(eid)
             if entity == "case":
                 write_case(self.conn, evs, self.codelists)
             else:
                 write_signal(self.conn, evs)
+
+    def rebuild_projections(self) -> dict[str, int]:
+        """Refold every case and signal and replace all projections, in one transaction."""
+        cases, signals = self.grouped_events()
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            rebuild_all(self.conn, cases, signals, self.codelists)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.audit("rebuild", self.path.name, f"{len(cases)} casussen, {len(signals)} signalen")
+        return {"cases": len(cases), "signals": len(signals)}
 
     @property
     def clock(self) -> HybridClock:

@@ -101,3 +101,18 @@ def test_verify_reports_cipher_damage_found_while_open(reg, monkeypatch):
     monkeypatch.setattr(reg, "conn", Damaged())
     report = verify(reg)
     assert report.problems == ["versleuteling: HMAC verification failed for page 4"]
+
+
+def test_rebuild_replaces_damaged_projections_with_the_fold(reg):
+    from app.storage.repository import CaseQuery
+
+    before = [r.to_json() for r in reg.list_cases(CaseQuery(limit=100))]
+    deadlines = reg.open_deadlines()
+    reg.conn.execute("UPDATE cases SET status = 'afgerond', summary = 'kapot'")
+    reg.conn.execute("DELETE FROM cases_fts")
+    assert not verify(reg).ok
+    assert reg.rebuild_projections() == {"cases": 44, "signals": 12}
+    assert verify(reg).ok
+    assert [r.to_json() for r in reg.list_cases(CaseQuery(limit=100))] == before
+    assert reg.open_deadlines() == deadlines
+    assert [r.ref for r in reg.list_cases(CaseQuery(search="randgeval"))]
