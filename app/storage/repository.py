@@ -187,6 +187,24 @@ class DeadlineRow:
     in_pause: bool
 
 
+@dataclass(frozen=True)
+class DeviceActivity:
+    """What the register holds from one device (laptop): is its week in?
+
+    ``last_hlc`` is the latest event stamp the device made (its first part is
+    milliseconds since the epoch), ``last_recorded_at`` that event's UTC wall clock,
+    and ``received_at`` when the last exchange bundle from the device was merged
+    (None for this register's own device or before any bundle arrived).
+    """
+
+    device: str
+    device_code: str | None
+    events: int
+    last_hlc: str
+    last_recorded_at: str
+    received_at: str | None
+
+
 @dataclass
 class CaseView:
     """A case as the case tab shows it: its fold and every stored event."""
@@ -203,10 +221,17 @@ EVENT_COLUMNS = ("id, entity, entity_id, number, kind, occurred_on, hlc, actor, 
                  "payload_json, recorded_at, flag")
 
 
-def _event(row: Sequence[Any]) -> Event:
-    payload = json.loads(row[9]) if row[9] else {}
+def _event(row: Sequence[Any], payload: dict[str, Any] | None = None) -> Event:
+    if payload is None:
+        payload = json.loads(row[9]) if row[9] else {}
     return Event(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]),
                  row[6], row[7], row[8], payload, row[10], row[11])
+
+
+def _events(rows: Sequence[Sequence[Any]]) -> list[Event]:
+    """Many rows at once: one JSON parse of all payloads is twice as fast as one each."""
+    payloads = json.loads("[" + ",".join(r[9] or "{}" for r in rows) + "]")
+    return [_event(r, p) for r, p in zip(rows, payloads, strict=True)]
 
 
 class Register:
@@ -353,8 +378,8 @@ class Register:
     def events_of(self, entity_id: str) -> list[Event]:
         rows = self.conn.execute(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE entity_id = ? ORDER BY hlc",
-            (entity_id,))
-        return [_event(r) for r in rows]
+            (entity_id,)).fetchall()
+        return _events(rows)
 
     def all_events(self) -> Iterator[Event]:
         for r in self.conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY hlc"):
@@ -364,9 +389,9 @@ class Register:
         """Every case's and every signal's events (for metrics and rebuilds)."""
         cases: dict[str, list[Event]] = {}
         signals: dict[str, list[Event]] = {}
-        for r in self.conn.execute(
-                f"SELECT {EVENT_COLUMNS} FROM events ORDER BY entity_id, hlc"):
-            ev = _event(r)
+        rows = self.conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events ORDER BY entity_id, hlc").fetchall()
+        for ev in _events(rows):
             (cases if ev.entity == "case" else signals).setdefault(ev.entity_id, []).append(ev)
         return list(cases.values()), list(signals.values())
 
@@ -516,6 +541,35 @@ class Register:
             "cases": int(self.conn.execute("SELECT count(*) FROM cases").fetchone()[0]),
             "signals": int(self.conn.execute("SELECT count(*) FROM signals").fetchone()[0]),
         }
+
+    def device_activity(self) -> list[DeviceActivity]:
+        """Per device that made events: count, latest stamp and last bundle receipt.
+
+        The device code comes from the bundle receipts, else from this register's own
+        settings, else from a case or signal number the device issued
+        (``YYYY-DEV-NNNN``, ``S-YYYY-DEV-NNN``). Ordered by device code.
+        """
+        receipts = {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            "SELECT device, device_code, received_at FROM device_receipts")}
+        numbers = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT device, min(number) FROM events WHERE number IS NOT NULL "
+            "GROUP BY device")}
+        out: list[DeviceActivity] = []
+        for device, count, last_hlc, last_at in self.conn.execute(
+                "SELECT device, count(*), max(hlc), max(recorded_at) FROM events "
+                "GROUP BY device"):
+            code: str | None
+            received: str | None = None
+            if device in receipts:
+                code, received = receipts[device]
+            elif device == self.settings.device_id:
+                code = self.settings.device_code
+            else:
+                code = _device_code_of(numbers.get(device))
+            out.append(DeviceActivity(str(device), code, int(count), str(last_hlc),
+                                      str(last_at), received))
+        out.sort(key=lambda d: (d.device_code or "", d.device))
+        return out
 
     # ------------------------------------------------------------------ writing
 
@@ -840,6 +894,15 @@ class Register:
             (f"% {service} %",))]
 
 
+def _device_code_of(number: str | None) -> str | None:
+    if not number:
+        return None
+    parts = str(number).split("-")
+    if parts[0] == "S":
+        parts = parts[1:]
+    return parts[1] if len(parts) >= 3 and valid_device_code(parts[1]) else None
+
+
 def damaged_message(path: Path, detail: str) -> str:
     return (f"Het register {path.name} is beschadigd ({detail}). Er is niets gewijzigd; "
             "zet een back-up terug met 'casusregister restore'.")
@@ -880,6 +943,7 @@ __all__ = [
     "CaseRow",
     "CaseView",
     "DeadlineRow",
+    "DeviceActivity",
     "Register",
     "Settings",
     "SignalRow",

@@ -52,7 +52,7 @@ def backoff_seconds(failures: int) -> int:
     """1, 2, 4, 8, 16, 30, 30 ... seconds after the 1st, 2nd, 3rd ... failed attempt."""
     if failures <= 0:
         return 0
-    return min(MAX_DELAY, 2 ** min(failures - 1, 10))
+    return int(min(MAX_DELAY, 2 ** min(failures - 1, 10)))
 
 
 def remaining_delay(path: Path, now: datetime | None = None) -> int:
@@ -139,7 +139,7 @@ class _IdentityPage(QWizardPage):
             self.device_edit.setText(text.upper())
             self.device_edit.setCursorPosition(pos)
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt API
+    def isComplete(self) -> bool:
         return bool(self.handler_edit.text().strip()) and valid_device_code(
             self.device_edit.text())
 
@@ -211,11 +211,11 @@ class _PassphrasePage(QWizardPage):
         self.error.hide()
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802 - Qt API
+    def isComplete(self) -> bool:
         text = self.first.text()
         return len(text) >= MIN_LENGTH and text == self.second.text()
 
-    def validatePage(self) -> bool:  # noqa: N802 - Qt API
+    def validatePage(self) -> bool:
         return self._wizard.create_register(self.first.text())
 
     def show_error(self, text: str) -> None:
@@ -243,13 +243,14 @@ class FirstRunWizard(QWizard):
         welcome.setSubTitle(self.tr("Het versleutelde casusregister van de Belangenbehartiger "
                                     "Belastingplichtigen en Toeslaggerechtigden."))
         text = QLabel(self.tr(
-            "Op deze laptop staat nog geen register. In drie stappen maakt u er een:\n\n"
+            "Op deze laptop staat nog geen register. In twee stappen maakt u er een:\n\n"
             "1. uw naam en een apparaatcode voor de casusnummers;\n"
-            "2. een wachtwoordzin waarmee het register wordt versleuteld;\n"
-            "3. daarna kunt u casussen aanmelden, trieren en behandelen.\n\n"
+            "2. een wachtwoordzin waarmee het register wordt versleuteld.\n\n"
+            "Daarna kunt u casussen aanmelden, trieren en behandelen.\n\n"
             "Het register wordt opgeslagen in:\n%1").replace("%1", str(path)), welcome)
         text.setWordWrap(True)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        text.setAccessibleName(self.tr("Welkom"))
         wl = QVBoxLayout(welcome)
         wl.addWidget(text)
         wl.addStretch(1)
@@ -306,7 +307,6 @@ class UnlockDialog(QDialog):
         self.setWindowTitle(self.tr("Casusregister ontgrendelen") + (" – DEMO" if demo else ""))
         self.setAccessibleName(self.tr("Casusregister ontgrendelen"))
         self.setModal(True)
-        self.setMinimumWidth(460)
 
         heading = QLabel(self.tr("Het register is vergrendeld"), self)
         heading.setObjectName("pageTitle")
@@ -316,6 +316,7 @@ class UnlockDialog(QDialog):
         where.setObjectName("hint")
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        where.setAccessibleName(where.text())
 
         self.demo_hint = QLabel(self)
         self.demo_hint.setObjectName("warningBanner")
@@ -332,6 +333,7 @@ class UnlockDialog(QDialog):
         self.passphrase_edit = QLineEdit(self)
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase_edit.setAccessibleName(self.tr("Wachtwoordzin"))
+        self.passphrase_edit.setMinimumWidth(320)
         label = QLabel(self.tr("&Wachtwoordzin"), self)
         label.setBuddy(self.passphrase_edit)
         self.show_check = QCheckBox(self.tr("&Toon"), self)
@@ -385,6 +387,7 @@ class UnlockDialog(QDialog):
         self.backoff_timer.setObjectName("backoffTimer")
         self.backoff_timer.setInterval(1000)
         self.backoff_timer.timeout.connect(self._tick)
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetFixedSize)
         self.start_backoff(remaining_delay(path))
 
     # ------------------------------------------------------------------ the attempt
@@ -453,7 +456,7 @@ class UnlockDialog(QDialog):
         self.unlock_button.setEnabled(True)
         self.passphrase_edit.setFocus()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.passphrase_edit.isEnabled():
             self.passphrase_edit.setFocus()

@@ -229,6 +229,9 @@ class CaseTab(QWidget):
         self.timeline.setAlternatingRowColors(True)
         self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.timeline.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # A little air between steps: each row is a block of several lines.
+        self.timeline.setStyleSheet("QTreeWidget::item { padding-top: 3px; "
+                                    "padding-bottom: 3px; }")
         header = self.timeline.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -243,7 +246,7 @@ class CaseTab(QWidget):
 
         row = QHBoxLayout()
         self.correct_button = QPushButton(tr("Stap c&orrigeren…"), page)
-        self.retract_button = QPushButton(tr("Stap laten ver&vallen…"), page)
+        self.retract_button = QPushButton(tr("Stap laten verva&llen…"), page)
         self.correct_button.clicked.connect(lambda: self._correct(self._selected_id()))
         self.retract_button.clicked.connect(lambda: self._retract(self._selected_id()))
         hint = QLabel(tr("Of: rechtermuisknop (of de menutoets) op een stap."), page)
@@ -295,7 +298,7 @@ class CaseTab(QWidget):
         layout.addWidget(self.story_text, 1)
         row = QHBoxLayout()
         self.story_button = QPushButton(tr("Verhaal &schrijven…"), page)
-        self.approve_button = QPushButton(tr("Verhaal &goedkeuren…"), page)
+        self.approve_button = QPushButton(tr("Verhaal goed&keuren…"), page)
         self.story_button.clicked.connect(lambda: self._open_step("story"))
         self.approve_button.clicked.connect(lambda: self._open_step("story_approved"))
         row.addWidget(self.story_button)
@@ -316,7 +319,7 @@ class CaseTab(QWidget):
             hidden)
         msg.setWordWrap(True)
         hl.addWidget(msg)
-        self.show_personal_button = QPushButton(tr("&Toon persoonsgegevens"), hidden)
+        self.show_personal_button = QPushButton(tr("T&oon persoonsgegevens"), hidden)
         self.show_personal_button.clicked.connect(self.show_personal)
         hl.addWidget(self.show_personal_button, 0, Qt.AlignmentFlag.AlignLeft)
         hl.addStretch(1)
@@ -336,7 +339,7 @@ class CaseTab(QWidget):
         sl.addWidget(note)
         row = QHBoxLayout()
         self.edit_personal_button = QPushButton(tr("&Bewerken…"), shown)
-        self.hide_personal_button = QPushButton(tr("Ver&bergen"), shown)
+        self.hide_personal_button = QPushButton(tr("Verb&ergen"), shown)
         self.edit_personal_button.clicked.connect(self.edit_personal)
         self.hide_personal_button.clicked.connect(self.hide_personal)
         row.addWidget(self.edit_personal_button)
@@ -469,7 +472,7 @@ class CaseTab(QWidget):
             while flow.count():
                 flow.takeAt(0)
         cl = self.session.register.codelists if self.session.is_open else None
-        mn = Mnemonics(reserved="itgvpcvo")
+        mn = Mnemonics(reserved="itgvpol")  # tabs and the timeline buttons
         for kind in kinds:
             label = kind_label(kind, cl) if cl else kind
             btn = QPushButton(mn.take(label) + "…")
@@ -480,6 +483,7 @@ class CaseTab(QWidget):
                 self.treatment_flow.addWidget(btn)
             else:
                 self.admin_flow.addWidget(btn)
+            btn.show()  # a layout would only show it on the next event-loop turn
             self.step_buttons[kind] = btn
         self.treatment_caption.setVisible(any(k in TREATMENT_STEPS for k in kinds))
         self.treatment_flow_host.setVisible(any(k in TREATMENT_STEPS for k in kinds))
@@ -810,7 +814,14 @@ class PersonalDialog(QDialog):
         layout.addWidget(buttons)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(seq), self, self.save)
+        session.locked.connect(self._locked)
         self.resize(520, 360)
+
+    def _locked(self) -> None:
+        for key in self.fields.rows:
+            self.fields.editor(key).clear()
+            self.fields.editor(key).setPlaceholderText("")
+        self.reject()
 
     def save(self) -> bool:
         if self.fields.problems():

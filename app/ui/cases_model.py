@@ -51,6 +51,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 assert all(key in SORT_COLUMNS for key, _ in COLUMNS)
 
+#: headers shown on two lines to keep narrow number columns narrow
+HEADER_LINES = {"age": "Leeftijd\n(dagen)", "waiting": "Wacht op\ndienst (dagen)"}
+
 HEADER_TIPS = {
     "age": "Dagen sinds de casus is ontvangen",
     "waiting": "Dagen sinds de zienswijze zonder reactie van de dienst is verstuurd",
@@ -110,19 +113,45 @@ class Cells:
     bold: tuple[bool, ...]
 
 
-def status_text(row: CaseRow, codelists: Codelists) -> str:
-    text = codelists.label("status", row.status)
-    if row.phase:
-        text += " · " + codelists.label("phase", row.phase)
+def status_text(row: CaseRow, codelists: Codelists, *, full: bool = False) -> str:
+    """The phase of a case in behandeling ("Wacht op reactie dienst"), else its status.
+
+    Phases exist only inside "In behandeling", so the short form names the phase alone
+    and keeps the column narrow; ``full`` gives "In behandeling · Onderzoek".
+    """
+    status = codelists.label("status", row.status)
+    phase = codelists.label("phase", row.phase) if row.phase else ""
+    text = f"{status} · {phase}" if phase and full else (phase or status)
     if row.urgent and row.status in OPEN_STATUSES:
         text += " · " + _tr("spoed")
     return text
 
 
 def route_text(row: CaseRow, codelists: Codelists) -> str:
+    """"Sociaal raadslieden · Rechtswinkel Delft", "Belastingdienst – Stella-team".
+
+    A partner type belongs to one route (DOMAIN.md), so the route is only named where
+    the partner's label does not already say it.
+    """
     route = codelists.label("route", row.route)
     partner = codelists.label("partner_type", row.partner_type)
-    return route if partner in ("", route) else f"{route} – {partner}"
+    if row.route in ("belastingdienst", "dienst_toeslagen") and route not in partner:
+        text = f"{route} – {partner}"
+    elif row.route == "ibtd":
+        text = route
+    else:
+        text = partner or route
+    if row.partner_org and row.partner_org not in text:
+        text += f" · {row.partner_org}"
+    return text
+
+
+def route_tip(row: CaseRow, codelists: Codelists) -> str:
+    lines = [f"Route: {codelists.label('route', row.route)}",
+             f"Aandrager: {codelists.label('partner_type', row.partner_type)}"]
+    if row.partner_org:
+        lines.append(f"Organisatie: {row.partner_org}")
+    return "\n".join(lines)
 
 
 def make_cells(row: CaseRow, today: date, codelists: Codelists) -> Cells:
@@ -149,10 +178,10 @@ def make_cells(row: CaseRow, today: date, codelists: Codelists) -> Cells:
     number_tip = row.number if row.ref == row.number else f"{row.number} (kenmerk {row.ref})"
     if row.flags:
         number_tip += " – " + _tr("let op: %n afwijking(en) van de regels", n=row.flags)
-    route_tip = route + (f"\n{row.partner_org}" if row.partner_org else "")
     status_colour = style.PHASE_COLOURS.get(row.phase or "") or style.STATUS_COLOURS.get(
         row.status)
-    tips = (number_tip, "", route_tip, services, topics, status,
+    tips = (number_tip, "", route_tip(row, codelists), services, topics,
+            status_text(row, codelists, full=True),
             _tr("Ontvangen op %1").replace("%1", nl_date(row.received_on)),
             (_tr("Wacht sinds %1 op een reactie van de dienst").replace(
                 "%1", nl_date(row.waiting_since)) if row.waiting_since else ""),
@@ -299,7 +328,9 @@ class CasesModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         key, title = COLUMNS[section]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _tr(HEADER_LINES.get(key, title))
+        if role == Qt.ItemDataRole.AccessibleTextRole:
             return _tr(title)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = HEADER_TIPS.get(key)

@@ -32,15 +32,20 @@ from PySide6.QtWidgets import (
 from app.model.codelists import default_codelists
 from app.model.dates import today as today_amsterdam
 from app.storage.repository import PRESETS, CaseQuery
-from app.ui.cases_model import COLUMNS, NUMBER_ROLE, CasesModel, plural
 from app.ui import style
+from app.ui.cases_model import COLUMNS, NUMBER_ROLE, CasesModel, plural
 from app.ui.session import Session
 
 SEARCH_DELAY_MS = 250
 
 #: default widths of the columns, in characters of the font's average width
-_WIDTHS = {"number": 15, "received_on": 11, "route": 34, "services": 16, "topics": 26,
-           "status": 30, "age": 6, "waiting": 6, "next_deadline": 22, "handler": 16}
+_WIDTHS = {"number": 13, "received_on": 10, "route": 21, "services": 15, "topics": 18,
+           "status": 22, "age": 5, "waiting": 5, "next_deadline": 19, "handler": 17}
+
+
+#: columns whose width follows a typical value rather than a number of characters
+_SAMPLES = {"number": "2025-ZWL-00000", "received_on": "00-00-0000",
+            "next_deadline": "00-00-0000 · nog 14 dagen", "age": "0000", "waiting": "0000"}
 
 
 def _qdate(d: date) -> QDate:
@@ -189,10 +194,10 @@ class CasesPage(QWidget):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(12)
-            label = QLabel(self._labels[combo], self)
-            label.setBuddy(combo)
-            filters.addWidget(label, r, c)
-            filters.addWidget(combo, r, c + 1)
+            caption = QLabel(self._labels[combo], self)
+            caption.setBuddy(combo)
+            filters.addWidget(caption, r, c)
+            filters.addWidget(combo, r, c + 1, Qt.AlignmentFlag.AlignLeft)
         dates = QHBoxLayout()
         dates.setSpacing(6)
         dates.addWidget(self.date_from)
@@ -229,8 +234,11 @@ class CasesPage(QWidget):
         head_metrics = QFontMetrics(head_font)
         for i, (key, _) in enumerate(COLUMNS):
             title = str(self.model.headerData(i, Qt.Orientation.Horizontal))
-            self.table.setColumnWidth(i, max(_WIDTHS.get(key, 14) * avg + 12,
-                                             head_metrics.horizontalAdvance(title) + 34))
+            widest = max(head_metrics.horizontalAdvance(t) for t in title.split("\n"))
+            sample = _SAMPLES.get(key)
+            body = (self.fontMetrics().horizontalAdvance(sample) if sample
+                    else _WIDTHS.get(key, 14) * avg)
+            self.table.setColumnWidth(i, max(body + 14, widest + 30))
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.table.activated.connect(self._activated)
@@ -264,7 +272,6 @@ class CasesPage(QWidget):
         preset_button = self.preset_group.checkedButton()
         preset = str(preset_button.property("preset")) if preset_button else ""
         dates = self.date_check.isChecked()
-        column, order = self.model.sort_state()
         base = self.model.query
         return replace(
             base,

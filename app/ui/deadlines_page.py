@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent
+from PySide6.QtGui import QBrush, QCloseEvent, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -130,7 +130,7 @@ class DeadlinesPage(QWidget):
             "aflopen."), self)
         intro.setObjectName("hint")
         intro.setWordWrap(True)
-        self.refresh_button = QPushButton(self.tr("&Vernieuwen"), self)
+        self.refresh_button = QPushButton(self.tr("Ver&nieuwen"), self)
         self.refresh_button.setAccessibleName(self.tr("Termijnen vernieuwen"))
         self.refresh_button.clicked.connect(self.reload)
         self.status_label = QLabel(self)
@@ -163,9 +163,13 @@ class DeadlinesPage(QWidget):
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        avg = self.fontMetrics().averageCharWidth()
-        for i, chars in enumerate((20, 16, 13, 13, 22, 22)):
-            self.tree.setColumnWidth(i, chars * avg + 16)
+        fm = self.fontMetrics()
+        head_fm = QFontMetrics(style.bold(header.font()))
+        samples = ("Binnen 14 dagen (000)", "Betalingstermijn", "00-00-0000", "00-00-0000",
+                   "⚠ 000 dagen verlopen", "Omschrijving van de termijn")
+        for i, sample in enumerate(samples):
+            self.tree.setColumnWidth(i, max(fm.horizontalAdvance(sample) + 40,
+                                            head_fm.horizontalAdvance(self.COLUMNS[i]) + 24))
         self.tree.itemActivated.connect(self._activated)
         self.tree.currentItemChanged.connect(self._show_detail)
 
@@ -282,10 +286,11 @@ class DeadlinesPage(QWidget):
     # ------------------------------------------------------------------ interaction
 
     def _item_of(self, row: QTreeWidgetItem | None) -> DeadlineItem | None:
-        if row is None or row.parent() is None:
+        parent = row.parent() if row is not None else None
+        if row is None or parent is None:
             return None
-        group = self.tree.indexOfTopLevelItem(row.parent())
-        index = row.parent().indexOfChild(row)
+        group = self.tree.indexOfTopLevelItem(parent)
+        index = parent.indexOfChild(row)
         members = [i for i in self.items if i.group == group]
         return members[index] if 0 <= index < len(members) else None
 

@@ -11,6 +11,8 @@ intake and a later correction of it validate and behave the same way.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.model.errors import FieldError, UserError, ValidationFailed
 from app.ui.session import Session
 from app.ui.step_forms import INTAKE_GROUPS, FormContext, PayloadForm
-from app.ui.widgets import ERROR_STYLE, Mnemonics, PersonalFields, tr
+from app.ui.widgets import ERROR_STYLE, FieldRow, Mnemonics, PersonalFields, tr
 
 
 class IntakeForm(QWidget):
@@ -50,8 +52,8 @@ class IntakeForm(QWidget):
         intro = QLabel(tr(
             "De Belangenbehartiger neemt casussen aan van maatschappelijke partners, de "
             "Belastingdienst, Dienst Toeslagen en de IBTD. Leg alleen vast wat nodig is; "
-            "persoonsgegevens van de burger horen niet in de vrije tekst, maar onderaan in "
-            "het aparte blok."), self)
+            "persoonsgegevens van de burger horen niet in de vrije tekst, maar in het "
+            "aparte blok Persoonsgegevens."), self)
         intro.setWordWrap(True)
         outer.addWidget(intro)
 
@@ -79,11 +81,11 @@ class IntakeForm(QWidget):
         column = self.form.columns[-1]
         column.insertWidget(column.count() - 1, self.personal_box)
 
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.form)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(self.form)
+        outer.addWidget(self.scroll_area, 1)
 
         foot = QHBoxLayout()
         legend = QLabel(tr("* verplicht · Ctrl+Enter meldt aan"), self)
@@ -108,10 +110,10 @@ class IntakeForm(QWidget):
 
     # -- access for tests and the main window
 
-    def row(self, name: str):  # type: ignore[no-untyped-def]
+    def row(self, name: str) -> FieldRow:
         return self.form.rows[name]
 
-    def editor(self, name: str):  # type: ignore[no-untyped-def]
+    def editor(self, name: str) -> Any:
         return self.form.rows[name].editor
 
     def show_banner(self, text: str | None) -> None:
@@ -150,6 +152,7 @@ class IntakeForm(QWidget):
                 self.show_banner(str(exc))
             return None
         number = str(state.number)
+        self.reset()
         self.session.case_changed.emit(number)
         self.case_registered.emit(number)
         return number
@@ -163,7 +166,7 @@ class IntakeForm(QWidget):
             row = next((r for r in self.personal.rows.values() if r.error()), None)
         if row is not None:
             row.focus_target().setFocus()
-            self.scroll.ensureWidgetVisible(row)
+            self.scroll_area.ensureWidgetVisible(row)
 
     def _cancel(self) -> None:
         self.reset()

@@ -90,7 +90,7 @@ class _DemoBuilder(QThread):
         try:
             reg, _summary = fill_demo(self.path, self.passphrase)
             reg.close()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the GUI thread
+        except BaseException as exc:
             self.error = exc
 
 
@@ -102,7 +102,7 @@ def prepare_demo(path: Path, passphrase: str = DEMO_PASSPHRASE,
     progress.setLabelText(progress.tr("Het demoregister wordt aangemaakt en gevuld met "
                                       "verzonnen casussen…"))
     progress.setRange(0, 0)
-    progress.setCancelButton(None)  # type: ignore[arg-type]
+    progress.setCancelButton(None)
     progress.setMinimumDuration(0)
     progress.show()
     builder = _DemoBuilder(path, passphrase)

@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self._restore_page = NAV_CASES
         self.setObjectName("mainWindow")
         self.setAccessibleName(self.tr("Casusregister"))
-        self.resize(1360, 820)
+        self.resize(1440, 860)
         self._set_title()
 
         self.reader = BackgroundReader(session, self)
@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         self.tabs.setMovable(False)
         self.tabs.addTab(self.cases_page, self.tr("Casussen"))
         for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
-            self.tabs.tabBar().setTabButton(0, side, None)  # type: ignore[arg-type]
+            self.tabs.tabBar().setTabButton(0, side, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
 
         self.work = QStackedWidget(self)
@@ -265,7 +265,8 @@ class MainWindow(QMainWindow):
 
     def _tab_index(self, key: str) -> int:
         for i in range(1, self.tabs.count()):
-            if self.tabs.widget(i).property("tabKey") == key:
+            widget = self.tabs.widget(i)
+            if widget is not None and widget.property("tabKey") == key:
                 return i
         return -1
 
@@ -349,9 +350,10 @@ class MainWindow(QMainWindow):
             return
         widget = self.tabs.widget(index)
         self.tabs.removeTab(index)
-        widget.hide()
-        widget.setParent(None)  # type: ignore[call-overload]
-        widget.deleteLater()
+        if widget is not None:
+            widget.hide()
+            widget.setParent(None)
+            widget.deleteLater()
         if self.tabs.currentIndex() == 0:
             self.cases_page.table.setFocus()
 
@@ -359,7 +361,8 @@ class MainWindow(QMainWindow):
         self.close_tab(self.tabs.currentIndex())
 
     def open_case_numbers(self) -> list[str]:
-        keys = [self.tabs.widget(i).property("tabKey") for i in range(1, self.tabs.count())]
+        widgets = [self.tabs.widget(i) for i in range(1, self.tabs.count())]
+        keys = [w.property("tabKey") for w in widgets if w is not None]
         return [str(k) for k in keys if k and k != INTAKE_MARK]
 
     def close_all_tabs(self) -> None:
@@ -441,13 +444,14 @@ class MainWindow(QMainWindow):
         self.cases_page.reload()
         self.deadlines_page.reload()
         self.signals_page.reload()
-        self.nav.setCurrentRow(self._restore_page)
         for number in self._restore_numbers:
             self.open_case(number)
         self._restore_numbers = []
+        self.nav.setCurrentRow(self._restore_page)
         if self.tabs.count() == 1:
             self.tabs.setCurrentIndex(0)
-            self.cases_page.table.setFocus()
+            if self._restore_page == NAV_CASES:
+                self.cases_page.table.setFocus()
 
     def _update_status(self) -> None:
         if not self.session.is_open:
@@ -462,7 +466,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True
         self.idle.stop()
         self.idle.uninstall()

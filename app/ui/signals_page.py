@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent
+from PySide6.QtGui import QBrush, QCloseEvent, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -212,7 +213,7 @@ class StepForm(QWidget):
         """Empty every field (after saving, on cancel and on lock)."""
         today = _qdate(today_amsterdam())
         for w in self.widgets.values():
-            if isinstance(w, QLineEdit) or isinstance(w, QPlainTextEdit):
+            if isinstance(w, (QLineEdit, QPlainTextEdit)):
                 w.clear()
             elif isinstance(w, QDateEdit):
                 w.setMaximumDate(today)
@@ -267,7 +268,7 @@ def build_forms(parent: QWidget) -> dict[str, StepForm]:
 
     f = StepForm("signal_response", tr("Reactie ontvangen"), parent, lint=("summary",))
     f.add_date("received_on", tr("&Datum ontvangen *"))
-    f.add_combo("status", tr("&Status *"), codes("signal_response_status"))
+    f.add_combo("status", tr("S&tatus *"), codes("signal_response_status"))
     f.add_text("summary", tr("Same&nvatting"), tr("Wat doet de ontvanger met het signaal?"))
     forms[f.kind] = f
 
@@ -278,7 +279,7 @@ def build_forms(parent: QWidget) -> dict[str, StepForm]:
 
     f = StepForm("signal_closed", tr("Signaal sluiten"), parent, lint=("reason",))
     f.add_date("on", tr("&Datum *"))
-    f.add_text("reason", tr("&Reden"), tr("Waarom het signaal wordt gesloten"))
+    f.add_text("reason", tr("R&eden"), tr("Waarom het signaal wordt gesloten"))
     forms[f.kind] = f
     return forms
 
@@ -290,7 +291,7 @@ class SignalsPage(QWidget):
     open_case = Signal(str)
     loaded = Signal()
 
-    COLUMNS = ("Nummer", "Titel", "Status", "Ingediend", "Casussen", "Terugkoppeling")
+    COLUMNS = ("Nummer", "Titel", "Status", "Ingediend", "Casussen")
     STEP_BUTTONS = (
         ("signal_submitted", "&Ingediend…", "Indiening bij een ontvanger vastleggen"),
         ("signal_response", "&Reactie ontvangen…", "Reactie van de ontvanger vastleggen"),
@@ -338,9 +339,14 @@ class SignalsPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        avg = self.fontMetrics().averageCharWidth()
-        for i, chars in enumerate((15, 30, 18, 11, 9, 25)):
-            self.list.setColumnWidth(i, chars * avg + 14)
+        fm = self.fontMetrics()
+        head_fm = QFontMetrics(style.bold(header.font()))
+        samples = ("S-2025-ZWL-000", "", AWAITING, "00-00-0000", "000")
+        for i, sample in enumerate(samples):
+            if sample:
+                self.list.setColumnWidth(i, max(fm.horizontalAdvance(sample),
+                                                head_fm.horizontalAdvance(self.COLUMNS[i]))
+                                         + 28)
         self.list.currentItemChanged.connect(self._current_changed)
 
         left = QWidget(self)
@@ -372,6 +378,7 @@ class SignalsPage(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         create_page = QScrollArea(self)
+        create_page.setAccessibleName(self.tr("Nieuw signaal"))
         create_page.setWidgetResizable(True)
         create_page.setFrameShape(QFrame.Shape.NoFrame)
         holder = QWidget(create_page)
@@ -386,8 +393,9 @@ class SignalsPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.stack)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([560, 440])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 8)
@@ -399,7 +407,9 @@ class SignalsPage(QWidget):
 
     def _build_detail(self) -> QWidget:
         scroll = QScrollArea(self)
+        scroll.setAccessibleName(self.tr("Gegevens en verloop van het signaal"))
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget(scroll)
         lay = QVBoxLayout(body)
@@ -420,16 +430,17 @@ class SignalsPage(QWidget):
         lay.addWidget(self.detail_fields)
 
         self.step_buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
-        for kind, text, tip in self.STEP_BUTTONS:
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(6)
+        for i, (kind, text, tip) in enumerate(self.STEP_BUTTONS):
             b = QPushButton(self.tr(text), body)
             b.setAccessibleName(self.tr(text).replace("&", "").rstrip("…"))
             b.setToolTip(self.tr(tip))
             b.clicked.connect(lambda _=False, k=kind: self.start_step(k))
-            row.addWidget(b)
+            grid.addWidget(b, i // 2, i % 2)
             self.step_buttons[kind] = b
-        row.addStretch(1)
-        lay.addLayout(row)
+        grid.setColumnStretch(2, 1)
+        lay.addLayout(grid)
 
         self.step_box = QGroupBox(body)
         self.step_box.setAccessibleName(self.tr("Stap vastleggen"))
@@ -509,18 +520,23 @@ class SignalsPage(QWidget):
             if self.awaiting_only.isChecked() and not r.awaiting_feedback:
                 continue
             status = self.codelists.label("signal_status", r.status)
-            if r.response and r.status == "reactie_ontvangen":
-                status += " (" + self.codelists.label("signal_response_status",
-                                                      r.response).lower() + ")"
+            status_tip = status
+            if r.response:
+                status_tip += " – " + self.tr("laatste reactie: %1").replace(
+                    "%1", self.codelists.label("signal_response_status", r.response).lower())
             item = QTreeWidgetItem([
-                r.number, r.title, status, nl_date(r.submitted_on), str(r.cases),
-                self.tr(AWAITING) if r.awaiting_feedback else "",
+                r.number, r.title,
+                self.tr(AWAITING) if r.awaiting_feedback else status,
+                nl_date(r.submitted_on), str(r.cases),
             ])
             item.setData(0, NUMBER_ROLE, r.number)
             item.setToolTip(1, f"{r.title}\n{self.codelists.label('signal_theme', r.theme)}")
+            item.setToolTip(2, status_tip + (" – " + self.tr(
+                "de partners en helpers zijn nog niet geïnformeerd")
+                if r.awaiting_feedback else ""))
             item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if r.awaiting_feedback:
-                item.setForeground(5, QBrush(style.SOON))
+                item.setForeground(2, QBrush(style.SOON))
             self.list.addTopLevelItem(item)
             shown += 1
             if r.number == keep:
@@ -566,7 +582,8 @@ class SignalsPage(QWidget):
             self.detail_status.setStyleSheet("")
         self.detail_status.setText(self.tr("Status: %1").replace("%1", status))
         lines = [f"{self.tr('Aangemaakt op')}: {nl_date(state.created_on)}"]
-        lines += [f"{label}: {value}" for label, value in details("signal_created", c, cl)]
+        shown = {k: v for k, v in c.items() if k != "title"}
+        lines += [f"{label}: {value}" for label, value in details("signal_created", shown, cl)]
         self.detail_fields.setText("\n".join(lines))
         allowed = set(state.next_steps)
         for kind, button in self.step_buttons.items():

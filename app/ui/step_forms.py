@@ -30,8 +30,8 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
@@ -41,6 +41,8 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -144,7 +146,6 @@ LABELS: dict[tuple[str, str], str] = {
     ("escalated", "reason"): "Reden van het verzoek",
     ("reopened", "reason"): "Reden van heropenen",
     ("deadline_met", "how"): "Toelichting",
-    ("partner_informed", "how"): "Hoe (telefoon, e-mail, brief)",
 }
 
 #: (kind, field) -> text of a check box.
@@ -166,6 +167,7 @@ HINTS: dict[tuple[str, str], str] = {
     ("paused", "procedure"): "Welke procedure staat stil, bijvoorbeeld de dwanginvordering.",
     ("paused", "agreed_with"): "Wie bij de dienst stemde in met de pauze.",
     ("consulted", "with"): "Met wie (functie of afdeling, geen namen van burgers).",
+    ("partner_informed", "how"): "Telefoon, e-mail of brief.",
 }
 
 #: free-text fields the personal-data lint leaves alone (P1 contact details).
@@ -332,12 +334,12 @@ class PayloadForm(QWidget):
         self._lay_out(groups)
         for name, row in self.rows.items():
             editor = row.editor
-            editor.changed.connect(self.changed.emit)  # type: ignore[attr-defined]
+            editor.changed.connect(self.changed.emit)
             if self._lints(name):
-                editor.changed.connect(  # type: ignore[attr-defined]
+                editor.changed.connect(
                     lambda n=name: self._lint(n))
             if self.specs[name].category == "date":
-                editor.changed.connect(  # type: ignore[attr-defined]
+                editor.changed.connect(
                     lambda n=name: self.rows[n].set_error(None))
         self._tailor()
 
@@ -370,8 +372,9 @@ class PayloadForm(QWidget):
         if spec.category in ("deadline", "signal"):
             return ChoiceCombo([], optional=optional)
         if spec.category == "text":
-            return TextField(lines=4 if spec.name in ("summary", "solution",
-                                                      "proposed_solution", "text") else 3)
+            lines = {"summary": 4, "solution": 4, "proposed_solution": 4, "text": 5,
+                     "powers_note": 2, "remarks": 2, "description": 2, "how": 2}
+            return TextField(lines=lines.get(spec.name, 3))
         return LineField()
 
     def _make_row(self, spec: FieldSpec) -> FieldRow:
@@ -448,9 +451,9 @@ class PayloadForm(QWidget):
                 value = ed.score()
             else:
                 value = ed.value()
-            if value in (None, "", []):
+            if value in (None, "") or (value == [] and not spec.required):
                 continue
-            out[name] = value
+            out[name] = value  # an empty required list: "kies er minstens 1"
         if self.kind == "deadline_set" and self._statutory():
             out.pop("due_on", None)  # the register computes it, as it always does
         return out
@@ -534,6 +537,19 @@ class PayloadForm(QWidget):
         except ValidationFailed as exc:
             seen = {e.path for e in errors}
             errors += [e for e in exc.errors if e.path not in seen]
+        # The model checks rules across fields only once every field is valid; say
+        # everything at once instead of one message per attempt.
+        seen = {e.path.split(".")[0].split("[")[0] for e in errors}
+        values = self.values()
+        for name, row in self.rows.items():
+            if (name not in seen and row.required and row.isEnabled()
+                    and self.specs[name].category not in ("bool", "codes")
+                    and name not in values and not (name == "due_on" and self._statutory())):
+                errors.append(FieldError(name, tr("verplicht veld ontbreekt")))
+        if (self.kind == "paused" and "citizen_consent" not in seen
+                and not self.editor("citizen_consent").value()):
+            errors.append(FieldError("citizen_consent", tr(
+                "de pauzeknop mag alleen met toestemming van de burger")))
         return errors
 
     # -- tailored behaviour per kind
@@ -656,7 +672,7 @@ class PayloadForm(QWidget):
             if start is not None:
                 due = compute_due_on(str(kind), start)
                 due_ed.set_value(due)
-                row.set_hint("\n".join(explain(str(kind), start)))
+                row.set_hint(tr("Berekend: ") + "\n".join(explain(str(kind), start)))
             else:
                 due_ed.set_value(None)
                 row.set_hint(tr("Vul de begindatum in; de laatste dag wordt berekend."))
@@ -857,7 +873,7 @@ class StepForm(QDialog):
         mn = Mnemonics(reserved="oa")
         label = kind_label(self.form_kind, reg.codelists)
         title = {
-            "append": label,
+            "append": tr("Vastleggen: {label}").format(label=label),
             "correct": tr("Corrigeren: {label}").format(label=label),
             "retract": tr("Laten vervallen: {label}").format(
                 label=kind_label(self.target.kind, reg.codelists) if self.target else ""),
@@ -893,6 +909,7 @@ class StepForm(QDialog):
         layout.addWidget(self.banner)
 
         self.form: PayloadForm | None = None
+        self.scroll_area: QScrollArea | None = None
         if self.mode == "retract":
             assert self.target is not None
             layout.addWidget(self._summary_of(self.target))
@@ -905,11 +922,17 @@ class StepForm(QDialog):
                                     groups=groups, parent=self)
             if self.mode == "correct" and self.target is not None:
                 self.form.set_values(self.target.payload)
-            self.scroll = QScrollArea(self)
-            self.scroll.setWidgetResizable(True)
-            self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-            self.scroll.setWidget(self.form)
-            layout.addWidget(self.scroll, 1)
+            if self.form_kind == "registered":
+                # The whole intake: too tall for a laptop screen without scrolling.
+                self.scroll_area = QScrollArea(self)
+                self.scroll_area.setWidgetResizable(True)
+                self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+                self.scroll_area.setWidget(self.form)
+                layout.addWidget(self.scroll_area, 1)
+            else:
+                layout.addWidget(self.form, 1)
+                # Hints and warnings appear while typing: make room after each edit.
+                self.form.changed.connect(lambda: QTimer.singleShot(0, self._fit))
 
         self.reason_row: FieldRow | None = None
         if self.mode != "append":
@@ -923,7 +946,7 @@ class StepForm(QDialog):
             frame.setFrameShape(QFrame.Shape.StyledPanel)
             frame.setLayout(reason_form)
             layout.addWidget(frame)
-            self.reason_row.editor.changed.connect(  # type: ignore[attr-defined]
+            self.reason_row.editor.changed.connect(
                 lambda: self.reason_row.set_error(None) if self.reason_row else None)
 
         buttons = QDialogButtonBox(self)
@@ -946,6 +969,8 @@ class StepForm(QDialog):
         layout.addLayout(foot)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(seq), self, self.save)
+        # Auto-lock: no case text may stay on screen, not even in an open form.
+        session.locked.connect(self._locked)
 
         self._size()
         first = (self.reason_row if self.mode == "retract" else
@@ -956,11 +981,26 @@ class StepForm(QDialog):
     def _size(self) -> None:
         if self.form is None:
             self.resize(560, 320)
+        elif self.scroll_area is not None:
+            self.resize(min(self.form.sizeHint().width() + 40, 1280), 860)
+        else:
+            self.resize(max(600, min(self.sizeHint().width(), 1000)), self.sizeHint().height())
+
+    def _fit(self) -> None:
+        """Grow to the height the layout needs at the current width.
+
+        Word-wrapped hints and messages need more height as they appear; a top-level
+        window does not follow height-for-width by itself.
+        """
+        if self.scroll_area is not None:
             return
-        hint = self.form.sizeHint()
-        width = max(600, min(hint.width() + 60, 1280))
-        height = min(hint.height() + 200 + (120 if self.reason_row else 0), 860)
-        self.resize(width, max(300, height))
+        needed = self.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), min(needed, 900))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
 
     def _summary_of(self, eff: Effective) -> QWidget:
         box = QGroupBox(tr("De stap"), self)
@@ -977,9 +1017,18 @@ class StepForm(QDialog):
 
     # -- saving
 
+    def _locked(self) -> None:
+        for w in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
+            w.clear()
+        for lbl in self.findChildren(QLabel):
+            lbl.clear()
+        self.reject()
+
     def show_banner(self, text: str | None) -> None:
         self.banner.setText(text or "")
         self.banner.setVisible(bool(text))
+        if self.isVisible():
+            self._fit()
 
     def save(self) -> bool:
         """Validate, write through the register, announce the change. True on success."""
@@ -994,7 +1043,7 @@ class StepForm(QDialog):
         reason = ""
         if self.reason_row is not None:
             self.reason_row.set_error(None)
-            reason = self.reason_row.editor.value()  # type: ignore[attr-defined]
+            reason = self.reason_row.editor.value()
             if not reason:
                 errors.append(FieldError("correction_reason", tr(
                     "verplicht: zeg waarom deze stap wordt gecorrigeerd" if self.mode ==
@@ -1029,10 +1078,9 @@ class StepForm(QDialog):
     def _show(self, errors: Sequence[FieldError]) -> None:
         rest: list[str] = []
         for err in errors:
-            if err.path == "correction_reason" and self.reason_row is not None:
-                self.reason_row.set_error(err.message)
-            elif (err.path == "reason" and self.reason_row is not None
-                  and (self.form is None or "reason" not in self.form.rows)):
+            own_reason = err.path == "correction_reason" or (
+                err.path == "reason" and (self.form is None or "reason" not in self.form.rows))
+            if own_reason and self.reason_row is not None:
                 self.reason_row.set_error(err.message)
             elif self.form is not None:
                 rest += self.form.show_errors([err])
@@ -1042,6 +1090,7 @@ class StepForm(QDialog):
             self.show_banner("\n".join(rest))
         elif errors:
             self.show_banner(tr("Niet opgeslagen: verbeter de gemarkeerde velden."))
+        self._fit()
         self._focus_error()
 
     def _focus_error(self) -> None:
@@ -1050,8 +1099,8 @@ class StepForm(QDialog):
             row = self.reason_row
         if row is not None:
             row.focus_target().setFocus()
-            if self.form is not None and hasattr(self, "scroll"):
-                self.scroll.ensureWidgetVisible(row)
+            if self.scroll_area is not None:
+                self.scroll_area.ensureWidgetVisible(row)
 
     def row(self, name: str) -> FieldRow:
         """The row of a field (``correction_reason``: the reason of a correction or

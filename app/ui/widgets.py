@@ -142,10 +142,10 @@ class DateField(QLineEdit):
     def set_value(self, value: date | str | None) -> None:
         if isinstance(value, str):
             try:
-                value = date.fromisoformat(value)
+                self.setText(nl_date(date.fromisoformat(value)))
             except ValueError:
                 self.setText(value)
-                return
+            return
         self.setText(nl_date(value) if value else "")
 
     def _normalise(self) -> None:
@@ -181,6 +181,8 @@ class ChoiceCombo(QComboBox):
         self.setPlaceholderText(tr(placeholder))
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.setMinimumContentsLength(12)
+        # As wide as its longest label, not the whole form.
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.set_choices(choices)
         self.currentIndexChanged.connect(lambda _i: self.changed.emit())
 
@@ -416,7 +418,8 @@ class FieldRow(QWidget):
         super().__init__(parent)
         self.name = name
         self.text = text
-        self.editor = editor
+        #: the editor; every editor has value(), set_value() and a changed signal
+        self.editor: Any = editor
         self._required = required
         self._mnemonic_text = mnemonics.take(text) if mnemonics else escape_amp(text)
         self.label = QLabel(self)
@@ -452,7 +455,8 @@ class FieldRow(QWidget):
 
     def focus_target(self) -> QWidget:
         target = getattr(self.editor, "focus_target", None)
-        return target() if callable(target) else self.editor
+        widget: QWidget = target() if callable(target) else self.editor
+        return widget
 
     def _render_label(self) -> None:
         self.label.setTextFormat(Qt.TextFormat.PlainText)
@@ -471,7 +475,7 @@ class FieldRow(QWidget):
 
     def set_hint(self, text: str) -> None:
         self.hint_label.setText(text)
-        self.hint_label.setVisible(bool(text))
+        self.hint_label.setVisible(bool(text) and not self.error_label.text())
 
     def set_warning(self, text: str | None) -> None:
         self.warning_label.setText(text or "")
@@ -480,6 +484,8 @@ class FieldRow(QWidget):
     def set_error(self, text: str | None) -> None:
         self.error_label.setText(text or "")
         self.error_label.setVisible(bool(text))
+        # The error says what to do; the hint under it would only repeat it.
+        self.hint_label.setVisible(not text and bool(self.hint_label.text()))
         self.editor.setAccessibleDescription(text or "")
 
     def error(self) -> str:
@@ -651,8 +657,8 @@ class FlowLayout(QLayout):
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
         x, y, line_height = area.x(), area.y(), 0
         for item in self._items:
-            if item.widget() is not None and not item.widget().isVisibleTo(
-                    item.widget().parentWidget()):
+            widget = item.widget()
+            if widget is not None and widget.isHidden():
                 continue
             hint = item.sizeHint()
             next_x = x + hint.width() + self._spacing

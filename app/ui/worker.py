@@ -12,6 +12,7 @@ Every request gets a ticket; a result whose ticket belongs to an earlier session
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -112,10 +113,8 @@ class BackgroundReader(QObject):
             error = str(exc)
         except Exception as exc:
             error = f"Onverwachte fout bij het lezen ({type(exc).__name__})."
-        try:
+        with contextlib.suppress(RuntimeError):  # the reader was deleted meanwhile
             self._delivered.emit(ticket, result, error)
-        except RuntimeError:  # the reader was deleted meanwhile
-            pass
 
     # ------------------------------------------------------------------ back on the GUI thread
 
