@@ -29,6 +29,18 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def as_date(value: object) -> date | None:
+    """A payload value as a date; anything unreadable is None (the fold never raises)."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 def nl_date(d: date | None) -> str:
     return d.strftime("%d-%m-%Y") if d else ""
 

@@ -37,45 +37,13 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from app.model.codelists import Codelists, default_codelists
+from app.model.events import DATE_FIELD
 
 __all__ = ["synthetic_register"]
 
 Event = dict[str, Any]
 _T = TypeVar("_T")
 
-# The business date of an event is its first date field (DOMAIN.md); needed to put
-# inserted links and corrections where the importer will sort them anyway.
-_DATE_FIELD: dict[str, str] = {
-    "registered": "received_on",
-    "triaged": "decided_on",
-    "handover_confirmed": "on",
-    "assigned": "on",
-    "note": "on",
-    "partner_informed": "on",
-    "data_requested": "requested_on",
-    "consulted": "on",
-    "opinion_sent": "sent_on",
-    "reminder_sent": "on",
-    "service_response": "received_on",
-    "escalated": "on",
-    "escalation_response": "received_on",
-    "paused": "from_on",
-    "resumed": "on",
-    "deadline_set": "on",
-    "deadline_met": "on",
-    "closed": "closed_on",
-    "closing_interview": "held_on",
-    "reopened": "on",
-    "story": "on",
-    "story_approved": "on",
-    "signal_linked": "on",
-    "signal_unlinked": "on",
-    "signal_created": "created_on",
-    "signal_submitted": "on",
-    "signal_response": "received_on",
-    "signal_feedback_given": "on",
-    "signal_closed": "on",
-}
 
 
 class _Pick(Generic[_T]):
@@ -1944,10 +1912,10 @@ def _bdate(ev: Event, events: list[Event]) -> str:
     kind = ev["kind"]
     if kind == "corrected":
         target: Event = ev["target"]
-        return str(ev["payload"][_DATE_FIELD[target["kind"]]])
+        return str(ev["payload"][DATE_FIELD[target["kind"]]])
     if kind == "retracted":
         return _bdate(ev["target"], events)
-    return str(ev[_DATE_FIELD[kind]])
+    return str(ev[DATE_FIELD[kind]])
 
 
 def _insert_sorted(events: list[Event], ev: Event) -> None:

@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from app.model.codelists import Codelists, default_codelists
+from app.model.dates import as_date
 from app.model.errors import FieldError, ValidationFailed
 
 # ---------------------------------------------------------------------------
@@ -794,17 +795,7 @@ def parse_any(data: Mapping[str, Any], codelists: Codelists | None = None) -> Pa
 def business_date(kind: str, payload: Mapping[str, Any]) -> date | None:
     """The event's business date from its (stored) payload, or None if unreadable."""
     name = DATE_FIELD.get(kind)
-    if name is None:
-        return None
-    value = payload.get(name)
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
+    return as_date(payload.get(name)) if name is not None else None
 
 
 def canonical_json(value: Any) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from app.model.dates import as_date
 from app.model.eventlog import Event
 from app.model.events import business_date
 from app.model.workflow import CaseMachine, SignalMachine
@@ -217,22 +218,11 @@ class CaseState:
         return min(open_, key=lambda d: (d.due_on, d.event_id)) if open_ else None
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 def _due_on(payload: dict[str, Any]) -> date | None:
-    due = _date(payload.get("due_on"))
+    due = as_date(payload.get("due_on"))
     if due is not None:
         return due
-    start = _date(payload.get("start_on"))
+    start = as_date(payload.get("start_on"))
     kind = str(payload.get("deadline_kind", ""))
     if start is None:
         return None
@@ -320,7 +310,7 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
         elif kind == "deadline_set":
             deadlines[eff.id] = {
                 "kind": str(p.get("deadline_kind", "")),
-                "start": _date(p.get("start_on")),
+                "start": as_date(p.get("start_on")),
                 "due": _due_on(p),
                 "set_on": on,
                 "description": p.get("description"),

@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from app.model.codelists import Codelists, default_codelists
+from app.model.dates import as_date
 from app.model.eventlog import Event
 from app.model.fold import effective_events, fold_case, fold_signal
 
@@ -582,17 +583,6 @@ def _mean(values: Sequence[int]) -> Decimal | None:
     return Decimal(sum(values)) / Decimal(len(values))
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 def _strs(value: Any) -> list[str]:
     """A payload list as strings; a missing or malformed list counts as empty."""
     if isinstance(value, list):
@@ -894,7 +884,7 @@ def _received_on(events: Sequence[Event], until: date) -> date | None:
     if not any(e.kind == "corrected" for e in events):
         if not registered:
             return None
-        on = _date(registered[0].payload.get("received_on")) or registered[0].occurred_on
+        on = as_date(registered[0].payload.get("received_on")) or registered[0].occurred_on
         return on if on <= until else None
     for eff in effective_events(events, until).effective:
         if eff.kind == "registered":
