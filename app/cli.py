@@ -22,7 +22,6 @@ from app import __version__
 from app.model.errors import UserError, ValidationFailed
 
 PASSPHRASE_ENV = "CASUSREGISTER_PASSPHRASE"
-DEMO_PASSPHRASE = "demo-register"
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -230,44 +229,19 @@ def cmd_deadline(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from app.storage.demo_register import DEMO_PASSPHRASE, fill_demo
+
     path = _db(args)
-    reg, result = fill_demo(path, passphrase=None if not path.exists() else
-                            read_passphrase(args), args=args)
+    try:
+        passphrase = read_passphrase(args)
+    except CliError:
+        passphrase = DEMO_PASSPHRASE  # a demo register needs no secret of its own
+    reg, summary = fill_demo(path, passphrase)
     with reg:
         counts = reg.counts()
     print(f"Demoregister {path}: {counts['cases']} casussen, {counts['signals']} signalen, "
-          f"{counts['events']} stappen ({result.rstrip('.')}).")
+          f"{counts['events']} stappen ({summary.rstrip('.')}).")
     return 0
-
-
-def fill_demo(path: Path, passphrase: str | None, args: argparse.Namespace | None = None,
-              ) -> tuple[Any, str]:
-    """Create (if needed) and fill a demo register; shared by ``demo`` and ``--demo``."""
-    from app.model.dates import today
-    from app.model.demo import synthetic_register
-    from app.storage.interchange_io import import_data
-    from app.storage.repository import Register
-
-    if not path.exists():
-        secret = passphrase
-        if secret is None and args is not None:
-            try:
-                secret = read_passphrase(args)
-            except CliError:
-                secret = DEMO_PASSPHRASE
-        reg = Register.create(path, secret or DEMO_PASSPHRASE, "DEMO", "Demo behandelaar",
-                              demo=True)
-    else:
-        reg = Register.open(path, passphrase or DEMO_PASSPHRASE)
-    try:
-        end = today()
-        start = date(end.year - 1, end.month, min(end.day, 28))
-        data = synthetic_register(cases=150, signals=12, seed=2025, start=start, end=end)
-        result = import_data(reg, data, source="demo", today=end)
-    except BaseException:
-        reg.close()
-        raise
-    return reg, result.summary()
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -276,6 +250,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
     except ImportError:
         if args.demo:
             path = Path(args.db) if args.db else _demo_path()
+            from app.storage.demo_register import DEMO_PASSPHRASE, fill_demo
+
             reg, summary = fill_demo(path, DEMO_PASSPHRASE)
             reg.close()
             print(f"Demoregister klaar op {path} (wachtwoordzin '{DEMO_PASSPHRASE}'): "

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.model.dates import utc_now_iso
-from app.model.errors import FieldError, UserError, ValidationFailed
+from app.model.errors import UserError, ValidationFailed
 from app.model.eventlog import Event, new_id
 from app.model.fold import fold_case
 from app.model.interchange import ExportCase, ExportSignal, ImportPlan, export_document, plan_import
@@ -186,6 +186,3 @@ def export_file(reg: Register, path: Path, with_personal: bool = False) -> dict[
               "met persoonsgegevens" if with_personal else "zonder persoonsgegevens")
     return data
 
-
-__all__ = ["FieldError", "ImportResult", "export_data", "export_file", "import_data",
-           "import_file", "read_json"]

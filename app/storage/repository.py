@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -885,13 +885,6 @@ class Register:
     def clock(self) -> HybridClock:
         return self._clock
 
-    def settings_dict(self) -> dict[str, Any]:
-        return asdict(self.settings)
-
-    def case_numbers_by_service(self, service: str) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT number FROM cases WHERE services LIKE ? ORDER BY number",
-            (f"% {service} %",))]
 
 
 def _device_code_of(number: str | None) -> str | None:

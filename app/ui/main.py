@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QThread, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from app.cli import DEMO_PASSPHRASE
+from app.storage.demo_register import DEMO_PASSPHRASE
 from app.model.errors import UserError
 from app.storage import paths
 from app.ui.app_dialogs import Creator, FirstRunWizard, Opener, UnlockDialog
@@ -85,7 +85,7 @@ class _DemoBuilder(QThread):
         self.error: BaseException | None = None
 
     def run(self) -> None:
-        from app.cli import fill_demo
+        from app.storage.demo_register import fill_demo
 
         try:
             reg, _summary = fill_demo(self.path, self.passphrase)

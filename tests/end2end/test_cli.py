@@ -189,3 +189,19 @@ def test_metrics_text_and_an_empty_period(db):
     assert r.returncode == 0 and "Instroom totaal" in r.stdout
     r = run("metrics", "--db", str(db), "--from", "2025-09-30", "--to", "2025-07-01")
     assert r.returncode == 1 and "De periode is leeg" in r.stderr
+
+
+def test_demo_fills_a_register_once(tmp_path):
+    path = tmp_path / "demo.db"
+    r = run("demo", "--db", str(path), passphrase=None, stdin="")
+    assert r.returncode == 0, r.stderr
+    assert "150 casussen, 12 signalen" in r.stdout
+    again = run("demo", "--db", str(path), passphrase="demo-register")
+    assert again.returncode == 0 and "150 casussen, 12 signalen" in again.stdout
+    assert "0 casussen en 0 signalen ingelezen" in again.stdout  # idempotent
+    listed = json.loads(run("list", "--db", str(path), "--json",
+                            passphrase="demo-register").stdout)
+    assert {row["status"] for row in listed} >= {"aangemeld", "in_behandeling", "afgerond",
+                                                 "doorverwezen"}
+    assert all(row["number"].split("-")[1] == "DEMO" for row in listed)
+    assert run("verify", "--db", str(path), passphrase="demo-register").returncode == 0
