@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 
 from app.model.codelists import default_codelists
 from app.model.dates import today as today_amsterdam
-from app.storage.repository import PRESETS, CaseQuery
+from app.storage.repository import PRESETS, CaseQuery, Register
 from app.ui import style
 from app.ui.cases_model import COLUMNS, NUMBER_ROLE, CasesModel, plural
 from app.ui.session import Session
+from app.ui.worker import BackgroundReader
 
 SEARCH_DELAY_MS = 250
 
@@ -54,6 +55,11 @@ def _qdate(d: date) -> QDate:
 
 def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
+
+
+def preset_counts(reg: Register) -> dict[str, int]:
+    """How many cases each work-queue preset holds (runs in the worker thread)."""
+    return {key: reg.count_cases(CaseQuery(preset=key)) for key in PRESETS}
 
 
 class CaseTable(QTableView):
@@ -78,10 +84,14 @@ class CasesPage(QWidget):
 
     open_case = Signal(str)
     new_case_requested = Signal()
+    counts_updated = Signal()
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, reader: BackgroundReader | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._own_reader = reader is None
+        self.reader = reader or BackgroundReader(session, self)
         self.codelists = default_codelists()
         self.setObjectName("casesPage")
         self.setAccessibleName(self.tr("Casussen"))
@@ -370,14 +380,17 @@ class CasesPage(QWidget):
             self._applying = False
 
     def update_preset_counts(self) -> None:
-        if not self.session.is_open:
+        """The counts on the preset buttons, counted in the background reader's thread."""
+        if self.session.is_open:
+            self.reader.submit(preset_counts, self._show_preset_counts)
+
+    def _show_preset_counts(self, counts: object) -> None:
+        if not self.session.is_open or not isinstance(counts, dict):
             return
-        reg = self.session.register
         for key, button in self.preset_buttons.items():
-            if key is None:
-                continue
-            n = reg.count_cases(CaseQuery(preset=key))
-            button.setText(f"{button.property('baseText')} ({n})")
+            if key in counts:
+                button.setText(f"{button.property('baseText')} ({counts[key]})")
+        self.counts_updated.emit()
 
     def _show_total(self, total: int) -> None:
         if not self.session.is_open:
@@ -410,3 +423,8 @@ class CasesPage(QWidget):
         number = self.model.number_at(index.row())
         if number:
             self.open_case.emit(number)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._own_reader:
+            self.reader.shutdown()
+        super().closeEvent(event)

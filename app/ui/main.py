@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEventLoop, QLibraryInfo, QLocale, QThread, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from app.storage.demo_register import DEMO_PASSPHRASE
 from app.model.errors import UserError
 from app.storage import paths
+from app.storage.demo_register import DEMO_PASSPHRASE
 from app.ui.app_dialogs import Creator, FirstRunWizard, Opener, UnlockDialog
 from app.ui.style import apply_style
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.storage.repository import integrity_problems
 from app.ui.app_dialogs import Opener, UnlockDialog
 from app.ui.cases_page import CasesPage
 from app.ui.deadlines_page import DeadlinesPage
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
         self._set_title()
 
         self.reader = BackgroundReader(session, self)
-        self.cases_page = CasesPage(session, self)
+        self.cases_page = CasesPage(session, self.reader, self)
         self.deadlines_page = DeadlinesPage(session, self.reader, self)
         self.signals_page = SignalsPage(session, self.reader, self)
         self.cases_page.open_case.connect(self.open_case)
@@ -162,11 +163,18 @@ class MainWindow(QMainWindow):
         self.demo_banner.setAccessibleName(self.demo_banner.text())
         self.demo_banner.setVisible(self.demo)
 
+        self.integrity_banner = QLabel(self)
+        self.integrity_banner.setObjectName("errorBanner")
+        self.integrity_banner.setWordWrap(True)
+        self.integrity_banner.setAccessibleName(self.tr("Waarschuwing: register beschadigd"))
+        self.integrity_banner.hide()
+
         right = QWidget(self)
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.setSpacing(0)
         rl.addWidget(self.demo_banner)
+        rl.addWidget(self.integrity_banner)
         rl.addWidget(self.content, 1)
         central = QWidget(self)
         cl = QHBoxLayout(central)
@@ -395,6 +403,7 @@ class MainWindow(QMainWindow):
         self.deadlines_page.clear()
         self.signals_page.clear()
         self.idle.stop()
+        self.integrity_banner.hide()
         self._show_locked_state()
         if not self._closing:
             self.show_unlock()
@@ -444,6 +453,7 @@ class MainWindow(QMainWindow):
         self.cases_page.reload()
         self.deadlines_page.reload()
         self.signals_page.reload()
+        self.check_integrity()
         for number in self._restore_numbers:
             self.open_case(number)
         self._restore_numbers = []
@@ -452,6 +462,29 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(0)
             if self._restore_page == NAV_CASES:
                 self.cases_page.table.setFocus()
+
+    def check_integrity(self) -> None:
+        """SQLCipher's page check and SQLite's quick_check, in the worker (about 2 s on
+        10,000 cases: too slow for the unlock itself)."""
+        self.integrity_banner.hide()
+        self.reader.submit(lambda reg: integrity_problems(reg.conn), self._integrity_done,
+                           self._integrity_done_failed)
+
+    def _integrity_done(self, problems: object) -> None:
+        if not self.session.is_open or not isinstance(problems, list) or not problems:
+            return
+        self._show_damage(str(problems[0]))
+
+    def _integrity_done_failed(self, message: str) -> None:
+        if self.session.is_open:
+            self._show_damage(message)
+
+    def _show_damage(self, detail: str) -> None:
+        self.integrity_banner.setText(self.tr(
+            "⚠ Het register lijkt beschadigd (%1). Werk er niet verder in: sluit het "
+            "programma en zet een back-up terug met 'casusregister restore', of vraag uw "
+            "teamleider om hulp.").replace("%1", detail))
+        self.integrity_banner.show()
 
     def _update_status(self) -> None:
         if not self.session.is_open:

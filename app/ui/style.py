@@ -67,6 +67,13 @@ QLabel#demoBanner {
     border-bottom: 1px solid #e8cf98;
     padding: 6px 12px;
 }
+QLabel#errorBanner {
+    background: #f9e0e0;
+    color: #7a1010;
+    border-bottom: 1px solid #e3a5a5;
+    padding: 6px 12px;
+    font-weight: bold;
+}
 QLabel#warningBanner {
     background: #fdf1d8;
     color: #5c3b00;
