@@ -245,28 +245,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    try:
-        from app.ui.main import run_gui
-    except ImportError:
-        if args.demo:
-            path = Path(args.db) if args.db else _demo_path()
-            from app.storage.demo_register import DEMO_PASSPHRASE, fill_demo
+    from app.ui.main import run_gui
 
-            reg, summary = fill_demo(path, DEMO_PASSPHRASE)
-            reg.close()
-            print(f"Demoregister klaar op {path} (wachtwoordzin '{DEMO_PASSPHRASE}'): "
-                  f"{summary}")
-            print("De grafische omgeving is in deze versie nog niet beschikbaar; gebruik "
-                  "'casusregister list --db ...' om het register te bekijken.")
-            return 0
-        raise CliError("De grafische omgeving is in deze versie nog niet beschikbaar.") from None
     return int(run_gui(demo=args.demo, db=Path(args.db) if args.db else None))
-
-
-def _demo_path() -> Path:
-    from app.storage.paths import demo_db
-
-    return demo_db()
 
 
 # --------------------------------------------------------------------------- parser
