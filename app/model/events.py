@@ -9,7 +9,9 @@ GUI can show them next to the field.
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -622,55 +624,22 @@ class Retracted(Payload):
     reason: Text
 
 
-AnyPayload = Annotated[
-    Registered
-    | Triaged
-    | HandoverConfirmed
-    | Assigned
-    | Note
-    | PartnerInformed
-    | DataRequested
-    | Consulted
-    | OpinionSent
-    | ReminderSent
-    | ServiceResponse
-    | Escalated
-    | EscalationResponse
-    | Paused
-    | Resumed
-    | DeadlineSet
-    | DeadlineMet
-    | Closed
-    | ClosingInterview
-    | Reopened
-    | Story
-    | StoryApproved
-    | SignalLinked
-    | SignalUnlinked
-    | SignalCreated
-    | SignalSubmitted
-    | SignalResponse
-    | SignalFeedbackGiven
-    | SignalClosed
-    | Corrected
-    | Retracted,
-    Field(discriminator="kind"),
-]
+#: Every payload model, once; the discriminated union and the kind table derive from it.
+PAYLOAD_MODELS: tuple[type[Payload], ...] = (
+    Registered, Triaged, HandoverConfirmed, Assigned, Note, PartnerInformed,
+    DataRequested, Consulted, OpinionSent, ReminderSent, ServiceResponse, Escalated,
+    EscalationResponse, Paused, Resumed, DeadlineSet, DeadlineMet, Closed,
+    ClosingInterview, Reopened, Story, StoryApproved, SignalLinked, SignalUnlinked,
+    SignalCreated, SignalSubmitted, SignalResponse, SignalFeedbackGiven, SignalClosed,
+    Corrected, Retracted,
+)
 
-_ADAPTER: TypeAdapter[Any] = TypeAdapter(AnyPayload)
+_UNION: Any = Annotated[functools.reduce(operator.or_, PAYLOAD_MODELS),
+                        Field(discriminator="kind")]
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(_UNION)
 
 #: Kind -> model class, for forms that need the fields of one kind.
-MODELS: dict[str, type[Payload]] = {
-    m.model_fields["kind"].default: m
-    for m in (
-        Registered, Triaged, HandoverConfirmed, Assigned, Note, PartnerInformed,
-        DataRequested, Consulted, OpinionSent, ReminderSent, ServiceResponse, Escalated,
-        EscalationResponse, Paused, Resumed, DeadlineSet, DeadlineMet, Closed,
-        ClosingInterview, Reopened, Story, StoryApproved, SignalLinked, SignalUnlinked,
-        SignalCreated, SignalSubmitted, SignalResponse, SignalFeedbackGiven, SignalClosed,
-        Corrected, Retracted,
-    )
-}
+MODELS: dict[str, type[Payload]] = {m.model_fields["kind"].default: m for m in PAYLOAD_MODELS}
 
 
 # ---------------------------------------------------------------------------
