@@ -103,17 +103,21 @@ class CaseQuery:
     offset: int = 0
 
 
-SORT_COLUMNS: dict[str, str] = {
-    "number": "c.number",
-    "received_on": "c.received_on",
-    "route": "c.route, c.partner_type",
-    "services": "c.services",
-    "topics": "c.topics",
-    "status": "c.status, c.phase",
-    "age": "c.received_on",
-    "waiting": "c.waiting_since",
-    "next_deadline": "c.next_deadline",
-    "handler": "c.handler",
+#: The day a case stopped ageing: its closing, or the triage that sent it elsewhere.
+ENDED_ON = ("CASE WHEN c.status = 'afgerond' THEN c.closed_on "
+            "WHEN c.status IN ('doorverwezen', 'niet_in_behandeling') THEN c.triaged_on END")
+
+SORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "number": ("c.number",),
+    "received_on": ("c.received_on",),
+    "route": ("c.route", "c.partner_type"),
+    "services": ("c.services",),
+    "topics": ("c.topics",),
+    "status": ("c.status", "c.phase"),
+    "age": (f"julianday(coalesce({ENDED_ON}, date('now'))) - julianday(c.received_on)",),
+    "waiting": ("c.waiting_since",),
+    "next_deadline": ("c.next_deadline",),
+    "handler": ("c.handler",),
 }
 
 PRESETS: dict[str, str] = {
@@ -143,6 +147,11 @@ class CaseRow:
     waiting_since: date | None
     urgent: bool
     flags: int
+    ended_on: date | None = None  # closed, or referred / not taken at triage
+
+    def age(self, today: date) -> int:
+        """Days the case has been (or was) with the office."""
+        return ((self.ended_on or today) - self.received_on).days
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -185,6 +194,15 @@ class DeadlineRow:
     due_on: date
     description: str | None
     in_pause: bool
+
+
+@dataclass(frozen=True)
+class HandlerLoad:
+    """Open cases of one handler (None: no handler recorded), for the team lead."""
+
+    handler: str | None
+    aangemeld: int
+    in_behandeling: int
 
 
 @dataclass(frozen=True)
@@ -489,20 +507,19 @@ class Register:
         if col is None:
             raise UserError(f"Kan niet sorteren op '{q.sort}'.")
         direction = "DESC" if q.descending else "ASC"
-        if q.sort == "age":  # older received_on = greater age
-            direction = "ASC" if q.descending else "DESC"
-        order = ", ".join(f"{c.strip()} {direction} NULLS LAST" for c in col.split(","))
+        order = ", ".join(f"{c} {direction} NULLS LAST" for c in col)
         sql = (
             "SELECT c.entity_id, c.number, c.ref, c.status, c.phase, c.received_on, c.route, "
             "c.partner_type, c.partner_org, c.services, c.topics, c.handler, c.next_deadline, "
-            f"c.waiting_since, c.urgent, c.flags FROM cases c{where} ORDER BY {order}, "
+            f"c.waiting_since, c.urgent, c.flags, {ENDED_ON} FROM cases c{where} "
+            f"ORDER BY {order}, "
             f"c.number {direction} LIMIT ? OFFSET ?"
         )
         rows = self.conn.execute(sql, [*args, max(0, q.limit), max(0, q.offset)])
         return [
             CaseRow(r[0], r[1], r[2], r[3], r[4], date.fromisoformat(r[5]), r[6], r[7], r[8],
                     r[9].split(), r[10].split(), r[11], _d(r[12]), _d(r[13]), bool(r[14]),
-                    int(r[15]))
+                    int(r[15]), _d(r[16]))
             for r in rows
         ]
 
@@ -534,6 +551,15 @@ class Register:
     def handlers(self) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "SELECT DISTINCT handler FROM cases WHERE handler IS NOT NULL ORDER BY handler")]
+
+    def open_cases_by_handler(self) -> list[HandlerLoad]:
+        """Cases aangemeld and in behandeling per handler, in one query, by handler name
+        (the same counts as ``count_cases(CaseQuery(handler=..., status=...))``)."""
+        rows = self.conn.execute(
+            "SELECT handler, sum(status = 'aangemeld'), sum(status = 'in_behandeling') "
+            "FROM cases WHERE status IN ('aangemeld', 'in_behandeling') "
+            "GROUP BY handler ORDER BY handler IS NULL, handler")
+        return [HandlerLoad(r[0], int(r[1]), int(r[2])) for r in rows]
 
     def counts(self) -> dict[str, int]:
         return {

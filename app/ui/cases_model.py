@@ -55,7 +55,7 @@ assert all(key in SORT_COLUMNS for key, _ in COLUMNS)
 HEADER_LINES = {"age": "Leeftijd\n(dagen)", "waiting": "Wacht op\ndienst (dagen)"}
 
 HEADER_TIPS = {
-    "age": "Dagen sinds de casus is ontvangen",
+    "age": "Dagen sinds ontvangst; bij een afgeronde of doorverwezen casus tot de afronding of het triagebesluit",
     "waiting": "Dagen sinds de zienswijze zonder reactie van de dienst is verstuurd",
     "next_deadline": "De eerstvolgende termijn die nog niet is gehaald of verstreken",
 }
@@ -157,7 +157,7 @@ def route_tip(row: CaseRow, codelists: Codelists) -> str:
 def make_cells(row: CaseRow, today: date, codelists: Codelists) -> Cells:
     is_open = row.status in OPEN_STATUSES
     due_text, due_colour, due_tip = deadline_cell(row.next_deadline, today, is_open)
-    age = (today - row.received_on).days
+    age = row.age(today)
     waiting = (today - row.waiting_since).days if row.waiting_since else None
     route = route_text(row, codelists)
     status = status_text(row, codelists)

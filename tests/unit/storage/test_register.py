@@ -245,3 +245,16 @@ def test_settings_survive_reopen(tmp_path):
     assert (r.settings.auto_lock_minutes, r.settings.leadtime_norm_days) == (5, 60)
     assert r.settings.device_code == "TST"
     r.close()
+
+
+def test_age_stops_at_closing_and_sorts_by_it(reg):
+    a = reg.register_case(registration(received_on="2025-01-06")).number
+    reg.append(a, "triaged", triage(on="2025-01-07"))
+    reg.append(a, "closed", {"closed_on": "2025-01-20", "outcome": "opgelost",
+                             "solution": "Opgelost.", "powers_sufficient": "ja"})
+    b = reg.register_case(registration(received_on="2025-06-01")).number
+    today = date(2025, 12, 31)
+    rows = {r.number: r for r in reg.list_cases(CaseQuery())}
+    assert rows[a].age(today) == 14 and rows[b].age(today) == 213
+    oldest_first = [r.number for r in reg.list_cases(CaseQuery(sort="age"))]
+    assert oldest_first == [b, a]
