@@ -55,7 +55,8 @@ assert all(key in SORT_COLUMNS for key, _ in COLUMNS)
 HEADER_LINES = {"age": "Leeftijd\n(dagen)", "waiting": "Wacht op\ndienst (dagen)"}
 
 HEADER_TIPS = {
-    "age": "Dagen sinds ontvangst; bij een afgeronde of doorverwezen casus tot de afronding of het triagebesluit",
+    "age": ("Dagen sinds ontvangst; bij een afgeronde of doorverwezen casus tot de "
+            "afronding of het triagebesluit"),
     "waiting": "Dagen sinds de zienswijze zonder reactie van de dienst is verstuurd",
     "next_deadline": "De eerstvolgende termijn die nog niet is gehaald of verstreken",
 }

@@ -33,13 +33,14 @@ from PySide6.QtWidgets import (
 from app.storage.repository import integrity_problems
 from app.ui.app_dialogs import Opener, UnlockDialog
 from app.ui.cases_page import CasesPage
+from app.ui.dashboard import DashboardPage
 from app.ui.deadlines_page import DeadlinesPage
 from app.ui.idle import IdleLock, remaining_text
 from app.ui.session import Session
 from app.ui.signals_page import SignalsPage
 from app.ui.worker import BackgroundReader
 
-NAV_CASES, NAV_DEADLINES, NAV_SIGNALS = range(3)
+NAV_CASES, NAV_DEADLINES, NAV_SIGNALS, NAV_OVERVIEW = range(4)
 INTAKE_MARK = "__intake__"
 
 
@@ -66,10 +67,12 @@ class MainWindow(QMainWindow):
         self.cases_page = CasesPage(session, self.reader, self)
         self.deadlines_page = DeadlinesPage(session, self.reader, self)
         self.signals_page = SignalsPage(session, self.reader, self)
+        self.overview_page = DashboardPage(session, self.reader, self)
         self.cases_page.open_case.connect(self.open_case)
         self.cases_page.new_case_requested.connect(self.new_case)
         self.deadlines_page.open_case.connect(self.open_case)
         self.signals_page.open_case.connect(self.open_case)
+        self.overview_page.open_case.connect(self.open_case)
 
         # -- the case area: the list plus closable case tabs
         self.tabs = QTabWidget(self)
@@ -88,6 +91,7 @@ class MainWindow(QMainWindow):
         self.work.addWidget(self.tabs)
         self.work.addWidget(self.deadlines_page)
         self.work.addWidget(self.signals_page)
+        self.work.addWidget(self.overview_page)
 
         # -- the locked page
         self.locked_page = QWidget(self)
@@ -133,7 +137,8 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName(self.tr("Navigatie"))
         for text, tip in ((self.tr("Casussen"), self.tr("Casussen (Ctrl+1)")),
                           (self.tr("Termijnbewaking"), self.tr("Termijnbewaking (Ctrl+2)")),
-                          (self.tr("Signalen"), self.tr("Signalen (Ctrl+3)"))):
+                          (self.tr("Signalen"), self.tr("Signalen (Ctrl+3)")),
+                          (self.tr("Overzicht"), self.tr("Overzicht (Ctrl+4)"))):
             item = QListWidgetItem(text)
             item.setToolTip(tip)
             item.setSizeHint(QSize(0, self.fontMetrics().height() + 20))
@@ -216,6 +221,8 @@ class MainWindow(QMainWindow):
                      lambda: self.show_page(NAV_DEADLINES))
         self._action("nav_signals", self.tr("Signalen"), "Ctrl+3",
                      lambda: self.show_page(NAV_SIGNALS))
+        self._action("nav_overview", self.tr("Overzicht"), "Ctrl+4",
+                     lambda: self.show_page(NAV_OVERVIEW))
 
         session.locked.connect(self._on_locked)
         session.unlocked.connect(self._on_unlocked)
