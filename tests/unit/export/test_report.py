@@ -1,0 +1,208 @@
+"""The rapportage: suppression, approved stories only, lint gate, no P1/P2, templates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.export.report import approved_stories, write_report
+from app.export.templating import PersonalDataFound, TemplateProblem, suppress
+from app.model.errors import UserError
+from app.storage import audit
+from app.storage.figures import figures
+from app.storage.interchange_io import import_file
+from app.storage.repository import Register
+from tests.helpers.registers import EXAMPLE, make_register
+
+START, END = date(2025, 1, 1), date(2025, 12, 31)
+BSN = "111222333"  # passes the 11-proef
+APPROVED_STORY = "Een alleenstaande ouder liep vast na een terugvordering."
+# P2 of the fixture, P1 of the fixture's helpers, the approver and the handler.
+FORBIDDEN = ("Voorbeeld Persoon", "123456782", "J. Jansen", "j.jansen@voorbeeld.invalid",
+             "030 123 4567", "M. de Vries", "Tester")
+
+
+@pytest.fixture
+def reg(tmp_path: Path) -> Register:
+    register = make_register(tmp_path)
+    import_file(register, EXAMPLE)
+    yield register
+    register.close()
+
+
+def _report(reg: Register, tmp_path: Path, name: str = "rapportage.html", *,
+            start: date = START, end: date = END, **kw: Any) -> str:
+    return write_report(reg, start, end, tmp_path / name, **kw).read_text(encoding="utf-8")
+
+
+def _cell(html: str, caption: str, label: str, column: int = 0) -> str:
+    """The text in row ``label`` of the table captioned ``caption``."""
+    start = html.index(f"<caption>{caption}</caption>")
+    table = html[start:html.index("</table>", start)]
+    row = re.search(rf'<th scope="row">{re.escape(label)}</th>(.*?)</tr>', table, re.S)
+    assert row, f"{label} not in {caption}"
+    cells = re.findall(r'<td class="getal">([^<]*)</td>', row.group(1))
+    return unescape(cells[column])
+
+
+def _story(reg: Register, case: str, text: str, *, approve: bool, on: str = "2025-11-20"
+           ) -> None:
+    reg.append(case, "story", {"on": on, "text": text})
+    if approve:
+        reg.append(case, "story_approved", {"on": on, "by": "M. de Vries (teamleider)"})
+
+
+def test_suppress_helper() -> None:
+    assert [suppress(n, 5) for n in (0, 1, 4, 5, 12, 1234)] == [
+        "0", "< 5", "< 5", "5", "12", "1.234"]
+    assert suppress(3, 0) == suppress(3, 1) == "3"
+    assert suppress(None, 5) == "–"
+    assert suppress(7.25, 5) == "7,25"  # not a count: formatted, never suppressed
+
+
+def test_small_counts_are_suppressed_in_tables_and_key_figures(reg: Register,
+                                                               tmp_path: Path) -> None:
+    figs = figures(reg, START, END).period
+    html = _report(reg, tmp_path)
+    outcomes = {"Opgelost": "opgelost", "Deels opgelost": "deels_opgelost",
+                "Niet opgelost": "niet_opgelost", "Ingetrokken": "ingetrokken"}
+    seen = set()
+    for label, key in outcomes.items():
+        n = figs[f"closed.by_outcome.{key}"]
+        shown = _cell(html, "Uitkomst van afgeronde casussen", label)
+        assert shown == ("< 5" if 0 < n < 5 else str(n)), (label, n, shown)
+        seen.add("small" if 0 < n < 5 else "exact")
+    assert seen == {"small", "exact"}  # the fixture has both kinds
+    assert _cell(html, "Instroom naar route", "Totaal") == str(figs["intake.total"])
+    zero_routes = [k for k in ("ibtd", "overig") if figs[f"intake.by_route.{k}"] == 0]
+    assert zero_routes, "fixture should have an empty route"
+    labels = {"ibtd": "IBTD", "overig": "Overig"}
+    assert _cell(html, "Instroom naar route", labels[zero_routes[0]]) == "0"
+    # scores 1-10 table: every cell is 0, a number >= 5 or "< 5"
+    for score in range(1, 11):
+        for col in (0, 1):
+            value = _cell(html, "Verdeling van de rapportcijfers", str(score), col)
+            assert value == "0" or value == "< 5" or int(value) >= 5
+    # nowhere in a table does a bare 1 to 4 appear
+    for cell in re.findall(r'<td class="getal">([^<]*)</td>', html):
+        assert unescape(cell).strip() not in {"1", "2", "3", "4"}, cell
+
+
+def test_suppression_is_configurable(reg: Register, tmp_path: Path) -> None:
+    figs = figures(reg, START, END).period
+    n = figs["closed.by_outcome.deels_opgelost"]
+    assert 0 < n < 5
+    off = _report(reg, tmp_path, "uit.html", suppress_below=0)
+    assert _cell(off, "Uitkomst van afgeronde casussen", "Deels opgelost") == str(n)
+    assert "niet afgeschermd" in off
+    ten = _report(reg, tmp_path, "tien.html", suppress_below=10)
+    n8 = figs["closed.by_outcome.opgelost"]
+    assert 5 <= n8 < 10
+    assert _cell(ten, "Uitkomst van afgeronde casussen", "Opgelost") == "< 10"
+    assert 'als "&lt; 10"' in ten
+    with pytest.raises(UserError):
+        write_report(reg, START, END, tmp_path / "x.html", suppress_below=-1)
+
+
+def test_only_approved_stories_appear(reg: Register, tmp_path: Path) -> None:
+    _story(reg, "V-001", "Concept: een zzp'er zonder antwoord op zijn brieven.", approve=False)
+    # approved once, then rewritten without a new approval: the approved text stays
+    _story(reg, "V-002", "Goedgekeurde versie over een gezin met huurtoeslag.", approve=True,
+           on="2025-11-01")
+    _story(reg, "V-002", "Nieuwe, nog niet gelezen versie.", approve=False, on="2025-11-05")
+    html = _report(reg, tmp_path)
+    assert APPROVED_STORY in html
+    assert "Goedgekeurde versie over een gezin met huurtoeslag." in html
+    assert "Concept: een zzp" not in html
+    assert "Nieuwe, nog niet gelezen versie." not in html
+    assert html.count('class="verhaal"') == 2
+    # the approval date decides the report: the fixture's story was approved in October
+    cases, _ = reg.grouped_events()
+    assert [s.text for s in approved_stories(cases, date(2025, 7, 1), date(2025, 9, 30))] == []
+
+
+def test_story_with_a_bsn_stops_the_report_unless_overridden(reg: Register,
+                                                             tmp_path: Path) -> None:
+    _story(reg, "V-003", f"Een vader (BSN {BSN}) kreeg geen uitstel.", approve=True)
+    out = tmp_path / "rapportage.html"
+    with pytest.raises(PersonalDataFound) as exc:
+        write_report(reg, START, END, out)
+    assert "Verhaal" in str(exc.value) and "BSN" in str(exc.value)
+    assert BSN not in str(exc.value)
+    assert not out.exists()
+    write_report(reg, START, END, out, override_lint="Nummer is verzonnen, gecontroleerd")
+    html = out.read_text(encoding="utf-8")
+    assert "bewust overschreven" in html
+    rows = list(audit.rows(reg.conn))
+    [override] = [r for r in rows if r.action == "lint_override"]
+    assert "Nummer is verzonnen, gecontroleerd" in override.result
+    assert BSN not in override.object + override.result
+    export = [r for r in rows if r.action == "export_report"][-1]
+    assert "2025-01-01" in export.object and str(out) in export.object
+    assert "overschreven" in export.result
+
+
+def test_signal_texts_are_linted_too(reg: Register, tmp_path: Path) -> None:
+    reg.create_signal({"created_on": "2025-06-01", "title": "Bel 06-12345678 voor uitleg",
+                       "problem": "Onduidelijke brieven.", "proposed_solution": "Herschrijven.",
+                       "theme": "dienstverlening", "services": ["belastingdienst"]})
+    with pytest.raises(PersonalDataFound, match="Signaal S-2025-TST-013, Titel"):
+        write_report(reg, START, END, tmp_path / "r.html")
+
+
+def test_no_personal_data_no_contacts_no_case_numbers(reg: Register, tmp_path: Path) -> None:
+    html = _report(reg, tmp_path)
+    for value in FORBIDDEN:
+        assert value not in html, value
+    assert not re.search(r"(?<!S-)\b2025-TST-\d{4}\b", html)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the signal title, escaped
+    assert "<script" not in html.lower()
+    assert not re.search(r"\b(src|href)=|url\(|@import", html)
+
+
+def test_report_structure_and_audit(reg: Register, tmp_path: Path) -> None:
+    html = _report(reg, tmp_path)
+    for heading in ("1 Proces", "2 Sturing", "3 Impact", "4 Verhalen", "5 Signalen",
+                    "6 Leervragen", "7 Verantwoording"):
+        assert f"<h2>{heading}</h2>" in html
+    assert "onafhankelijk van de Belastingdienst en Dienst Toeslagen" in html
+    assert "Rapportage over 2025" in html and "In het eerste jaar" in html
+    assert "Zijn de bevoegdheden van de Belangenbehartiger afdoende?" in html
+    assert "@page" in html and "A4" in html
+    # what became of each signal: the fixture's VS-02 was adopted and fed back
+    assert "reactie: overgenomen" in html and "teruggekoppeld aan aandragers" in html
+    rows = [r for r in audit.rows(reg.conn) if r.action == "export_report"]
+    assert len(rows) == 1 and "kleine aantallen onder 5" in rows[0].result
+
+
+def test_half_year_report_shows_year_to_date(reg: Register, tmp_path: Path) -> None:
+    html = _report(reg, tmp_path, start=date(2025, 7, 1), end=date(2025, 12, 31))
+    assert "Rapportage tweede halfjaar 2025" in html
+    assert "1 januari tot en met 31 december 2025" in html
+    assert "In het eerste jaar" not in html
+    with pytest.raises(UserError, match="periode is leeg"):
+        write_report(reg, END, START, tmp_path / "x.html")
+
+
+def test_user_override_template_and_strict_undefined(reg: Register, tmp_path: Path) -> None:
+    override = tmp_path / "eigen"
+    override.mkdir()
+    (override / "report.html.j2").write_text(
+        "<p>Eigen opmaak: {{ titel }}, {{ kerncijfers[0].waarde }}</p>", encoding="utf-8")
+    html = _report(reg, tmp_path, template_dir=override)
+    assert html.startswith("<p>Eigen opmaak: Rapportage over 2025, 44</p>")
+
+    (override / "report.html.j2").write_text("{{ tabellen.instroom_routes.titel }}",
+                                             encoding="utf-8")
+    out = tmp_path / "kapot.html"
+    with pytest.raises(TemplateProblem, match="veld dat niet bestaat") as exc:
+        write_report(reg, START, END, out, template_dir=override)
+    assert "eigen sjabloon" in str(exc.value)
+    assert not out.exists()
+    assert len([r for r in audit.rows(reg.conn) if r.action == "export_report"]) == 1
