@@ -117,6 +117,41 @@ def cmd_export_interchange(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_signals(args: argparse.Namespace) -> int:
+    from app.export.signal_forms import plan_signal_export, write_signal_forms
+
+    if args.external_ref and not args.submitted_to:
+        raise CliError("--external-ref hoort bij --submitted-to.")
+    with open_register(args) as reg:
+        plan = plan_signal_export(reg, args.signal or None, args.format or ["html,xlsx,txt"],
+                                  internal=args.internal)
+        for line in plan.problem_lines():
+            print(f"  onvolledig: {line}", file=sys.stderr)
+        written = write_signal_forms(reg, plan, Path(args.out),
+                                     override_lint=args.override_lint,
+                                     submitted_to=args.submitted_to,
+                                     external_ref=args.external_ref,
+                                     single_html=args.one_file)
+    print(f"{len(plan.forms)} signalen, {len(written)} bestanden geschreven naar {args.out}"
+          + (f"; indiening bij {args.submitted_to} vastgelegd." if args.submitted_to
+             else "."))
+    return 0
+
+
+def cmd_export_report(args: argparse.Namespace) -> int:
+    from app.export.report import write_report
+    from app.storage.figures import check_period
+
+    check_period(args.start, args.end)
+    with open_register(args) as reg:
+        below = reg.settings.suppress_below if args.suppress_below is None \
+            else args.suppress_below
+        out = write_report(reg, args.start, args.end, Path(args.out), suppress_below=below,
+                           override_lint=args.override_lint)
+    print(f"Rapportage geschreven naar {out} (kleine aantallen onder {below} afgeschermd).")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from app.model.codelists import default_codelists
     from app.storage.repository import CaseQuery
@@ -296,6 +331,35 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--with-personal", action="store_true",
                    help="neem persoonsgegevens op (wordt gelogd)")
     q.set_defaults(func=cmd_export_interchange)
+
+    q = exp.add_parser("signals", help="signaalformulieren voor KSMS")
+    _register_args(q)
+    q.add_argument("--out", required=True, metavar="MAP")
+    q.add_argument("--format", action="append", default=None, metavar="html,xlsx,txt",
+                   help="een of meer formaten (standaard alle drie)")
+    q.add_argument("--signal", action="append", metavar="NUMMER",
+                   help="alleen dit signaal (mag vaker); standaard alle signalen")
+    q.add_argument("--submitted-to", metavar="ONTVANGER",
+                   help="leg meteen de indiening vast (bijvoorbeeld ksms_belastingdienst)")
+    q.add_argument("--external-ref", metavar="KENMERK", help="kenmerk van de ontvanger")
+    q.add_argument("--internal", action="store_true",
+                   help="intern formulier: met contactpersoon en casusnummers")
+    q.add_argument("--one-file", action="store_true",
+                   help="alle HTML-formulieren in één bestand met paginascheidingen")
+    q.add_argument("--override-lint", metavar="REDEN",
+                   help="ga door ondanks mogelijke persoonsgegevens (wordt gelogd)")
+    q.set_defaults(func=cmd_export_signals)
+
+    q = exp.add_parser("report", help="de rapportage (HTML)")
+    _register_args(q)
+    q.add_argument("--from", dest="start", required=True, type=_iso_date, metavar="DATUM")
+    q.add_argument("--to", dest="end", required=True, type=_iso_date, metavar="DATUM")
+    q.add_argument("--out", required=True, metavar="BESTAND")
+    q.add_argument("--suppress-below", type=int, metavar="N",
+                   help="aantallen van 1 tot N-1 als '< N' (standaard de instelling, 5)")
+    q.add_argument("--override-lint", metavar="REDEN",
+                   help="ga door ondanks mogelijke persoonsgegevens (wordt gelogd)")
+    q.set_defaults(func=cmd_export_report)
 
     p = sub.add_parser("list", help="toon casussen")
     _register_args(p)

@@ -205,3 +205,32 @@ def test_demo_fills_a_register_once(tmp_path):
                                                  "doorverwezen"}
     assert all(row["number"].split("-")[1] == "DEMO" for row in listed)
     assert run("verify", "--db", str(path), passphrase="demo-register").returncode == 0
+
+
+def test_export_signals_report_and_case_overview(db, tmp_path):
+    out = tmp_path / "ksms"
+    r = run("export", "signals", "--db", str(db), "--out", str(out), "--format", "html,txt",
+            "--signal", "S-2025-ZWL-001")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["signaal-S-2025-ZWL-001.html",
+                                                     "signaal-S-2025-ZWL-001.txt"]
+    r = run("export", "signals", "--db", str(db), "--out", str(out), "--format", "pdf")
+    assert r.returncode == 1 and "Onbekend formaat pdf" in r.stderr
+    r = run("export", "signals", "--db", str(db), "--out", str(out), "--external-ref", "X1")
+    assert r.returncode == 1 and "--submitted-to" in r.stderr
+    report = tmp_path / "rapportage.html"
+    r = run("export", "report", "--db", str(db), "--from", "2025-01-01", "--to",
+            "2025-12-31", "--out", str(report))
+    assert r.returncode == 0, r.stderr
+    html = report.read_text(encoding="utf-8")
+    assert "Rapportage" in html and "<script" not in html.lower()
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    for case in example["cases"]:
+        for value in (case.get("personal") or {}).values():
+            assert value not in html
+    overview = tmp_path / "v001.html"
+    r = run("show", "--db", str(db), "V-001", "--html", str(overview))
+    assert r.returncode == 0, r.stderr
+    assert "Voorbeeld Persoon V-001" not in overview.read_text(encoding="utf-8")
+    r = run("show", "--db", str(db), "V-001", "--html", str(overview), "--with-personal")
+    assert "Voorbeeld Persoon V-001" in overview.read_text(encoding="utf-8")
