@@ -24,7 +24,13 @@ from typing import Any
 from app.model.codelists import Codelists, default_codelists
 from app.model.dates import as_date
 from app.model.eventlog import Event
-from app.model.fold import effective_events, fold_case, fold_signal
+from app.model.fold import (
+    CaseState,
+    SignalState,
+    effective_events,
+    fold_case,
+    fold_signal,
+)
 
 MetricValue = int | float | None
 
@@ -611,6 +617,28 @@ class _Counts:
             self.c[key] += n
 
 
+@dataclass(frozen=True)
+class FoldedRegister:
+    """Every case and signal folded once as of ``end`` (METRICS.md: "as of `to`").
+
+    The period's figures and the year to date end on the same day, so they share one
+    fold; folding is most of the work (about 0.75 s on 10,000 cases).
+    """
+
+    end: date
+    cases: list[CaseState]
+    signals: list[SignalState]
+
+
+def fold_register(cases: Sequence[Sequence[Event]], signals: Sequence[Sequence[Event]],
+                  end: date) -> FoldedRegister:
+    return FoldedRegister(
+        end,
+        [fold_case(events, as_of=end) for events in cases if events],
+        [fold_signal(events, as_of=end) for events in signals if events],
+    )
+
+
 def compute_metrics(
     cases: Sequence[Sequence[Event]],
     signals: Sequence[Sequence[Event]],
@@ -626,6 +654,19 @@ def compute_metrics(
     means to 2, and a figure over an empty set is None. A reversed period is a caller's
     mistake, not an empty period, so it raises ``ValueError`` instead of printing zeros.
     """
+    if start > end:  # before the fold: a caller's mistake should cost nothing
+        raise ValueError("de periode begint na de einddatum")
+    return metrics_from_fold(fold_register(cases, signals, end), start, settings, codelists)
+
+
+def metrics_from_fold(
+    folded: FoldedRegister,
+    start: date,
+    settings: MetricSettings = MetricSettings(),
+    codelists: Codelists | None = None,
+) -> dict[str, MetricValue]:
+    """The catalogue for ``[start, folded.end]`` from an existing fold."""
+    end = folded.end
     if start > end:
         raise ValueError("de periode begint na de einddatum")
     cl = codelists or default_codelists()
@@ -643,10 +684,7 @@ def compute_metrics(
     citizen: list[int] = []
     helper: list[int] = []
 
-    for events in cases:
-        if not events:
-            continue
-        state = fold_case(events, as_of=end)
+    for state in folded.cases:
         reg = state.registration
         if not reg:
             continue  # not yet received as of the end of the period
@@ -771,10 +809,7 @@ def compute_metrics(
                 elif d.due_on <= horizon:
                     add("deadlines.due_next_14d")
 
-    for events in signals:
-        if not events:
-            continue
-        sig = fold_signal(events, as_of=end)
+    for sig in folded.signals:
         if not sig.creation:
             continue  # not yet created as of the end of the period
         if sig.created_on >= start:

@@ -11,7 +11,12 @@ from datetime import date
 
 from app.model.errors import UserError
 from app.model.eventlog import Event
-from app.model.metrics import MetricSettings, compute_metrics
+from app.model.metrics import (
+    FoldedRegister,
+    MetricSettings,
+    fold_register,
+    metrics_from_fold,
+)
 from app.storage.repository import Register
 
 MetricValue = int | float | None
@@ -45,13 +50,19 @@ def figures(reg: Register, start: date, end: date, *, with_ytd: bool = True,
             grouped: tuple[list[list[Event]], list[list[Event]]] | None = None) -> Figures:
     check_period(start, end)
     cases, signals = grouped or reg.grouped_events()
+    return figures_from_fold(reg, fold_register(cases, signals, end), start, with_ytd=with_ytd)
+
+
+def figures_from_fold(reg: Register, folded: FoldedRegister, start: date, *,
+                      with_ytd: bool = True) -> Figures:
+    """Period and year to date from one fold (they end on the same day)."""
     settings = metric_settings(reg)
-    period = compute_metrics(cases, signals, start, end, settings, reg.codelists)
-    ytd_start = date(end.year, 1, 1)
+    period = metrics_from_fold(folded, start, settings, reg.codelists)
+    ytd_start = date(folded.end.year, 1, 1)
     if not with_ytd:
         ytd = {}
     elif ytd_start == start:
         ytd = dict(period)
     else:
-        ytd = compute_metrics(cases, signals, ytd_start, end, settings, reg.codelists)
-    return Figures(start, end, period, ytd)
+        ytd = metrics_from_fold(folded, ytd_start, settings, reg.codelists)
+    return Figures(start, folded.end, period, ytd)

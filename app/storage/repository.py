@@ -252,6 +252,29 @@ def _events(rows: Sequence[Sequence[Any]]) -> list[Event]:
     return [_event(r, p) for r, p in zip(rows, payloads, strict=True)]
 
 
+def _stream_events(cursor: Any, chunk: int = 4096) -> Iterator[Event]:
+    """Read a whole register's events in chunks, sharing repeated values.
+
+    Every case's id, device, actor and kind repeats in each of its events, and dates
+    repeat across the register; sharing them (and never holding all rows and their
+    JSON at once) keeps a 120,000-event read well under the workbook's memory budget.
+    """
+    strings: dict[str, str] = {}
+    dates: dict[str, date] = {}
+
+    def share(value: str) -> str:
+        return strings.setdefault(value, value)
+
+    while rows := cursor.fetchmany(chunk):
+        payloads = json.loads("[" + ",".join(r[9] or "{}" for r in rows) + "]")
+        for r, p in zip(rows, payloads, strict=True):
+            on = dates.get(r[5])
+            if on is None:
+                on = dates[r[5]] = date.fromisoformat(r[5])
+            yield Event(r[0], share(r[1]), share(r[2]), r[3], share(r[4]), on, r[6],
+                        share(r[7]), share(r[8]), p, r[10], r[11])
+
+
 class Register:
     """An unlocked register. Close it (or use ``with``) to release the key and the lock."""
 
@@ -407,9 +430,8 @@ class Register:
         """Every case's and every signal's events (for metrics and rebuilds)."""
         cases: dict[str, list[Event]] = {}
         signals: dict[str, list[Event]] = {}
-        rows = self.conn.execute(
-            f"SELECT {EVENT_COLUMNS} FROM events ORDER BY entity_id, hlc").fetchall()
-        for ev in _events(rows):
+        cursor = self.conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY entity_id, hlc")
+        for ev in _stream_events(cursor):
             (cases if ev.entity == "case" else signals).setdefault(ev.entity_id, []).append(ev)
         return list(cases.values()), list(signals.values())
 
@@ -551,6 +573,12 @@ class Register:
     def handlers(self) -> list[str]:
         return [r[0] for r in self.conn.execute(
             "SELECT DISTINCT handler FROM cases WHERE handler IS NOT NULL ORDER BY handler")]
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits (SQLite's
+        ``PRAGMA data_version``): a reader's connection can tell its cached results
+        are stale without reading the data again."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
     def open_cases_by_handler(self) -> list[HandlerLoad]:
         """Cases aangemeld and in behandeling per handler, in one query, by handler name

@@ -1,0 +1,215 @@
+"""Benchmark of the evaluation workbook (PERFORMANCE.md): time, peak memory, ratio.
+
+    python benchmarks/workbook_bench.py [--cases 10000] [--db BENCH.db] [--repeat 3]
+                                        [--from 2025-01-01 --to 2025-12-31] [--json out.json]
+
+Budget at 10,000 cases: the workbook for a year under 3 s and under 300 MB peak, and at
+most 1.5x a bare process that writes the same cell values with openpyxl in write-only
+mode (no styles, charts or tables). Both sides run as fresh processes, measured from
+the outside (interpreter start, imports and, for the program, the unlock included),
+because that is what a team lead waits for. Peak memory is each child's own maximum
+resident set size. The bare side's input is the program's own output read back into
+JSON, so both write exactly the same values.
+
+Without ``--db`` a register of ``--cases`` synthetic cases is generated into a temp
+folder with benchmarks/generate.py (seed 1; this takes a while).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PASSPHRASE = "benchmark-wachtwoordzin"
+#: "The evaluation workbook for a year" (PERFORMANCE.md); --from/--to for a week.
+START, END = date(2025, 1, 1), date(2025, 12, 31)
+
+
+def _peak_mb() -> float:
+    """This process's peak resident set size (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+# ---------------------------------------------------------------------------
+# Children: each runs in its own interpreter so its peak memory is its own
+
+
+def child_program(db: Path, out: Path, start: date, end: date) -> dict[str, Any]:
+    """The whole export as the CLI will run it: unlock, write, close."""
+    from app.export.workbook import write_evaluation
+    from app.storage.repository import Register
+
+    t = time.perf_counter()
+    reg = Register.open(db, PASSPHRASE)
+    unlock = time.perf_counter() - t
+    try:
+        summary = write_evaluation(reg, start, end, out)
+    finally:
+        reg.close()
+    return {"unlock": unlock, **summary.timings, "case_rows": summary.case_rows,
+            "events": summary.events_read, "peak_mb": _peak_mb()}
+
+
+def child_bare(values: Path, out: Path) -> dict[str, Any]:
+    """The same cell values written with nothing but openpyxl write-only mode."""
+    from openpyxl import Workbook
+
+    t = time.perf_counter()
+    data = json.loads(values.read_text(encoding="utf-8"))
+    wb = Workbook(write_only=True)
+    for title, rows in data.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append([date.fromisoformat(v["d"]) if isinstance(v, dict) and "d" in v else
+                       datetime.fromisoformat(v["t"]) if isinstance(v, dict) else v
+                       for v in row])
+    wb.save(out)
+    return {"total": time.perf_counter() - t, "peak_mb": _peak_mb()}
+
+
+def dump_values(xlsx: Path, target: Path) -> int:
+    """Every sheet's cell values as JSON (dates tagged), for the bare writer."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(xlsx, read_only=True)
+    data: dict[str, list[list[Any]]] = {}
+    cells = 0
+    for ws in wb.worksheets:
+        rows: list[list[Any]] = []
+        for row in ws.iter_rows(values_only=True):
+            out: list[Any] = []
+            for v in row:
+                if isinstance(v, datetime):
+                    out.append({"d": v.date().isoformat()} if v.time() == datetime.min.time()
+                               else {"t": v.isoformat()})
+                else:
+                    out.append(v)
+                cells += v is not None
+            rows.append(out)
+        data[ws.title] = rows
+    wb.close()
+    target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return cells
+
+
+# ---------------------------------------------------------------------------
+# The parent: run the children, print the table
+
+
+def _run(args: list[str]) -> tuple[float, dict[str, Any]]:
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args],
+                          capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"kind-proces mislukt:\n{proc.stderr}")
+    return wall, json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure(db: Path, work: Path, repeat: int, start: date, end: date) -> dict[str, Any]:
+    out = work / "evaluatie.xlsx"
+    program: list[tuple[float, dict[str, Any]]] = []
+    for _ in range(repeat):
+        program.append(_run(["--child-program", str(db), str(out), start.isoformat(),
+                             end.isoformat()]))
+    values = work / "values.json"
+    cells = dump_values(out, values)
+    bare: list[tuple[float, dict[str, Any]]] = []
+    for _ in range(repeat):
+        bare.append(_run(["--child-bare", str(values), str(work / "bare.xlsx")]))
+    p_wall = statistics.median(w for w, _ in program)
+    b_wall = statistics.median(w for w, _ in bare)
+    phases = {k: statistics.median(float(r[k]) for _, r in program)
+              for k in ("unlock", "read", "figures", "fold", "sheets", "save", "total")}
+    return {
+        "cases": program[0][1]["case_rows"],
+        "events": program[0][1]["events"],
+        "cells": cells,
+        "file_mb": out.stat().st_size / 1e6,
+        "program_s": p_wall,
+        "bare_s": b_wall,
+        "ratio": p_wall / b_wall,
+        "program_peak_mb": max(r["peak_mb"] for _, r in program),
+        "bare_peak_mb": max(r["peak_mb"] for _, r in bare),
+        "phases_s": phases,
+        "repeat": repeat,
+        "period": [start.isoformat(), end.isoformat()],
+    }
+
+
+def print_table(r: dict[str, Any]) -> None:
+    print(f"\nEvaluatiewerkmap {r['period'][0]}..{r['period'][1]}: {r['cases']} casussen, "
+          f"{r['events']} stappen, "
+          f"{r['cells']} gevulde cellen, {r['file_mb']:.1f} MB "
+          f"(mediaan van {r['repeat']} runs)")
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}\n")
+    rows = [
+        ("tijd (s), proces van buiten gemeten", f"{r['program_s']:.2f}", f"{r['bare_s']:.2f}",
+         f"{r['ratio']:.2f}x", "< 3 s; <= 1.5x"),
+        ("piekgeheugen (MB, max RSS)", f"{r['program_peak_mb']:.0f}",
+         f"{r['bare_peak_mb']:.0f}", f"{r['program_peak_mb'] / r['bare_peak_mb']:.2f}x",
+         "< 300 MB"),
+    ]
+    head = ("maat", "programma", "kaal openpyxl", "verhouding", "budget")
+    widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(5)]
+    for line in [head, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)))
+    print("\nprogramma per fase (s): " + ", ".join(
+        f"{k} {v:.2f}" for k, v in r["phases_s"].items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--cases", type=int, default=10_000)
+    p.add_argument("--db", type=Path, help="an existing benchmark register (passphrase "
+                   f"'{PASSPHRASE}')")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--json", type=Path)
+    p.add_argument("--from", dest="start", type=date.fromisoformat, default=START)
+    p.add_argument("--to", dest="end", type=date.fromisoformat, default=END)
+    p.add_argument("--child-program", nargs=4, help=argparse.SUPPRESS)
+    p.add_argument("--child-bare", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child_program:
+        db, out, start, end = args.child_program
+        print(json.dumps(child_program(Path(db), Path(out), date.fromisoformat(start),
+                                       date.fromisoformat(end))))
+        return 0
+    if args.child_bare:
+        print(json.dumps(child_bare(*args.child_bare)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="workbook-bench-") as tmp:
+        work = Path(tmp)
+        db = args.db
+        if db is None:
+            from benchmarks.generate import generate
+
+            db = work / "bench.db"
+            print(f"register met {args.cases} casussen maken ...", file=sys.stderr)
+            generate(db, PASSPHRASE, args.cases, seed=1, quiet=True)
+        result = measure(db, work, args.repeat, args.start, args.end)
+    print_table(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
