@@ -117,6 +117,20 @@ def cmd_export_interchange(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_evaluation(args: argparse.Namespace) -> int:
+    from app.export.workbook import write_evaluation
+    from app.storage.figures import check_period
+
+    check_period(args.start, args.end)
+    with open_register(args) as reg:
+        summary = write_evaluation(reg, args.start, args.end, Path(args.out),
+                                   suppress_below=args.suppress_below,
+                                   override_lint=args.override_lint)
+    print(f"Evaluatiewerkmap geschreven naar {summary.path}: {len(summary.sheets)} bladen, "
+          f"{summary.case_rows} casussen, {summary.signal_rows} signalen.")
+    return 0
+
+
 def cmd_export_signals(args: argparse.Namespace) -> int:
     from app.export.signal_forms import plan_signal_export, write_signal_forms
 
@@ -331,6 +345,17 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--with-personal", action="store_true",
                    help="neem persoonsgegevens op (wordt gelogd)")
     q.set_defaults(func=cmd_export_interchange)
+
+    q = exp.add_parser("evaluation", help="de evaluatiewerkmap (xlsx)")
+    _register_args(q)
+    q.add_argument("--from", dest="start", required=True, type=_iso_date, metavar="DATUM")
+    q.add_argument("--to", dest="end", required=True, type=_iso_date, metavar="DATUM")
+    q.add_argument("--out", required=True, metavar="BESTAND.xlsx")
+    q.add_argument("--suppress-below", type=int, metavar="N",
+                   help="aantallen van 1 tot N-1 als '< N' (standaard: niet afschermen)")
+    q.add_argument("--override-lint", metavar="REDEN",
+                   help="ga door ondanks mogelijke persoonsgegevens (wordt gelogd)")
+    q.set_defaults(func=cmd_export_evaluation)
 
     q = exp.add_parser("signals", help="signaalformulieren voor KSMS")
     _register_args(q)

@@ -234,3 +234,24 @@ def test_export_signals_report_and_case_overview(db, tmp_path):
     assert "Voorbeeld Persoon V-001" not in overview.read_text(encoding="utf-8")
     r = run("show", "--db", str(db), "V-001", "--html", str(overview), "--with-personal")
     assert "Voorbeeld Persoon V-001" in overview.read_text(encoding="utf-8")
+
+
+def test_export_evaluation_workbook(db, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "evaluatie.xlsx"
+    r = run("export", "evaluation", "--db", str(db), "--from", "2025-07-01", "--to",
+            "2025-09-30", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames[0] == "Overzicht" and "Casussen" in wb.sheetnames
+    expected = json.loads((ROOT / "tests" / "data" / "expected-metrics.json")
+                          .read_text(encoding="utf-8"))["2025-Q3"]["metrics"]
+    rows = {row[0]: row for row in wb["Cijfers"].iter_rows(values_only=True)
+            if len(row) > 2 and row[0]}
+    assert rows["intake.total"][2] == expected["intake.total"]
+    assert rows["closed.total"][2] == expected["closed.total"]
+    wb.close()
+    r = run("export", "evaluation", "--db", str(db), "--from", "2025-07-01", "--to",
+            "2025-09-30", "--out", str(tmp_path / "evaluatie.csv"))
+    assert r.returncode == 1 and ".xlsx" in r.stderr
