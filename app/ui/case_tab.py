@@ -12,14 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QPoint, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QDesktopServices,
+    QFont,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -27,6 +38,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -41,7 +53,7 @@ from PySide6.QtWidgets import (
 from app.model.codelists import Codelists
 from app.model.dates import nl_date
 from app.model.describe import details, value_text
-from app.model.errors import ValidationFailed
+from app.model.errors import UserError, ValidationFailed
 from app.model.eventlog import Event
 from app.model.events import FIELD_LABELS, kind_label
 from app.model.fold import CaseState, Effective
@@ -157,6 +169,12 @@ class CaseTab(QWidget):
         top.addSpacing(16)
         top.addWidget(self.status_label)
         top.addStretch(1)
+        self.print_button = QPushButton(tr("&Afdrukken…"), box)
+        self.print_button.setAccessibleName(tr("Casusoverzicht afdrukken"))
+        self.print_button.setToolTip(tr("Het casusoverzicht voor het casusoverleg, als "
+                                        "HTML-bestand dat in de browser wordt geopend"))
+        self.print_button.clicked.connect(self.print_overview)
+        top.addWidget(self.print_button)
         grid.addLayout(top)
         facts = QHBoxLayout()
         facts.setSpacing(24)
@@ -773,12 +791,79 @@ class CaseTab(QWidget):
             return False
         return StepForm.run(self.session, self.number, "retracted", self, target=event_id)
 
+    def print_overview(self) -> None:
+        """"Afdrukken": the casusoverzicht of EXPORTS.md, personal data only on request."""
+        from app.export.case_overview import write_case_overview
+
+        choice = PrintDialog.ask(self.number, self)
+        if choice is None or self.view is None:
+            return
+        path, with_personal = choice
+        try:
+            write_case_overview(self.session.register, self.view, path,
+                                with_personal=with_personal)
+        except UserError as exc:
+            QMessageBox.warning(self, tr("Afdrukken"), str(exc))
+            return
+        PrintDialog.open_file(path)
+
     def _correct_intake(self) -> None:
         if self.view is None:
             return
         reg = next((e for e in self.view.state.effective if e.kind == "registered"), None)
         if reg is not None:
             self._correct(reg.id)
+
+
+class PrintDialog(QDialog):
+    """Where to write the casusoverzicht, and whether personal data goes in (audited)."""
+
+    def __init__(self, number: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Casusoverzicht {n} afdrukken").format(n=number))
+        folder = Path(QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
+        self.path = folder / f"casusoverzicht-{number}.html"
+        layout = QVBoxLayout(self)
+        intro = QLabel(tr("Het overzicht wordt als HTML-bestand opgeslagen en in de browser "
+                          "geopend; druk het daar af of bewaar het als PDF."), self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.where = QLabel(str(self.path), self)
+        self.where.setWordWrap(True)
+        choose = QPushButton(tr("Andere &plek…"), self)
+        choose.clicked.connect(self._choose)
+        row = QHBoxLayout()
+        row.addWidget(self.where, 1)
+        row.addWidget(choose)
+        layout.addLayout(row)
+        self.with_personal = QCheckBox(tr("&Met persoonsgegevens (wordt vastgelegd in het "
+                                          "auditlogboek)"), self)
+        self.with_personal.setAccessibleName(tr("Met persoonsgegevens"))
+        layout.addWidget(self.with_personal)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _choose(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, tr("Casusoverzicht opslaan"),
+                                              str(self.path), tr("HTML (*.html)"))
+        if name:
+            self.path = Path(name)
+            self.where.setText(name)
+
+    @classmethod
+    def ask(cls, number: str, parent: QWidget | None = None) -> tuple[Path, bool] | None:
+        dialog = cls(number, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.path, dialog.with_personal.isChecked()
+
+    @staticmethod
+    def open_file(path: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 class PersonalDialog(QDialog):

@@ -367,3 +367,28 @@ def test_link_and_unlink_a_signal(qtbot, monkeypatch, reg, session):  # noqa: F8
         qtbot.mouseClick(tab.unlink_button, Qt.MouseButton.LeftButton)
     assert tab.signal_list.topLevelItemCount() == 0
     assert "Signaal ontkoppeld" in timeline(tab)
+
+
+def test_print_writes_the_case_overview_personal_data_only_on_request(
+        qtbot, monkeypatch, tmp_path, reg, session):  # noqa: F811
+    from app.ui.case_tab import PrintDialog
+
+    number = new_case(reg, personal={"name": "Hendrika Testpersoon", "bsn": VALID_BSN})
+    tab = make_tab(qtbot, session, number)
+    opened: list[Path] = []
+    monkeypatch.setattr(PrintDialog, "open_file", staticmethod(opened.append))
+    plain = tmp_path / "zonder.html"
+    monkeypatch.setattr(PrintDialog, "ask", classmethod(lambda cls, n, p=None: (plain, False)))
+    qtbot.mouseClick(tab.print_button, Qt.MouseButton.LeftButton)
+    html = plain.read_text(encoding="utf-8")
+    assert number in html and "Hendrika Testpersoon" not in html
+    assert opened == [plain]
+    full = tmp_path / "met.html"
+    monkeypatch.setattr(PrintDialog, "ask", classmethod(lambda cls, n, p=None: (full, True)))
+    qtbot.mouseClick(tab.print_button, Qt.MouseButton.LeftButton)
+    assert "Hendrika Testpersoon" in full.read_text(encoding="utf-8")
+    actions = [(a.action, a.object) for a in audit.rows(reg.conn)]
+    assert ("print_personal", number) in actions
+    monkeypatch.setattr(PrintDialog, "ask", classmethod(lambda cls, n, p=None: None))
+    qtbot.mouseClick(tab.print_button, Qt.MouseButton.LeftButton)  # cancelled: nothing
+    assert opened == [plain, full]
