@@ -278,7 +278,8 @@ def cmd_deadline(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from app.storage.demo_register import DEMO_PASSPHRASE, fill_demo
+    from app.storage.demo_register import fill_demo
+    from app.storage.paths import DEMO_PASSPHRASE
 
     path = _db(args)
     try:

@@ -12,10 +12,8 @@ from pathlib import Path
 from app.model.dates import today
 from app.model.demo import synthetic_register
 from app.storage.interchange_io import import_data
+from app.storage.paths import DEMO_PASSPHRASE
 from app.storage.repository import Register
-
-#: Shown on the unlock screen of the demo register (ARCHITECTURE.md).
-DEMO_PASSPHRASE = "demo-register"
 
 
 def fill_demo(path: Path, passphrase: str = DEMO_PASSPHRASE) -> tuple[Register, str]:

@@ -7,6 +7,9 @@ from pathlib import Path
 import platformdirs
 
 APP = "Casusregister"
+
+#: Shown on the unlock screen of the demo register (ARCHITECTURE.md).
+DEMO_PASSPHRASE = "demo-register"
 AUTHOR = "Belangenbehartiger"
 
 

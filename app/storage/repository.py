@@ -20,6 +20,7 @@ from app.model.codelists import Codelists, load_codelists
 from app.model.dates import today as today_amsterdam
 from app.model.dates import utc_now_iso
 from app.model.deadlines import compute_due_on
+from app.model.device import DEVICE_CODE_HELP, valid_device_code
 from app.model.errors import FieldError, RuleViolation, UserError, ValidationFailed
 from app.model.eventlog import (
     ZERO_HASH,
@@ -60,7 +61,6 @@ from app.storage.projections import (
 from app.storage.unlock_log import drain_failed_unlocks, record_failed_unlock
 
 PERSONAL_KEYS = ("name", "bsn", "phone", "email", "address", "service_reference")
-DEVICE_CODE_HELP = "de apparaatcode bestaat uit 2 tot 4 hoofdletters (bijvoorbeeld ZWL)"
 
 
 @dataclass
@@ -78,10 +78,6 @@ class Settings:
     auto_lock_minutes: int = 10
     suppress_below: int = 5
     demo: bool = False
-
-
-def valid_device_code(code: str) -> bool:
-    return 2 <= len(code) <= 4 and code.isascii() and code.isalpha() and code.isupper()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator, QShowEvent
@@ -35,17 +36,27 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.model.device import valid_device_code
 from app.model.errors import UserError
 from app.storage.errors import WrongPassphrase
-from app.storage.repository import Register, valid_device_code
 from app.storage.unlock_log import failed_unlocks
-from app.ui.cases_model import plural
+from app.ui.text import plural
+
+if TYPE_CHECKING:
+    from app.storage.repository import Register
 
 MIN_LENGTH = 12
 MAX_DELAY = 30
 
-Opener = Callable[[Path, str], Register]
-Creator = Callable[..., Register]
+def _register() -> type[Register]:
+    """The register code (pydantic, SQLCipher) loads once a dialog needs it, not at start."""
+    from app.storage.repository import Register
+
+    return Register
+
+
+Opener = Callable[[Path, str], "Register"]
+Creator = Callable[..., "Register"]
 
 
 def backoff_seconds(failures: int) -> int:
@@ -230,7 +241,7 @@ class FirstRunWizard(QWizard):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = path
-        self._creator: Creator = creator or Register.create
+        self._creator: Creator = creator or _register().create
         self.register: Register | None = None
         self.setWindowTitle(self.tr("Casusregister – nieuw register"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -300,7 +311,7 @@ class UnlockDialog(QDialog):
                  demo_passphrase: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = path
-        self._opener: Opener = opener or Register.open
+        self._opener: Opener = opener or _register().open
         self.register: Register | None = None
         self.remaining = 0
         self.setObjectName("unlockDialog")

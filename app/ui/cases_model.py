@@ -12,7 +12,6 @@ carries meaning alone: an overdue deadline reads "⚠ verlopen 03-05-2025" in re
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -33,6 +32,7 @@ from app.model.dates import nl_date
 from app.storage.repository import SORT_COLUMNS, CaseQuery, CaseRow
 from app.ui import style
 from app.ui.session import Session
+from app.ui.text import plural
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -64,15 +64,6 @@ HEADER_TIPS = {
 OPEN_STATUSES = ("aangemeld", "in_behandeling")
 NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 SOON_DAYS = 14
-
-
-_PLURAL = re.compile(r"(\w+)\((\w+)\)")
-
-
-def plural(text: str, n: int) -> str:
-    """Fill in "%n" and pick "dag(en)" -> "dag"/"dagen" (the source texts are Dutch)."""
-    text = text.replace("%n", str(n))
-    return _PLURAL.sub(lambda m: m.group(1) if n == 1 else m.group(1) + m.group(2), text)
 
 
 def _tr(text: str, n: int | None = None) -> str:

@@ -33,8 +33,9 @@ from app.model.codelists import default_codelists
 from app.model.dates import today as today_amsterdam
 from app.storage.repository import PRESETS, CaseQuery, Register
 from app.ui import style
-from app.ui.cases_model import COLUMNS, NUMBER_ROLE, CasesModel, plural
+from app.ui.cases_model import COLUMNS, NUMBER_ROLE, CasesModel
 from app.ui.session import Session
+from app.ui.text import plural
 from app.ui.worker import BackgroundReader
 
 SEARCH_DELAY_MS = 250

@@ -35,8 +35,8 @@ from app.model.dates import nl_date
 from app.model.deadlines import PAUSE_WARNING, STATUTORY_WEEKS, explain
 from app.storage.repository import Register
 from app.ui import style
-from app.ui.cases_model import plural
 from app.ui.session import Session
+from app.ui.text import plural
 from app.ui.worker import BackgroundReader
 
 SOON_DAYS = 14

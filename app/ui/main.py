@@ -13,6 +13,7 @@ window).
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +24,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidge
 
 from app.model.errors import UserError
 from app.storage import paths
-from app.storage.demo_register import DEMO_PASSPHRASE
+from app.storage.paths import DEMO_PASSPHRASE
 from app.ui.app_dialogs import Creator, FirstRunWizard, Opener, UnlockDialog
 from app.ui.style import apply_style
 
 if TYPE_CHECKING:
+    from app.storage.repository import Register
     from app.ui.mainwindow import MainWindow
 
 
@@ -118,10 +120,24 @@ def prepare_demo(path: Path, passphrase: str = DEMO_PASSPHRASE,
         raise builder.error
 
 
+def _prewarm() -> None:
+    """Load the register and window code while the handler types the passphrase.
+
+    The unlock window needs none of it (PERFORMANCE.md: start to the unlock window),
+    and importing it here, off the GUI thread, keeps "unlock to a filled case list"
+    short. Imports only define classes; no widget is made on this thread.
+    """
+
+    def load() -> None:
+        import app.storage.repository
+        import app.ui.mainwindow  # noqa: F401
+
+    threading.Thread(target=load, name="prewarm", daemon=True).start()
+
+
 def start(launch: Launch) -> MainWindow | None:
     """Everything ``run_gui`` does before the event loop; None when the user stopped."""
-    from app.storage.repository import Register
-
+    _prewarm()
     register: Register | None = None
     if not launch.path.exists():
         if launch.demo:

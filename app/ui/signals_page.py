@@ -54,8 +54,8 @@ from app.model.events import FIELD_LABELS, kind_label
 from app.model.lint import lint_fields
 from app.storage.repository import Register, SignalRow
 from app.ui import style
-from app.ui.cases_model import plural
 from app.ui.session import Session
+from app.ui.text import plural
 from app.ui.worker import BackgroundReader
 
 AWAITING = "⚠ wacht op terugkoppeling"
