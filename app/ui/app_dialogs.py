@@ -241,7 +241,7 @@ class FirstRunWizard(QWizard):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = path
-        self._creator: Creator = creator or _register().create
+        self._creator: Creator | None = creator
         self.register: Register | None = None
         self.setWindowTitle(self.tr("Casusregister – nieuw register"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
@@ -275,7 +275,7 @@ class FirstRunWizard(QWizard):
         if self.register is not None:
             return True
         try:
-            self.register = self._creator(
+            self.register = (self._creator or _register().create)(
                 self.path, passphrase, self.identity_page.device_edit.text().strip(),
                 self.identity_page.handler_edit.text().strip())
         except UserError as exc:
@@ -311,7 +311,7 @@ class UnlockDialog(QDialog):
                  demo_passphrase: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = path
-        self._opener: Opener = opener or _register().open
+        self._opener: Opener | None = opener  # None: Register.open, loaded on first use
         self.register: Register | None = None
         self.remaining = 0
         self.setObjectName("unlockDialog")
@@ -412,7 +412,7 @@ class UnlockDialog(QDialog):
             return
         self.passphrase_edit.clear()
         try:
-            reg = self._opener(self.path, text)
+            reg = (self._opener or _register().open)(self.path, text)
         except WrongPassphrase:
             failures = len(failed_unlocks(self.path)) or 1
             self.show_message(self.tr(
