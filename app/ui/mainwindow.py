@@ -35,12 +35,13 @@ from app.ui.app_dialogs import Opener, UnlockDialog
 from app.ui.cases_page import CasesPage
 from app.ui.dashboard import DashboardPage
 from app.ui.deadlines_page import DeadlinesPage
+from app.ui.export_page import ExportPage
 from app.ui.idle import IdleLock, remaining_text
 from app.ui.session import Session
 from app.ui.signals_page import SignalsPage
 from app.ui.worker import BackgroundReader
 
-NAV_CASES, NAV_DEADLINES, NAV_SIGNALS, NAV_OVERVIEW = range(4)
+NAV_CASES, NAV_DEADLINES, NAV_SIGNALS, NAV_OVERVIEW, NAV_EXPORT = range(5)
 INTAKE_MARK = "__intake__"
 
 
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.deadlines_page = DeadlinesPage(session, self.reader, self)
         self.signals_page = SignalsPage(session, self.reader, self)
         self.overview_page = DashboardPage(session, self.reader, self)
+        self.export_page = ExportPage(session, self)
         self.cases_page.open_case.connect(self.open_case)
         self.cases_page.new_case_requested.connect(self.new_case)
         self.deadlines_page.open_case.connect(self.open_case)
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self.work.addWidget(self.deadlines_page)
         self.work.addWidget(self.signals_page)
         self.work.addWidget(self.overview_page)
+        self.work.addWidget(self.export_page)
 
         # -- the locked page
         self.locked_page = QWidget(self)
@@ -138,7 +141,8 @@ class MainWindow(QMainWindow):
         for text, tip in ((self.tr("Casussen"), self.tr("Casussen (Ctrl+1)")),
                           (self.tr("Termijnbewaking"), self.tr("Termijnbewaking (Ctrl+2)")),
                           (self.tr("Signalen"), self.tr("Signalen (Ctrl+3)")),
-                          (self.tr("Overzicht"), self.tr("Overzicht (Ctrl+4)"))):
+                          (self.tr("Overzicht"), self.tr("Overzicht (Ctrl+4)")),
+                          (self.tr("Export"), self.tr("Export (Ctrl+5)"))):
             item = QListWidgetItem(text)
             item.setToolTip(tip)
             item.setSizeHint(QSize(0, self.fontMetrics().height() + 20))
@@ -223,6 +227,8 @@ class MainWindow(QMainWindow):
                      lambda: self.show_page(NAV_SIGNALS))
         self._action("nav_overview", self.tr("Overzicht"), "Ctrl+4",
                      lambda: self.show_page(NAV_OVERVIEW))
+        self._action("nav_export", self.tr("Export"), "Ctrl+5",
+                     lambda: self.show_page(NAV_EXPORT))
 
         session.locked.connect(self._on_locked)
         session.unlocked.connect(self._on_unlocked)
