@@ -8,13 +8,15 @@ its own transaction (``synchronous=FULL``), so an acknowledged step survives a c
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from app.model.codelists import Codelists, load_codelists
 from app.model.dates import today as today_amsterdam
@@ -271,6 +273,20 @@ def _stream_events(cursor: Any, chunk: int = 4096) -> Iterator[Event]:
                         share(r[7]), share(r[8]), p, r[10], r[11])
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _writes(method: _F) -> _F:
+    """Run a public write (read, validate, append, project) in one ``_transaction``."""
+
+    @functools.wraps(method)
+    def wrapper(self: Register, *args: Any, **kwargs: Any) -> Any:
+        with self._transaction():
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 class Register:
     """An unlocked register. Close it (or use ``with``) to release the key and the lock."""
 
@@ -396,19 +412,19 @@ class Register:
         for key in changes:
             if key not in known or key in ("device_id", "device_code"):
                 raise UserError(f"Onbekende of vaste instelling '{key}'.")
-        self.conn.execute("BEGIN IMMEDIATE")
-        for key, value in changes.items():
-            self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                              (key, json.dumps(value)))
-        self.conn.execute("COMMIT")
+        with self._transaction():
+            for key, value in changes.items():
+                self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                                  (key, json.dumps(value)))
         self.settings = self._load_settings()
         return self.settings
 
     # ------------------------------------------------------------------ audit
 
     def audit(self, action: str, obj: str = "", result: str = "ok") -> None:
-        audit.write(self.conn, self.settings.handler, self.settings.device_id, action, obj,
-                    result)
+        with self._transaction():  # the chain head is read and extended atomically
+            audit.write(self.conn, self.settings.handler, self.settings.device_id, action,
+                        obj, result)
 
     # ------------------------------------------------------------------ reading
 
@@ -623,6 +639,31 @@ class Register:
 
     # ------------------------------------------------------------------ writing
 
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction; reentrant, so a step and its audit row commit together.
+
+        The chain head and the clock are read from the database inside the transaction:
+        a worker thread's own connection may have appended since this one last wrote,
+        and a cached head would fork this laptop's hash chain.
+        """
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            last = self.conn.execute("SELECT max(hlc) FROM events").fetchone()[0]
+            if last:
+                self._clock.observe(last)
+            self._last_hash = None
+            yield
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._last_hash = None
+
     def _prev_hash(self) -> str:
         if self._last_hash is None:
             row = self.conn.execute(
@@ -662,7 +703,7 @@ class Register:
                 "ligt in de toekomst")
 
     def _commit(self, ev: Event, old: list[Event]) -> CaseState | SignalState:
-        """Re-check the whole sequence, then append and project in one transaction."""
+        """Re-check the whole sequence, then append and project (inside ``_transaction``)."""
         self._check_dates(ev)
         fold: Callable[[Sequence[Event]], CaseState | SignalState] = (
             fold_case if ev.entity == "case" else fold_signal)
@@ -671,20 +712,10 @@ class Register:
         fresh = [v for v in new_state.violations if v not in before]
         if fresh:
             raise RuleViolation(f"{kind_label(ev.kind)} kan niet: {fresh[0][1]}")
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._insert([ev])
-            if ev.entity == "case":
-                state: CaseState | SignalState = write_case(self.conn, [*old, ev],
-                                                            self.codelists)
-            else:
-                state = write_signal(self.conn, [*old, ev])
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            self._last_hash = None
-            raise
-        return state
+        self._insert([ev])
+        if ev.entity == "case":
+            return write_case(self.conn, [*old, ev], self.codelists)
+        return write_signal(self.conn, [*old, ev])
 
     def _payload(self, kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
         payload = validate_payload(kind, data, self.codelists)
@@ -708,6 +739,7 @@ class Register:
         width = 4 if entity == "case" else 3
         return f"{prefix}{seq + 1:0{width}d}"
 
+    @_writes
     def register_case(self, data: Mapping[str, Any],
                       personal: Mapping[str, str] | None = None) -> CaseState:
         payload = self._payload("registered", data)
@@ -722,6 +754,7 @@ class Register:
         assert isinstance(state, CaseState)
         return state
 
+    @_writes
     def create_signal(self, data: Mapping[str, Any]) -> SignalState:
         payload = self._payload("signal_created", data)
         payload.pop("ref", None)
@@ -731,6 +764,7 @@ class Register:
         assert isinstance(state, SignalState)
         return state
 
+    @_writes
     def append(self, number: str, kind: str, data: Mapping[str, Any]) -> CaseState:
         """Record one step of a case (validated against the payload and the rules)."""
         if kind not in CASE_KINDS or kind == "registered":
@@ -750,6 +784,7 @@ class Register:
         assert isinstance(state, CaseState)
         return state
 
+    @_writes
     def append_signal(self, number: str, kind: str, data: Mapping[str, Any]) -> SignalState:
         if kind not in SIGNAL_KINDS or kind == "signal_created":
             raise UserError(f"'{kind}' is geen stap die aan een signaal kan worden toegevoegd.")
@@ -778,6 +813,7 @@ class Register:
         target = next(e for e in events if e.id == event_id)
         return str(row[0]), events, target
 
+    @_writes
     def correct(self, target_id: str, data: Mapping[str, Any], reason: str
                 ) -> CaseState | SignalState:
         """Replace a step's payload; supersedes the current correction automatically."""
@@ -801,6 +837,7 @@ class Register:
                              {e.id: e for e in events})
         return self._commit(ev, events)
 
+    @_writes
     def retract(self, target_id: str, reason: str) -> CaseState | SignalState:
         entity_id, events, target = self._entity_of_event(target_id)
         if target.kind in ("registered", "signal_created"):
@@ -841,18 +878,17 @@ class Register:
         entity_id = self.case_id(number)
         clean = self._check_personal(data)
         now = utc_now_iso()
-        self.conn.execute("BEGIN IMMEDIATE")
-        for key, value in clean.items():
-            if value:
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO personal (entity_id, key, value, updated_at) "
-                    "VALUES (?, ?, ?, ?)", (entity_id, key, value, now))
-            else:
-                self.conn.execute("DELETE FROM personal WHERE entity_id = ? AND key = ?",
-                                  (entity_id, key))
-        if audit_it:
-            self.audit("edit_personal", number, ",".join(sorted(clean)))
-        self.conn.execute("COMMIT")
+        with self._transaction():
+            for key, value in clean.items():
+                if value:
+                    self.conn.execute(
+                        "INSERT OR REPLACE INTO personal (entity_id, key, value, updated_at) "
+                        "VALUES (?, ?, ?, ?)", (entity_id, key, value, now))
+                else:
+                    self.conn.execute("DELETE FROM personal WHERE entity_id = ? AND key = ?",
+                                      (entity_id, key))
+            if audit_it:
+                self.audit("edit_personal", number, ",".join(sorted(clean)))
 
     def personal(self, number: str, *, purpose: str = "view_personal") -> dict[str, str]:
         """P2 data of a case; every read is audited (who, which case, why)."""
@@ -882,8 +918,7 @@ class Register:
         # An entity whose first event is in the batch has no older events to read.
         fresh = {eid: evs for eid, evs in batch.items()
                  if any(e.kind in ("registered", "signal_created") for e in evs)}
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             self._insert(events)
             now = utc_now_iso()
             for eid, data in (personal or {}).items():
@@ -892,11 +927,6 @@ class Register:
                         "INSERT OR REPLACE INTO personal (entity_id, key, value, updated_at) "
                         "VALUES (?, ?, ?, ?)", (eid, key, value, now))
             self.project(touched, fresh)
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            self._last_hash = None
-            raise
         if events:
             self._clock.observe(max(e.hlc for e in events))
 
@@ -921,13 +951,8 @@ class Register:
     def rebuild_projections(self) -> dict[str, int]:
         """Refold every case and signal and replace all projections, in one transaction."""
         cases, signals = self.grouped_events()
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             rebuild_all(self.conn, cases, signals, self.codelists)
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
         self.audit("rebuild", self.path.name, f"{len(cases)} casussen, {len(signals)} signalen")
         return {"cases": len(cases), "signals": len(signals)}
 

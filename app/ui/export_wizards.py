@@ -337,21 +337,6 @@ class ExportRunner(QObject):
             failed(error if isinstance(error, UserError) else UserError(str(error)))
 
 
-def resync_after_worker_writes(reg: Register, hlcs: Iterable[str]) -> None:
-    """Tell the GUI's Register about events a worker's connection appended.
-
-    The Register caches the head of this device's hash chain and keeps its own hybrid
-    clock. After a worker Register appended events (a submission recorded with the
-    signal forms), the GUI's next step would otherwise link to a stale hash and
-    ``verify`` would report a broken chain. The clock learns through its public
-    ``observe``; the cached chain head has no public reset yet, so it is cleared here.
-    """
-    for stamp in hlcs:
-        reg.clock.observe(stamp)
-    if hasattr(reg, "_last_hash"):
-        reg._last_hash = None
-
-
 # --------------------------------------------------------------------------- small widgets
 
 
@@ -2078,7 +2063,7 @@ class SignalExportWizard(ExportWizard):
     def after_success(self, result: Any, outcome: Outcome) -> None:
         assert isinstance(result, SignalResult)
         if result.hlcs and self.session.is_open:
-            resync_after_worker_writes(self.session.register, result.hlcs)
+            # The register re-reads its chain head in every write: nothing to resync.
             for number in result.numbers:
                 self.session.signal_changed.emit(number)
         super().after_success(result, outcome)
@@ -2243,7 +2228,6 @@ __all__ = [
     "last_completed_half_year",
     "last_completed_iso_week",
     "report_file_name",
-    "resync_after_worker_writes",
     "week_file_name",
     "year_to_date",
 ]

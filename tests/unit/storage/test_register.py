@@ -258,3 +258,20 @@ def test_age_stops_at_closing_and_sorts_by_it(reg):
     assert rows[a].age(today) == 14 and rows[b].age(today) == 213
     oldest_first = [r.number for r in reg.list_cases(CaseQuery(sort="age"))]
     assert oldest_first == [b, a]
+
+
+def test_a_worker_connection_and_the_main_one_share_one_chain(reg):
+    from app.storage.verify import verify
+
+    n = reg.register_case(registration()).number
+    worker = reg.reopen_for_worker()
+    try:
+        for i in range(3):
+            worker.append(n, "note", {"on": "2025-03-05", "text": f"Door de worker {i}"})
+            reg.append(n, "note", {"on": "2025-03-05", "text": f"Door het scherm {i}"})
+    finally:
+        worker.close()
+    events = reg.case(n).events
+    assert len({e.hlc for e in events}) == len(events) == 7
+    report = verify(reg)
+    assert report.ok, report.problems

@@ -98,6 +98,9 @@ def test_verify_reports_cipher_damage_found_while_open(reg, monkeypatch):
                 return iter([("HMAC verification failed for page 4",)])
             return real.execute(sql, *args)
 
+        def __getattr__(self, name):
+            return getattr(real, name)
+
     monkeypatch.setattr(reg, "conn", Damaged())
     report = verify(reg)
     assert report.problems == ["versleuteling: HMAC verification failed for page 4"]
