@@ -466,10 +466,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file the user named: missing folder, no permission, disk full
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"casusregister: fout: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("casusregister: afgebroken.", file=sys.stderr)
         return 1
-    except Exception as exc:
+    except Exception as exc:  # the last guard: never a traceback
+        from app.storage.db import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            print(f"casusregister: fout: het register is beschadigd of onleesbaar ({exc}). "
+                  "Controleer het met 'casusregister verify' en zet zo nodig een back-up "
+                  "terug.", file=sys.stderr)
+            return 1
         where = _log_unexpected(exc)
         print(f"casusregister: onverwachte fout ({type(exc).__name__}); details in {where}",
               file=sys.stderr)

@@ -334,7 +334,7 @@ def lint_gate(reg: AuditSink, what: str, findings: list[TextFinding],
     if not reason:
         raise PersonalDataFound(what, findings)
     kinds = sorted({KIND_LABELS.get(f.finding.kind, f.finding.kind) for f in findings})
-    reg.audit("lint_override", f"{what}: {len(findings)} waarschuwing(en) ({', '.join(kinds)})",
+    reg.audit("override_lint", f"{what}: {len(findings)} waarschuwing(en) ({', '.join(kinds)})",
               f"doorgezet met reden: {reason}")
     return True
 

@@ -448,7 +448,7 @@ def test_signal_forms_lint_gate_submission_and_clipboard(qtbot: Any, page: Expor
     payload = state.submissions[-1].payload
     assert (payload["recipient"], payload.get("external_ref"), payload["on"]) == \
         ("ksms_belastingdienst", "KSMS-2025-0042", TODAY.isoformat())
-    overrides = audit_rows(reg, "lint_override")
+    overrides = audit_rows(reg, "override_lint")
     assert any("Algemeen nummer van de Belastingtelefoon" in r.result for r in overrides)
     assert any(number in r.object and "ingediend bij ksms_belastingdienst" in r.result
                for r in audit_rows(reg, "export_signals"))
@@ -591,7 +591,7 @@ def test_report_story_or_signal_text_with_personal_data_needs_a_reason(
     run = wait_written(qtbot, wizard)
     assert run.state == RunPage.DONE, run.error.text()
     assert out.exists()
-    assert any("in overleg met de redactie" in r.result for r in audit_rows(reg, "lint_override"))
+    assert any("in overleg met de redactie" in r.result for r in audit_rows(reg, "override_lint"))
     close_with_finish(qtbot, wizard)
 
 

@@ -139,7 +139,7 @@ def test_story_with_a_bsn_stops_the_report_unless_overridden(reg: Register,
     html = out.read_text(encoding="utf-8")
     assert "bewust overschreven" in html
     rows = list(audit.rows(reg.conn))
-    [override] = [r for r in rows if r.action == "lint_override"]
+    [override] = [r for r in rows if r.action == "override_lint"]
     assert "Nummer is verzonnen, gecontroleerd" in override.result
     assert BSN not in override.object + override.result
     export = [r for r in rows if r.action == "export_report"][-1]

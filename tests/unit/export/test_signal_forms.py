@@ -197,7 +197,7 @@ def test_lint_finding_stops_the_export_unless_overridden(reg: Register,
                                "voorbeeldbrief", temp_dir=tmp_path / "tmp")
     assert len(paths) == 3
     rows = _audit(reg)
-    override = [r for r in rows if r.action == "lint_override"]
+    override = [r for r in rows if r.action == "override_lint"]
     assert len(override) == 1
     assert "Fictief nummer uit een voorbeeldbrief" in override[0].result
     assert BSN not in override[0].object + override[0].result
