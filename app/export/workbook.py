@@ -53,6 +53,7 @@ import app
 from app.export import safe_cells as sc
 from app.export.safe_cells import CellStyle
 from app.export.tempfiles import owned_temp_dir
+from app.model.bulk import paused_gc
 from app.model.codelists import Codelists
 from app.model.dates import nl_date
 from app.model.errors import UserError
@@ -1685,6 +1686,28 @@ def write_evaluation(
     temp_dir: Path | None = None,
 ) -> WorkbookSummary:
     """Write the evaluation workbook of METRICS.md for ``[start, end]`` to ``out``.
+
+    Runs with the cyclic collector paused (app.model.bulk): the events, folds and
+    cells are hundreds of thousands of short-lived objects without cycles.
+    """
+    with paused_gc():
+        return _write_evaluation(reg, start, end, out, suppress_below=suppress_below,
+                                 progress=progress, override_lint=override_lint,
+                                 temp_dir=temp_dir)
+
+
+def _write_evaluation(
+    reg: Register,
+    start: date,
+    end: date,
+    out: Path,
+    *,
+    suppress_below: int | None = None,
+    progress: Progress | None = None,
+    override_lint: str | None = None,
+    temp_dir: Path | None = None,
+) -> WorkbookSummary:
+    """The body of write_evaluation.
 
     ``suppress_below=N`` shows counts from 1 to N-1 as "< N" and leaves the per-case
     sheets empty (default: no suppression, METRICS.md). ``override_lint`` is the

@@ -63,6 +63,22 @@ def _sort_key(e: Effective) -> tuple[date, str]:
     return (e.on, e.event.hlc)
 
 
+def _conflicts(target: str, fixes: Sequence[Event]) -> list[Conflict]:
+    """Corrections with the same ``supersedes`` were made unaware of each other."""
+    seen: dict[str | None, Event] = {}
+    superseded = {str(c.payload.get("supersedes")) for c in fixes
+                  if c.payload.get("supersedes")}
+    out: list[Conflict] = []
+    for c in fixes:
+        sup = c.payload.get("supersedes")
+        key = str(sup) if sup else None
+        # A later correction that supersedes the winner resolves the conflict.
+        if key in seen and c.id not in superseded:
+            out.append(Conflict(target, key, winner=c.id, loser=seen[key].id))
+        seen[key] = c
+    return out
+
+
 def effective_events(events: Iterable[Event], as_of: date | None = None) -> EffectiveLog:
     """Resolve corrections and retractions, then order by (effective date, hlc)."""
     ordered = sorted(events, key=lambda e: e.hlc)
@@ -110,29 +126,22 @@ def effective_events(events: Iterable[Event], as_of: date | None = None) -> Effe
     effective: list[Effective] = []
     voided: list[Event] = []
     for ev in originals.values():
-        if ev.id in retracted:
+        if retracted and ev.id in retracted:
             voided.append(ev)
             continue
-        fixes = [c for c in corrections_of.get(ev.id, []) if c.id not in retracted]
-        seen: dict[str | None, Event] = {}
-        superseded = {str(c.payload.get("supersedes")) for c in fixes
-                      if c.payload.get("supersedes")}
-        for c in fixes:
-            sup = c.payload.get("supersedes")
-            key = str(sup) if sup else None
-            # A later correction that supersedes the winner resolves the conflict.
-            if key in seen and c.id not in superseded:
-                conflicts.append(Conflict(ev.id, key, winner=c.id, loser=seen[key].id))
-            seen[key] = c
         payload = ev.payload
-        if fixes:
-            latest = fixes[-1].payload.get("payload")
-            if isinstance(latest, dict):
-                payload = latest
+        fixes: tuple[Event, ...] = ()
+        if ev.id in corrections_of:  # most events never get one: keep their path short
+            fixes = tuple(c for c in corrections_of[ev.id] if c.id not in retracted)
+            conflicts += _conflicts(ev.id, fixes)
+            if fixes:
+                latest = fixes[-1].payload.get("payload")
+                if isinstance(latest, dict):
+                    payload = latest
         on = business_date(ev.kind, payload) or ev.occurred_on
         if as_of is not None and on > as_of:
             continue
-        effective.append(Effective(ev, ev.kind, on, payload, tuple(fixes)))
+        effective.append(Effective(ev, ev.kind, on, payload, fixes))
     effective.sort(key=_sort_key)
     return EffectiveLog(effective, voided, meta, conflicts, problems)
 

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from app.model.bulk import paused_gc
 from app.model.codelists import Codelists, default_codelists
 from app.model.dates import as_date
 from app.model.eventlog import Event
@@ -632,11 +633,12 @@ class FoldedRegister:
 
 def fold_register(cases: Sequence[Sequence[Event]], signals: Sequence[Sequence[Event]],
                   end: date) -> FoldedRegister:
-    return FoldedRegister(
-        end,
-        [fold_case(events, as_of=end) for events in cases if events],
-        [fold_signal(events, as_of=end) for events in signals if events],
-    )
+    with paused_gc():
+        return FoldedRegister(
+            end,
+            [fold_case(events, as_of=end) for events in cases if events],
+            [fold_signal(events, as_of=end) for events in signals if events],
+        )
 
 
 def compute_metrics(

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.model.bulk import paused_gc
 from app.model.dates import utc_now_iso
 from app.model.errors import UserError, ValidationFailed
 from app.model.eventlog import Event, new_id
@@ -97,9 +98,10 @@ def import_data(reg: Register, data: Any, source: str = "", today: date | None =
                 ) -> ImportResult:
     resolver = _DbResolver(reg)
     try:
-        plan = plan_import(data, resolver, clock=reg.clock, actor=reg.settings.handler,
-                           device=reg.settings.device_id, recorded_at=utc_now_iso(),
-                           today=today or reg.today(), codelists=reg.codelists)
+        with paused_gc():
+            plan = plan_import(data, resolver, clock=reg.clock, actor=reg.settings.handler,
+                               device=reg.settings.device_id, recorded_at=utc_now_iso(),
+                               today=today or reg.today(), codelists=reg.codelists)
     except ValidationFailed:
         reg.audit("import", source, "geweigerd")
         raise

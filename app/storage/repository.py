@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.model.bulk import paused_gc
 from app.model.codelists import Codelists, load_codelists
 from app.model.dates import today as today_amsterdam
 from app.model.dates import utc_now_iso
@@ -443,8 +444,10 @@ class Register:
         cases: dict[str, list[Event]] = {}
         signals: dict[str, list[Event]] = {}
         cursor = self.conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY entity_id, hlc")
-        for ev in _stream_events(cursor):
-            (cases if ev.entity == "case" else signals).setdefault(ev.entity_id, []).append(ev)
+        with paused_gc():
+            for ev in _stream_events(cursor):
+                (cases if ev.entity == "case" else signals).setdefault(ev.entity_id,
+                                                                        []).append(ev)
         return list(cases.values()), list(signals.values())
 
     def case_id(self, number: str) -> str:
@@ -918,7 +921,7 @@ class Register:
         # An entity whose first event is in the batch has no older events to read.
         fresh = {eid: evs for eid, evs in batch.items()
                  if any(e.kind in ("registered", "signal_created") for e in evs)}
-        with self._transaction():
+        with self._transaction(), paused_gc():
             self._insert(events)
             now = utc_now_iso()
             for eid, data in (personal or {}).items():
@@ -951,7 +954,7 @@ class Register:
     def rebuild_projections(self) -> dict[str, int]:
         """Refold every case and signal and replace all projections, in one transaction."""
         cases, signals = self.grouped_events()
-        with self._transaction():
+        with self._transaction(), paused_gc():
             rebuild_all(self.conn, cases, signals, self.codelists)
         self.audit("rebuild", self.path.name, f"{len(cases)} casussen, {len(signals)} signalen")
         return {"cases": len(cases), "signals": len(signals)}
