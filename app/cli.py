@@ -66,16 +66,19 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
     return first
 
 
-def _db(args: argparse.Namespace) -> Path:
+def _db(args: argparse.Namespace, default: Callable[[], Path] | None = None) -> Path:
+    """``--db`` after the command, or before it (``casusregister --db X list``)."""
     from app.storage.paths import default_db
 
-    return Path(args.db) if getattr(args, "db", None) else default_db()
+    chosen = getattr(args, "db", None) or getattr(args, "root_db", None)
+    return Path(chosen) if chosen else (default or default_db)()
 
 
-def open_register(args: argparse.Namespace) -> Any:
+def open_register(args: argparse.Namespace, *, check: bool = True) -> Any:
+    """Open with SQLCipher's page check (SECURITY.md: damage is found on open)."""
     from app.storage.repository import Register
 
-    return Register.open(_db(args), read_passphrase(args))
+    return Register.open(_db(args), read_passphrase(args), check=check)
 
 
 # --------------------------------------------------------------------------- commands
@@ -250,7 +253,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from app.storage.verify import verify
 
-    with open_register(args) as reg:
+    with open_register(args, check=False) as reg:  # verify reports damage itself
         report = verify(reg)
     names = {"events": "stappen", "devices": "apparaten", "cases": "casussen",
              "signals": "signalen"}
@@ -258,12 +261,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if report.ok:
         print(f"Register in orde ({checked}).")
         return 0
-    for line in report.problems[:50]:
-        print(line, file=sys.stderr)
+    for line in report.problems[:50]:  # the report itself, on stdout
+        print(line)
     if len(report.problems) > 50:
-        print(f"... en nog {len(report.problems) - 50} problemen", file=sys.stderr)
-    print(f"Het register is NIET in orde: {len(report.problems)} problemen gevonden.",
-          file=sys.stderr)
+        print(f"... en nog {len(report.problems) - 50} problemen")
+    print(f"casusregister: fout: het register is NIET in orde: {len(report.problems)} "
+          f"problemen gevonden (eerste: {report.problems[0]}).", file=sys.stderr)
     return 1
 
 
@@ -279,9 +282,9 @@ def cmd_deadline(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.storage.demo_register import fill_demo
-    from app.storage.paths import DEMO_PASSPHRASE
+    from app.storage.paths import DEMO_PASSPHRASE, demo_db
 
-    path = _db(args)
+    path = _db(args, default=demo_db)  # never the handler's own register by default
     try:
         passphrase = read_passphrase(args)
     except CliError:
@@ -297,7 +300,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     from app.ui.main import run_gui
 
-    return int(run_gui(demo=args.demo, db=Path(args.db) if args.db else None))
+    chosen = getattr(args, "root_db", None)
+    return int(run_gui(demo=args.demo, db=Path(chosen) if chosen else None))
 
 
 # --------------------------------------------------------------------------- parser
@@ -323,7 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
                                  "en Toeslaggerechtigden.")
     parser.add_argument("--version", action="version", version=f"casusregister {__version__}")
     parser.add_argument("--demo", action="store_true", help="open het demoregister")
-    parser.add_argument("--db", metavar="PAD", help=argparse.SUPPRESS)
+    parser.add_argument("--db", dest="root_db", metavar="PAD",
+                        help="het register (mag ook na de opdracht staan)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="OPDRACHT")
 
     p = sub.add_parser("init", help="maak een nieuw register")
@@ -454,9 +459,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_gui(args)
         return func(args)
     except ValidationFailed as exc:
-        print("casusregister: fout: ongeldige invoer:", file=sys.stderr)
-        for err in exc.errors:
-            print(f"  {err}", file=sys.stderr)
+        count = f" ({len(exc.errors)} fouten)" if len(exc.errors) > 1 else ""
+        print(f"casusregister: fout: ongeldige invoer{count}: {exc}", file=sys.stderr)
         return 1
     except UserError as exc:
         print(f"casusregister: fout: {exc}", file=sys.stderr)

@@ -54,9 +54,15 @@ def connect(
             conn.execute(f"PRAGMA kdf_iter = {int(kdf_iter)}")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher3.DatabaseError:
+        except sqlcipher3.DatabaseError as exc:
             conn.close()
-            raise WrongPassphrase() from None
+            # "file is not a database": the first page does not decrypt, i.e. the key.
+            # Anything else means the key fits and a later schema page is damaged.
+            if "not a database" in str(exc):
+                raise WrongPassphrase() from None
+            raise NotARegister(
+                f"Het register {path.name} is beschadigd ({exc}). Er is niets gewijzigd; "
+                "zet een back-up terug.") from None
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")

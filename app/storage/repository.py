@@ -341,7 +341,10 @@ class Register:
     @classmethod
     def open(cls, path: Path, passphrase: str, *, kdf_iter: int | None = None,
              lock: bool = True, codelists: Codelists | None = None,
-             audit_unlock: bool = True) -> Register:
+             audit_unlock: bool = True, check: bool = False) -> Register:
+        """Unlock a register. ``check`` runs SQLCipher's page check first (about 0.7 s on
+        10,000 cases): the command line does; the GUI runs it in a worker instead, to
+        stay within its unlock budget."""
         lk = RegisterLock(path) if lock else None
         if not path.exists():
             raise StorageError(f"Geen register gevonden op {path}. Maak er een met 'init'.")
@@ -355,11 +358,17 @@ class Register:
                     record_failed_unlock(path)
                 raise
             try:
+                if check:
+                    damage = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check")]
+                    if damage:
+                        raise NotARegister(damaged_message(path, damage[0]))
                 schema.migrate(conn, path, backup_dir(path))
                 reg = cls(path, conn, lk, codelists or load_codelists(codelist_override()),
                           passphrase, kdf_iter)
-            except DatabaseError as exc:
+            except (DatabaseError, NotARegister) as exc:
                 conn.close()
+                if isinstance(exc, NotARegister):
+                    raise
                 raise NotARegister(damaged_message(path, str(exc))) from None
         except BaseException:
             if lk:

@@ -7,13 +7,14 @@ from the events in memory. Each finding is one Dutch line a team lead can act on
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.model.eventlog import ZERO_HASH, Event, event_hash, payload_hash
 from app.storage import audit
-from app.storage.db import Connection
+from app.storage.db import Connection, DatabaseError
 from app.storage.projections import (
     CASE_COLUMNS,
     DEADLINE_COLUMNS,
@@ -112,7 +113,9 @@ def verify(reg: Register) -> VerifyReport:
     report = VerifyReport()
     report.problems += integrity_problems(reg.conn, full=True)
     if report.problems:
-        reg.audit("verify", reg.path.name, "beschadigd")
+        # a damaged file may refuse the write: the report matters more
+        with contextlib.suppress(DatabaseError):
+            reg.audit("verify", reg.path.name, "beschadigd")
         return report
     events = _chains(reg.conn, report)
     report.problems += audit.verify_chain(reg.conn)

@@ -255,3 +255,54 @@ def test_export_evaluation_workbook(db, tmp_path):
     r = run("export", "evaluation", "--db", str(db), "--from", "2025-07-01", "--to",
             "2025-09-30", "--out", str(tmp_path / "evaluatie.csv"))
     assert r.returncode == 1 and ".xlsx" in r.stderr
+
+
+def test_db_may_stand_before_the_command(db):
+    r = run("--db", str(db), "list", "--json")
+    assert r.returncode == 0, r.stderr
+    assert len(json.loads(r.stdout)) == 44
+
+
+def test_demo_never_fills_the_handlers_own_register(tmp_path):
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    r = run("demo", passphrase=None, stdin="", env_extra=env)
+    assert r.returncode == 0, r.stderr
+    folder = tmp_path / "data" / "Casusregister"
+    assert (folder / "demo-register.db").exists()
+    assert not (folder / "register.db").exists()
+
+
+def test_damage_is_found_on_open_and_reported_by_verify(db, tmp_path):
+    import shutil
+
+    copy = tmp_path / "kopie.db"
+    r = run("verify", "--db", str(db))  # checkpoint through a clean open and close
+    shutil.copy2(db, copy)
+    data = bytearray(copy.read_bytes())
+    assert len(data) > 4096 * 100
+    data[4096 * 99 + 100] ^= 0xFF  # a data page (the schema pages come first)
+    copy.write_bytes(bytes(data))
+    r = run("list", "--db", str(copy))
+    assert r.returncode == 1
+    assert len(r.stderr.strip().splitlines()) == 1 and "beschadigd" in r.stderr
+    r = run("verify", "--db", str(copy))
+    assert r.returncode == 1
+    assert "HMAC verification failed for page 100" in r.stdout
+    assert len(r.stderr.strip().splitlines()) == 1 and "NIET in orde" in r.stderr
+
+
+def test_a_bad_file_is_reported_on_one_line(db, tmp_path):
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    data["cases"][0]["ref"] = "NIEUW-1"
+    data["cases"][0]["events"][0]["route"] = "postduif"
+    data["cases"][0]["events"][0]["topics"] = []
+    data["cases"] = data["cases"][:1]
+    data["signals"] = []
+    bad = tmp_path / "fout.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    r = run("import", "--db", str(db), str(bad))
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "(2 fouten)" in lines[0]
+    assert "cases[0].events[0].route" in lines[0] and "cases[0].events[0].topics" in lines[0]
