@@ -277,12 +277,12 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
 
     for eff in log.effective:
         kind, p, on = eff.kind, eff.payload, eff.on
-        reason = machine.check(kind, on, p, eff.event.actor)
+        reason = machine.check(kind, on, p, eff.event.actor, eff.event.recorded_at)
         if reason is not None:
             violations.append((eff.id, reason))
         if machine.status is None and kind != "registered":
             continue  # before the intake there is no case for a step to change
-        machine.apply(eff.id, kind, on, p, eff.event.actor)
+        machine.apply(eff.id, kind, on, p, eff.event.actor, eff.event.recorded_at)
         last_on = max(last_on, on)
         if kind == "triaged":
             triage, triaged_on = dict(p), on

@@ -503,18 +503,19 @@ def plan_import(
         if c.personal:
             plan.personal[evs[0].entity_id] = c.personal
 
-    # A signal's `cases` list becomes signal_linked events of those cases.
-    for s in sorted(new_signals, key=lambda x: (x.first_date or date.min, x.index)):
+    # A signal's `cases` list becomes signal_linked events of those cases, also when
+    # the signal itself was imported before (its new cases still need the link).
+    for s in sorted(signals, key=lambda x: (x.first_date or date.min, x.index)):
         for ref in s.case_refs:
             target = case_events.get(ref)
             if target is None:
                 continue  # a case already in the register: linked by the storage layer
             evs = target
-            number = signal_numbers[s.ref]
+            number = signal_number(s.ref)
             if any(e.kind == "signal_linked" and e.payload.get("signal") == number
                    for e in evs):
                 continue
-            on = max(signal_created[s.ref], evs[0].occurred_on)
+            on = max(signal_created.get(s.ref) or s.first_date or today, evs[0].occurred_on)
             ev = Event(new_id(), "case", evs[0].entity_id, None, "signal_linked", on,
                        clock.next(), actor, device, {"on": on.isoformat(), "signal": number},
                        recorded_at)

@@ -73,17 +73,20 @@ class CaseMachine:
     pause_running: bool = False
     interview_since_closing: bool = False
     stories: int = 0
-    story_actors: list[str] = field(default_factory=list)
+    #: (author, recorded_at) of each story: the author is the actor who recorded it
+    story_authors: list[tuple[str, str]] = field(default_factory=list)
     deadlines: set[str] = field(default_factory=set)
     met_deadlines: set[str] = field(default_factory=set)
     signals: set[str] = field(default_factory=set)
 
-    def check(self, kind: str, on: date, payload: dict[str, Any], actor: str = "") -> str | None:
+    def check(self, kind: str, on: date, payload: dict[str, Any], actor: str = "",
+              recorded_at: str = "") -> str | None:
         """The Dutch reason why ``kind`` may not follow, or None when it may."""
-        reason = self._check(kind, on, payload)
+        reason = self._check(kind, on, payload, recorded_at)
         return None if reason is None else reason.replace("{label}", kind_label(kind))
 
-    def _check(self, kind: str, on: date, payload: dict[str, Any]) -> str | None:
+    def _check(self, kind: str, on: date, payload: dict[str, Any],
+               recorded_at: str = "") -> str | None:
         # "{label}" is filled in only when a step is refused: the fold runs this for
         # every event of every case, and looking up labels there is measurable.
         label = "{label}"
@@ -112,7 +115,11 @@ class CaseMachine:
             if self.stories == 0:
                 return "er is nog geen verhaal om goed te keuren"
             by = str(payload.get("by", "")).strip().casefold()
-            if by and self.story_actors and by == self.story_actors[-1].strip().casefold():
+            author, written_at = self.story_authors[-1] if self.story_authors else ("", "")
+            # Story and approval recorded in one import carry the importer as actor, not
+            # the author: the source's four-eyes check cannot be repeated then.
+            same_batch = bool(recorded_at) and recorded_at == written_at
+            if by and author and by == author.strip().casefold() and not same_batch:
                 return ("het verhaal moet worden goedgekeurd door een ander dan wie het "
                         "schreef (vier ogen)")
         if kind == "deadline_met" and payload.get("deadline") not in self.deadlines:
@@ -122,7 +129,7 @@ class CaseMachine:
         return None
 
     def apply(self, event_id: str, kind: str, on: date, payload: dict[str, Any],
-              actor: str = "") -> None:
+              actor: str = "", recorded_at: str = "") -> None:
         if kind == "registered":
             self.status = "aangemeld"
             self.received_on = on
@@ -144,7 +151,7 @@ class CaseMachine:
             self.interview_since_closing = True
         elif kind == "story":
             self.stories += 1
-            self.story_actors.append(actor)
+            self.story_authors.append((actor, recorded_at))
         elif kind == "deadline_set":
             self.deadlines.add(event_id)
         elif kind == "deadline_met":

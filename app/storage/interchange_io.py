@@ -30,7 +30,8 @@ class _DbResolver:
     def __init__(self, reg: Register) -> None:
         self.reg = reg
         conn = reg.conn
-        self.case_refs = {r[0] for r in conn.execute("SELECT ref FROM cases")}
+        # a signal's `cases` may name a case by its source ref or by its number
+        self.case_refs = {v for r in conn.execute("SELECT ref, number FROM cases") for v in r}
         self.signal_refs: dict[str, str] = {
             r[0]: r[1] for r in conn.execute("SELECT ref, number FROM signals")}
         self.signal_refs.update({n: n for n in list(self.signal_refs.values())})
@@ -115,6 +116,7 @@ def import_data(reg: Register, data: Any, source: str = "", today: date | None =
 
 def _links_to_existing_cases(reg: Register, data: Any, plan: ImportPlan) -> list[Event]:
     """A new signal's ``cases`` may name cases already in the register: link those too."""
+    resolver = _DbResolver(reg)
     numbers = dict(plan.new_signals)
     new_cases = dict(plan.new_cases)
     created_on = {e.number: e.occurred_on for e in plan.events
@@ -122,9 +124,10 @@ def _links_to_existing_cases(reg: Register, data: Any, plan: ImportPlan) -> list
     out: list[Event] = []
     for entry in data.get("signals") or []:
         ref = entry.get("ref")
-        if ref not in numbers:
+        number = numbers.get(ref) or resolver.existing_signal_number(str(ref))
+        if number is None:
             continue
-        created = created_on.get(numbers[ref])
+        created = created_on.get(number) or _signal_created_on(reg, number)
         for case_ref in entry.get("cases") or []:
             if case_ref in new_cases:
                 continue
@@ -132,14 +135,22 @@ def _links_to_existing_cases(reg: Register, data: Any, plan: ImportPlan) -> list
                 view = reg.case(case_ref)
             except UserError:
                 continue
-            if numbers[ref] in view.state.signals:
+            if number in view.state.signals:
                 continue
             on = max(created or reg.today(), view.state.received_on)
             out.append(Event(new_id(), "case", view.state.entity_id, None, "signal_linked", on,
                              reg.clock.next(), reg.settings.handler, reg.settings.device_id,
-                             {"on": on.isoformat(), "signal": numbers[ref]}, utc_now_iso()))
+                             {"on": on.isoformat(), "signal": number}, utc_now_iso()))
             plan.links += 1
     return out
+
+
+def _signal_created_on(reg: Register, number: str) -> date | None:
+    try:
+        state, _events, _cases = reg.signal(number)
+    except UserError:
+        return None
+    return state.created_on
 
 
 def import_file(reg: Register, path: Path) -> ImportResult:

@@ -791,10 +791,27 @@ class Register:
             payload["signal"] = row[0]
             if kind == "signal_linked" and row[0] in fold_case(old).signals:
                 raise RuleViolation(f"Signaal {row[0]} is al aan deze casus gekoppeld.")
+        if kind == "story_approved":
+            self._check_four_eyes(old, payload)
         ev = self._new_event("case", entity_id, None, kind, payload, {e.id: e for e in old})
         state = self._commit(ev, old)
         assert isinstance(state, CaseState)
         return state
+
+    @staticmethod
+    def _check_four_eyes(old: list[Event], payload: Mapping[str, Any]) -> None:
+        """The approver named in ``by`` is not who recorded the story (DOMAIN.md).
+
+        Checked here, on the act of recording, even when story and approval fall in one
+        second; the fold checks it too, except for steps that one import recorded
+        together (their actor is the importer, not the author).
+        """
+        on = date.fromisoformat(str(payload["on"]))
+        stories = [e for e in fold_case(old).effective if e.kind == "story" and e.on <= on]
+        by = str(payload.get("by", "")).strip().casefold()
+        if stories and by == stories[-1].event.actor.strip().casefold():
+            raise RuleViolation(f"{stories[-1].event.actor} schreef het verhaal: een ander "
+                                "moet het goedkeuren (vier ogen).")
 
     @_writes
     def append_signal(self, number: str, kind: str, data: Mapping[str, Any]) -> SignalState:

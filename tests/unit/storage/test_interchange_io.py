@@ -172,3 +172,54 @@ def test_a_corrected_first_event_keeps_the_source_ref(reg):
     row = reg.list_signals()[0]
     assert (row.ref, row.title) == ("S-77", "Nieuw")
     assert import_data(reg, doc).plan.skipped_signals == ["S-77"]  # still idempotent
+
+
+def _case(ref, received="2025-03-04"):
+    return {"ref": ref, "events": [registration(received_on=received) | {"kind": "registered"}]}
+
+
+SIGNAL = {"kind": "signal_created", "created_on": "2025-04-01", "title": "Signaal",
+          "problem": "Knelpunt.", "proposed_solution": "Oplossing.", "theme": "overig",
+          "services": ["belastingdienst"]}
+
+
+def test_a_signal_already_imported_still_links_its_new_cases(reg):
+    head = {"format": "casusregister/interchange", "version": 1}
+    import_data(reg, head | {"signals": [{"ref": "S-1", "events": [SIGNAL], "cases": []}]})
+    result = import_data(reg, head | {"cases": [_case("A"), _case("B")], "signals": [
+        {"ref": "S-1", "events": [SIGNAL], "cases": ["A", "B"]}]})
+    assert result.plan.skipped_signals == ["S-1"]
+    number = reg.list_signals()[0].number
+    for ref in ("A", "B"):
+        state = reg.case(ref).state
+        assert state.signals == [number]
+        link = next(e for e in state.effective if e.kind == "signal_linked")
+        assert link.on.isoformat() == "2025-04-01"  # the later of created_on and received_on
+    assert verify(reg).ok
+
+
+def test_a_signal_may_name_a_case_by_its_number(reg):
+    head = {"format": "casusregister/interchange", "version": 1}
+    import_data(reg, head | {"cases": [_case("V-1")]})
+    number = reg.case("V-1").state.number
+    import_data(reg, head | {"signals": [{"ref": "S-2", "events": [SIGNAL],
+                                          "cases": [number]}]})
+    assert len(reg.case(number).state.signals) == 1
+
+
+def test_an_imported_approval_by_the_importer_is_not_a_four_eyes_breach(reg):
+    """Imported events carry the importer as actor: the source's author is unknown."""
+    head = {"format": "casusregister/interchange", "version": 1}
+    case = _case("V-9")
+    case["events"] += [{"kind": "story", "on": "2025-03-05", "text": "Een verhaal."},
+                       {"kind": "story_approved", "on": "2025-03-06",
+                        "by": reg.settings.handler}]
+    import_data(reg, head | {"cases": [case]})
+    assert not reg.case("V-9").state.violations
+    # recorded by hand, the same person cannot approve their own story
+    n = reg.register_case(registration()).number
+    reg.append(n, "story", {"on": "2025-03-05", "text": "Mijn verhaal."})
+    from app.model.errors import RuleViolation
+
+    with pytest.raises(RuleViolation, match="vier ogen"):
+        reg.append(n, "story_approved", {"on": "2025-03-06", "by": reg.settings.handler})
