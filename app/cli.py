@@ -22,6 +22,8 @@ from app import __version__
 from app.model.errors import UserError, ValidationFailed
 
 PASSPHRASE_ENV = "CASUSREGISTER_PASSPHRASE"
+#: The derived statuses of DOMAIN.md (a fixed list: filters take exactly these).
+STATUSES = ("aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling", "afgerond")
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -174,9 +176,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     from app.storage.repository import CaseQuery
 
     cl = default_codelists()
-    if args.status and args.status not in cl["status"]:
-        raise CliError(f"Onbekende status '{args.status}'; kies uit: "
-                       f"{', '.join(cl.keys('status'))}.")
     with open_register(args) as reg:
         query = CaseQuery(status=args.status, search=args.search or "", sort="number",
                           descending=False, limit=1_000_000)
@@ -203,6 +202,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from app.model.describe import case_json, case_text
 
+    if args.with_personal and not args.html:
+        _usage_error("show", "--with-personal hoort bij --html")
     with open_register(args) as reg:
         view = reg.case(args.number)
         if args.html:
@@ -273,8 +274,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_deadline(args: argparse.Namespace) -> int:
     from app.model.deadlines import explain, legal_deadline
 
-    result = legal_deadline(args.start, 6)
-    for line in explain(args.kind, args.start):
+    try:
+        result = legal_deadline(args.start, 6)
+        lines = explain(args.kind, args.start)
+    except (ValueError, OverflowError):
+        raise CliError(f"Geen termijn te berekenen vanaf {args.start.isoformat()}: de datum "
+                       "ligt buiten het bereik van de kalender.") from None
+    for line in lines:
         print(line)
     print(result.last_day.isoformat())
     return 0
@@ -307,6 +313,34 @@ def cmd_gui(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- parser
 
 
+def _usage_error(command: str, message: str) -> None:
+    """A combination argparse cannot express: the same exit 2 and message form."""
+    print(f"casusregister {command}: gebruiksfout: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+_ARGPARSE_NL = {
+    "usage: ": "gebruik: ",
+    "the following arguments are required: %s": "deze argumenten ontbreken: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "ongeldige keuze: %(value)r (kies uit %(choices)s)",
+    "unrecognized arguments: %s": "onbekende argumenten: %s",
+    "expected one argument": "verwacht één waarde",
+    "invalid %(type)s value: %(value)r": "ongeldige waarde: %(value)r",
+    "not allowed with argument %s": "niet samen te gebruiken met %s",
+    "show this help message and exit": "toon deze hulp en stop",
+    "positional arguments": "argumenten",
+    "options": "opties",
+    "show program's version number and exit": "toon het versienummer en stop",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "dubbelzinnige optie: %(option)s kan %(matches)s zijn",
+}
+
+
+def _dutch(message: str) -> str:
+    return _ARGPARSE_NL.get(message, message)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with Dutch usage errors (exit 2, no traceback)."""
 
@@ -322,6 +356,7 @@ def _register_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse._ = _dutch  # type: ignore[attr-defined]  # argparse's own texts in Dutch
     parser = _Parser(prog="casusregister",
                      description="Casusregister van de Belangenbehartiger Belastingplichtigen "
                                  "en Toeslaggerechtigden.")
@@ -394,7 +429,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="toon casussen")
     _register_args(p)
-    p.add_argument("--status", metavar="STATUS")
+    p.add_argument("--status", choices=STATUSES, metavar="STATUS",
+                   help=f"een van: {', '.join(STATUSES)}")
     p.add_argument("--search", metavar="TEKST")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)

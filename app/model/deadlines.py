@@ -189,6 +189,10 @@ class HolidayCalendar:
         """The calendar from the shipped file, read once per process."""
         return _default_calendar()
 
+    def covers(self, year: int) -> bool:
+        """Whether the decree days of ``year`` are known (the file lists that year)."""
+        return any(d.year == year for d in self._decree)
+
     def holidays(self, year: int) -> dict[date, str]:
         """All holidays of ``year``, statutory and by decree, in date order."""
         cached = self._years.get(year)
@@ -305,7 +309,18 @@ def explain(
     weeks = STATUTORY_WEEKS.get(deadline_kind)
     if weeks is None:
         return []
-    return [legal_deadline(start_on, weeks, calendar).explanation, POSTING_NOTE]
+    cal = calendar or HolidayCalendar.default()
+    result = legal_deadline(start_on, weeks, cal)
+    lines = [result.explanation, POSTING_NOTE]
+    uncovered = sorted({y for y in (result.nominal.year, result.last_day.year)
+                        if not cal.covers(y)})
+    if uncovered:
+        years = ", ".join(str(y) for y in uncovered)
+        lines.append(f"Let op: voor {years} staan nog geen bij koninklijk besluit "
+                     "gelijkgestelde dagen (zoals de vrijdag na Hemelvaartsdag) in "
+                     "holidays.toml; controleer de Staatscourant, de laatste dag kan later "
+                     "liggen.")
+    return lines
 
 
 def falls_in_pause(due_on: date, pauses: Iterable[tuple[date, date | None]]) -> bool:

@@ -71,7 +71,7 @@ def test_list_filters_by_status_and_search(db):
     r = run("list", "--db", str(db), "--search", "juridisch loket", "--json")
     assert sorted(row["ref"] for row in json.loads(r.stdout)) == expected
     r = run("list", "--db", str(db), "--status", "klaar")
-    assert r.returncode == 1 and "Onbekende status 'klaar'" in r.stderr
+    assert r.returncode == 2 and "ongeldige keuze: 'klaar'" in r.stderr
 
 
 def test_show_json_and_text(db):
@@ -306,3 +306,20 @@ def test_a_bad_file_is_reported_on_one_line(db, tmp_path):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "(2 fouten)" in lines[0]
     assert "cases[0].events[0].route" in lines[0] and "cases[0].events[0].topics" in lines[0]
+
+
+def test_usage_errors_are_in_dutch_and_exit_2(db):
+    r = run("show", "--db", str(db), "V-001", "--with-personal")
+    assert r.returncode == 2 and "--with-personal hoort bij --html" in r.stderr
+    r = run("list", "--db", str(db), "--onzin")
+    assert r.returncode == 2 and "onbekende argumenten: --onzin" in r.stderr
+    r = run("init", "--db", str(db))
+    assert r.returncode == 2 and "deze argumenten ontbreken: --device" in r.stderr
+    r = run("deadline", "--kind", "bezwaartermijn", "--start", "9999-12-25", passphrase=None)
+    assert r.returncode == 1 and "buiten het bereik" in r.stderr
+
+
+def test_deadline_beyond_the_shipped_decree_days_warns():
+    r = run("deadline", "--kind", "bezwaartermijn", "--start", "2031-04-11", passphrase=None)
+    assert r.returncode == 0
+    assert "2031" in r.stdout and "holidays.toml" in r.stdout
