@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from app.model.errors import UserError, ValidationFailed
 from app.model.eventlog import Event, new_id
 from app.model.fold import fold_case
 from app.model.interchange import ExportCase, ExportSignal, ImportPlan, export_document, plan_import
+from app.model.lint import KIND_LABELS, lint_fields
 from app.storage.repository import Register
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -67,6 +68,17 @@ class _DbResolver:
 class ImportResult:
     plan: ImportPlan
     events: int
+    #: free text that looks like personal data: (case or signal number, field, kind)
+    findings: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def warning(self) -> str | None:
+        """One line for the CLI and the GUI; the import itself went through."""
+        if not self.findings:
+            return None
+        shown = "; ".join(f"{n} {f}: {k}" for n, f, k in self.findings[:5])
+        more = f"; en nog {len(self.findings) - 5}" if len(self.findings) > 5 else ""
+        return (f"Let op: {len(self.findings)} mogelijke persoonsgegevens in vrije tekst "
+                f"({shown}{more}). Haal ze uit de tekst met een correctie.")
 
     def summary(self) -> str:
         p = self.plan
@@ -109,9 +121,31 @@ def import_data(reg: Register, data: Any, source: str = "", today: date | None =
     extra = _links_to_existing_cases(reg, data, plan)
     events = plan.events + extra
     reg.insert_batch(events, plan.personal)
+    findings = lint_events(plan.events)
     reg.audit("import", source, f"{len(plan.new_cases)} casussen, {len(plan.new_signals)} "
                                 f"signalen, {len(events)} stappen")
-    return ImportResult(plan, len(events))
+    return ImportResult(plan, len(events), findings)
+
+
+#: Payload fields that hold no free text (codes, dates, references, staff names).
+_NOT_FREE_TEXT = {"ref", "target", "supersedes", "deadline", "signal", "handler", "by",
+                  "partner_org", "recipient", "external_ref"}
+
+
+def lint_events(events: list[Event]) -> list[tuple[str, str, str]]:
+    """DOMAIN.md: free text is linted on save; an import saves, so it warns too."""
+    numbers: dict[str, str] = {e.entity_id: e.number for e in events if e.number}
+    out: list[tuple[str, str, str]] = []
+    for ev in events:
+        payload = ev.payload.get("payload") if ev.kind == "corrected" else ev.payload
+        if not isinstance(payload, dict):
+            continue
+        texts = {k: v for k, v in payload.items()
+                 if isinstance(v, str) and k not in _NOT_FREE_TEXT and not k.endswith("_on")}
+        for hit in lint_fields(texts):
+            out.append((numbers.get(ev.entity_id, ev.entity_id[:8]), hit.field,
+                        KIND_LABELS.get(hit.finding.kind, hit.finding.kind)))
+    return out
 
 
 def _links_to_existing_cases(reg: Register, data: Any, plan: ImportPlan) -> list[Event]:

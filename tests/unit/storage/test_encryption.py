@@ -65,3 +65,31 @@ def test_a_file_that_is_not_a_register_is_refused(tmp_path):
     junk.write_text("dit is geen register\n" * 100)
     with pytest.raises((WrongPassphrase, NotARegister)):
         Register.open(junk, PASSPHRASE)
+
+
+def test_no_plaintext_in_the_temp_and_log_folders_after_exports(tmp_path, monkeypatch):
+    from datetime import date
+
+    from app import cli
+    from app.export.workbook import write_evaluation
+    from app.storage import paths
+
+    for var in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    reg = Register.create(tmp_path / "r.db", PASSPHRASE, "ZWL", "Tester", kdf_iter=1000)
+    n = reg.register_case(registration(summary=SUMMARY), personal={"name": NAME}).number
+    reg.create_signal({"created_on": "2025-04-01", "title": SUMMARY, "problem": "Knelpunt.",
+                       "proposed_solution": "Oplossing.", "theme": "overig",
+                       "services": ["belastingdienst"]})
+    write_evaluation(reg, date(2025, 1, 1), date(2025, 12, 31), tmp_path / "uit" / "e.xlsx")
+    reg.close()
+    # an unexpected failure writes a log: frames only, never the message
+    monkeypatch.setattr(cli, "cmd_list", lambda args: (_ for _ in ()).throw(
+        RuntimeError(f"{SUMMARY} {NAME} {BSN}")))
+    assert cli.main(["list", "--db", str(tmp_path / "r.db")]) == 1
+    temp = paths.temp_dir()
+    assert not temp.exists() or not any(temp.iterdir())  # emptied after the export
+    logs = [p for p in paths.log_dir().rglob("*") if p.is_file()]
+    assert logs  # the failure was logged...
+    _assert_no_plaintext(logs)  # ...without case data
+    assert n

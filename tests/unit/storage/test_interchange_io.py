@@ -223,3 +223,19 @@ def test_an_imported_approval_by_the_importer_is_not_a_four_eyes_breach(reg):
 
     with pytest.raises(RuleViolation, match="vier ogen"):
         reg.append(n, "story_approved", {"on": "2025-03-06", "by": reg.settings.handler})
+
+
+def test_import_warns_about_personal_data_in_free_text(reg, example):
+    result = import_data(reg, example)
+    assert result.findings == []  # the example is clean
+    head = {"format": "casusregister/interchange", "version": 1}
+    case = _case("P-1")
+    case["events"][0]["summary"] = "Mevrouw met BSN 123456782 belde."
+    case["events"].append({"kind": "note", "on": "2025-03-05",
+                           "text": "Bereikbaar op 06-12345678."})
+    result = import_data(reg, head | {"cases": [case]})
+    number = reg.case("P-1").state.number
+    assert result.findings == [(number, "summary", "BSN"), (number, "text", "telefoonnummer")]
+    warning = result.warning()
+    assert warning and "2 mogelijke persoonsgegevens" in warning
+    assert "123456782" not in warning  # the warning itself holds no personal data
