@@ -57,6 +57,7 @@ from app.ui import style
 from app.ui.charts import BarChart, LineChart, Series, format_number
 from app.ui.deadlines_page import remaining_text
 from app.ui.session import Session
+from app.ui.widgets import busy_bar
 from app.ui.worker import BackgroundReader
 
 THIS_WEEK = "deze_week"
@@ -483,13 +484,8 @@ class DashboardPage(QWidget):
             self.period_group.addButton(button)
         self.week_button.setChecked(True)
         self.period_group.buttonClicked.connect(self._period_clicked)
-        self.busy_bar = QProgressBar(self)
-        self.busy_bar.setObjectName("busyBar")
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setTextVisible(False)
+        self.busy_bar = busy_bar(self, self.tr("Bezig met berekenen"))
         self.busy_bar.setFixedWidth(90)
-        self.busy_bar.setAccessibleName(self.tr("Bezig met berekenen"))
-        self.busy_bar.hide()
         self.status_label = QLabel(self)
         self.status_label.setObjectName("hint")
         self.status_label.setAccessibleName(self.tr("Stand van het overzicht"))

@@ -93,7 +93,7 @@ from app.storage.repository import Register, SignalRow
 from app.ui import style
 from app.ui.session import Session
 from app.ui.text import plural
-from app.ui.widgets import CodeCombo, DateField, tr
+from app.ui.widgets import CodeCombo, DateField, busy_bar, tr
 
 log = logging.getLogger(__name__)
 
@@ -1210,13 +1210,7 @@ class WeekPreviewPage(QWizardPage):
         self.setSubTitle(tr("Controleer de cijfers van de periode voordat u de werkmap maakt. "
                             "Dezelfde cijfers staan in de werkmap en in het Overzicht."))
         self.period_label = _label("", "countLabel", self, accessible=tr("Periode"))
-        self.busy = QProgressBar(self)
-        self.busy.setObjectName("busyBar")
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumHeight(8)
-        self.busy.setAccessibleName(tr("Bezig met berekenen"))
-        self.busy.hide()
+        self.busy = busy_bar(self, tr("Bezig met berekenen"))
         self.status = _label("", "hint", self, wrap=False,
                              accessible=tr("Stand van de berekening"))
         self.error = _label("", "errorMessage", self, accessible=tr("Foutmelding"))
@@ -1741,13 +1735,7 @@ class SignalCheckPage(QWizardPage):
         self.setSubTitle(tr("Per signaal: ontbrekende verplichte velden en mogelijke "
                             "persoonsgegevens in de vrije tekst."))
         self.status = _label("", "countLabel", self, accessible=tr("Uitkomst van de controle"))
-        self.busy = QProgressBar(self)
-        self.busy.setObjectName("busyBar")
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumHeight(8)
-        self.busy.setAccessibleName(tr("Bezig met controleren"))
-        self.busy.hide()
+        self.busy = busy_bar(self, tr("Bezig met controleren"))
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("signalCheck")
         self.tree.setAccessibleName(tr("Controle per signaal"))

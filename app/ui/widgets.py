@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLayoutItem,
     QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -682,3 +683,15 @@ def hbox(*widgets: QWidget, stretch_end: bool = True) -> QHBoxLayout:
     if stretch_end:
         row.addStretch(1)
     return row
+
+
+def busy_bar(parent: QWidget, accessible: str) -> QProgressBar:
+    """The thin, hidden "bezig…" bar of pages whose work runs in the worker."""
+    bar = QProgressBar(parent)
+    bar.setObjectName("busyBar")
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    bar.setMaximumHeight(8)
+    bar.setAccessibleName(accessible)
+    bar.hide()
+    return bar
