@@ -303,6 +303,14 @@ def _items(
         events, payloads = _validate_events(entry.get("events"), path, kinds, first_kind,
                                             codelists, errors, signal_refs)
         first = payloads[0] if payloads else None
+        # Numbering follows the effective date: the latest correction of the first
+        # event (highest position in the file) may move it, even across a year.
+        for j in range(len(events) - 1, 0, -1):
+            fix = payloads[j]
+            if events[j].get("kind") == "corrected" and events[j].get("target") == 0 \
+                    and fix is not None and isinstance(fix.get("payload"), dict):
+                first = fix["payload"]
+                break
         first_date = business_date(first_kind, first) if first else None
         item = _Item(i, ref, path, events, payloads, first_date)
         if key == "cases":

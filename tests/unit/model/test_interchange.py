@@ -872,3 +872,23 @@ def test_planning_does_not_modify_the_input() -> None:
     before = copy.deepcopy(data)
     plan(data)
     assert data == before
+
+
+def test_numbering_follows_a_corrected_received_on_across_the_year() -> None:
+    from app.model.interchange import events_in_memory
+
+    def case(ref: str, received: str) -> dict:
+        reg = {"kind": "registered", "received_on": received, "route": "belastingdienst",
+               "partner_type": "bd_overig", "services": ["belastingdienst"],
+               "topics": ["boete"], "target_group": "burger", "summary": "Samenvatting."}
+        return {"ref": ref, "events": [reg]}
+
+    moved = case("B", "2025-01-03")
+    fixed = {k: v for k, v in moved["events"][0].items() if k != "kind"}
+    moved["events"].append({"kind": "corrected", "target": 0,
+                            "payload": fixed | {"received_on": "2024-12-30"},
+                            "reason": "Datum van ontvangst verkeerd overgenomen."})
+    data = {"format": "casusregister/interchange", "version": 1,
+            "cases": [case("A", "2025-01-02"), moved]}
+    _events, plan = events_in_memory(data, today=date(2026, 1, 1))
+    assert dict(plan.new_cases) == {"B": "2024-TST-0001", "A": "2025-TST-0002"}
