@@ -275,13 +275,16 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
     escalated_dates: list[date] = []
     last_on = received_on
 
-    for eff in log.effective:
+    # A step dated before the intake (possible only after a merge) is replayed right
+    # after it: flagged for its date, and folded like any other (ARCHITECTURE.md).
+    sequence = log.effective
+    if first is not None and sequence and sequence[0] is not first:
+        sequence = [first] + [e for e in sequence if e is not first]
+    for eff in sequence:
         kind, p, on = eff.kind, eff.payload, eff.on
         reason = machine.check(kind, on, p, eff.event.actor, eff.event.recorded_at)
         if reason is not None:
             violations.append((eff.id, reason))
-        if machine.status is None and kind != "registered":
-            continue  # before the intake there is no case for a step to change
         machine.apply(eff.id, kind, on, p, eff.event.actor, eff.event.recorded_at)
         last_on = max(last_on, on)
         if kind == "triaged":

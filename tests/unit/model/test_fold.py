@@ -479,6 +479,15 @@ def test_step_before_receipt_does_not_make_the_registration_a_violation() -> Non
     assert violated(fold_case(log.events)) == {early.id}
 
 
+def test_step_before_receipt_is_still_folded_like_any_other() -> None:
+    """ARCHITECTURE.md: a rule-breaking step (after a merge) is folded and flagged."""
+    log = case_log(received_on="2025-03-03", triage=None)
+    log.add("triaged", "2025-02-28", decision="in_behandeling")
+    state = fold_case(log.events)
+    assert (state.status, state.phase) == ("in_behandeling", "onderzoek")
+    assert state.triaged_on == date(2025, 2, 28)
+
+
 # --- pauses -------------------------------------------------------------------------------
 
 
