@@ -307,6 +307,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        # Qt would abort with a core dump; say it plainly instead.
+        raise CliError("Geen beeldscherm gevonden (DISPLAY of WAYLAND_DISPLAY is niet gezet). "
+                       "Start het programma in een grafische sessie, of gebruik de opdrachten "
+                       "(casusregister --help).")
     from app.ui.main import run_gui
 
     chosen = getattr(args, "root_db", None)
