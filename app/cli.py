@@ -91,12 +91,20 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     path = _db(args)
     reg = Register.create(path, read_passphrase(args, confirm=True), args.device,
-                          args.handler or "")
+                          args.handler or _login_name())
     with reg:
         print(f"Register aangemaakt: {path} (apparaat {reg.settings.device_code}, "
               f"behandelaar {reg.settings.handler}).")
         print("Let op: een vergeten wachtwoordzin is niet te herstellen. Maak back-ups.")
     return 0
+
+
+def _login_name() -> str:
+    """Without --handler the register names the handler after the login account."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
 
 
 def cmd_import(args: argparse.Namespace) -> int:
