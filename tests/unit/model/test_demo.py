@@ -21,42 +21,14 @@ import pytest
 
 from app.model.codelists import default_codelists
 from app.model.demo import synthetic_register
+from tests.helpers.model_builders import DATE_OF
 
 END = date(2025, 12, 19)
 
-DATE_FIELD = {
-    "registered": "received_on",
-    "triaged": "decided_on",
-    "handover_confirmed": "on",
-    "assigned": "on",
-    "note": "on",
-    "partner_informed": "on",
-    "data_requested": "requested_on",
-    "consulted": "on",
-    "opinion_sent": "sent_on",
-    "reminder_sent": "on",
-    "service_response": "received_on",
-    "escalated": "on",
-    "escalation_response": "received_on",
-    "paused": "from_on",
-    "resumed": "on",
-    "deadline_set": "on",
-    "deadline_met": "on",
-    "closed": "closed_on",
-    "closing_interview": "held_on",
-    "reopened": "on",
-    "story": "on",
-    "story_approved": "on",
-    "signal_linked": "on",
-    "signal_unlinked": "on",
-}
-SIGNAL_DATE_FIELD = {
-    "signal_created": "created_on",
-    "signal_submitted": "on",
-    "signal_response": "received_on",
-    "signal_feedback_given": "on",
-    "signal_closed": "on",
-}
+# The independent table of the test builders (written from DOMAIN.md, not the app).
+SIGNAL_DATE_FIELD = {k: v for k, v in DATE_OF.items() if k.startswith("signal_")
+                     and k not in ("signal_linked", "signal_unlinked")}
+DATE_FIELD = {k: v for k, v in DATE_OF.items() if k not in SIGNAL_DATE_FIELD}
 CASE_KINDS = {*DATE_FIELD, "corrected", "retracted"}
 SIGNAL_KINDS = {*SIGNAL_DATE_FIELD, "corrected", "retracted"}
 TREATMENT = {
