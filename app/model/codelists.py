@@ -15,10 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from app.model.errors import UserError
 from app.model.resources import resource
 
 
-class CodelistError(ValueError):
+class CodelistError(UserError, ValueError):
     """A codelist file that cannot be used; the message is Dutch and names the file."""
 
 

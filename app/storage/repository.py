@@ -8,6 +8,7 @@ its own transaction (``synchronous=FULL``), so an acknowledged step survives a c
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import uuid
@@ -320,6 +321,7 @@ class Register:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = RegisterLock(path)
         lock.acquire()
+        conn: Connection = None
         try:
             conn = connect(path, passphrase, kdf_iter=kdf_iter, create=True)
             schema.migrate(conn, path, backup_dir(path))
@@ -332,11 +334,18 @@ class Register:
                              (f.name, json.dumps(getattr(settings, f.name))))
             audit.write(conn, settings.handler, settings.device_id, "init", device_code)
             conn.execute("COMMIT")
+            return cls(path, conn, lock, codelists or load_codelists(codelist_override()),
+                       passphrase, kdf_iter)
         except BaseException:
+            # A register that was not made whole is not left behind half-made.
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
+            for leftover in (path, path.with_name(path.name + "-wal"),
+                             path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
             lock.release()
             raise
-        return cls(path, conn, lock, codelists or load_codelists(codelist_override()),
-                   passphrase, kdf_iter)
 
     @classmethod
     def open(cls, path: Path, passphrase: str, *, kdf_iter: int | None = None,

@@ -275,3 +275,15 @@ def test_a_worker_connection_and_the_main_one_share_one_chain(reg):
     assert len({e.hlc for e in events}) == len(events) == 7
     report = verify(reg)
     assert report.ok, report.problems
+
+
+def test_a_failed_create_leaves_no_half_made_register(tmp_path, monkeypatch):
+    import app.storage.repository as repo
+    from app.model.codelists import CodelistError
+
+    broken = tmp_path / "codelists.toml"
+    broken.write_text("[route.items\n", encoding="utf-8")
+    monkeypatch.setattr(repo, "codelist_override", lambda: broken)
+    with pytest.raises(CodelistError):
+        Register.create(tmp_path / "r.db", PASSPHRASE, "TST", kdf_iter=FAST_KDF)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["codelists.toml"]
