@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from app.model.errors import UserError
 from app.model.resources import resource
 
 __all__ = [
@@ -59,7 +60,7 @@ _WEEKEND_REASONS = {5: "een zaterdag", 6: "een zondag"}
 _GREGORIAN_FROM = 1583
 
 
-class HolidayFileError(ValueError):
+class HolidayFileError(UserError, ValueError):
     """A holidays file that cannot be used; the message is Dutch and names the file.
 
     A ValueError so that front doors which already report bad input in Dutch can show
