@@ -372,6 +372,16 @@ def _register_args(p: argparse.ArgumentParser) -> None:
                    help=f"bestand met de wachtwoordzin (anders {PASSPHRASE_ENV} of een vraag)")
 
 
+def _period_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="start", required=True, type=_iso_date, metavar="DATUM")
+    p.add_argument("--to", dest="end", required=True, type=_iso_date, metavar="DATUM")
+
+
+def _override_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--override-lint", metavar="REDEN",
+                   help="ga door ondanks mogelijke persoonsgegevens (wordt gelogd)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     argparse._ = _dutch  # type: ignore[attr-defined]  # argparse's own texts in Dutch
     parser = _Parser(prog="casusregister",
@@ -406,13 +416,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     q = exp.add_parser("evaluation", help="de evaluatiewerkmap (xlsx)")
     _register_args(q)
-    q.add_argument("--from", dest="start", required=True, type=_iso_date, metavar="DATUM")
-    q.add_argument("--to", dest="end", required=True, type=_iso_date, metavar="DATUM")
+    _period_args(q)
     q.add_argument("--out", required=True, metavar="BESTAND.xlsx")
     q.add_argument("--suppress-below", type=int, metavar="N",
                    help="aantallen van 1 tot N-1 als '< N' (standaard: niet afschermen)")
-    q.add_argument("--override-lint", metavar="REDEN",
-                   help="ga door ondanks mogelijke persoonsgegevens (wordt gelogd)")
+    _override_arg(q)
     q.set_defaults(func=cmd_export_evaluation)
 
     q = exp.add_parser("signals", help="signaalformulieren voor KSMS")
@@ -429,19 +437,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="intern formulier: met contactpersoon en casusnummers")
     q.add_argument("--one-file", action="store_true",
                    help="alle HTML-formulieren in één bestand met paginascheidingen")
-    q.add_argument("--override-lint", metavar="REDEN",
-                   help="ga door ondanks mogelijke persoonsgegevens (wordt gelogd)")
+    _override_arg(q)
     q.set_defaults(func=cmd_export_signals)
 
     q = exp.add_parser("report", help="de rapportage (HTML)")
     _register_args(q)
-    q.add_argument("--from", dest="start", required=True, type=_iso_date, metavar="DATUM")
-    q.add_argument("--to", dest="end", required=True, type=_iso_date, metavar="DATUM")
+    _period_args(q)
     q.add_argument("--out", required=True, metavar="BESTAND")
     q.add_argument("--suppress-below", type=int, metavar="N",
                    help="aantallen van 1 tot N-1 als '< N' (standaard de instelling, 5)")
-    q.add_argument("--override-lint", metavar="REDEN",
-                   help="ga door ondanks mogelijke persoonsgegevens (wordt gelogd)")
+    _override_arg(q)
     q.set_defaults(func=cmd_export_report)
 
     p = sub.add_parser("list", help="toon casussen")
@@ -473,8 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("metrics", help="kerncijfers over een periode (METRICS.md)")
     _register_args(p)
-    p.add_argument("--from", dest="start", required=True, type=_iso_date, metavar="DATUM")
-    p.add_argument("--to", dest="end", required=True, type=_iso_date, metavar="DATUM")
+    _period_args(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_metrics)
 

@@ -889,13 +889,8 @@ class _EvaluationWriter:
             if i:
                 totals.append(None)
                 t_styles.append(None)
-            for s in services:
-                v, st = self.shown(f"intake.by_service.{s}", fig[f"intake.by_service.{s}"])
-                totals.append(v)
-                t_styles.append(_bold(st))
-            v, st = self.shown("intake.total", fig["intake.total"])
-            totals.append(v)
-            t_styles.append(_bold(st))
+            self._bold_figures(fig, [*(f"intake.by_service.{s}" for s in services),
+                                     "intake.total"], totals, t_styles)
         sh.put(totals, t_styles)
         sh.put(["Een casus over beide diensten telt bij elke dienst; de kolom Casussen telt "
                 "hem één keer."], NOTE)
@@ -952,17 +947,20 @@ class _EvaluationWriter:
             sh.put(values, styles)
         totals: list[Any] = ["Totaal"]
         t_styles: list[CellStyle | None] = [LABEL_TOTAL]
-        for t in topics:
-            v, st = self.shown(f"intake.by_topic.{t}", fig[f"intake.by_topic.{t}"])
-            totals.append(v)
-            t_styles.append(_bold(st))
-        v, st = self.shown("intake.total", fig["intake.total"])
-        totals.append(v)
-        t_styles.append(_bold(st))
+        self._bold_figures(fig, [*(f"intake.by_topic.{t}" for t in topics), "intake.total"],
+                           totals, t_styles)
         sh.put(totals, t_styles)
         sh.put(["Een casus met meer onderwerpen telt bij elk onderwerp; de kolom Casussen "
                 "telt hem één keer."], NOTE)
         sh.blank()
+
+    def _bold_figures(self, fig: dict[str, Any], keys: list[str], values: list[Any],
+                      styles: list[CellStyle | None]) -> None:
+        """Append the (suppressed where asked) figures of a totals row, in bold."""
+        for key in keys:
+            v, st = self.shown(key, fig[key])
+            values.append(v)
+            styles.append(_bold(st))
 
     def triage(self) -> None:
         routes = self.cl.keys("route")
