@@ -17,7 +17,7 @@ from typing import Any
 
 from app.model.dates import as_date
 from app.model.eventlog import Event
-from app.model.events import business_date
+from app.model.events import business_date, kind_label
 from app.model.workflow import CaseMachine, SignalMachine
 
 
@@ -279,6 +279,15 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
     # after it: flagged for its date, and folded like any other (ARCHITECTURE.md).
     sequence = log.effective
     if first is not None and sequence and sequence[0] is not first:
+        # Steps on the intake's own day that sorted before it were stamped before the
+        # registration existed (their hlc is lower): no device can do that honestly,
+        # so they are flagged too, like a step dated before the intake.
+        for eff in sequence:
+            if eff is first:
+                break
+            if eff.on >= received_on:
+                violations.append((eff.id, f"{kind_label(eff.kind)} is vastgelegd vóór de "
+                                           "aanmelding van de casus"))
         sequence = [first] + [e for e in sequence if e is not first]
     for eff in sequence:
         kind, p, on = eff.kind, eff.payload, eff.on
