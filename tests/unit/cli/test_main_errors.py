@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app import cli
+from app.cli import register_cmds
 from app.storage.db import DatabaseError
 
 
@@ -20,7 +21,7 @@ def test_failures_become_one_line(monkeypatch, capsys, tmp_path, error, expected
     def boom(args):
         raise error
 
-    monkeypatch.setattr(cli, "cmd_verify", boom)
+    monkeypatch.setattr(register_cmds, "cmd_verify", boom)
     code = cli.main(["verify", "--db", str(tmp_path / "x.db")])
     err = capsys.readouterr().err
     assert code == 1

@@ -71,6 +71,7 @@ def test_no_plaintext_in_the_temp_and_log_folders_after_exports(tmp_path, monkey
     from datetime import date
 
     from app import cli
+    from app.cli import case_cmds
     from app.export.workbook import write_evaluation
     from app.storage import paths
 
@@ -84,7 +85,7 @@ def test_no_plaintext_in_the_temp_and_log_folders_after_exports(tmp_path, monkey
     write_evaluation(reg, date(2025, 1, 1), date(2025, 12, 31), tmp_path / "uit" / "e.xlsx")
     reg.close()
     # an unexpected failure writes a log: frames only, never the message
-    monkeypatch.setattr(cli, "cmd_list", lambda args: (_ for _ in ()).throw(
+    monkeypatch.setattr(case_cmds, "cmd_list", lambda args: (_ for _ in ()).throw(
         RuntimeError(f"{SUMMARY} {NAME} {BSN}")))
     assert cli.main(["list", "--db", str(tmp_path / "r.db")]) == 1
     temp = paths.temp_dir()

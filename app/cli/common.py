@@ -1,0 +1,153 @@
+"""What every command shares: the passphrase, the register path, dates and usage errors.
+
+A person who mistypes gets one Dutch line (exit 2 for usage, 1 for everything else);
+the commands themselves live in small modules beside this one and only parse, call
+the storage and export API, and print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import re
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from app.model.errors import UserError
+
+PASSPHRASE_ENV = "CASUSREGISTER_PASSPHRASE"
+#: The derived statuses of DOMAIN.md (a fixed list: filters take exactly these).
+STATUSES = ("aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling", "afgerond")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class CliError(UserError):
+    pass
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is geen datum in de vorm JJJJ-MM-DD") from None
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    """From --passphrase-file, then the environment, then a prompt (twice for init)."""
+    file = getattr(args, "passphrase_file", None) or getattr(args, "root_passphrase_file", None)
+    if file:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"Kan het wachtwoordbestand {file} niet lezen: "
+                           f"{exc.strerror}.") from None
+        value = text.rstrip("\r\n")
+        if not value:
+            raise CliError(f"Het wachtwoordbestand {file} is leeg.")
+        return value
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env:
+        return env
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CliError("Geen wachtwoordzin: gebruik --passphrase-file of de omgevingsvariabele "
+                       f"{PASSPHRASE_ENV}.")
+    first = getpass.getpass("Wachtwoordzin: ")
+    if confirm and getpass.getpass("Herhaal de wachtwoordzin: ") != first:
+        raise CliError("De twee wachtwoordzinnen zijn niet gelijk.")
+    return first
+
+
+def db_path(args: argparse.Namespace, default: Callable[[], Path] | None = None) -> Path:
+    """``--db`` after the command, or before it (``casusregister --db X list``)."""
+    from app.storage.paths import default_db
+
+    chosen = getattr(args, "db", None) or getattr(args, "root_db", None)
+    return Path(chosen) if chosen else (default or default_db)()
+
+
+def open_register(args: argparse.Namespace, *, check: bool = True) -> Any:
+    """Open with SQLCipher's page check (SECURITY.md: damage is found on open)."""
+    from app.storage.repository import Register
+
+    return Register.open(db_path(args), read_passphrase(args), check=check)
+
+
+def usage_error(command: str, message: str) -> None:
+    """A combination argparse cannot express: the same exit 2 and message form."""
+    print(f"casusregister {command}: gebruiksfout: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+#: argparse's English error texts (Python 3.11-3.13) and their Dutch form. They are
+#: translated in ``Parser.error`` only, so the standard library stays untouched for
+#: every other user in the process.
+_ERRORS_NL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), dutch) for pattern, dutch in (
+        (r"^argument (\S+): ", r"argument \1: "),
+        (r"the following arguments are required: ", "deze argumenten ontbreken: "),
+        (r"invalid choice: (.*) \(choose from (.*)\)", r"ongeldige keuze: \1 (kies uit \2)"),
+        (r"unrecognized arguments: ", "onbekende argumenten: "),
+        (r"expected one argument", "verwacht één waarde"),
+        (r"expected at least one argument", "verwacht minstens één waarde"),
+        (r"expected at most one argument", "verwacht hoogstens één waarde"),
+        (r"invalid \S+ value: ", "ongeldige waarde: "),
+        (r"not allowed with argument ", "niet samen te gebruiken met "),
+        (r"one of the arguments (.*) is required", r"een van de argumenten \1 is verplicht"),
+        (r"ambiguous option: (\S+) could match (.*)", r"dubbelzinnige optie: \1 kan \2 zijn"),
+        (r"ignored explicit argument ", "genegeerde waarde "),
+    ))
+
+
+def dutch_error(message: str) -> str:
+    for pattern, dutch in _ERRORS_NL:
+        message = pattern.sub(dutch, message)
+    return message
+
+
+class DutchHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage: str | None, actions: Any, groups: Any,
+                  prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "gebruik: " if prefix is None else prefix)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with Dutch help and usage errors (exit 2, no traceback).
+
+    Every text argparse would write in English is replaced here, on our own parsers:
+    the help option, the section titles, the usage prefix and the error messages.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", DutchHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenten"
+        self._optionals.title = "opties"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="toon deze hulp en stop")
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: gebruiksfout: {dutch_error(message)}\n")
+
+
+def register_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="PAD", help="het register (standaard: in de gebruikersmap)")
+    p.add_argument("--passphrase-file", metavar="BESTAND",
+                   help=f"bestand met de wachtwoordzin (anders {PASSPHRASE_ENV} of een vraag)")
+
+
+def period_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="start", required=True, type=iso_date, metavar="DATUM")
+    p.add_argument("--to", dest="end", required=True, type=iso_date, metavar="DATUM")
+
+
+def override_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--override-lint", metavar="REDEN",
+                   help="ga door ondanks mogelijke persoonsgegevens (wordt gelogd)")
