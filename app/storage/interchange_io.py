@@ -36,15 +36,7 @@ class _DbResolver:
         self.signal_refs: dict[str, str] = {
             r[0]: r[1] for r in conn.execute("SELECT ref, number FROM signals")}
         self.signal_refs.update({n: n for n in list(self.signal_refs.values())})
-        code = reg.settings.device_code
-        self._seq = {"case": 0, "signal": 0}
-        for entity in ("case", "signal"):
-            for (num,) in conn.execute(
-                    "SELECT number FROM events WHERE entity = ? AND number LIKE ?",
-                    (entity, f"%-{code}-%")):
-                tail = str(num).rsplit("-", 1)[-1]
-                if tail.isdigit():
-                    self._seq[entity] = max(self._seq[entity], int(tail))
+        self._seq = {entity: reg.last_sequence(entity) for entity in ("case", "signal")}
 
     def case_ref_exists(self, ref: str) -> bool:
         return ref in self.case_refs

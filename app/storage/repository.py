@@ -14,7 +14,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,7 +32,7 @@ from app.model.eventlog import (
     HybridClock,
     event_hash,
     new_id,
-    payload_hash,
+    sha256_hex,
 )
 from app.model.events import (
     CASE_KINDS,
@@ -44,7 +44,7 @@ from app.model.events import (
 from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.model.interchange import occurred_on_for
 from app.model.lint import is_valid_bsn
-from app.storage import audit, schema
+from app.storage import audit, eventrows, schema
 from app.storage.db import Connection, DatabaseError, connect
 from app.storage.errors import (
     NotARegister,
@@ -52,6 +52,17 @@ from app.storage.errors import (
     StorageError,
     UnknownCase,
     WrongPassphrase,
+)
+from app.storage.eventrows import (
+    ENTITY_CODES,
+    Decoder,
+    StoredHashes,
+    device_map,
+    event_row,
+    hlc_int,
+    hlc_text,
+    uuid_bytes,
+    uuid_text,
 )
 from app.storage.lock import RegisterLock
 from app.storage.paths import backup_dir, codelist_override
@@ -235,46 +246,6 @@ def _d(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-EVENT_COLUMNS = ("id, entity, entity_id, number, kind, occurred_on, hlc, actor, device, "
-                 "payload_json, recorded_at, flag")
-
-
-def _event(row: Sequence[Any], payload: dict[str, Any] | None = None) -> Event:
-    if payload is None:
-        payload = json.loads(row[9]) if row[9] else {}
-    return Event(row[0], row[1], row[2], row[3], row[4], date.fromisoformat(row[5]),
-                 row[6], row[7], row[8], payload, row[10], row[11])
-
-
-def _events(rows: Sequence[Sequence[Any]]) -> list[Event]:
-    """Many rows at once: one JSON parse of all payloads is twice as fast as one each."""
-    payloads = json.loads("[" + ",".join(r[9] or "{}" for r in rows) + "]")
-    return [_event(r, p) for r, p in zip(rows, payloads, strict=True)]
-
-
-def _stream_events(cursor: Any, chunk: int = 4096) -> Iterator[Event]:
-    """Read a whole register's events in chunks, sharing repeated values.
-
-    Every case's id, device, actor and kind repeats in each of its events, and dates
-    repeat across the register; sharing them (and never holding all rows and their
-    JSON at once) keeps a 120,000-event read well under the workbook's memory budget.
-    """
-    strings: dict[str, str] = {}
-    dates: dict[str, date] = {}
-
-    def share(value: str) -> str:
-        return strings.setdefault(value, value)
-
-    while rows := cursor.fetchmany(chunk):
-        payloads = json.loads("[" + ",".join(r[9] or "{}" for r in rows) + "]")
-        for r, p in zip(rows, payloads, strict=True):
-            on = dates.get(r[5])
-            if on is None:
-                on = dates[r[5]] = date.fromisoformat(r[5])
-            yield Event(r[0], share(r[1]), share(r[2]), r[3], share(r[4]), on, r[6],
-                        share(r[7]), share(r[8]), p, r[10], r[11])
-
-
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
@@ -302,9 +273,9 @@ class Register:
         self._kdf_iter = kdf_iter
         self.today: Callable[[], date] = today_amsterdam
         self.settings = self._load_settings()
-        last = conn.execute("SELECT max(hlc) FROM events").fetchone()[0]
-        self._clock = HybridClock(self.settings.device_id or "unknown", last)
-        self._last_hash: str | None = None
+        self._clock = HybridClock(self.settings.device_id or "unknown")
+        self._observe_clock()
+        self._device_num = self._own_device_number()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -332,6 +303,8 @@ class Register:
             for f in fields(Settings):
                 conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
                              (f.name, json.dumps(getattr(settings, f.name))))
+            conn.execute("INSERT INTO devices (uuid, code, handler) VALUES (?, ?, ?)",
+                         (uuid_bytes(settings.device_id), device_code, settings.handler))
             audit.write(conn, settings.handler, settings.device_id, "init", device_code)
             conn.execute("COMMIT")
             return cls(path, conn, lock, codelists or load_codelists(codelist_override()),
@@ -447,26 +420,47 @@ class Register:
 
     # ------------------------------------------------------------------ reading
 
+    def decoder(self) -> Decoder:
+        """A row decoder that knows every device (a merge may have added some)."""
+        return Decoder(device_map(self.conn.execute("SELECT num, uuid FROM devices")))
+
     def events_of(self, entity_id: str) -> list[Event]:
         rows = self.conn.execute(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE entity_id = ? ORDER BY hlc",
-            (entity_id,)).fetchall()
-        return _events(rows)
+            f"SELECT {eventrows.SELECT} FROM {eventrows.FROM} WHERE e.entity_id = ? "
+            "ORDER BY e.hlc, e.device", (uuid_bytes(entity_id),)).fetchall()
+        return self.decoder().events(rows) if rows else []
 
     def all_events(self) -> Iterator[Event]:
-        for r in self.conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY hlc"):
-            yield _event(r)
+        """Every event in local insertion order."""
+        cursor = self.conn.execute(
+            f"SELECT {eventrows.SELECT} FROM {eventrows.FROM} ORDER BY e.seq")
+        yield from self.decoder().stream(cursor)
+
+    def iter_entities(self) -> Iterator[list[Event]]:
+        """One case's or signal's events at a time, each list in hlc order.
+
+        A whole register never has to be in memory at once: metrics and the workbook
+        fold case by case.
+        """
+        cursor = self.conn.execute(
+            f"SELECT {eventrows.SELECT} FROM {eventrows.FROM} ORDER BY e.entity_id, e.hlc")
+        current: list[Event] = []
+        with paused_gc():
+            for ev in self.decoder().stream(cursor):
+                if current and ev.entity_id != current[0].entity_id:
+                    yield current
+                    current = []
+                current.append(ev)
+        if current:
+            yield current
 
     def grouped_events(self) -> tuple[list[list[Event]], list[list[Event]]]:
         """Every case's and every signal's events (for metrics and rebuilds)."""
-        cases: dict[str, list[Event]] = {}
-        signals: dict[str, list[Event]] = {}
-        cursor = self.conn.execute(f"SELECT {EVENT_COLUMNS} FROM events ORDER BY entity_id, hlc")
-        with paused_gc():
-            for ev in _stream_events(cursor):
-                (cases if ev.entity == "case" else signals).setdefault(ev.entity_id,
-                                                                        []).append(ev)
-        return list(cases.values()), list(signals.values())
+        cases: list[list[Event]] = []
+        signals: list[list[Event]] = []
+        for events in self.iter_entities():
+            (cases if events[0].entity == "case" else signals).append(events)
+        return cases, signals
 
     def case_id(self, number: str) -> str:
         row = self.conn.execute(
@@ -632,29 +626,23 @@ class Register:
     def device_activity(self) -> list[DeviceActivity]:
         """Per device that made events: count, latest stamp and last bundle receipt.
 
-        The device code comes from the bundle receipts, else from this register's own
-        settings, else from a case or signal number the device issued
-        (``YYYY-DEV-NNNN``, ``S-YYYY-DEV-NNN``). Ordered by device code.
+        Kept in the ``devices`` table as events are stored, so this reads a handful of
+        rows, never the events. The device code is the one the device gave in its
+        bundles (or this register's own), else the one in a case or signal number it
+        issued (``YYYY-DEV-NNNN``, ``S-YYYY-DEV-NNN``). Ordered by device code.
         """
-        receipts = {r[0]: (r[1], r[2]) for r in self.conn.execute(
-            "SELECT device, device_code, received_at FROM device_receipts")}
-        numbers = {r[0]: r[1] for r in self.conn.execute(
-            "SELECT device, min(number) FROM events WHERE number IS NOT NULL "
-            "GROUP BY device")}
         out: list[DeviceActivity] = []
-        for device, count, last_hlc, last_at in self.conn.execute(
-                "SELECT device, count(*), max(hlc), max(recorded_at) FROM events "
-                "GROUP BY device"):
-            code: str | None
-            received: str | None = None
-            if device in receipts:
-                code, received = receipts[device]
-            elif device == self.settings.device_id:
-                code = self.settings.device_code
-            else:
-                code = _device_code_of(numbers.get(device))
-            out.append(DeviceActivity(str(device), code, int(count), str(last_hlc),
-                                      str(last_at), received))
+        for num, key, code, count, head_hlc, last_at, received in self.conn.execute(
+                "SELECT num, uuid, code, events, head_hlc, last_recorded_at, received_at "
+                "FROM devices WHERE events > 0"):
+            device = uuid_text(key)
+            if not code:
+                row = self.conn.execute(
+                    "SELECT min(number) FROM events WHERE device = ? AND number IS NOT NULL",
+                    (num,)).fetchone()
+                code = _device_code_of(row[0] if row else None)
+            out.append(DeviceActivity(device, code, int(count), hlc_text(int(head_hlc), device),
+                                      str(last_at or ""), received))
         out.sort(key=lambda d: (d.device_code or "", d.device))
         return out
 
@@ -673,43 +661,56 @@ class Register:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            last = self.conn.execute("SELECT max(hlc) FROM events").fetchone()[0]
-            if last:
-                self._clock.observe(last)
-            self._last_hash = None
+            self._observe_clock()
             yield
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        finally:
-            self._last_hash = None
 
-    def _prev_hash(self) -> str:
-        if self._last_hash is None:
-            row = self.conn.execute(
-                "SELECT hash FROM events WHERE device = ? ORDER BY hlc DESC LIMIT 1",
-                (self.settings.device_id,)).fetchone()
-            self._last_hash = row[0] if row else ZERO_HASH
-        return self._last_hash
+    def _observe_clock(self) -> None:
+        """Never issue an hlc lower than one stored or received (ARCHITECTURE.md)."""
+        row = self.conn.execute("SELECT max(head_hlc) FROM devices").fetchone()
+        if row and row[0]:
+            self._clock.observe(hlc_text(int(row[0]), self.settings.device_id or "x"))
+
+    def _own_device_number(self) -> int:
+        if not self.settings.device_id:
+            return 0
+        row = self.conn.execute("SELECT num FROM devices WHERE uuid = ?",
+                                (uuid_bytes(self.settings.device_id),)).fetchone()
+        return int(row[0]) if row else 0
 
     def _insert(self, events: Sequence[Event]) -> None:
-        """Insert events of this device, extending its hash chain (inside a transaction)."""
-        prev = self._prev_hash()
+        """Insert events of this device, extending its hash chain (inside a transaction).
+
+        The chain head is read from ``devices`` inside the caller's transaction: a
+        worker's own connection may have appended since this one last wrote, and a
+        cached head would fork this laptop's chain.
+        """
+        if not events:
+            return
+        row = self.conn.execute("SELECT head FROM devices WHERE num = ?",
+                                (self._device_num,)).fetchone()
+        prev = bytes(row[0]).hex() if row else ZERO_HASH
         rows = []
-        for ev in sorted(events, key=lambda e: e.hlc):
-            p_hash = payload_hash(ev.payload)
+        ordered = sorted(events, key=lambda e: e.hlc)
+        for ev in ordered:
+            body = canonical_json(ev.payload)
+            p_hash = sha256_hex(body)
             h = event_hash(prev, ev.meta(), p_hash)
-            rows.append((ev.id, ev.entity, ev.entity_id, ev.number, ev.kind,
-                         ev.occurred_on.isoformat(), ev.recorded_at or utc_now_iso(), ev.hlc,
-                         ev.actor, ev.device, canonical_json(ev.payload), p_hash, prev, h,
-                         ev.flag))
+            if not ev.recorded_at:
+                ev = replace(ev, recorded_at=utc_now_iso())
+            rows.append(event_row(ev, self._device_num, body, StoredHashes(p_hash, prev, h)))
             prev = h
-        self.conn.executemany(
-            "INSERT INTO events (id, entity, entity_id, number, kind, occurred_on, recorded_at,"
-            " hlc, actor, device, payload_json, payload_hash, prev_hash, hash, flag) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        self._last_hash = prev
+        self.conn.executemany(eventrows.INSERT, rows)
+        last = ordered[-1]
+        self.conn.execute(
+            "UPDATE devices SET head = ?, head_hlc = ?, events = events + ?, "
+            "last_recorded_at = max(coalesce(last_recorded_at, ''), ?), handler = ? "
+            "WHERE num = ?",
+            (bytes.fromhex(prev), hlc_int(last.hlc), len(rows), rows[-1][6],
+             self.settings.handler, self._device_num))
 
     def _new_event(self, entity: str, entity_id: str, number: str | None, kind: str,
                    payload: dict[str, Any], others: Mapping[str, Event]) -> Event:
@@ -746,19 +747,23 @@ class Register:
                 payload["due_on"] = due.isoformat()
         return payload
 
-    def _next_number(self, entity: str, year: int) -> str:
-        code = self.settings.device_code
-        prefix = f"{year:04d}-{code}-" if entity == "case" else f"S-{year:04d}-{code}-"
-        pattern = f"%-{code}-%"
+    def last_sequence(self, entity: str) -> int:
+        """The highest sequence this device code has used in case or signal numbers."""
+        pattern = f"%-{self.settings.device_code}-%"
         seq = 0
         for (num,) in self.conn.execute(
                 "SELECT number FROM events WHERE entity = ? AND number LIKE ?",
-                (entity, pattern)):
+                (ENTITY_CODES[entity], pattern)):
             tail = str(num).rsplit("-", 1)[-1]
             if tail.isdigit():
                 seq = max(seq, int(tail))
+        return seq
+
+    def _next_number(self, entity: str, year: int) -> str:
+        code = self.settings.device_code
+        prefix = f"{year:04d}-{code}-" if entity == "case" else f"S-{year:04d}-{code}-"
         width = 4 if entity == "case" else 3
-        return f"{prefix}{seq + 1:0{width}d}"
+        return f"{prefix}{self.last_sequence(entity) + 1:0{width}d}"
 
     @_writes
     def register_case(self, data: Mapping[str, Any],
@@ -843,13 +848,17 @@ class Register:
                            {"on": on.isoformat(), "signal": signal_number})
 
     def _entity_of_event(self, event_id: str) -> tuple[str, list[Event], Event]:
-        row = self.conn.execute("SELECT entity_id FROM events WHERE id = ?",
-                                (event_id,)).fetchone()
+        try:
+            key = uuid_bytes(event_id)
+        except ValueError:
+            raise UnknownCase(f"Stap {event_id} bestaat niet in dit register.") from None
+        row = self.conn.execute("SELECT entity_id FROM events WHERE id = ?", (key,)).fetchone()
         if row is None:
             raise UnknownCase(f"Stap {event_id} bestaat niet in dit register.")
-        events = self.events_of(str(row[0]))
+        entity_id = uuid_text(row[0])
+        events = self.events_of(entity_id)
         target = next(e for e in events if e.id == event_id)
-        return str(row[0]), events, target
+        return entity_id, events, target
 
     @_writes
     def correct(self, target_id: str, data: Mapping[str, Any], reason: str

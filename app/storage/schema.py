@@ -209,8 +209,100 @@ def _statements(sql: str) -> list[str]:
     return out
 
 
-MIGRATIONS: list[Migration] = [_script(SCHEMA_V1), _script(SCHEMA_V2)]
+# Version 3 (issue 13, Keys v2): compact event rows. UUIDs and hashes as BLOBs, the hlc
+# as one integer and the device as a number in ``devices``, which also keeps each
+# device's chain head, event count and last receipt, so no query scans the events for
+# them. The hashes are copied, never recomputed (ARCHITECTURE.md: a migration never
+# re-hashes). ``seq`` is the local insertion order that bundle exports count from.
+SCHEMA_V3 = """
+CREATE TABLE devices (
+    num              INTEGER PRIMARY KEY,
+    uuid             BLOB NOT NULL UNIQUE,
+    code             TEXT,
+    handler          TEXT,
+    head             BLOB NOT NULL DEFAULT (zeroblob(32)),
+    head_hlc         INTEGER NOT NULL DEFAULT 0,
+    events           INTEGER NOT NULL DEFAULT 0,
+    last_recorded_at TEXT,
+    received_at      TEXT,
+    received_from    TEXT,
+    bundle_seq       INTEGER
+);
+INSERT INTO devices (uuid)
+    SELECT DISTINCT unhex(replace(device, '-', '')) FROM events;
+INSERT OR IGNORE INTO devices (uuid)
+    SELECT unhex(replace(json_extract(value, '$'), '-', '')) FROM settings
+    WHERE key = 'device_id' AND json_extract(value, '$') != '';
+UPDATE devices SET code = (
+    SELECT json_extract(value, '$') FROM settings WHERE key = 'device_code')
+    WHERE uuid = (SELECT unhex(replace(json_extract(value, '$'), '-', '')) FROM settings
+                  WHERE key = 'device_id');
+UPDATE devices SET (code, handler, received_at) = (
+    SELECT r.device_code, r.handler, r.received_at FROM device_receipts r
+    WHERE unhex(replace(r.device, '-', '')) = devices.uuid)
+    WHERE uuid IN (SELECT unhex(replace(device, '-', '')) FROM device_receipts);
+CREATE TABLE events_v3 (
+    seq          INTEGER PRIMARY KEY,
+    id           BLOB NOT NULL UNIQUE,
+    entity       INTEGER NOT NULL CHECK (entity IN (0, 1)),
+    entity_id    BLOB NOT NULL,
+    number       TEXT,
+    kind         TEXT NOT NULL,
+    occurred_on  TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL,
+    hlc          INTEGER NOT NULL,
+    device       INTEGER NOT NULL REFERENCES devices (num),
+    actor        TEXT NOT NULL,
+    payload_json TEXT,
+    payload_hash BLOB NOT NULL,
+    prev_hash    BLOB NOT NULL,
+    hash         BLOB NOT NULL,
+    flag         TEXT,
+    erased_by    BLOB
+);
+INSERT INTO events_v3 (id, entity, entity_id, number, kind, occurred_on, recorded_at, hlc,
+                       device, actor, payload_json, payload_hash, prev_hash, hash, flag)
+    SELECT unhex(replace(e.id, '-', '')), CASE e.entity WHEN 'case' THEN 0 ELSE 1 END,
+           unhex(replace(e.entity_id, '-', '')), e.number, e.kind, e.occurred_on,
+           e.recorded_at,
+           CAST(substr(e.hlc, 1, 13) AS INTEGER) * 100000 + CAST(substr(e.hlc, 15, 5) AS INTEGER),
+           d.num, e.actor, e.payload_json, unhex(e.payload_hash), unhex(e.prev_hash),
+           unhex(e.hash), e.flag
+    FROM events e JOIN devices d ON d.uuid = unhex(replace(e.device, '-', ''))
+    ORDER BY e.rowid;
+DROP TABLE events;
+DROP TABLE device_receipts;
+ALTER TABLE events_v3 RENAME TO events;
+CREATE UNIQUE INDEX events_clock ON events (hlc, device);
+CREATE INDEX events_entity ON events (entity_id, hlc);
+CREATE INDEX events_number ON events (number) WHERE number IS NOT NULL;
+UPDATE devices SET
+    events = (SELECT count(*) FROM events e WHERE e.device = devices.num),
+    head_hlc = coalesce((SELECT max(e.hlc) FROM events e WHERE e.device = devices.num), 0),
+    last_recorded_at = (SELECT max(e.recorded_at) FROM events e WHERE e.device = devices.num);
+UPDATE devices SET head = coalesce(
+    (SELECT e.hash FROM events e WHERE e.device = devices.num AND e.hlc = devices.head_hlc),
+    zeroblob(32));
+
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+WHEN NEW.seq IS NOT OLD.seq OR NEW.id IS NOT OLD.id OR NEW.entity IS NOT OLD.entity
+  OR NEW.entity_id IS NOT OLD.entity_id OR NEW.number IS NOT OLD.number
+  OR NEW.kind IS NOT OLD.kind OR NEW.occurred_on IS NOT OLD.occurred_on
+  OR NEW.recorded_at IS NOT OLD.recorded_at OR NEW.hlc IS NOT OLD.hlc
+  OR NEW.actor IS NOT OLD.actor OR NEW.device IS NOT OLD.device
+  OR NEW.payload_hash IS NOT OLD.payload_hash OR NEW.prev_hash IS NOT OLD.prev_hash
+  OR NEW.hash IS NOT OLD.hash
+  OR (NEW.payload_json IS NOT OLD.payload_json AND NEW.erased_by IS NULL)
+  OR (OLD.erased_by IS NOT NULL AND NEW.erased_by IS NULL)
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+"""
+
+MIGRATIONS: list[Migration] = [_script(SCHEMA_V1), _script(SCHEMA_V2), _script(SCHEMA_V3)]
 LATEST = len(MIGRATIONS)
+COMPACT_ROWS = 3  # the version that made event rows compact
 
 
 def version(conn: Connection) -> int:
@@ -247,4 +339,6 @@ def migrate(conn: Connection, db: Path, backups: Path, upto: int = LATEST) -> li
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+    if 0 < current < COMPACT_ROWS <= upto:
+        conn.execute("VACUUM")  # give back the space of the old, wide event rows
     return made

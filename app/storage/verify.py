@@ -8,13 +8,13 @@ from the events in memory. Each finding is one Dutch line a team lead can act on
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.model.eventlog import ZERO_HASH, Event, event_hash, payload_hash
-from app.storage import audit
+from app.model.eventlog import ZERO_HASH, Event, event_hash, sha256_hex
+from app.storage import audit, eventrows
 from app.storage.db import Connection, DatabaseError
+from app.storage.eventrows import uuid_text
 from app.storage.projections import (
     CASE_COLUMNS,
     DEADLINE_COLUMNS,
@@ -22,7 +22,10 @@ from app.storage.projections import (
     case_rows,
     signal_row,
 )
-from app.storage.repository import EVENT_COLUMNS, Register, _event, integrity_problems
+from app.storage.repository import Register, integrity_problems
+
+#: Events whose recording erases payloads in place (DOMAIN.md, SECURITY.md "Erasure").
+ERASING_KINDS = ("text_erased", "case_destroyed")
 
 
 @dataclass
@@ -35,30 +38,48 @@ class VerifyReport:
         return not self.problems
 
 
-def _chains(conn: Connection, report: VerifyReport) -> list[Event]:
+def _chains(reg: Register, report: VerifyReport) -> list[Event]:
+    """Every device's chain, in its own order, and every payload against its hash.
+
+    An erased payload (retention: ARCHITECTURE.md "Erasure") is checked against its
+    erasing event instead: that event must exist, belong to the same case and be a
+    ``text_erased`` or ``case_destroyed``.
+    """
+    conn = reg.conn
+    decoder = reg.decoder()
     events: list[Event] = []
+    erased: list[tuple[Event, str]] = []
     last: dict[str, str] = {}
     count = 0
-    sql = (f"SELECT {EVENT_COLUMNS}, payload_hash, prev_hash, hash FROM events "
-           "ORDER BY device, hlc")
+    sql = (f"SELECT {eventrows.SELECT}, e.payload_hash, e.prev_hash, e.hash, e.erased_by "
+           f"FROM {eventrows.FROM} ORDER BY e.device, e.hlc")
     for row in conn.execute(sql):
         count += 1
-        ev = _event(row)
-        p_hash, prev, h = row[12], row[13], row[14]
+        try:
+            ev = decoder.event(row)
+        except ValueError:
+            report.problems.append(f"stap {uuid_text(row[0])}: de inhoud is onleesbaar")
+            continue
+        p_hash, prev, h = (bytes(row[i]).hex() for i in (12, 13, 14))
         expected_prev = last.get(ev.device, ZERO_HASH)
         where = f"stap {ev.id} ({ev.kind}, {ev.number or ev.entity_id[:8]})"
-        if row[9] is not None:
-            try:
-                if payload_hash(json.loads(row[9])) != p_hash:
-                    report.problems.append(f"{where}: de inhoud is gewijzigd")
-            except ValueError:
-                report.problems.append(f"{where}: de inhoud is onleesbaar")
+        if row[15] is not None:
+            erased.append((ev, uuid_text(row[15])))
+        elif row[9] is None or sha256_hex(row[9]) != p_hash:
+            report.problems.append(f"{where}: de inhoud is gewijzigd")
         if prev != expected_prev:
             report.problems.append(f"{where}: de hashketen van het apparaat is onderbroken")
         if event_hash(prev, ev.meta(), p_hash) != h:
             report.problems.append(f"{where}: de gegevens van de stap zijn gewijzigd")
         last[ev.device] = h
         events.append(ev)
+    by_id = {e.id: e for e in events} if erased else {}
+    for ev, eraser_id in erased:
+        eraser = by_id.get(eraser_id)
+        if eraser is None or eraser.kind not in ERASING_KINDS \
+                or eraser.entity_id != ev.entity_id:
+            report.problems.append(
+                f"stap {ev.id} ({ev.kind}): de inhoud is gewist zonder geldige wisstap")
     report.checked["events"] = count
     report.checked["devices"] = len(last)
     return events
@@ -117,7 +138,7 @@ def verify(reg: Register) -> VerifyReport:
         with contextlib.suppress(DatabaseError):
             reg.audit("verify", reg.path.name, "beschadigd")
         return report
-    events = _chains(reg.conn, report)
+    events = _chains(reg, report)
     report.problems += audit.verify_chain(reg.conn)
     _projections(reg.conn, events, report)
     reg.audit("verify", reg.path.name, "in orde" if report.ok else

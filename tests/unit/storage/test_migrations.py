@@ -24,9 +24,9 @@ def test_old_register_is_backed_up_then_migrated(tmp_path):
     conn.close()
 
     reg = Register.open(db, PASSPHRASE, kdf_iter=FAST_KDF)
-    assert schema.version(reg.conn) == schema.LATEST == 2
+    assert schema.version(reg.conn) == schema.LATEST == 3
     tables = {r[0] for r in reg.conn.execute("SELECT name FROM sqlite_master")}
-    assert "device_receipts" in tables
+    assert "devices" in tables and "device_receipts" not in tables
     reg.register_case(registration())
     reg.close()
 
