@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
 
 from app.model.demo import synthetic_register  # noqa: E402
 from app.model.errors import UserError  # noqa: E402
+from app.storage.crypto import DEFAULT_KDF, KdfParams  # noqa: E402
 from app.storage.interchange_io import import_data  # noqa: E402
 from app.storage.repository import Register  # noqa: E402
 
@@ -28,7 +29,7 @@ BATCH = 2000
 
 
 def generate(db: Path, passphrase: str, cases: int, seed: int, device: str = "BNK",
-             kdf_iter: int | None = None, quiet: bool = False) -> dict[str, float]:
+             kdf: KdfParams = DEFAULT_KDF, quiet: bool = False) -> dict[str, float]:
     years = max(1, round(cases / 1500))
     end = date(2025, 12, 19)
     start = date(end.year - years + 1, 1, 6)
@@ -36,8 +37,8 @@ def generate(db: Path, passphrase: str, cases: int, seed: int, device: str = "BN
     data = synthetic_register(cases=cases, signals=max(12, cases // 12), seed=seed,
                               start=start, end=end)
     t_gen = time.perf_counter() - t0
-    reg = (Register.open(db, passphrase, kdf_iter=kdf_iter) if db.exists() else
-           Register.create(db, passphrase, device, "Benchmark", kdf_iter=kdf_iter))
+    reg = (Register.open(db, passphrase) if db.exists() else
+           Register.create(db, passphrase, device, "Benchmark", kdf=kdf))
     t1 = time.perf_counter()
     try:
         all_cases = data["cases"]

@@ -12,6 +12,7 @@ import getpass
 import os
 import re
 import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -71,11 +72,58 @@ def db_path(args: argparse.Namespace, default: Callable[[], Path] | None = None)
     return Path(chosen) if chosen else (default or default_db)()
 
 
-def open_register(args: argparse.Namespace, *, check: bool = True) -> Any:
-    """Open with SQLCipher's page check (SECURITY.md: damage is found on open)."""
-    from app.storage.repository import Register
+def open_register(args: argparse.Namespace, *, lock: bool = False, backup: bool = True
+                  ) -> Any:
+    """Unlock a register for a command, as the GUI does.
 
-    return Register.open(db_path(args), read_passphrase(args), check=check)
+    Earlier failed attempts are waited out first (the back-off lives in the keyring,
+    so a loop of guesses from a script is as slow as one at the window). Commands run
+    beside the GUI (``lock`` only for restore and rekey) and the day's first unlock
+    makes the daily backup, which also reads and authenticates every page.
+    """
+    from app.storage.backup import daily
+    from app.storage.errors import RegisterDamaged, StorageError
+    from app.storage.repository import Register
+    from app.storage.unlock_log import remaining_delay
+
+    path = db_path(args)
+    passphrase = read_passphrase(args)
+    wait = remaining_delay(path)
+    if wait:
+        print(f"casusregister: wacht {wait} s na eerdere mislukte pogingen om te ontgrendelen.",
+              file=sys.stderr)
+        time.sleep(wait)
+    reg = Register.open(path, passphrase, lock=lock)
+    try:
+        announce(reg)
+        if backup and not reg.read_only:
+            try:
+                daily(reg)
+            except RegisterDamaged:
+                raise  # the copy met a bad page: stop before anything spreads it
+            except StorageError as exc:
+                print(f"casusregister: waarschuwing: geen dagelijkse back-up: {exc}",
+                      file=sys.stderr)
+    except BaseException:
+        reg.close()
+        raise
+    return reg
+
+
+def announce(reg: Any) -> None:
+    """What a person must know right after unlocking: a new recovery code (shown once,
+    on stderr so it never mixes with a command's output) and a read-only register."""
+    if reg.new_recovery_code:
+        print("casusregister: het register is overgezet op een eigen gegevenssleutel. Bewaar "
+              "deze herstelcode op papier bij de teamleider; hij wordt niet opnieuw getoond.",
+              file=sys.stderr)
+        print(f"Herstelcode: {reg.new_recovery_code}", file=sys.stderr)
+        reg.new_recovery_code = None
+    if reg.read_only:
+        from app.storage.repository import read_only_message
+
+        print(f"casusregister: waarschuwing: {read_only_message(reg.behind_seal)}",
+              file=sys.stderr)
 
 
 def usage_error(command: str, message: str) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -21,30 +20,48 @@ from app.cli.common import (
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from app.model.passphrase import strength
     from app.storage.repository import Register
 
     path = db_path(args)
-    reg = Register.create(path, read_passphrase(args, confirm=True), args.device,
-                          args.handler or _login_name())
+    passphrase = read_passphrase(args, confirm=True)
+    out = Path(args.recovery_code_out) if args.recovery_code_out else None
+    if out is not None and (out.exists() or not out.parent.is_dir()):
+        raise CliError(f"Kan de herstelcode niet naar {out} schrijven: het bestand bestaat al "
+                       "of de map bestaat niet.")
+    reg = Register.create(path, passphrase, args.device, args.handler)
     with reg:
+        code = reg.new_recovery_code or ""
+        reg.new_recovery_code = None
+        if out is not None:
+            write_secret(out, f"Herstelcode: {code}\n")
         print(f"Register aangemaakt: {path} (apparaat {reg.settings.device_code}, "
               f"behandelaar {reg.settings.handler}).")
-        print("Let op: een vergeten wachtwoordzin is niet te herstellen. Maak back-ups.")
+        print(f"Sterkte van de wachtwoordzin: {strength(passphrase).label}.")
+        if out is not None:
+            print(f"De herstelcode staat in {out}: print hem, geef hem in een gesloten "
+                  "envelop aan de teamleider en verwijder het bestand.")
+        else:
+            print("Bewaar deze herstelcode op papier bij de teamleider (gesloten envelop); "
+                  "hij opent het register als de wachtwoordzin vergeten is en wordt niet "
+                  "opnieuw getoond:")
+            print(f"Herstelcode: {code}")
     return 0
 
 
-def _login_name() -> str:
-    """Without --handler the register names the handler after the login account."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return ""
+def write_secret(path: Path, text: str) -> None:
+    """A file with a secret in it: created 0600, never over an existing file."""
+    from app.storage.files import FILE_MODE
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from app.storage.verify import verify
 
-    with open_register(args, check=False) as reg:  # verify reports damage itself
+    with open_register(args, backup=False) as reg:  # verify checks every page itself
         report = verify(reg)
     names = {"events": "stappen", "devices": "apparaten", "cases": "casussen",
              "signals": "signalen"}
@@ -112,7 +129,10 @@ def add_commands(sub: Any, exp: Any) -> None:
     register_args(p)
     p.add_argument("--device", required=True, metavar="CODE",
                    help="apparaatcode: 2 tot 4 hoofdletters, komt in elk casusnummer")
-    p.add_argument("--handler", metavar="NAAM", help="naam van de behandelaar")
+    p.add_argument("--handler", required=True, metavar="NAAM",
+                   help="naam van de behandelaar (staat bij elke stap)")
+    p.add_argument("--recovery-code-out", metavar="BESTAND",
+                   help="schrijf de herstelcode naar dit bestand (0600) in plaats van het scherm")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("verify", help="controleer integriteit, hashketens en projecties")

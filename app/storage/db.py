@@ -1,22 +1,35 @@
 """Opening an SQLCipher register with the pragmas of ARCHITECTURE.md.
 
 Every connection, including a worker thread's own, goes through ``connect`` so the
-key is always set first and temp data never touches the disk in plaintext.
+key is always set first and temp data never touches the disk in plaintext. Since
+Keys v2 the key is the register's random data key, given raw (no key derivation per
+connection, so a worker connects at once); ``connect_legacy`` opens a register made
+before v2, keyed with the passphrase itself, only to migrate it.
 """
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
 
-from app.storage.errors import NotARegister, StorageError, WrongPassphrase
+from app.storage.errors import DiskFull, NotARegister, StorageError
 
 Connection = Any  # sqlcipher3.Connection: the driver ships no type information
 
 DatabaseError = sqlcipher3.DatabaseError
 IntegrityError = sqlcipher3.IntegrityError
+OperationalError = sqlcipher3.OperationalError
+SALT_BYTES = 16
+
+
+class KeyDoesNotFit(StorageError):
+    """The first page does not decrypt with this key (and salt)."""
+
+    def __init__(self) -> None:
+        super().__init__("De sleutel past niet op dit registerbestand.")
 
 
 def key_literal(passphrase: str) -> str:
@@ -24,57 +37,112 @@ def key_literal(passphrase: str) -> str:
     return "'" + passphrase.replace("'", "''") + "'"
 
 
-def connect(
-    path: Path,
-    passphrase: str,
-    *,
-    kdf_iter: int | None = None,
-    create: bool = False,
-    check_same_thread: bool = True,
-) -> Connection:
-    """Open (or create) the register and prove the key by reading the schema.
+def raw_key_literal(key: bytes, salt: bytes | None = None) -> str:
+    """SQLCipher's raw key form: the key itself, optionally with the file's salt."""
+    if len(key) != 32 or (salt is not None and len(salt) != SALT_BYTES):
+        raise ValueError("a data key is 32 bytes and a salt 16")
+    return "\"x'" + key.hex() + (salt.hex() if salt else "") + "'\""
 
-    ``kdf_iter`` is for tests only: a register made with a lower iteration count must
-    be opened with the same one, and the encryption tests use the default.
+
+def file_salt(path: Path) -> bytes:
+    """SQLCipher's salt: the first 16 bytes of the file (the keyring keeps a copy)."""
+    with path.open("rb") as fh:
+        return fh.read(SALT_BYTES)
+
+
+def _open(path: Path, check_same_thread: bool) -> Connection:
+    try:
+        return sqlcipher3.connect(str(path), isolation_level=None,
+                                  check_same_thread=check_same_thread, timeout=10)
+    except sqlcipher3.Error as exc:
+        raise NotARegister(f"Kan {path} niet openen: {exc}") from None
+
+
+def _configure(conn: Connection) -> None:
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA cache_size = -65536")
+
+
+def _prove(conn: Connection, path: Path) -> None:
+    """Read the schema: "file is not a database" means page 1 did not decrypt."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        if "not a database" in str(exc):
+            raise KeyDoesNotFit() from None
+        raise NotARegister(damaged(path, str(exc))) from None
+
+
+def connect(path: Path, key: bytes, *, salt: bytes | None = None, create: bool = False,
+            check_same_thread: bool = True) -> Connection:
+    """Open (or create) the register with its raw data key and prove the key.
+
+    ``salt`` is given when creating (so a backup keeps the register's salt and its
+    keyring copy fits) or to open a file whose own first bytes are damaged.
     """
     if not create and not path.exists():
         raise NotARegister(f"Geen register gevonden op {path}.")
-    if not passphrase:
-        raise StorageError("Geen wachtwoordzin opgegeven.")
+    conn = _open(path, check_same_thread)
     try:
-        conn = sqlcipher3.connect(
-            str(path), isolation_level=None, check_same_thread=check_same_thread, timeout=10
-        )
+        conn.execute(f"PRAGMA key = {raw_key_literal(key, salt)}")
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        _prove(conn, path)
+        _configure(conn)
+    except (KeyDoesNotFit, NotARegister):
+        raise
     except sqlcipher3.Error as exc:
-        raise NotARegister(f"Kan {path} niet openen: {exc}") from None
+        conn.close()
+        raise translate(exc, path) from None
+    return conn
+
+
+def connect_legacy(path: Path, passphrase: str, *, kdf_iter: int | None = None) -> Connection:
+    """Open a register made before Keys v2 (its passphrase is SQLCipher's key).
+
+    ``kdf_iter`` exists for tests that made such a register cheaply.
+    """
+    conn = _open(path, True)
     try:
         conn.execute(f"PRAGMA key = {key_literal(passphrase)}")
         conn.execute("PRAGMA cipher_log_level = NONE")
         if kdf_iter is not None:
             conn.execute(f"PRAGMA kdf_iter = {int(kdf_iter)}")
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher3.DatabaseError as exc:
-            conn.close()
-            # "file is not a database": the first page does not decrypt, i.e. the key.
-            # Anything else means the key fits and a later schema page is damaged.
-            if "not a database" in str(exc):
-                raise WrongPassphrase() from None
-            raise NotARegister(
-                f"Het register {path.name} is beschadigd ({exc}). Er is niets gewijzigd; "
-                "zet een back-up terug.") from None
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA cache_size = -65536")
-    except WrongPassphrase:
+        _prove(conn, path)
+        _configure(conn)
+    except (KeyDoesNotFit, NotARegister):
         raise
     except sqlcipher3.Error as exc:
         conn.close()
-        raise NotARegister(f"{path} is geen bruikbaar register: {exc}") from None
+        raise translate(exc, path) from None
     return conn
 
 
-def rekey(conn: Connection, new_passphrase: str) -> None:
-    conn.execute(f"PRAGMA rekey = {key_literal(new_passphrase)}")
+def rekey(conn: Connection, key: bytes) -> None:
+    """Re-encrypt every page under a new data key, in one transaction (SQLCipher)."""
+    conn.execute(f"PRAGMA rekey = {raw_key_literal(key)}")
+
+
+def damaged(path: Path, detail: str) -> str:
+    return (f"Het register {path.name} is beschadigd ({detail}). Er is niets gewijzigd; "
+            "zet een back-up terug met 'casusregister restore --from BESTAND'.")
+
+
+def translate(exc: BaseException, path: Path | None = None) -> StorageError:
+    """A database error as the one Dutch line a person can act on.
+
+    A full disk is a full disk (nothing was written: the transaction rolled back),
+    never "damaged"; everything else that SQLite calls corrupt is damage.
+    """
+    text = str(exc)
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text \
+            or "database or disk is full" in text:
+        return DiskFull()
+    if "locked" in text or "busy" in text:
+        return StorageError("Het register is even bezet door een ander programma of "
+                            "opdracht. Probeer het zo opnieuw.")
+    where = path if path is not None else Path("register")
+    return NotARegister(damaged(where, text))

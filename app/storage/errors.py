@@ -28,3 +28,21 @@ class RegisterExists(StorageError):
 
 class UnknownCase(StorageError):
     pass
+
+
+class DiskFull(StorageError):
+    def __init__(self) -> None:
+        super().__init__("De schijf is vol: er is niets opgeslagen en niets verloren. Maak "
+                         "ruimte vrij en probeer het opnieuw.")
+
+
+class RegisterDamaged(NotARegister):
+    """The key is right (the keyring said so) but the file does not open or check out."""
+
+
+class KeyringProblem(StorageError):
+    """The keyring beside the register is missing, unreadable or belongs elsewhere."""
+
+
+class ReadOnlyRegister(StorageError):
+    """The register is behind its seal: it opened read-only until the handler chooses."""

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
+from app.model import recovery
 from app.model.bulk import paused_gc
 from app.model.codelists import Codelists, load_codelists
 from app.model.dates import today as today_amsterdam
@@ -44,14 +45,15 @@ from app.model.events import (
 from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.model.interchange import occurred_on_for
 from app.model.lint import is_valid_bsn
-from app.storage import audit, eventrows, schema
-from app.storage.db import Connection, DatabaseError, connect
+from app.model.passphrase import problems as passphrase_problems
+from app.storage import audit, crypto, eventrows, keyring, schema, seal, unlock
+from app.storage.crypto import DEFAULT_KDF, KdfParams
+from app.storage.db import Connection, DatabaseError, connect, translate
 from app.storage.errors import (
-    NotARegister,
+    ReadOnlyRegister,
     RegisterExists,
     StorageError,
     UnknownCase,
-    WrongPassphrase,
 )
 from app.storage.eventrows import (
     ENTITY_CODES,
@@ -64,6 +66,8 @@ from app.storage.eventrows import (
     uuid_bytes,
     uuid_text,
 )
+from app.storage.files import private_dir, restrict
+from app.storage.keyring import Keyring, keyring_path
 from app.storage.lock import RegisterLock
 from app.storage.paths import backup_dir, codelist_override
 from app.storage.projections import (
@@ -73,7 +77,6 @@ from app.storage.projections import (
     write_case,
     write_signal,
 )
-from app.storage.unlock_log import drain_failed_unlocks, record_failed_unlock
 
 PERSONAL_KEYS = ("name", "bsn", "phone", "email", "address", "service_reference")
 
@@ -254,6 +257,7 @@ def _writes(method: _F) -> _F:
 
     @functools.wraps(method)
     def wrapper(self: Register, *args: Any, **kwargs: Any) -> Any:
+        self._require_writable()
         with self._transaction():
             return method(self, *args, **kwargs)
 
@@ -261,44 +265,60 @@ def _writes(method: _F) -> _F:
 
 
 class Register:
-    """An unlocked register. Close it (or use ``with``) to release the key and the lock."""
+    """An unlocked register. Close it (or use ``with``) to release the key and the lock.
+
+    Only the data key stays in memory while unlocked (SECURITY.md, Keys v2): worker
+    connections key themselves with it instantly, and the passphrase is never kept.
+    """
 
     def __init__(self, path: Path, conn: Connection, lock: RegisterLock | None,
-                 codelists: Codelists, passphrase: str, kdf_iter: int | None) -> None:
+                 codelists: Codelists, key: bytes, *, seal: bool = True) -> None:
         self.path = path
         self.conn = conn
         self._lock = lock
         self.codelists = codelists
-        self._passphrase = passphrase
-        self._kdf_iter = kdf_iter
+        self._key = key
         self.today: Callable[[], date] = today_amsterdam
         self.settings = self._load_settings()
         self._clock = HybridClock(self.settings.device_id or "unknown")
         self._observe_clock()
         self._device_num = self._own_device_number()
+        #: why the register opened read-only (behind its seal); empty when writable
+        self.behind_seal: list[str] = []
+        #: a recovery code to show once (after ``create``, a migration or ``rekey``)
+        self.new_recovery_code: str | None = None
+        self._seals = seal
 
     # ------------------------------------------------------------------ lifecycle
 
     @classmethod
     def create(cls, path: Path, passphrase: str, device_code: str, handler: str = "",
-               *, kdf_iter: int | None = None, demo: bool = False,
+               *, kdf: KdfParams = DEFAULT_KDF, demo: bool = False,
                codelists: Codelists | None = None) -> Register:
+        """Make a register and its keyring. Only ``init`` and the first-run wizard call
+        this; the recovery code is in ``new_recovery_code``, to be shown once."""
         if not valid_device_code(device_code):
             raise UserError(f"Ongeldige apparaatcode '{device_code}': {DEVICE_CODE_HELP}.")
-        if len(passphrase) < 12:
-            raise UserError("De wachtwoordzin moet minstens 12 tekens hebben.")
-        if path.exists():
+        refused = passphrase_problems(passphrase)
+        if refused:
+            raise UserError(refused[0])
+        if not handler.strip():
+            raise UserError("Geef de naam van de behandelaar op (--handler): die naam staat "
+                            "bij elke stap die u vastlegt.")
+        ring_path = keyring_path(path)
+        if path.exists() or ring_path.exists():
             raise RegisterExists(f"Er staat al een register op {path}.")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         lock = RegisterLock(path)
         lock.acquire()
         conn: Connection = None
         try:
-            conn = connect(path, passphrase, kdf_iter=kdf_iter, create=True)
+            key, salt = crypto.random_key(), crypto.random_salt()
+            conn = connect(path, key, salt=salt, create=True)
+            restrict(path)
             schema.migrate(conn, path, backup_dir(path))
-            settings = Settings(handler=handler.strip() or "behandelaar",
-                                device_code=device_code, device_id=str(uuid.uuid4()),
-                                demo=demo)
+            settings = Settings(handler=handler.strip(), device_code=device_code,
+                                device_id=str(uuid.uuid4()), demo=demo)
             conn.execute("BEGIN IMMEDIATE")
             for f in fields(Settings):
                 conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)",
@@ -307,72 +327,91 @@ class Register:
                          (uuid_bytes(settings.device_id), device_code, settings.handler))
             audit.write(conn, settings.handler, settings.device_id, "init", device_code)
             conn.execute("COMMIT")
-            return cls(path, conn, lock, codelists or load_codelists(codelist_override()),
-                       passphrase, kdf_iter)
+            keyring.write(ring_path, Keyring.new(key, passphrase, salt, kdf))
+            reg = cls(path, conn, lock, codelists or load_codelists(codelist_override()), key)
+            reg.new_recovery_code = recovery.encode(key)
+            reg.reseal()
+            return reg
         except BaseException:
             # A register that was not made whole is not left behind half-made.
             if conn is not None:
                 with contextlib.suppress(Exception):
                     conn.close()
             for leftover in (path, path.with_name(path.name + "-wal"),
-                             path.with_name(path.name + "-shm")):
+                             path.with_name(path.name + "-shm"), ring_path):
                 leftover.unlink(missing_ok=True)
             lock.release()
             raise
 
     @classmethod
-    def open(cls, path: Path, passphrase: str, *, kdf_iter: int | None = None,
-             lock: bool = True, codelists: Codelists | None = None,
-             audit_unlock: bool = True, check: bool = False) -> Register:
-        """Unlock a register. ``check`` runs SQLCipher's page check first (about 0.7 s on
-        10,000 cases): the command line does; the GUI runs it in a worker instead, to
-        stay within its unlock budget."""
+    def open(cls, path: Path, passphrase: str, *, kdf: KdfParams = DEFAULT_KDF,
+             legacy_kdf_iter: int | None = None, lock: bool = True,
+             codelists: Codelists | None = None, audit_unlock: bool = True) -> Register:
+        """Unlock with the passphrase (the keyring decides whether it is right).
+
+        ``lock``: hold the one-window lock (the GUI, and commands that need the
+        register closed everywhere: restore, rekey). Other commands run beside the GUI.
+        ``kdf`` is the cost for a keyring this call writes (a first-release register's
+        migration); ``legacy_kdf_iter`` opens such a register made cheaply by a test.
+        """
+        return cls._unlock(path, lambda: unlock.with_passphrase(
+            path, passphrase, kdf=kdf, legacy_kdf_iter=legacy_kdf_iter),
+            lock=lock, codelists=codelists, audit_unlock=audit_unlock)
+
+    @classmethod
+    def open_with_recovery_code(cls, path: Path, code: str, *, lock: bool = True,
+                                codelists: Codelists | None = None) -> Register:
+        """Unlock with the recovery code (``recover``; "Wachtwoordzin vergeten")."""
+        try:
+            key = recovery.decode(code)
+        except recovery.BadRecoveryCode as exc:
+            raise UserError(str(exc)) from None
+        return cls._unlock(path, lambda: unlock.with_key(path, key), lock=lock,
+                           codelists=codelists, audit_unlock=True, how="recovery_code")
+
+    @classmethod
+    def _unlock(cls, path: Path, opener: Callable[[], unlock.Unlocked], *, lock: bool,
+                codelists: Codelists | None, audit_unlock: bool, how: str = "unlock"
+                ) -> Register:
         lk = RegisterLock(path) if lock else None
-        if not path.exists():
-            raise StorageError(f"Geen register gevonden op {path}. Maak er een met 'init'.")
         if lk:
+            unlock.check_file(path)
             lk.acquire()
         try:
+            opened = opener()
             try:
-                conn = connect(path, passphrase, kdf_iter=kdf_iter)
-            except UserError as exc:
-                if isinstance(exc, WrongPassphrase):
-                    record_failed_unlock(path)
+                schema.migrate(opened.conn, path, backup_dir(path))
+                reg = cls(path, opened.conn, lk,
+                          codelists or load_codelists(codelist_override()), opened.key)
+            except DatabaseError as exc:
+                opened.conn.close()
+                raise translate(exc, path) from None
+            except BaseException:
+                opened.conn.close()
                 raise
-            try:
-                if check:
-                    damage = [r[0] for r in conn.execute("PRAGMA cipher_integrity_check")]
-                    if damage:
-                        raise NotARegister(damaged_message(path, damage[0]))
-                schema.migrate(conn, path, backup_dir(path))
-                reg = cls(path, conn, lk, codelists or load_codelists(codelist_override()),
-                          passphrase, kdf_iter)
-            except (DatabaseError, NotARegister) as exc:
-                conn.close()
-                if isinstance(exc, NotARegister):
-                    raise
-                raise NotARegister(damaged_message(path, str(exc))) from None
         except BaseException:
             if lk:
                 lk.release()
             raise
+        reg.new_recovery_code = opened.new_recovery_code
+        reg._check_seal()
         if audit_unlock:
-            for at in drain_failed_unlocks(path):
+            for at in opened.failed:
                 reg.audit("unlock_failed", f"{path.name} om {at}", "geweigerd")
-            reg.audit("unlock", str(path.name))
+            for what in opened.events:
+                reg.audit(what, path.name)
+            reg.audit(how, path.name, "alleen lezen" if reg.behind_seal else "ok")
         return reg
 
     def worker_connection(self) -> Connection:
-        """A second connection for a worker thread (its own key derivation)."""
-        return connect(self.path, self._passphrase, kdf_iter=self._kdf_iter,
-                       check_same_thread=False)
+        """A second connection for a worker thread: keyed with the data key, instantly."""
+        return connect(self.path, self._key, check_same_thread=False)
 
     def reopen_for_worker(self) -> Register:
         """A Register on a fresh connection, without the lock, for a worker thread."""
-        conn = self.worker_connection()
-        reg = Register(self.path, conn, None, self.codelists, self._passphrase,
-                       self._kdf_iter)
+        reg = Register(self.path, self.worker_connection(), None, self.codelists, self._key)
         reg.today = self.today
+        reg.behind_seal = list(self.behind_seal)
         return reg
 
     def close(self) -> None:
@@ -381,7 +420,7 @@ class Register:
                 self.conn.close()
         finally:
             self.conn = None
-            self._passphrase = ""
+            self._key = b""
             if self._lock:
                 self._lock.release()
 
@@ -390,6 +429,57 @@ class Register:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # ------------------------------------------------------------------ keys and seal
+
+    @property
+    def data_key(self) -> bytes:
+        """For the storage layer's own modules (backup, rekey, bundles): never shown."""
+        if not self._key:
+            raise StorageError("Het register is vergrendeld.")
+        return self._key
+
+    @property
+    def keyring_path(self) -> Path:
+        return keyring_path(self.path)
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self.behind_seal)
+
+    def _check_seal(self) -> None:
+        ring = keyring.read(self.keyring_path)
+        if ring.seal is None or not ring.seal.valid(self._key):
+            self.reseal()
+            return
+        self.behind_seal = seal.behind(self.conn, ring.seal)
+        if not self.behind_seal:
+            self.reseal()
+
+    def reseal(self) -> None:
+        """Record the register's state in the keyring, right after a commit.
+
+        Never while the register is behind its old seal: then the handler chooses
+        (restore a backup, or ``accept_seal``). No fsync: a seal older than the
+        register is the normal "ahead" case and is re-sealed on the next open.
+        """
+        if self.behind_seal or not self._seals or self.conn is None:
+            return
+        state = seal.current(self.conn).signed(self._key)
+        keyring.update(self.keyring_path, lambda k: replace(k, seal=state), fsync=False)
+
+    def accept_seal(self, reason: str) -> None:
+        """Accept a register that is behind its seal as it is now (audited)."""
+        if not reason.strip():
+            raise UserError("Geef een reden op (--reason): die komt in het auditlogboek.")
+        was = "; ".join(self.behind_seal) or "niet achter"
+        self.behind_seal = []
+        self.audit("seal_accept", self.path.name, f"{reason.strip()} ({was})")
+        self.reseal()
+
+    def _require_writable(self) -> None:
+        if self.behind_seal:
+            raise ReadOnlyRegister(read_only_message(self.behind_seal))
 
     # ------------------------------------------------------------------ settings
 
@@ -400,6 +490,7 @@ class Register:
         return Settings(**{k: v for k, v in values.items() if k in known})
 
     def update_settings(self, **changes: Any) -> Settings:
+        self._require_writable()
         known = {f.name: f for f in fields(Settings)}
         for key in changes:
             if key not in known or key in ("device_id", "device_code"):
@@ -667,6 +758,7 @@ class Register:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        self.reseal()
 
     def _observe_clock(self) -> None:
         """Never issue an hlc lower than one stored or received (ARCHITECTURE.md)."""
@@ -922,6 +1014,7 @@ class Register:
 
     def set_personal(self, number: str, data: Mapping[str, str], *,
                      audit_it: bool = True) -> None:
+        self._require_writable()
         entity_id = self.case_id(number)
         clean = self._check_personal(data)
         now = utc_now_iso()
@@ -957,6 +1050,7 @@ class Register:
     def insert_batch(self, events: Sequence[Event],
                      personal: Mapping[str, Mapping[str, str]] | None = None) -> None:
         """Append many events of this device in one transaction and project them."""
+        self._require_writable()
         touched: dict[str, str] = {}
         batch: dict[str, list[Event]] = {}
         for ev in events:
@@ -997,6 +1091,7 @@ class Register:
 
     def rebuild_projections(self) -> dict[str, int]:
         """Refold every case and signal and replace all projections, in one transaction."""
+        self._require_writable()
         cases, signals = self.grouped_events()
         with self._transaction(), paused_gc():
             rebuild_all(self.conn, cases, signals, self.codelists)
@@ -1018,9 +1113,10 @@ def _device_code_of(number: str | None) -> str | None:
     return parts[1] if len(parts) >= 3 and valid_device_code(parts[1]) else None
 
 
-def damaged_message(path: Path, detail: str) -> str:
-    return (f"Het register {path.name} is beschadigd ({detail}). Er is niets gewijzigd; "
-            "zet een back-up terug met 'casusregister restore'.")
+def read_only_message(reasons: Sequence[str]) -> str:
+    return ("Het register loopt achter op zijn zegel (" + "; ".join(reasons) + "): het is "
+            "alleen te lezen. Zet een back-up terug ('casusregister restore --from BESTAND') "
+            "of aanvaard de huidige stand ('casusregister seal --accept --reason TEKST').")
 
 
 def integrity_problems(conn: Connection, full: bool = False) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.storage.db import Connection
 from app.storage.errors import StorageError
+from app.storage.files import private_dir, restrict
 
 SCHEMA_V1 = """
 CREATE TABLE events (
@@ -310,12 +311,19 @@ def version(conn: Connection) -> int:
 
 
 def backup_file(conn: Connection, db: Path, backups: Path, label: str) -> Path:
-    """Copy the encrypted file as it is (after a checkpoint): a backup needs no key."""
+    """Copy the encrypted file as it is (after a checkpoint), with its keyring beside it:
+    the copy opens with the same passphrase or recovery code as the register did."""
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    backups.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    private_dir(backups)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = backups / f"{db.stem}-{stamp}-{label}.db"
     shutil.copy2(db, target)
+    restrict(target)
+    ring = db.with_name(db.name + ".keys")
+    if ring.exists():
+        copy = target.with_name(target.name + ".keys")
+        shutil.copy2(ring, copy)
+        restrict(copy)
     return target
 
 

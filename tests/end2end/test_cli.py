@@ -154,7 +154,7 @@ def test_export_interchange_round_trip(db, tmp_path):
     exported = json.loads(out.read_text(encoding="utf-8"))
     assert len(exported["cases"]) == 44 and "with_personal" not in exported
     other = tmp_path / "ander.db"
-    assert run("init", "--db", str(other), "--device", "AMS").returncode == 0
+    assert run("init", "--db", str(other), "--device", "AMS", "--handler", "Bram").returncode == 0
     assert run("import", "--db", str(other), str(out)).returncode == 0
     again = tmp_path / "again.json"
     assert run("export", "interchange", "--db", str(other), "--out", str(again)).returncode == 0
@@ -162,7 +162,7 @@ def test_export_interchange_round_trip(db, tmp_path):
 
 
 def test_init_refuses_bad_device_code(tmp_path):
-    r = run("init", "--db", str(tmp_path / "x.db"), "--device", "zwolle")
+    r = run("init", "--db", str(tmp_path / "x.db"), "--device", "zwolle", "--handler", "Bram")
     assert r.returncode == 1 and "apparaatcode" in r.stderr
     assert not (tmp_path / "x.db").exists()
 
@@ -279,16 +279,18 @@ def test_damage_is_found_on_open_and_reported_by_verify(db, tmp_path):
     copy = tmp_path / "kopie.db"
     r = run("verify", "--db", str(db))  # checkpoint through a clean open and close
     shutil.copy2(db, copy)
+    shutil.copy2(db.with_name(db.name + ".keys"), copy.with_name(copy.name + ".keys"))
     data = bytearray(copy.read_bytes())
-    assert len(data) > 4096 * 100
-    data[4096 * 99 + 100] ^= 0xFF  # a data page (the schema pages come first)
+    assert len(data) > 4096 * 60
+    data[4096 * 59 + 100] ^= 0xFF  # a data page (the schema pages come first)
     copy.write_bytes(bytes(data))
+    # the day's first unlock makes a backup, which reads and authenticates every page
     r = run("list", "--db", str(copy))
     assert r.returncode == 1
     assert len(r.stderr.strip().splitlines()) == 1 and "beschadigd" in r.stderr
     r = run("verify", "--db", str(copy))
     assert r.returncode == 1
-    assert "HMAC verification failed for page 100" in r.stdout
+    assert "HMAC verification failed for page 60" in r.stdout
     assert len(r.stderr.strip().splitlines()) == 1 and "NIET in orde" in r.stderr
 
 
@@ -314,7 +316,7 @@ def test_usage_errors_are_in_dutch_and_exit_2(db):
     r = run("list", "--db", str(db), "--onzin")
     assert r.returncode == 2 and "onbekende argumenten: --onzin" in r.stderr
     r = run("init", "--db", str(db))
-    assert r.returncode == 2 and "deze argumenten ontbreken: --device" in r.stderr
+    assert r.returncode == 2 and "deze argumenten ontbreken: --device, --handler" in r.stderr
     r = run("deadline", "--kind", "bezwaartermijn", "--start", "9999-12-25", passphrase=None)
     assert r.returncode == 1 and "buiten het bereik" in r.stderr
 

@@ -15,11 +15,12 @@ from typing import Any
 
 import pytest
 
+from app.storage.crypto import TEST_KDF
 from app.storage.interchange_io import import_data, import_file
 from app.storage.repository import Register
 
 PASSPHRASE = "correct horse battery staple"
-KDF_ITER = 1000
+KDF = TEST_KDF  # Argon2id at test cost (ARCHITECTURE.md allows it for tests)
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "interchange-2025-small.json"
 BIG_CASES = 2000
 BIG_SEED = 7
@@ -39,16 +40,16 @@ def _private_dirs(tmp_path_factory: pytest.TempPathFactory,
 @pytest.fixture
 def opener() -> Any:
     """Register.open with the tests' low key-derivation cost."""
-    return functools.partial(Register.open, kdf_iter=KDF_ITER)
+    return functools.partial(Register.open)
 
 
 @pytest.fixture
 def creator() -> Any:
-    return functools.partial(Register.create, kdf_iter=KDF_ITER)
+    return functools.partial(Register.create, kdf=KDF)
 
 
 def make_small(path: Path) -> Path:
-    reg = Register.create(path, PASSPHRASE, "TST", "Tester", kdf_iter=KDF_ITER)
+    reg = Register.create(path, PASSPHRASE, "TST", "Tester", kdf=KDF)
     try:
         import_file(reg, EXAMPLE)
     finally:
@@ -63,7 +64,7 @@ def small_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def small_register(small_path: Path) -> Iterator[Register]:
-    reg = Register.open(small_path, PASSPHRASE, kdf_iter=KDF_ITER)
+    reg = Register.open(small_path, PASSPHRASE)
     yield reg
     if reg.conn is not None:
         reg.close()
@@ -87,7 +88,7 @@ def big_data() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def big_path(tmp_path_factory: pytest.TempPathFactory, big_data: dict[str, Any]) -> Path:
     path = tmp_path_factory.mktemp("big") / "register.db"
-    reg = Register.create(path, PASSPHRASE, "TST", "Tester", kdf_iter=KDF_ITER)
+    reg = Register.create(path, PASSPHRASE, "TST", "Tester", kdf=KDF)
     try:
         import_data(reg, big_data, source="test", today=BIG_END)
     finally:
@@ -97,7 +98,7 @@ def big_path(tmp_path_factory: pytest.TempPathFactory, big_data: dict[str, Any])
 
 @pytest.fixture
 def big_register(big_path: Path) -> Iterator[Register]:
-    reg = Register.open(big_path, PASSPHRASE, kdf_iter=KDF_ITER)
+    reg = Register.open(big_path, PASSPHRASE)
     yield reg
     if reg.conn is not None:
         reg.close()

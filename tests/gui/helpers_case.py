@@ -18,6 +18,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox
 
 from app.model.dates import nl_date
+from app.storage.crypto import TEST_KDF
 from app.storage.repository import Register
 from app.ui.session import Session
 from app.ui.step_forms import StepForm
@@ -37,7 +38,7 @@ VALID_BSN = "123456782"
 
 
 def make_register(tmp_path: Path) -> Register:
-    return Register.create(tmp_path / "r.db", PASSPHRASE, "TST", "Tester", kdf_iter=1000)
+    return Register.create(tmp_path / "r.db", PASSPHRASE, "TST", "Tester", kdf=TEST_KDF)
 
 
 def days_ago(reg: Register, n: int) -> date:

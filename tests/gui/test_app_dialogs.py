@@ -19,7 +19,7 @@ from app.ui.app_dialogs import (
     remaining_delay,
     strength_hint,
 )
-from tests.gui.conftest import KDF_ITER, PASSPHRASE, unnamed_controls
+from tests.gui.conftest import PASSPHRASE, unnamed_controls
 
 
 def _finish_enabled(wizard: QWizard) -> bool:
@@ -69,7 +69,7 @@ def test_first_run_wizard_creates_register(qtbot: Any, tmp_path: Path, creator: 
         assert reg.settings.handler == "Fatima Benali"
     finally:
         reg.close()
-    again = Register.open(path, PASSPHRASE, kdf_iter=KDF_ITER)
+    again = Register.open(path, PASSPHRASE)
     again.close()
 
 

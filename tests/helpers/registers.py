@@ -1,6 +1,6 @@
 """Registers for tests: real SQLCipher files, with a low key-derivation count.
 
-ARCHITECTURE.md allows a lower ``kdf_iter`` through an explicit test-only parameter to
+ARCHITECTURE.md allows a cheaper Argon2id through an explicit test-only parameter to
 keep the suite fast; the encryption tests use the default instead.
 """
 
@@ -9,22 +9,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from app.storage.crypto import TEST_KDF, KdfParams
 from app.storage.repository import Register
 
 PASSPHRASE = "een-lange-wachtwoordzin"
-FAST_KDF = 1000
+FAST_KDF = TEST_KDF
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "interchange-2025-small.json"
 
 
 def make_register(folder: Path, name: str = "register.db", device: str = "TST",
-                  handler: str = "Tester", kdf_iter: int | None = FAST_KDF) -> Register:
-    return Register.create(folder / name, PASSPHRASE, device, handler, kdf_iter=kdf_iter)
+                  handler: str = "Tester", kdf: KdfParams = FAST_KDF) -> Register:
+    return Register.create(folder / name, PASSPHRASE, device, handler, kdf=kdf)
 
 
-def reopen(reg: Register, kdf_iter: int | None = FAST_KDF) -> Register:
+def reopen(reg: Register) -> Register:
     path = reg.path
     reg.close()
-    return Register.open(path, PASSPHRASE, kdf_iter=kdf_iter)
+    return Register.open(path, PASSPHRASE)
 
 
 def registration(**changes: Any) -> dict[str, Any]:

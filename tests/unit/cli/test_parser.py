@@ -62,7 +62,7 @@ def test_list_never_cuts_a_status(tmp_path, monkeypatch: pytest.MonkeyPatch,
                                   capsys: pytest.CaptureFixture[str]) -> None:
     from app.cli import case_cmds
     from app.storage.repository import Register
-    from tests.helpers.registers import FAST_KDF, PASSPHRASE, make_register, registration, triage
+    from tests.helpers.registers import PASSPHRASE, make_register, registration, triage
 
     reg = make_register(tmp_path)
     reg.register_case(registration())
@@ -73,7 +73,7 @@ def test_list_never_cuts_a_status(tmp_path, monkeypatch: pytest.MonkeyPatch,
     reg.close()
     # the test register has a low key-derivation cost; the command opens it that way
     monkeypatch.setattr(case_cmds, "open_register",
-                        lambda args, **kw: Register.open(path, PASSPHRASE, kdf_iter=FAST_KDF))
+                        lambda args, **kw: Register.open(path, PASSPHRASE))
     assert main(["list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert any("Niet in behandeling genomen" in line for line in lines)

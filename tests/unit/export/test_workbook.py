@@ -378,7 +378,7 @@ def _codelists_with_formula_label(tmp_path: Path) -> Any:
 
 def test_formula_like_values_come_out_as_unchanged_text(tmp_path: Path) -> None:
     """Signal titles from handlers and codelist labels edited by the office are data."""
-    reg = Register.create(tmp_path / "r.db", PASSPHRASE, "TST", "Tester", kdf_iter=FAST_KDF,
+    reg = Register.create(tmp_path / "r.db", PASSPHRASE, "TST", "Tester", kdf=FAST_KDF,
                           codelists=_codelists_with_formula_label(tmp_path))
     try:
         reg.today = lambda: date(2025, 6, 30)

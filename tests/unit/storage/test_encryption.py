@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from app.storage.crypto import TEST_KDF
 from app.storage.errors import NotARegister, WrongPassphrase
 from app.storage.repository import Register
 from app.storage.schema import backup_file
@@ -77,7 +78,7 @@ def test_no_plaintext_in_the_temp_and_log_folders_after_exports(tmp_path, monkey
 
     for var in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
         monkeypatch.setenv(var, str(tmp_path / var.lower()))
-    reg = Register.create(tmp_path / "r.db", PASSPHRASE, "ZWL", "Tester", kdf_iter=1000)
+    reg = Register.create(tmp_path / "r.db", PASSPHRASE, "ZWL", "Tester", kdf=TEST_KDF)
     n = reg.register_case(registration(summary=SUMMARY), personal={"name": NAME}).number
     reg.create_signal({"created_on": "2025-04-01", "title": SUMMARY, "problem": "Knelpunt.",
                        "proposed_solution": "Oplossing.", "theme": "overig",

@@ -1,40 +1,133 @@
-"""Numbered migrations run one transaction each, after an encrypted backup."""
+"""Migrations: numbered schema steps after a backup, and the move to Keys v2.
+
+The fixture ``tests/data/legacy/register-v1.db`` was made by the release before
+Keys v2 (passphrase-keyed, schema v2, wide event rows); its migration must keep every
+hash and every figure.
+"""
 
 from __future__ import annotations
 
-import pytest
+import shutil
+from pathlib import Path
 
-from app.storage import schema
-from app.storage.db import connect
+import pytest
+import sqlcipher3
+
+from app.model import recovery
+from app.storage import keyring, schema
+from app.storage.crypto import TEST_KDF
+from app.storage.db import connect_legacy
 from app.storage.errors import StorageError
+from app.storage.eventrows import uuid_text
+from app.storage.keyring import keyring_path
 from app.storage.paths import backup_dir
 from app.storage.repository import Register
-from tests.helpers.registers import FAST_KDF, PASSPHRASE, make_register, registration
+from app.storage.verify import verify
+from tests.helpers.registers import PASSPHRASE, make_register, registration
+
+LEGACY = Path(__file__).resolve().parents[2] / "data" / "legacy" / "register-v1.db"
+LEGACY_PASSPHRASE = "oude-wachtwoordzin-v1"
+LEGACY_KDF_ITER = 1000  # registers made cheaply by these tests; the fixture uses the default
 
 
-def test_old_register_is_backed_up_then_migrated(tmp_path):
-    db = tmp_path / "oud.db"
-    conn = connect(db, PASSPHRASE, kdf_iter=FAST_KDF, create=True)
-    schema.migrate(conn, db, backup_dir(db), upto=1)
+def _legacy_rows(path: Path) -> dict[str, tuple[str, str, str, str]]:
+    conn = sqlcipher3.connect(str(path))
+    conn.execute(f"PRAGMA key = '{LEGACY_PASSPHRASE}'")
+    rows = {r[0]: tuple(r[1:]) for r in conn.execute(
+        "SELECT id, hash, prev_hash, payload_hash, hlc FROM events")}
+    conn.close()
+    return rows
+
+
+def test_the_first_release_fixture_is_migrated_without_changing_a_hash(tmp_path):
+    db = tmp_path / "register.db"
+    shutil.copy2(LEGACY, db)
+    before = _legacy_rows(db)
+    assert not keyring_path(db).exists()
+
+    reg = Register.open(db, LEGACY_PASSPHRASE, kdf=TEST_KDF)
+    try:
+        code = reg.new_recovery_code
+        assert code and recovery.decode(code) == reg.data_key  # shown once, to print
+        assert schema.version(reg.conn) == schema.LATEST
+        stored = {uuid_text(r[0]): tuple(bytes(x).hex() for x in r[1:]) for r in reg.conn.execute(
+            "SELECT id, hash, prev_hash, payload_hash FROM events")}
+        assert {k: v[:3] for k, v in before.items()} == stored  # not one hash recomputed
+        assert {e.id: e.hlc for e in reg.all_events()} == {k: v[3] for k, v in before.items()}
+        report = verify(reg)
+        assert report.ok, report.problems
+        assert reg.counts() == {"events": 341, "cases": 44, "signals": 12}
+        assert reg.personal("2025-OUD-0001")["bsn"] == "111222333"
+        actions = [a for (a,) in reg.conn.execute("SELECT action FROM audit")]
+        assert "migrate_keys" in actions
+    finally:
+        reg.close()
+
+    # the passphrase no longer keys the file: the keyring does
+    with pytest.raises(sqlcipher3.DatabaseError):
+        _legacy_rows(db)
+    ring = keyring.read(keyring_path(db))
+    assert ring.register_salt == db.read_bytes()[:16]
+    # the backup made first is the register as it was, under its old passphrase
+    saved = list(backup_dir(db).glob("*voor-sleutels-v2.db"))
+    assert len(saved) == 1 and _legacy_rows(saved[0]) == before
+    # and the recovery code opens the migrated register without the passphrase
+    again = Register.open_with_recovery_code(db, code)
+    assert again.counts()["cases"] == 44
+    again.close()
+
+
+def test_a_migration_interrupted_before_the_rekey_finishes_on_the_next_unlock(tmp_path,
+                                                                               monkeypatch):
+    db = tmp_path / "register.db"
+    shutil.copy2(LEGACY, db)
+    from app.storage import unlock
+
+    def crash(conn, key):
+        raise KeyboardInterrupt  # the laptop went off between keyring and rekey
+
+    monkeypatch.setattr(unlock, "rekey", crash)
+    with pytest.raises(KeyboardInterrupt):
+        Register.open(db, LEGACY_PASSPHRASE, kdf=TEST_KDF)
+    assert keyring_path(db).exists()  # written first
+    monkeypatch.undo()
+    reg = Register.open(db, LEGACY_PASSPHRASE)
+    assert reg.counts()["cases"] == 44 and reg.new_recovery_code
+    reg.close()
+    reg = Register.open(db, LEGACY_PASSPHRASE)  # and from now on the ordinary way
+    assert reg.new_recovery_code is None
+    reg.close()
+
+
+def _old_schema(db: Path, upto: int) -> None:
+    """A first-release register at an older schema version."""
+    conn = sqlcipher3.connect(str(db), isolation_level=None)
+    conn.execute(f"PRAGMA key = '{LEGACY_PASSPHRASE}'")
+    conn.execute(f"PRAGMA kdf_iter = {LEGACY_KDF_ITER}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    schema.migrate(conn, db, backup_dir(db), upto=upto)
     conn.execute("INSERT INTO settings (key, value) VALUES ('device_code', '\"OUD\"')")
     conn.execute("INSERT INTO settings (key, value) VALUES ('handler', '\"Oud\"')")
     conn.execute("INSERT INTO settings (key, value) VALUES ('device_id', "
                  "'\"9b2f4a1e-0000-4000-8000-000000000001\"')")
-    assert schema.version(conn) == 1
     conn.close()
 
-    reg = Register.open(db, PASSPHRASE, kdf_iter=FAST_KDF)
+
+def test_old_schema_is_backed_up_then_migrated(tmp_path):
+    db = tmp_path / "oud.db"
+    _old_schema(db, upto=1)
+    reg = Register.open(db, LEGACY_PASSPHRASE, kdf=TEST_KDF, legacy_kdf_iter=LEGACY_KDF_ITER)
     assert schema.version(reg.conn) == schema.LATEST == 3
     tables = {r[0] for r in reg.conn.execute("SELECT name FROM sqlite_master")}
     assert "devices" in tables and "device_receipts" not in tables
     reg.register_case(registration())
     reg.close()
 
-    backups = list(backup_dir(db).glob("*voor-migratie-v1*"))
-    assert len(backups) == 1
-    old = connect(backups[0], PASSPHRASE, kdf_iter=FAST_KDF)
-    assert schema.version(old) == 1  # the backup is the register as it was
-    old.close()
+    # the schema backup is made after the keys moved: it opens with the keyring copy
+    backups = list(backup_dir(db).glob("*voor-migratie-v1*.db"))
+    assert len(backups) == 1 and keyring_path(backups[0]).exists()
+    old = Register.open(backups[0], LEGACY_PASSPHRASE, lock=False, audit_unlock=False)
+    old.close()  # opening migrated the copy; it opened at all with the same passphrase
 
 
 def test_new_register_needs_no_backup(tmp_path):
@@ -50,12 +143,13 @@ def test_a_register_from_a_newer_program_is_refused(tmp_path):
     path = reg.path
     reg.close()
     with pytest.raises(StorageError, match="Werk het programma bij"):
-        Register.open(path, PASSPHRASE, kdf_iter=FAST_KDF)
+        Register.open(path, PASSPHRASE)
 
 
 def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
     db = tmp_path / "r.db"
-    conn = connect(db, PASSPHRASE, kdf_iter=FAST_KDF, create=True)
+    conn = sqlcipher3.connect(str(db), isolation_level=None)
+    conn.execute("PRAGMA key = 'x-wachtwoordzin-x'")
     schema.migrate(conn, db, backup_dir(db), upto=1)
 
     def broken(c):
@@ -69,3 +163,13 @@ def test_a_failing_migration_changes_nothing(tmp_path, monkeypatch):
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "half_done" not in names
     conn.close()
+
+
+def test_connect_legacy_is_only_for_first_release_files(tmp_path):
+    reg = make_register(tmp_path)
+    path = reg.path
+    reg.close()
+    from app.storage.db import KeyDoesNotFit
+
+    with pytest.raises(KeyDoesNotFit):  # a v2 register is keyed with its data key
+        connect_legacy(path, PASSPHRASE)

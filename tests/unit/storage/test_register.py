@@ -39,15 +39,15 @@ def test_case_numbers_use_year_device_and_a_growing_sequence(reg):
 
 def test_refuses_bad_device_code_and_short_passphrase(tmp_path):
     with pytest.raises(UserError, match="apparaatcode"):
-        Register.create(tmp_path / "a.db", PASSPHRASE, "zw1", kdf_iter=FAST_KDF)
+        Register.create(tmp_path / "a.db", PASSPHRASE, "zw1", kdf=FAST_KDF)
     with pytest.raises(UserError, match="12 tekens"):
-        Register.create(tmp_path / "b.db", "kort", "ZWL", kdf_iter=FAST_KDF)
+        Register.create(tmp_path / "b.db", "kort", "ZWL", kdf=FAST_KDF)
     assert not (tmp_path / "a.db").exists() and not (tmp_path / "b.db").exists()
 
 
 def test_create_refuses_to_overwrite(reg):
     with pytest.raises(RegisterExists):
-        Register.create(reg.path, PASSPHRASE, "TST", kdf_iter=FAST_KDF)
+        Register.create(reg.path, PASSPHRASE, "TST", "Tester", kdf=FAST_KDF)
 
 
 def test_wrong_passphrase_is_one_clear_error_then_right_one_opens(tmp_path):
@@ -57,11 +57,11 @@ def test_wrong_passphrase_is_one_clear_error_then_right_one_opens(tmp_path):
     r.close()
     before = path.read_bytes()
     with pytest.raises(WrongPassphrase, match="Onjuiste wachtwoordzin"):
-        Register.open(path, "dit-is-het-niet-hoor", kdf_iter=FAST_KDF)
+        Register.open(path, "dit-is-het-niet-hoor")
     with pytest.raises(WrongPassphrase):
-        Register.open(path, "ook-niet-goed-hoor", kdf_iter=FAST_KDF)
+        Register.open(path, "ook-niet-goed-hoor")
     assert path.read_bytes() == before  # nothing deleted or changed by failures
-    r = Register.open(path, PASSPHRASE, kdf_iter=FAST_KDF)
+    r = Register.open(path, PASSPHRASE)
     actions = [(a.action, a.result) for a in audit.rows(r.conn)]
     assert actions[-3:] == [("unlock_failed", "geweigerd"), ("unlock_failed", "geweigerd"),
                             ("unlock", "ok")]
@@ -285,5 +285,5 @@ def test_a_failed_create_leaves_no_half_made_register(tmp_path, monkeypatch):
     broken.write_text("[route.items\n", encoding="utf-8")
     monkeypatch.setattr(repo, "codelist_override", lambda: broken)
     with pytest.raises(CodelistError):
-        Register.create(tmp_path / "r.db", PASSPHRASE, "TST", kdf_iter=FAST_KDF)
+        Register.create(tmp_path / "r.db", PASSPHRASE, "TST", "Tester", kdf=FAST_KDF)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["codelists.toml"]

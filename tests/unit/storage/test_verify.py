@@ -10,7 +10,7 @@ from app.storage.errors import NotARegister
 from app.storage.interchange_io import import_file
 from app.storage.repository import Register
 from app.storage.verify import verify
-from tests.helpers.registers import EXAMPLE, FAST_KDF, PASSPHRASE, make_register
+from tests.helpers.registers import EXAMPLE, PASSPHRASE, make_register
 
 
 @pytest.fixture
@@ -74,11 +74,12 @@ def test_a_flipped_byte_in_a_copy_is_found(reg, tmp_path):
     reg.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     copy = tmp_path / "kopie.db"
     shutil.copy2(reg.path, copy)
+    shutil.copy2(reg.keyring_path, copy.with_name(copy.name + ".keys"))
     data = bytearray(copy.read_bytes())
     data[4096 * 3 + 100] ^= 0xFF  # a byte inside the fourth page
     copy.write_bytes(bytes(data))
     try:
-        damaged = Register.open(copy, PASSPHRASE, kdf_iter=FAST_KDF, lock=False,
+        damaged = Register.open(copy, PASSPHRASE, lock=False,
                                 audit_unlock=False)
     except NotARegister as exc:  # the damaged page was needed to open: refused clearly
         assert "beschadigd" in str(exc) and "restore" in str(exc)
