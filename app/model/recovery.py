@@ -33,7 +33,10 @@ def encode(key: bytes) -> str:
 
 
 def decode(text: str) -> bytes:
-    """Read a code as typed: any case, spaces or dashes anywhere, 0/1/8 for O/I/B."""
+    """Read a code as typed: any case, spaces or dashes anywhere, 0/1/8 for O/I/B, with
+    or without the "Herstelcode:" label it was printed with."""
+    if ":" in text:
+        text = text.split(":", 1)[1]
     compact = "".join(ch for ch in text.upper() if ch.isalnum()).translate(_CONFUSABLE)
     expected = len(encode(bytes(KEY_BYTES)).replace("-", ""))
     if len(compact) != expected:

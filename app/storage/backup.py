@@ -162,9 +162,9 @@ def made_today(db: Path, today: date) -> bool:
 
 
 def make_backup(reg: Register, label: str = "handmatig", out: Path | None = None,
-                progress: Progress | None = None) -> Path:
+                progress: Progress | None = None, when: datetime | None = None) -> Path:
     """A backup of an open register (audited). ``out``: a file the user chose."""
-    target = out or backup_path(reg.path, label)
+    target = out or backup_path(reg.path, label, when)
     if out is not None:
         if out.exists():
             raise StorageError(f"{out} bestaat al; kies een andere naam.")
@@ -176,11 +176,11 @@ def make_backup(reg: Register, label: str = "handmatig", out: Path | None = None
     return target
 
 
-def daily(reg: Register, today: date | None = None) -> Path | None:
+def daily(reg: Register, now: datetime | None = None) -> Path | None:
     """The first unlock of each day makes a backup and rotates the old ones."""
-    day = today or reg.today()
-    if made_today(reg.path, day):
+    now = now or datetime.now()
+    if made_today(reg.path, now.date()):
         return None
-    made = make_backup(reg, "dagelijks")
+    made = make_backup(reg, "dagelijks", when=now)
     rotate(reg.path)
     return made

@@ -50,6 +50,7 @@ from app.storage import audit, crypto, eventrows, keyring, schema, seal, unlock
 from app.storage.crypto import DEFAULT_KDF, KdfParams
 from app.storage.db import Connection, DatabaseError, connect, translate
 from app.storage.errors import (
+    KeyringProblem,
     ReadOnlyRegister,
     RegisterExists,
     StorageError,
@@ -96,6 +97,9 @@ class Settings:
     auto_lock_minutes: int = 10
     suppress_below: int = 5
     demo: bool = False
+    #: after restoring a backup older than what this laptop already sent in a bundle:
+    #: its own event count must reach this before it takes a new step (SECURITY.md)
+    awaiting_own_events: int = 0
 
 
 @dataclass(frozen=True)
@@ -439,15 +443,30 @@ class Register:
             raise StorageError("Het register is vergrendeld.")
         return self._key
 
+    def switch_key(self, key: bytes) -> None:
+        """After ``PRAGMA rekey``: reconnect under the new key (a fresh connection; the
+        rekeyed one keeps a stale page-authentication context)."""
+        self.conn.close()
+        self._key = key
+        self.conn = connect(self.path, key)
+        self.reseal()
+
     @property
     def keyring_path(self) -> Path:
         return keyring_path(self.path)
+
+    @property
+    def holds_lock(self) -> bool:
+        """Whether this register holds the one-window lock (restore and rekey need it)."""
+        return self._lock is not None
 
     @property
     def read_only(self) -> bool:
         return bool(self.behind_seal)
 
     def _check_seal(self) -> None:
+        if not self.keyring_path.exists():
+            return  # opened with the recovery code; ``recover`` writes a new keyring
         ring = keyring.read(self.keyring_path)
         if ring.seal is None or not ring.seal.valid(self._key):
             self.reseal()
@@ -466,7 +485,8 @@ class Register:
         if self.behind_seal or not self._seals or self.conn is None:
             return
         state = seal.current(self.conn).signed(self._key)
-        keyring.update(self.keyring_path, lambda k: replace(k, seal=state), fsync=False)
+        with contextlib.suppress(KeyringProblem):  # gone while open: the next open says so
+            keyring.update(self.keyring_path, lambda k: replace(k, seal=state), fsync=False)
 
     def accept_seal(self, reason: str) -> None:
         """Accept a register that is behind its seal as it is now (audited)."""
@@ -480,6 +500,29 @@ class Register:
     def _require_writable(self) -> None:
         if self.behind_seal:
             raise ReadOnlyRegister(read_only_message(self.behind_seal))
+        if self.missing_own_events():
+            raise ReadOnlyRegister(
+                f"Deze laptop mist {self.missing_own_events()} eigen stappen die al in een "
+                "bundel naar de teamleider zijn gegaan (een oudere back-up is teruggezet). "
+                "Lees eerst de volledige bundel van de teamleider in ('casusregister bundle "
+                "import BESTAND'); daarna kunt u weer stappen vastleggen.")
+
+    def own_events(self) -> int:
+        row = self.conn.execute("SELECT events FROM devices WHERE num = ?",
+                                (self._device_num,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def missing_own_events(self) -> int:
+        """Own events sent before a restore that this register does not hold yet."""
+        waiting = self.settings.awaiting_own_events
+        if not waiting:
+            return 0
+        missing = max(0, waiting - self.own_events())
+        if not missing:  # the team lead's bundle gave them back
+            with self._transaction():
+                self.conn.execute("DELETE FROM settings WHERE key = 'awaiting_own_events'")
+            self.settings = self._load_settings()
+        return missing
 
     # ------------------------------------------------------------------ settings
 
@@ -493,7 +536,7 @@ class Register:
         self._require_writable()
         known = {f.name: f for f in fields(Settings)}
         for key in changes:
-            if key not in known or key in ("device_id", "device_code"):
+            if key not in known or key in ("device_id", "device_code", "awaiting_own_events"):
                 raise UserError(f"Onbekende of vaste instelling '{key}'.")
         with self._transaction():
             for key, value in changes.items():

@@ -14,7 +14,7 @@ from typing import Any
 from app.model.eventlog import ZERO_HASH, Event, event_hash, sha256_hex
 from app.storage import audit, eventrows
 from app.storage.db import Connection, DatabaseError
-from app.storage.eventrows import uuid_text
+from app.storage.eventrows import Decoder, device_map, uuid_text
 from app.storage.projections import (
     CASE_COLUMNS,
     DEADLINE_COLUMNS,
@@ -38,15 +38,22 @@ class VerifyReport:
         return not self.problems
 
 
-def _chains(reg: Register, report: VerifyReport) -> list[Event]:
+def check_chains(conn: Connection) -> list[str]:
+    """Only the chains (and payload hashes) of a register's connection: for ``restore``,
+    which checks a backup before it becomes the register."""
+    report = VerifyReport()
+    _chains(conn, report)
+    return report.problems
+
+
+def _chains(conn: Connection, report: VerifyReport) -> list[Event]:
     """Every device's chain, in its own order, and every payload against its hash.
 
     An erased payload (retention: ARCHITECTURE.md "Erasure") is checked against its
     erasing event instead: that event must exist, belong to the same case and be a
     ``text_erased`` or ``case_destroyed``.
     """
-    conn = reg.conn
-    decoder = reg.decoder()
+    decoder = Decoder(device_map(conn.execute("SELECT num, uuid FROM devices")))
     events: list[Event] = []
     erased: list[tuple[Event, str]] = []
     last: dict[str, str] = {}
@@ -138,7 +145,7 @@ def verify(reg: Register) -> VerifyReport:
         with contextlib.suppress(DatabaseError):
             reg.audit("verify", reg.path.name, "beschadigd")
         return report
-    events = _chains(reg, report)
+    events = _chains(reg.conn, report)
     report.problems += audit.verify_chain(reg.conn)
     _projections(reg.conn, events, report)
     reg.audit("verify", reg.path.name, "in orde" if report.ok else
