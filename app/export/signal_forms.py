@@ -48,6 +48,7 @@ from app.model.errors import UserError
 from app.model.events import validate_payload
 from app.model.fold import SignalState
 from app.model.lint import lint_text
+from app.model.nlformat import date_time
 from app.storage.repository import Register
 
 __all__ = [
@@ -404,7 +405,7 @@ def _context(reg: Register, forms: list[SignalForm], plan: SignalExportPlan,
         "organisatie": reg.settings.organisation,
         "intern": plan.internal,
         "formulieren": out_forms,
-        "gemaakt_op": now_local().strftime("%d-%m-%Y %H:%M"),
+        "gemaakt_op": date_time(now_local()),
     }
 
 
