@@ -223,7 +223,7 @@ def test_report_structure_and_audit(reg: Register, tmp_path: Path) -> None:
 def test_half_year_report_shows_year_to_date(reg: Register, tmp_path: Path) -> None:
     html = _report(reg, tmp_path, start=date(2025, 7, 1), end=date(2025, 12, 31))
     assert "Rapportage tweede halfjaar 2025" in html
-    assert "Jaar tot en met 31-12-2025" in html
+    assert "Jaar tot en met <span class=\"datum\">31-12-2025</span>" in html
     assert "In het eerste jaar" not in html
     with pytest.raises(UserError, match="periode is leeg"):
         write_report(reg, END, START, tmp_path / "x.html")
