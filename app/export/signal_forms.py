@@ -142,7 +142,9 @@ def _submitted_text(src: _Source) -> str:
     if not sub:
         return ""
     who = src.codelists.label("signal_recipient", str(sub.get("recipient", "")))
-    return f"{who} op {short_date(sub.get('on'))}"
+    # "10-11-2025, Opgenomen in de rapportage aan de Kamer": a recipient label is not
+    # always a place one submits "bij"
+    return f"{short_date(sub.get('on'))}, {who}"
 
 
 def _status(src: _Source) -> str:
@@ -205,7 +207,7 @@ FIELDS: tuple[FormField, ...] = (
               internal_only=True),
     FormField("status", "Status", "Status", "afgeleid uit de stappen van het signaal",
               _status),
-    FormField("ingediend", "Ingediend bij", "Status", "laatste signal_submitted",
+    FormField("ingediend", "Laatste indiening", "Status", "laatste signal_submitted",
               _submitted_text),
     FormField("kenmerk", "KSMS-kenmerk", "Status", "signal_submitted.external_ref",
               _external_ref),
