@@ -16,6 +16,7 @@ from app.cli.common import (
     register_args,
     usage_error,
 )
+from app.model.nlformat import metric, nl_date
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -64,9 +65,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         status = cl.label("status", r.status)
         if r.phase:
             status += f" – {cl.label('phase', r.phase)}"
-        due = r.next_deadline.strftime("%d-%m-%Y") if r.next_deadline else ""
+        due = nl_date(r.next_deadline)
         topics = ", ".join(cl.label("topic", t) for t in r.topics)
-        table.append((r.number, r.received_on.strftime("%d-%m-%Y"), status, due, topics))
+        table.append((r.number, nl_date(r.received_on), status, due, topics))
     # Columns as wide as their widest value: a status is never cut mid-word.
     heads = ("Nummer", "Ontvangen", "Status", "Termijn", "Onderwerpen")
     widths = [max(len(row[i]) for row in [heads, *table]) for i in range(4)]
@@ -115,7 +116,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return 0
-    print(f"Kerncijfers {args.start.strftime('%d-%m-%Y')} t/m {args.end.strftime('%d-%m-%Y')}")
+    print(f"Kerncijfers {nl_date(args.start)} t/m {nl_date(args.end)}")
     width = max(len(labels.get(k, k)) for k in result.period)
     group = ""
     for key, value in result.period.items():
@@ -123,9 +124,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         if head != group:
             group = head
             print()
-        shown = "–" if value is None else (f"{value:g}".replace(".", ",")
-                                           if isinstance(value, float) else str(value))
-        print(f"  {labels.get(key, key):<{width}}  {shown:>8}")
+        print(f"  {labels.get(key, key):<{width}}  {metric(key, value):>8}")
     return 0
 
 

@@ -11,7 +11,8 @@ stands), the intake, the timeline, the deadlines and the linked signals.
   through ``Register.personal(..., purpose="print_personal")`` so the read itself is
   audited; the page then says on top that it holds personal data. The helper's
   professional contact (P1) is internal and printed as part of the intake, because
-  the meeting often decides to call the helper.
+  the meeting often decides to call the helper; the footer then says that the page
+  holds it, rather than calling everything on it pseudonymised.
 - Every overview written is audited with the case, the file and whether it holds
   personal data.
 """
@@ -34,6 +35,7 @@ from app.model.deadlines import PAUSE_WARNING, falls_in_pause
 from app.model.describe import details
 from app.model.events import kind_label
 from app.model.fold import CaseState, Deadline, Effective
+from app.model.nlformat import date_time
 from app.storage.repository import PERSONAL_KEYS, CaseView, Register
 
 __all__ = ["write_case_overview"]
@@ -199,7 +201,7 @@ def write_case_overview(reg: Register, view: CaseView, out: Path, *,
         }
     context: dict[str, Any] = {
         "organisatie": reg.settings.organisation,
-        "gemaakt_op": now_local().strftime("%d-%m-%Y %H:%M"),
+        "gemaakt_op": date_time(now_local()),
         "met_persoonsgegevens": with_personal,
         "casus": {
             "nummer": number,

@@ -18,10 +18,12 @@ What keeps it safe to publish:
 - Only stories with a ``story_approved`` (four eyes) appear, only their text (no case
   number, no service or topic the approver did not see next to it), and only when
   the approval falls in the period, so a story is told once.
-- Every free text that reaches the report (stories, signal titles, problems,
-  solutions, regulation, the services' response summaries) passes the personal-data
-  lint; a finding stops the report unless the handler gives a reason, which is
-  audited. The signals' own ``human_story`` is left out: it has no second reader.
+- Every free text that reaches the report (stories, signal titles, problems, the
+  signals' anonymised human stories, solutions, regulation, the services' response
+  summaries) passes the personal-data lint; a finding stops the report unless the
+  handler gives a reason, which is audited.
+- Only signals that were submitted (as of the end of the period) appear: a concept
+  is the office's draft, not yet something it told anyone.
 - No P1 (helper contacts, handler and approver names, the free-text "to whom" of a
   feedback) and no P2 ever enter the template context.
 """
@@ -37,9 +39,7 @@ from typing import Any
 from app import __version__
 from app.export.templating import (
     TextFinding,
-    format_number,
     lint_gate,
-    long_date,
     make_environment,
     now_local,
     render,
@@ -50,9 +50,11 @@ from app.export.templating import (
 from app.model.codelists import Codelists
 from app.model.errors import UserError
 from app.model.eventlog import Event
+from app.model.events import FIELD_LABELS
 from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.model.lint import lint_text
 from app.model.metrics import metric_definitions, metric_labels
+from app.model.nlformat import date_time, metric
 from app.storage.figures import Figures, check_period, figures, metric_settings
 from app.storage.repository import Register
 
@@ -106,11 +108,7 @@ class _Figures:
             n = values.get(basis) if basis else None
             if isinstance(n, int) and 0 < n < self.below:
                 return TOO_FEW
-            if key.endswith(".mean"):
-                return format_number(value, 2)  # score means carry 2 decimals
-            if isinstance(value, float):
-                return format_number(value, 1)  # day figures carry 1
-            return format_number(value)
+            return metric(key, value)
         if key.endswith("norm_days"):
             return suppress(value, 0)
         return suppress(value, self.below)
@@ -260,23 +258,25 @@ def _tables(f: _Figures, columns: list[str], settings_target: dict[str, int]
     rows, _ = f.breakdown("closed.by_outcome", "outcome")
     table("uitkomst", "Uitkomst van afgeronde casussen",
           [*rows, f.row("Totaal afgerond", "closed.total", total=True)])
-    table("oplosroute", "Opgelost zonder en na escalatie", [
-        f.row("(Deels) opgelost zonder escalatie", "closed.resolved.without_escalation"),
-        f.row("(Deels) opgelost na escalatie", "closed.resolved.after_escalation"),
+    table("oplosroute", "Minnelijk of na heroverwegingsverzoek opgelost", [
+        f.row(cl.label("resolved_by_path", "zonder_escalatie"),
+              "closed.resolved.without_escalation"),
+        f.row(cl.label("resolved_by_path", "na_escalatie"), "closed.resolved.after_escalation"),
     ])
     breakdown("ruimte", "Gebruikte ruimte bij afgeronde casussen", "closed.grounds", "ground")
     rows, _ = f.breakdown("closed.powers_used", "power")
     table("bevoegdheden", "Gebruikte bevoegdheden", rows)
     rows, _ = f.breakdown("closed.powers_sufficient", "powers_sufficient")
     table("toereikend", "Waren de bevoegdheden toereikend?", rows)
+    citizen, helper = FIELD_LABELS["citizen_score"], FIELD_LABELS["helper_score"]
     table("eindgesprek", "Eindgesprekken", [
         f.row("Eindgesprekken gehouden", "interview.total"),
-        f.row("Rapportcijfers van burgers", "interview.citizen.n"),
-        f.row("Gemiddeld rapportcijfer burgers", "interview.citizen.mean"),
-        f.row("Rapportcijfers van helpers", "interview.helper.n"),
-        f.row("Gemiddeld rapportcijfer helpers", "interview.helper.mean"),
+        f.row(f"{citizen}: aantal gegeven", "interview.citizen.n"),
+        f.row(f"{citizen}: gemiddelde", "interview.citizen.mean"),
+        f.row(f"{helper}: aantal gegeven", "interview.helper.n"),
+        f.row(f"{helper}: gemiddelde", "interview.helper.mean"),
     ])
-    score_cols = ["Rapportcijfer", "Burgers", "Helpers"]
+    score_cols = ["Cijfer", citizen, helper]
     score_rows = [{"label": str(score), "totaal": False, "waarden": [
         f.cells(f"interview.citizen.score.{score}")[0],
         f.cells(f"interview.helper.score.{score}")[0]]} for score in range(10, 0, -1)]
@@ -285,9 +285,9 @@ def _tables(f: _Figures, columns: list[str], settings_target: dict[str, int]
     # Signalen
     breakdown("signalen_thema", "Signalen aangemaakt, naar thema", "signals.by_theme",
               "signal_theme", total=("Totaal aangemaakt", "signals.created"))
-    breakdown("signalen_ontvanger", "Signalen ingediend, naar ontvanger",
+    breakdown("signalen_ontvanger", "Indieningen van signalen, naar ontvanger",
               "signals.submitted.by_recipient", "signal_recipient",
-              total=("Totaal ingediend", "signals.submitted"))
+              total=("Totaal indieningen", "signals.submitted"))
     rows, _ = f.breakdown("signals.responses", "signal_response_status")
     table("signalen_reactie", "Reacties op signalen en terugkoppeling", [
         *[{**r, "label": f"Reactie: {r['label'].lower()}"} for r in rows],
@@ -337,7 +337,9 @@ def _paragraphs(text: str) -> list[str]:
 def _signals(states: Sequence[CaseState], signals: Sequence[Sequence[Event]],
              start: date, end: date, cl: Codelists, below: int
              ) -> tuple[list[dict[str, Any]], list[TextFinding]]:
-    """Signals alive in the period, with what became of them; plus lint findings."""
+    """Submitted signals alive in the period, with what became of them; plus lint
+    findings. A signal never submitted by the end of the period is a concept and stays
+    out."""
     linked: dict[str, int] = {}
     for state in states:
         for number in state.signals:
@@ -348,7 +350,7 @@ def _signals(states: Sequence[CaseState], signals: Sequence[Sequence[Event]],
         if not events:
             continue
         sig = fold_signal(events, as_of=end)
-        if not sig.creation:
+        if not sig.creation or not sig.submissions:
             continue
         steps = [*sig.submissions, *sig.responses, *sig.feedback]
         active = (sig.created_on >= start or any(e.on >= start for e in steps)
@@ -369,18 +371,20 @@ def _signals(states: Sequence[CaseState], signals: Sequence[Sequence[Event]],
             "diensten": ", ".join(cl.label("service", s) for s in c.get("services") or []),
             "regelgeving": str(c.get("regulation") or ""),
             "knelpunt": str(c.get("problem", "")),
+            "verhaal": str(c.get("human_story") or "").strip(),
             "oplossing": str(c.get("proposed_solution", "")),
             "aangemaakt": short_date(sig.created_on),
             "status": cl.label("signal_status", sig.status),
             "casussen": suppress(linked.get(number, 0), below),
-            "ingediend": [f"{cl.label('signal_recipient', str(e.payload.get('recipient', '')))}"
-                          f" ({short_date(e.on)})" for e in sig.submissions],
+            "ingediend": [f"{_recipient(cl, e.payload.get('recipient'))} ({short_date(e.on)})"
+                          for e in sig.submissions],
             "reacties": reacties,
             "teruggekoppeld": [short_date(e.on) for e in sig.feedback],
             "verloop": _course(sig, cl),
             "_datum": sig.created_on,
         }
         for label, text in (("Titel", item["titel"]), ("Knelpunt", item["knelpunt"]),
+                            ("Gevolgen voor burgers of ondernemers", item["verhaal"]),
                             ("Oplossing", item["oplossing"]),
                             ("Regelgeving", item["regelgeving"]),
                             *[("Reactie", r["toelichting"]) for r in reacties]):
@@ -393,6 +397,15 @@ def _signals(states: Sequence[CaseState], signals: Sequence[Sequence[Event]],
     return out, findings
 
 
+def _recipient(cl: Codelists, key: object) -> str:
+    """A recipient as it reads after "ingediend:": "KSMS Belastingdienst", "opgenomen in
+    de rapportage aan de Kamer" (a label's capital goes unless it starts an acronym)."""
+    label = cl.label("signal_recipient", str(key or ""))
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def _course(sig: SignalState, cl: Codelists) -> list[dict[str, Any]]:
     """What became of a signal, in date order, ending with what is still open.
 
@@ -401,8 +414,7 @@ def _course(sig: SignalState, cl: Codelists) -> list[dict[str, Any]]:
     """
     steps: list[tuple[date, str, str]] = []
     for e in sig.submissions:
-        who = cl.label("signal_recipient", str(e.payload.get("recipient", "")))
-        steps.append((e.on, e.hlc, f"ingediend bij {who}"))
+        steps.append((e.on, e.hlc, f"ingediend: {_recipient(cl, e.payload.get('recipient'))}"))
     for e in sig.responses:
         status = cl.label("signal_response_status", str(e.payload.get("status", "")))
         summary = str(e.payload.get("summary") or "").strip()
@@ -416,9 +428,7 @@ def _course(sig: SignalState, cl: Codelists) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{"datum": short_date(on), "tekst": text, "open": False}
                                  for on, _, text in steps]
     if sig.closed_on is None:
-        if not sig.submissions:
-            out.append({"datum": "", "tekst": "Nog niet ingediend", "open": True})
-        elif not sig.responses:
+        if not sig.responses:
             out.append({"datum": "", "tekst": "Nog geen reactie", "open": True})
         elif sig.awaiting_feedback:
             out.append({"datum": "", "tekst": "Nog niet teruggekoppeld", "open": True})
@@ -467,7 +477,7 @@ def write_report(reg: Register, start: date, end: date, out: Path, *,
     cl = reg.codelists
     ytd = start != date(end.year, 1, 1)
     f = _Figures(figs, suppress_below, cl, ytd)
-    columns = (["", "Periode", f"1 januari tot en met {long_date(end)}"] if ytd
+    columns = (["", "Periode", f"Jaar tot en met {short_date(end)}"] if ytd
                else ["", "Aantal"])
     settings = metric_settings(reg)
     targets = {"belastingdienst": settings.target_belastingdienst,
@@ -494,7 +504,7 @@ def write_report(reg: Register, start: date, end: date, out: Path, *,
         "periode_tot": end,
         "eerste_jaar": start == date(FIRST_YEAR, 1, 1) and end == date(FIRST_YEAR, 12, 31),
         "jaar_tot_datum": ytd,
-        "gemaakt_op": made.strftime("%d-%m-%Y %H:%M"),
+        "gemaakt_op": date_time(made),
         "onderdrukking": suppress_below,
         "kerncijfers": [
             {"label": "Casussen ontvangen", "waarde": f.cells("intake.total")[0]},

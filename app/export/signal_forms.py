@@ -48,6 +48,7 @@ from app.model.errors import UserError
 from app.model.events import validate_payload
 from app.model.fold import SignalState
 from app.model.lint import lint_text
+from app.model.nlformat import date_time
 from app.storage.repository import Register
 
 __all__ = [
@@ -141,7 +142,9 @@ def _submitted_text(src: _Source) -> str:
     if not sub:
         return ""
     who = src.codelists.label("signal_recipient", str(sub.get("recipient", "")))
-    return f"{who} op {short_date(sub.get('on'))}"
+    # "10-11-2025, Opgenomen in de rapportage aan de Kamer": a recipient label is not
+    # always a place one submits "bij"
+    return f"{short_date(sub.get('on'))}, {who}"
 
 
 def _status(src: _Source) -> str:
@@ -204,7 +207,7 @@ FIELDS: tuple[FormField, ...] = (
               internal_only=True),
     FormField("status", "Status", "Status", "afgeleid uit de stappen van het signaal",
               _status),
-    FormField("ingediend", "Ingediend bij", "Status", "laatste signal_submitted",
+    FormField("ingediend", "Laatste indiening", "Status", "laatste signal_submitted",
               _submitted_text),
     FormField("kenmerk", "KSMS-kenmerk", "Status", "signal_submitted.external_ref",
               _external_ref),
@@ -404,7 +407,7 @@ def _context(reg: Register, forms: list[SignalForm], plan: SignalExportPlan,
         "organisatie": reg.settings.organisation,
         "intern": plan.internal,
         "formulieren": out_forms,
-        "gemaakt_op": now_local().strftime("%d-%m-%Y %H:%M"),
+        "gemaakt_op": date_time(now_local()),
     }
 
 

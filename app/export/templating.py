@@ -28,7 +28,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -48,6 +48,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from app.model.codelists import Codelists, default_codelists
 from app.model.errors import UserError
 from app.model.lint import KIND_LABELS, Finding, mask_bsn
+from app.model.nlformat import MONTHS, long_date, nl_date, number
 from app.model.resources import resource
 from app.storage.paths import config_dir
 
@@ -69,15 +70,6 @@ __all__ = [
     "write_text_atomic",
 ]
 
-MONTHS: tuple[str, ...] = (
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-    "september", "oktober", "november", "december",
-)
-
-#: What a value that does not exist prints as (an empty cell is easy to overlook).
-NO_VALUE = "–"
-
-
 class TemplateProblem(UserError):
     """A template could not be rendered; ``str(exc)`` says which file and why, in Dutch."""
 
@@ -94,54 +86,10 @@ def shipped_dir() -> Path:
 # --------------------------------------------------------------------------- filters
 
 
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def short_date(value: Any) -> str:
-    """dd-mm-jjjj, the way the office writes dates; text that is no date stays as is."""
-    d = _as_date(value)
-    if d is None:
-        return "" if value is None else str(value)
-    return d.strftime("%d-%m-%Y")
-
-
-def long_date(value: Any) -> str:
-    """'1 januari 2025', for titles and periods that people read aloud."""
-    d = _as_date(value)
-    if d is None:
-        return "" if value is None else str(value)
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def format_number(value: Any, decimals: int | None = None) -> str:
-    """Dutch notation: thousands with a dot, decimals with a comma; None is a dash."""
-    if value is None:
-        return NO_VALUE
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, int) and decimals is None:
-        return f"{value:,}".replace(",", ".")
-    if isinstance(value, int | float):
-        if decimals is None:
-            # As many decimals as the figure has (the catalogue rounds days to 1 and
-            # score means to 2), at least one: 12,0 days, 7,08 as a mean score.
-            text = f"{float(value):.2f}"
-            places = 2 if not text.endswith("0") else 1
-        else:
-            places = decimals
-        text = f"{float(value):,.{places}f}"
-        return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return str(value)
+# The Dutch formatting itself lives in app.model.nlformat, shared with the GUI and the
+# CLI; these names are the exports' vocabulary for it.
+short_date = nl_date
+format_number = number
 
 
 def suppress(value: Any, below: int) -> str:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+# dd-mm-jjjj lives with the other Dutch formatting; re-exported for existing importers.
+from app.model.nlformat import nl_date as nl_date
+
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,10 +42,6 @@ def as_date(value: object) -> date | None:
         except ValueError:
             return None
     return None
-
-
-def nl_date(d: date | None) -> str:
-    return d.strftime("%d-%m-%Y") if d else ""
 
 
 def parse_date(text: str) -> date:

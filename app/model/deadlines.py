@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from app.model.errors import UserError
+from app.model.nlformat import nl_date, weekday_date
 from app.model.resources import resource
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "POSTING_NOTE",
     "STATUTORY_WEEKS",
     "DeadlineResult",
+    "DecreeFile",
     "HolidayCalendar",
     "HolidayFileError",
     "compute_due_on",
@@ -41,7 +43,9 @@ __all__ = [
     "falls_in_pause",
     "legal_deadline",
     "load_decree_days",
+    "load_decree_file",
     "statutory_holidays",
+    "uncovered_year_warning",
 ]
 
 STATUTORY_WEEKS: dict[str, int] = {"bezwaartermijn": 6, "beroepstermijn": 6}
@@ -55,7 +59,6 @@ POSTING_NOTE = (
 
 PAUSE_WARNING = "de pauzeknop schort de wettelijke termijn niet op"
 
-_WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 _WEEKEND_REASONS = {5: "een zaterdag", 6: "een zondag"}
 _GREGORIAN_FROM = 1583
 
@@ -116,8 +119,20 @@ def statutory_holidays(year: int) -> dict[date, str]:
     return dict(sorted(days.items()))
 
 
-def load_decree_days(path: Path | None = None) -> dict[date, str]:
-    """Read the days equated to holidays by royal decree from a holidays file.
+@dataclass(frozen=True)
+class DecreeFile:
+    """The days equated to holidays by decree, and the last year the file is complete for.
+
+    ``complete_through`` is None for a file that does not say: then nothing is known to
+    be complete and every term gets the warning, which is the safe side.
+    """
+
+    days: dict[date, str]
+    complete_through: int | None
+
+
+def load_decree_file(path: Path | None = None) -> DecreeFile:
+    """Read a holidays file: ``complete_through = JJJJ`` and ``[[day]]`` blocks.
 
     Strict about shape (only ``[[day]]`` tables with a TOML date and a name) because a
     typo such as ``datum`` or a quoted date would otherwise silently drop a day and
@@ -134,10 +149,17 @@ def load_decree_days(path: Path | None = None) -> dict[date, str]:
     except tomllib.TOMLDecodeError as exc:
         raise HolidayFileError(f"{path}: geen geldig TOML-bestand ({exc})") from exc
 
-    unknown = sorted(set(data) - {"day"})
+    unknown = sorted(set(data) - {"day", "complete_through"})
     if unknown:
         raise HolidayFileError(
-            f"{path}: onbekende sleutel(s) {', '.join(unknown)}; verwacht alleen [[day]]"
+            f"{path}: onbekende sleutel(s) {', '.join(unknown)}; verwacht alleen "
+            "complete_through en [[day]]"
+        )
+    complete = data.get("complete_through")
+    if complete is not None and (isinstance(complete, bool) or not isinstance(complete, int)):
+        raise HolidayFileError(
+            f"{path}: 'complete_through' moet een jaartal zijn zoals 2028 (zonder "
+            "aanhalingstekens)"
         )
     entries = data.get("day", [])
     if not isinstance(entries, list):
@@ -163,9 +185,19 @@ def load_decree_days(path: Path | None = None) -> dict[date, str]:
         if not isinstance(name, str) or not name.strip():
             raise HolidayFileError(f"{where}: 'name' moet een niet-lege tekst zijn")
         if when in days:
-            raise HolidayFileError(f"{where}: datum {_dmy(when)} staat er meer dan eens in")
+            raise HolidayFileError(f"{where}: datum {nl_date(when)} staat er meer dan eens in")
+        if complete is not None and when.year > complete:
+            raise HolidayFileError(
+                f"{where}: {nl_date(when)} ligt na complete_through = {complete}; verhoog "
+                "complete_through als het besluit voor dat jaar compleet is opgenomen"
+            )
         days[when] = name.strip()
-    return dict(sorted(days.items()))
+    return DecreeFile(dict(sorted(days.items())), complete)
+
+
+def load_decree_days(path: Path | None = None) -> dict[date, str]:
+    """Only the days of a holidays file (see ``load_decree_file``)."""
+    return load_decree_file(path).days
 
 
 class HolidayCalendar:
@@ -177,13 +209,16 @@ class HolidayCalendar:
     because that is the legal ground.
     """
 
-    def __init__(self, decree_days: Mapping[date, str] | None = None) -> None:
+    def __init__(self, decree_days: Mapping[date, str] | None = None,
+                 complete_through: int | None = None) -> None:
         self._decree = dict(decree_days or {})
+        self.complete_through = complete_through
         self._years: dict[int, dict[date, str]] = {}
 
     @classmethod
     def from_file(cls, path: Path) -> HolidayCalendar:
-        return cls(load_decree_days(path))
+        file = load_decree_file(path)
+        return cls(file.days, file.complete_through)
 
     @classmethod
     def default(cls) -> HolidayCalendar:
@@ -191,8 +226,10 @@ class HolidayCalendar:
         return _default_calendar()
 
     def covers(self, year: int) -> bool:
-        """Whether the decree days of ``year`` are known (the file lists that year)."""
-        return any(d.year == year for d in self._decree)
+        """Whether the decree days of ``year`` are known: the file says it is complete
+        through that year. Earlier years count as known (no decree is ever withdrawn
+        retroactively), later ones do not."""
+        return self.complete_through is not None and year <= self.complete_through
 
     def holidays(self, year: int) -> dict[date, str]:
         """All holidays of ``year``, statutory and by decree, in date order."""
@@ -227,7 +264,7 @@ class HolidayCalendar:
 
 @lru_cache(maxsize=1)
 def _default_calendar() -> HolidayCalendar:
-    return HolidayCalendar(load_decree_days())
+    return HolidayCalendar.from_file(resource("holidays.toml"))
 
 
 @dataclass(frozen=True)
@@ -238,10 +275,6 @@ class DeadlineResult:
     last_day: date
     skipped: tuple[tuple[date, str], ...]
     explanation: str
-
-
-def _dmy(d: date) -> str:
-    return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
 
 
 def _dm(d: date) -> str:
@@ -269,11 +302,11 @@ def legal_deadline(
         last_day += timedelta(days=1)
 
     unit = "week" if weeks == 1 else "weken"
-    head = f"{weeks} {unit} na {_dmy(start)}: "
+    head = f"{weeks} {unit} na {nl_date(start)}: "
     parts = [
         f"{_dm(d)} is {why}" if i == 0 else f"{_dm(d)} {why}" for i, (d, why) in enumerate(skipped)
     ]
-    tail = f"laatste dag {_WEEKDAYS[last_day.weekday()]} {_dmy(last_day)}"
+    tail = f"laatste dag {weekday_date(last_day)}"
     explanation = head + (", ".join(parts) + "; " if parts else "") + tail
     return DeadlineResult(
         start=start,
@@ -313,15 +346,25 @@ def explain(
     cal = calendar or HolidayCalendar.default()
     result = legal_deadline(start_on, weeks, cal)
     lines = [result.explanation, POSTING_NOTE]
-    uncovered = sorted({y for y in (result.nominal.year, result.last_day.year)
-                        if not cal.covers(y)})
-    if uncovered:
-        years = ", ".join(str(y) for y in uncovered)
-        lines.append(f"Let op: voor {years} staan nog geen bij koninklijk besluit "
-                     "gelijkgestelde dagen (zoals de vrijdag na Hemelvaartsdag) in "
-                     "holidays.toml; controleer de Staatscourant, de laatste dag kan later "
-                     "liggen.")
+    warning = uncovered_year_warning(result.last_day, cal)
+    if warning:
+        lines.append(warning)
     return lines
+
+
+def uncovered_year_warning(last_day: date, calendar: HolidayCalendar | None = None) -> str:
+    """The warning for a last day in a year the holidays file is not complete for.
+
+    Decrees equating days with holidays appear about every three years; guessing the
+    next one (it is not always the Friday after Hemelvaartsdag) would make a computed
+    term look certain when it is not. Empty when the year is covered.
+    """
+    cal = calendar or HolidayCalendar.default()
+    year = last_day.year
+    if cal.covers(year):
+        return ""
+    return (f"Let op: voor {year} is nog geen besluit gelijkstelling opgenomen; "
+            "controleer de Staatscourant, de laatste dag kan later liggen.")
 
 
 def falls_in_pause(due_on: date, pauses: Iterable[tuple[date, date | None]]) -> bool:

@@ -233,7 +233,9 @@ _ORGS: dict[str, tuple[int, tuple[str, ...]]] = {
         ),
     ),
     "dt_klachten": (1, ("Dienst Toeslagen, Klachtbehandeling",)),
-    "dt_herstel": (2, ("Dienst Toeslagen, Herstel Toeslagen", "Uitvoeringsorganisatie Herstel")),
+    "dt_herstel": (
+        2, ("Dienst Toeslagen, Herstel Toeslagen", "Uitvoeringsorganisatie Herstel Toeslagen")
+    ),
     "dt_overig": (
         3,
         (
@@ -241,7 +243,7 @@ _ORGS: dict[str, tuple[int, tuple[str, ...]]] = {
             "Dienst Toeslagen, Bezwaar",
         ),
     ),
-    "ibtd": (1, ("Inspectie Belastingen, Toeslagen en Douane",)),
+    "ibtd": (1, ("IBTD",)),
     "nationale_ombudsman": (1, ("Nationale ombudsman",)),
     "kamerlid": (1, ("Tweede Kamer, fractiemedewerker",)),
     "overig": (3, ("Ouderenbond {r}", "Vakbond Advieslijn {r}", "Huisartsenpraktijk {c}")),
@@ -2038,6 +2040,7 @@ def synthetic_register(
     start: date = date(2025, 1, 6),
     end: date = date(2025, 12, 19),
     with_personal: bool = True,
+    showcase: bool = False,
 ) -> dict[str, Any]:
     """A synthetic register in interchange form (INTERCHANGE.md).
 
@@ -2045,7 +2048,8 @@ def synthetic_register(
     register keeps the same mix without the caller working it out: ``signals`` is a
     minimum, raised to one signal per twelve cases (0 means none at all). The same
     arguments always give the same dict; ``with_personal`` only adds or leaves out the
-    ``personal`` members.
+    ``personal`` members. ``showcase`` adds the cases a trainee needs to see on the
+    day ``end`` (see ``_showcase``); the simulated cases stay exactly as without it.
     """
     if cases < 0 or signals < 0:
         raise ValueError("cases en signals mogen niet negatief zijn")
@@ -2202,6 +2206,9 @@ def synthetic_register(
     for ci in needs_resolve:
         _resolve(out_cases[ci]["events"])
 
+    if showcase and e - s >= _SHOWCASE_SPAN:
+        out_cases += _showcase(gen, random.Random(f"{seed}-showcase"), e)
+
     if with_personal:
         _add_personal(out_cases, seed)
     result: dict[str, Any] = {"format": "casusregister/interchange", "version": 1}
@@ -2210,6 +2217,129 @@ def synthetic_register(
     result["cases"] = out_cases
     result["signals"] = out_signals
     return result
+
+
+#: The showcase reaches this many days back from ``end``; a shorter range gets none.
+_SHOWCASE_SPAN = 90
+
+
+def _showcase(gen: _Generator, rng: random.Random, end: int) -> list[dict[str, Any]]:
+    """Open cases that show, on the day ``end``, what the office watches every day.
+
+    A simulated year rarely ends with an escalation still open or a term running out
+    next week, yet Termijnbewaking, "Termijn binnen 14 dagen" and "Open escalaties" are
+    what a trainee must learn to read. So the demo adds, relative to ``end``: an overdue
+    and two soon-due deadlines (one of them inside a running pause), open escalations
+    at two levels, two cases waiting for a service (one past its reply date, with a
+    reminder), a paused case, a conflict between two corrections made without knowledge
+    of each other (ARCHITECTURE.md "The fold"), and three handlers with several open
+    cases each. Dates are working days; the intake texts come from the simulation's own
+    phrase tables, so they pass the personal-data lint like every other case.
+    """
+    handlers = rng.sample(_HANDLERS, 3)
+    a, b, c = handlers
+    out: list[dict[str, Any]] = []
+
+    def day(offset: int) -> int:
+        """A working day ``offset`` days before ``end`` (never after it)."""
+        return _back(end - offset)
+
+    remedies: dict[int, str] = {}
+
+    def start(ref: str, received: int, handler: str) -> tuple[list[Event], str]:
+        reg, info = gen._registered(received)
+        svc: str = info["services"][0]
+        decided = _fwd(received + rng.randint(1, 4))
+        events: list[Event] = [
+            reg,
+            {"kind": "partner_informed", "on": gen.iso[received], "about": "ontvangst",
+             "how": _HOW(rng)},
+            {"kind": "triaged", "decided_on": gen.iso[decided], "decision": "in_behandeling",
+             "reason_code": "vastgelopen_casus",
+             "reason": rng.choice(_TRIAGE_REASON["vastgelopen_casus"])},
+            {"kind": "assigned", "on": gen.iso[decided], "handler": handler},
+        ]
+        out.append({"ref": ref, "events": events})
+        remedies[id(events)] = info["remedy"]
+        return events, svc
+
+    def opinion(events: list[Event], svc: str, sent: int, due: int | None = None) -> None:
+        ev: Event = {"kind": "opinion_sent", "sent_on": gen.iso[sent], "service": svc,
+                     "proposed_solution": rng.choice(_PROPOSAL[remedies[id(events)]])}
+        if due is not None:
+            ev["reply_due_on"] = gen.iso[due]
+        events.append(ev)
+
+    def refused(events: list[Event], kind: str, svc: str, on: int) -> None:
+        events.append({"kind": kind, "received_on": gen.iso[on], "service": svc,
+                       "response": "gemotiveerd_afgewezen",
+                       "summary": "De dienst ziet geen ruimte en licht dat schriftelijk toe."})
+
+    def escalate(events: list[Event], svc: str, on: int, level: str) -> None:
+        events.append({"kind": "escalated", "on": gen.iso[on], "service": svc, "level": level,
+                       "reason": rng.choice(_ESCALATION_REASON)})
+
+    # 1. an overdue bezwaartermijn: its last day lies about ten days back
+    events, svc = start("T-01", day(60), a)
+    events.append({"kind": "deadline_set", "on": gen.iso[day(55)],
+                   "deadline_kind": "bezwaartermijn", "start_on": gen.iso[end - 42 - 12],
+                   "description": "Bezwaartermijn tegen de aanslag; bezwaar nog niet ingediend."})
+    events.append({"kind": "data_requested", "requested_on": gen.iso[day(40)], "service": svc,
+                   "what": "Dossieroverzicht met aanslagen en betalingen"})
+
+    # 2. a bezwaartermijn that ends within a week, and a beslistermijn in ten days
+    events, svc = start("T-02", day(35), b)
+    events.append({"kind": "deadline_set", "on": gen.iso[day(30)],
+                   "deadline_kind": "bezwaartermijn", "start_on": gen.iso[end - 42 + 4],
+                   "description": "Bezwaartermijn tegen de terugvordering."})
+    events.append({"kind": "deadline_set", "on": gen.iso[day(30)],
+                   "deadline_kind": "beslistermijn", "start_on": gen.iso[day(45)],
+                   "due_on": gen.iso[_fwd(end + 10)],
+                   "description": "De dienst beslist op het bezwaar."})
+
+    # 3. an open escalation at the first level
+    events, svc = start("T-03", day(75), a)
+    opinion(events, svc, day(55))
+    refused(events, "service_response", svc, day(30))
+    escalate(events, svc, day(12), "teamleider")
+
+    # 4. an open escalation two levels up, after a refusal at the first
+    events, svc = start("T-04", day(85), c)
+    opinion(events, svc, day(70))
+    refused(events, "service_response", svc, day(60))
+    escalate(events, svc, day(50), "teamleider")
+    refused(events, "escalation_response", svc, day(35))
+    escalate(events, svc, day(8), "directeur")
+
+    # 5. waiting for the service, the reply due in two weeks
+    events, svc = start("T-05", day(40), b)
+    opinion(events, svc, day(14), _fwd(end + 14))
+
+    # 6. waiting for the service past its reply date: a reminder went out
+    events, svc = start("T-06", day(70), c)
+    opinion(events, svc, day(45), day(10))
+    events.append({"kind": "reminder_sent", "on": gen.iso[day(3)], "service": svc})
+
+    # 7. paused, with a bezwaartermijn that ends inside the pause: it still runs
+    events, svc = start("T-07", day(50), a)
+    events.append({"kind": "paused", "from_on": gen.iso[day(20)],
+                   "procedure": "Invordering van de aanslag",
+                   "citizen_consent": True, "agreed_with": "Teamleider Invordering"})
+    events.append({"kind": "deadline_set", "on": gen.iso[day(18)],
+                   "deadline_kind": "bezwaartermijn", "start_on": gen.iso[end - 42 + 9],
+                   "description": "Bezwaartermijn tegen de beschikking."})
+
+    # 8. two laptops corrected the same assignment without knowing of each other
+    events, svc = start("T-08", day(30), b)
+    assignment = events[3]
+    for other in (c, a):
+        fixed = _copy_payload(assignment)
+        fixed["handler"] = other
+        events.append({"kind": "corrected", "target": assignment, "payload": fixed,
+                       "reason": "Casus overgedragen na het casusoverleg."})
+    for case in out:
+        _resolve(case["events"])
+    return out
 
 
 def _count_before(pool: list[int], received: list[int], created: int) -> int:

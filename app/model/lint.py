@@ -22,6 +22,13 @@ Decisions worth knowing:
   otherwise one in eleven invoice numbers and yyyymmdd dates would trip it.
 - Ages: "(43 jaar)" is always flagged; "43 jaar oud", "43-jarige vrouw", "(43)" and
   "leeftijd 43" only with a word that points at a person.
+- Names are flagged where a title or salutation announces one: "Mevrouw Jansen",
+  "dhr. de Boer", "mw. A. Bakker", "familie Yilmaz", "mr. De Groot". A title alone
+  ("Mevrouw heeft bezwaar gemaakt"), a role after it ("meneer de rechter", "Mevrouw
+  de Minister", "de heer des huizes") and the placeholders people anonymise with
+  ("mevrouw X", "meneer J.") are not: a name starts with a capital and has at least
+  two letters. A bare capitalised word elsewhere is never taken for a name; that
+  would flag every town and organisation.
 
 The lint cannot see that "a widow from Urk with seven children" is traceable; stories
 need a second person's approval for that reason. Pure standard library on purpose:
@@ -53,6 +60,7 @@ KIND_LABELS: dict[str, str] = {
     "phone": "telefoonnummer",
     "postcode": "postcode met huisnummer",
     "birth_date": "geboortedatum",
+    "name": "naam",
 }
 
 
@@ -86,6 +94,10 @@ _REASON_POSTCODE = (
     f"Dit lijkt een postcode; samen met andere details is iemand daarmee te vinden. {_ADVICE}"
 )
 _REASON_BIRTH_DATE = f"Dit lijkt een geboortedatum. {_ADVICE}"
+_REASON_NAME = (
+    "Dit lijkt een naam (een aanspreekvorm of titel met een achternaam). Schrijf "
+    f"bijvoorbeeld 'mevrouw' of 'de aanvrager'. {_ADVICE}"
+)
 _REASON_AGE = (
     "Dit is een leeftijd; een leeftijd samen met andere details (woonplaats, gezin) "
     f"maakt iemand herleidbaar. {_ADVICE}"
@@ -470,6 +482,51 @@ def _find_birth_date(text: str) -> Iterator[_Hit]:
             yield "birth_date", match.start("age"), match.end("age"), _REASON_AGE
 
 
+# Salutations and titles that announce a name. "heer" alone covers "de heer" and
+# "geachte heer"; the salutations' abbreviations take an optional full stop.
+_TITLE = (
+    r"(?:mevrouw|meneer|heer|juffrouw|familie|weduwe|(?:mevr|mw|mvr|dhr|mnr|fam)\.?"
+    r"|(?:hr|wed|mr|dr|drs|ir|ing|prof)\.)"  # only with their stop: "ING Bank", "HR"
+)
+# Dutch surname particles: "de Boer", "van der Berg", "in 't Veld"; capitalised too
+# ("meneer De Jong" is how Dutch writes a surname without initials).
+_PARTICLE = (
+    r"(?:van|de|der|den|het|ter|ten|te|op|in|aan|bij|uit|onder|over|la|le|du|da|del|di"
+    r"|dos|el|al|ben|bin|'t|’t|'s|’s)"
+)
+_UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
+_LOWER = r"[a-zß-öø-ÿā-ž]"
+_INITIALS = rf"(?:{_UPPER}\.(?:[ ]?{_UPPER}\.)*|{_UPPER}{_UPPER}?\.?(?=[ ]))"
+_SURNAME_WORD = rf"{_UPPER}(?:{_LOWER}|{_UPPER})['’{_LOWER[1:-1]}{_UPPER[1:-1]}]*"
+_SURNAME = rf"{_SURNAME_WORD}(?:-(?:{_PARTICLE}-)*{_SURNAME_WORD})*"
+_NAME = re.compile(
+    rf"(?<![\w.])(?i:{_TITLE})"
+    rf"(?:[ \t]+{_INITIALS})?"
+    rf"(?:[ \t]+(?i:{_PARTICLE}))*"
+    rf"[ \t]+(?P<surname>{_SURNAME})"
+)
+# Capitalised words after a title that are a role or an institution, not a name:
+# "Mevrouw de Minister", "de heer Voorzitter".
+_NOT_A_NAME = frozenset({
+    "minister", "staatssecretaris", "voorzitter", "rechter", "directeur", "ombudsman",
+    "inspecteur", "burgemeester", "wethouder", "kamerlid", "ontvanger", "griffier",
+    "president", "procureur", "notaris", "advocaat", "deurwaarder", "officier",
+    "belastingdienst", "toeslagen", "gemeente", "heer", "here",
+})
+# A particle is no surname: "dhr. De brief" is the end of one sentence and the start
+# of the next more often than a name.
+_PARTICLE_WORD = re.compile(rf"(?i:{_PARTICLE})")
+
+
+def _find_name(text: str) -> Iterator[_Hit]:
+    for match in _NAME.finditer(text):
+        surname = match.group("surname")
+        first = surname.split("-")[0]
+        if first.lower() in _NOT_A_NAME or _PARTICLE_WORD.fullmatch(first):
+            continue
+        yield "name", match.start(), match.end(), _REASON_NAME
+
+
 _DETECTORS: tuple[Callable[[str], Iterator[_Hit]], ...] = (
     _find_bsn,
     _find_iban,
@@ -477,6 +534,7 @@ _DETECTORS: tuple[Callable[[str], Iterator[_Hit]], ...] = (
     _find_phone,
     _find_postcode,
     _find_birth_date,
+    _find_name,
 )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from app.model.bulk import paused_gc
 from app.model.codelists import Codelists, default_codelists
 from app.model.dates import as_date
 from app.model.eventlog import Event
+from app.model.events import FIELD_LABELS
 from app.model.fold import (
     CaseState,
     SignalState,
@@ -32,6 +33,7 @@ from app.model.fold import (
     fold_case,
     fold_signal,
 )
+from app.model.nlformat import SOON_DAYS, soon_horizon
 
 MetricValue = int | float | None
 
@@ -144,17 +146,21 @@ def _distribution(prefix: str, what: str, per: str) -> list[_Spec]:
     ]
 
 
-def _scores(who: str, label: str) -> list[_Spec]:
+def _scores(who: str, person: str) -> list[_Spec]:
+    """The score figures of one side, named with the step's own field label
+    ("Rapportcijfer aandrager"), so the form, the dashboard, the workbook and the report
+    use one term."""
+    label = FIELD_LABELS[f"{who}_score"]
     out = [
         _Spec(
             f"interview.{who}.n",
-            f"Rapportcijfers {label} (aantal)",
-            f"Aantal eindgesprekken in de periode waarin de {label} een rapportcijfer gaf.",
+            f"{label}: aantal",
+            f"Aantal eindgesprekken in de periode waarin de {person} een rapportcijfer gaf.",
         ),
         _Spec(
             f"interview.{who}.mean",
-            f"Rapportcijfer {label}, gemiddelde",
-            f"Gemiddeld rapportcijfer (1-10) van de {label} in de eindgesprekken van de "
+            f"{label}: gemiddelde",
+            f"Gemiddeld rapportcijfer (1-10) van de {person} in de eindgesprekken van de "
             "periode, op 2 decimalen.",
             count=False,
         ),
@@ -163,8 +169,8 @@ def _scores(who: str, label: str) -> list[_Spec]:
         out.append(
             _Spec(
                 f"interview.{who}.score.{score}",
-                f"Rapportcijfer {label}: {score}",
-                f"Aantal eindgesprekken in de periode waarin de {label} een {score} gaf.",
+                f"{label}: {score}",
+                f"Aantal eindgesprekken in de periode waarin de {person} een {score} gaf.",
             )
         )
     return out
@@ -389,13 +395,13 @@ def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
     specs += [
         _Spec(
             "closed.resolved.without_escalation",
-            "Opgelost zonder escalatie",
+            cl.label("resolved_by_path", "zonder_escalatie"),
             "Casussen afgerond in de periode, (deels) opgelost, zonder escalatie op of "
             "vóór de afronding.",
         ),
         _Spec(
             "closed.resolved.after_escalation",
-            "Opgelost na escalatie",
+            cl.label("resolved_by_path", "na_escalatie"),
             "Casussen afgerond in de periode, (deels) opgelost, met minstens één escalatie "
             "op of vóór de afronding.",
         ),
@@ -477,8 +483,8 @@ def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
         ),
         _Spec(
             "deadlines.due_next_14d",
-            "Termijnen binnen 14 dagen",
-            "Niet afgemelde termijnen van die casussen waarvan de laatste dag binnen 14 "
+            f"Termijnen binnen {SOON_DAYS} dagen",
+            f"Niet afgemelde termijnen van die casussen waarvan de laatste dag binnen {SOON_DAYS} "
             "dagen na de laatste dag van de periode valt (die dag meegeteld).",
         ),
         _Spec("interview.total", "Eindgesprekken", "Aantal eindgesprekken gehouden in de periode."),
@@ -500,7 +506,7 @@ def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
     specs += [
         _Spec(
             "signals.submitted",
-            "Signalen ingediend",
+            "Indieningen van signalen",
             "Aantal keren dat in de periode een signaal is ingediend (een signaal kan "
             "naar meer ontvangers gaan).",
         ),
@@ -509,7 +515,7 @@ def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
         cl,
         "signal_recipient",
         "signals.submitted.by_recipient",
-        "Signalen ingediend bij {name}",
+        "Indieningen van signalen: {name}",
         "Indieningen van signalen in de periode bij {name}.",
     )
     specs += _per(
@@ -676,7 +682,7 @@ def metrics_from_fold(
     n = _Counts(s.key for s in specs if s.count)
     add = n.add
     ytd_start = date(end.year, 1, 1)
-    horizon = end + timedelta(days=14)
+    horizon = soon_horizon(end)
 
     triage_days: list[int] = []
     first_feedback_days: list[int] = []

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from app.model.events import kind_label
+from app.model.nlformat import nl_date
 
 ANY = frozenset({"aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling",
                  "afgerond"})
@@ -94,7 +95,7 @@ class CaseMachine:
             return None if self.status is None else "een casus wordt maar één keer aangemeld"
         if self.received_on is not None and on < self.received_on:
             return (f"{label} ligt vóór de datum van ontvangst "
-                    f"({self.received_on.strftime('%d-%m-%Y')})")
+                    f"({nl_date(self.received_on)})")
         if self.status is None:
             return "de eerste stap van een casus is de aanmelding"
         rule = RULES.get(kind)

@@ -20,7 +20,9 @@ def fill_demo(path: Path, passphrase: str = DEMO_PASSPHRASE) -> tuple[Register, 
     """Open or create the demo register and import the demo year into it.
 
     The year ends today, so deadlines, open cases and this week's figures look like a
-    register in use; the import is idempotent, so a second run adds nothing.
+    register in use, with the showcase cases a trainee needs to see (overdue and
+    soon-due terms, open escalations, a pause, a conflict); the import is idempotent,
+    so a second run adds nothing.
     """
     if path.exists():
         reg = Register.open(path, passphrase)
@@ -29,7 +31,8 @@ def fill_demo(path: Path, passphrase: str = DEMO_PASSPHRASE) -> tuple[Register, 
     try:
         end = today()
         start = date(end.year - 1, end.month, min(end.day, 28))
-        data = synthetic_register(cases=150, signals=12, seed=2025, start=start, end=end)
+        data = synthetic_register(cases=150, signals=12, seed=2025, start=start, end=end,
+                                  showcase=True)
         result = import_data(reg, data, source="demo", today=end)
     except BaseException:
         reg.close()

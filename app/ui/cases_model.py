@@ -28,7 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from app.model.codelists import Codelists
-from app.model.dates import nl_date
+from app.model.nlformat import SOON_DAYS, nl_date
 from app.storage.repository import SORT_COLUMNS, CaseQuery, CaseRow
 from app.ui import style
 from app.ui.session import Session
@@ -63,7 +63,6 @@ HEADER_TIPS = {
 
 OPEN_STATUSES = ("aangemeld", "in_behandeling")
 NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-SOON_DAYS = 14
 
 
 def _tr(text: str, n: int | None = None) -> str:
@@ -90,7 +89,7 @@ def deadline_cell(due: date | None, today: date, is_open: bool
                 _tr("Vandaag is de laatste dag van de termijn"))
     if days <= SOON_DAYS:
         return (_tr("%1 · nog %n dag(en)", n=days).replace("%1", shown), style.SOON,
-                _tr("De termijn loopt binnen 14 dagen af"))
+                _tr("De termijn loopt binnen %1 dagen af").replace("%1", str(SOON_DAYS)))
     return shown, None, ""
 
 

@@ -37,6 +37,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from app.model.nlformat import number
+
 TEXT = QColor("#1f2a33")
 MUTED = QColor("#5f6b76")
 GRID = QColor("#e3e7eb")
@@ -61,10 +63,10 @@ class Series:
 
 
 def format_number(value: Number) -> str:
-    """Dutch notation: 1.234 and 12,5."""
+    """Dutch notation (``nlformat``): 1.234 and 12,5; a chart shows at most one decimal."""
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"{int(value):,}".replace(",", ".")
+        return number(value, 1)
+    return number(int(value))
 
 
 def nice_scale(maximum: float, ticks: int = 4) -> tuple[float, float]:

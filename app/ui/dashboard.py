@@ -49,12 +49,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model.dates import nl_date
+from app.model.fold import fold_signal
 from app.model.metrics import metric_definitions, weekly_intake
+from app.model.nlformat import NO_VALUE, SOON_DAYS, clock, metric, nl_date, soon_horizon
+from app.model.nlformat import weekday_date as nl_weekday_date
 from app.storage.figures import Figures, MetricValue, figures, metric_settings
 from app.storage.repository import CaseQuery, CaseRow, DeadlineRow, HandlerLoad, Register
 from app.ui import style
-from app.ui.charts import BarChart, LineChart, Series, format_number
+from app.ui.charts import BarChart, LineChart, Series
 from app.ui.deadlines_page import remaining_text
 from app.ui.session import Session
 from app.ui.widgets import busy_bar
@@ -62,14 +64,11 @@ from app.ui.worker import BackgroundReader
 
 THIS_WEEK = "deze_week"
 LAST_WEEK = "vorige_week"
-SOON_DAYS = 14
 ESCALATIONS_SHOWN = 100
 DEBOUNCE_MS = 400
 #: Page width from which eight key figures fit in one row (below: four).
 WIDE_FROM = 1150
 NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-NO_VALUE = "–"
-WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 #: Flow figures: a value for the period and one for the year to date.
 FLOW_CARDS: tuple[tuple[str, str, str], ...] = (
@@ -80,14 +79,15 @@ FLOW_CARDS: tuple[tuple[str, str, str], ...] = (
     ("treatment.escalations", "Escalaties", ""),
     ("closed.total", "Afgerond", ""),
     ("leadtime.gross.median_days", "Mediane doorlooptijd", "dagen"),
-    ("signals.submitted", "Signalen ingediend", ""),
+    # one signal can go to several recipients: the figure counts submissions
+    ("signals.submitted", "Indieningen van signalen", ""),
 )
 #: Stock figures: one value, as of the last day of the period.
 STOCK_CARDS: tuple[tuple[str, str, str], ...] = (
     ("open.total", "Open (in behandeling)", ""),
     ("triage.pending", "Te trieren", ""),
     ("deadlines.overdue", "Termijnen verlopen", ""),
-    ("deadlines.due_next_14d", "Termijnen binnen 14 dagen", ""),
+    ("deadlines.due_next_14d", f"Termijnen binnen {SOON_DAYS} dagen", ""),
     ("signals.awaiting_feedback", "Signalen: wacht op terugkoppeling", ""),
 )
 AGE_KEYS: tuple[tuple[str, str, str], ...] = (
@@ -160,6 +160,10 @@ class DashboardData:
     targets: dict[str, int]
     norm_days: int
     definitions: dict[str, str]
+    #: Signals created by the end of the period, and how many of them were submitted
+    #: at least once by then (the rest are concepts or closed unsubmitted).
+    signals_created: int = 0
+    signals_submitted_once: int = 0
 
 
 def collect(reg: Register, kind: str) -> DashboardData:
@@ -171,7 +175,9 @@ def collect(reg: Register, kind: str) -> DashboardData:
     figs = figures(reg, start, end, grouped=(cases, signals))
     weekly = weekly_intake(cases, end.year, end)
     settings = reg.settings
-    soon = today + timedelta(days=SOON_DAYS)
+    soon = soon_horizon(today)
+    signal_states = [fold_signal(events, as_of=end) for events in signals if events]
+    created = [s for s in signal_states if s.creation]
     return DashboardData(
         kind=kind,
         key=(kind, today, version),
@@ -189,6 +195,8 @@ def collect(reg: Register, kind: str) -> DashboardData:
                  "dienst_toeslagen": settings.target_dienst_toeslagen},
         norm_days=settings.leadtime_norm_days,
         definitions=metric_definitions(reg.codelists, metric_settings(reg)),
+        signals_created=len(created),
+        signals_submitted_once=sum(1 for s in created if s.submissions),
     )
 
 
@@ -202,8 +210,9 @@ def collect_if_changed(reg: Register, kind: str,
     return collect(reg, kind)
 
 
-def show_value(value: MetricValue) -> str:
-    return NO_VALUE if value is None else format_number(value)
+def show_value(value: MetricValue, key: str = "") -> str:
+    """A figure as every screen and report shows it (``nlformat.metric``)."""
+    return metric(key, value)
 
 
 def as_int(value: MetricValue) -> int:
@@ -319,7 +328,7 @@ class KeyFigureCard(QFrame):
                    detail: str = "", alert: bool = False, definition: str = "") -> None:
         self.period_value = value
         self.ytd_value = ytd
-        self.value_label.setText(show_value(value))
+        self.value_label.setText(show_value(value, self.key))
         self.sub_label.setText(sub)
         self.detail_label.setText(detail)
         for w in (self.value_label, self.detail_label):
@@ -327,7 +336,7 @@ class KeyFigureCard(QFrame):
             w.style().unpolish(w)
             w.style().polish(w)
         unit = f" {self.unit}" if value is not None and self.unit else ""
-        spoken = [f"{self.title}: {show_value(value)}{unit}"]
+        spoken = [f"{self.title}: {show_value(value, self.key)}{unit}"]
         spoken += [t for t in (sub, detail) if t]
         self.setAccessibleName(", ".join(spoken))
         self.setToolTip(definition)
@@ -553,10 +562,12 @@ class DashboardPage(QWidget):
         el.addWidget(self.escalation_tree, 1)
         el.addWidget(self.escalation_note)
         self.deadline_panel, dl, self.deadline_head = _panel(
-            self.tr("Termijnen: verlopen en binnen 14 dagen"), content)
+            self.tr("Termijnen: verlopen en binnen %1 dagen").replace("%1", str(SOON_DAYS)),
+            content)
         self.deadline_tree = _tree([self.tr("Casus"), self.tr("Laatste dag"),
                                     self.tr("Resterend"), self.tr("Soort")],
-                                   self.tr("Termijnen verlopen en binnen 14 dagen"),
+                                   self.tr("Termijnen verlopen en binnen %1 dagen")
+                                   .replace("%1", str(SOON_DAYS)),
                                    self.deadline_panel, stretch=3)
         self.deadline_tree.itemActivated.connect(self._activated)
         dl.addWidget(self.deadline_tree, 1)
@@ -570,7 +581,8 @@ class DashboardPage(QWidget):
                                       x_title=self.tr("week"),
                                       empty_text=self.tr("Nog geen weken in dit jaar"))
         self.age_chart = BarChart(self.tr("Open casussen naar leeftijd"), content)
-        self.resolved_chart = BarChart(self.tr("Opgelost zonder en na escalatie"), content)
+        self.resolved_chart = BarChart(
+            self.tr("(Deels) opgelost: minnelijk of na heroverwegingsverzoek"), content)
         chart_row = QHBoxLayout()
         chart_row.setSpacing(10)
         for chart, name in ((self.intake_chart, "intakeChart"), (self.age_chart, "ageChart"),
@@ -811,13 +823,12 @@ class DashboardPage(QWidget):
             self.period_label.clear()
             return
         week = data.start.isocalendar().week
-        start = f"{WEEKDAYS[data.start.weekday()]} {nl_date(data.start)}"
+        start = nl_weekday_date(data.start)
         if data.kind == THIS_WEEK:
-            end = self.tr("vandaag, %1").replace(
-                "%1", f"{WEEKDAYS[data.end.weekday()]} {nl_date(data.end)}")
+            end = self.tr("vandaag, %1").replace("%1", nl_weekday_date(data.end))
             name = self.tr("Deze week")
         else:
-            end = f"{WEEKDAYS[data.end.weekday()]} {nl_date(data.end)}"
+            end = nl_weekday_date(data.end)
             name = self.tr("Vorige week")
         ytd_start = date(data.end.year, 1, 1)
         self.period_label.setText(
@@ -844,12 +855,17 @@ class DashboardPage(QWidget):
         for key, _text, _unit in FLOW_CARDS:
             card = self.cards[key]
             year = ytd.get(key)
-            sub = self.tr("jaar tot nu: %1").replace("%1", show_value(year))
+            sub = self.tr("jaar tot nu: %1").replace("%1", show_value(year, key))
             detail = ""
             if key == "closed.total":
-                detail = self.tr("opgelost: %1 zonder, %2 na escalatie") \
+                detail = self.tr("(deels) opgelost: %1 minnelijk, %2 na "
+                                 "heroverwegingsverzoek") \
                     .replace("%1", show_value(period.get("closed.resolved.without_escalation"))) \
                     .replace("%2", show_value(period.get("closed.resolved.after_escalation")))
+            elif key == "signals.submitted":
+                detail = self.tr("signalen ooit ingediend: %1 van %2").replace(
+                    "%1", show_value(data.signals_submitted_once)).replace(
+                    "%2", show_value(data.signals_created))
             elif key == "leadtime.gross.median_days":
                 detail = self.tr("in dagen; norm %1 dagen").replace("%1", str(data.norm_days))
                 if period.get(key) is None:
@@ -869,8 +885,7 @@ class DashboardPage(QWidget):
                 detail = self.tr("⚠ zie Termijnbewaking")
                 alert = True
             elif key == "deadlines.due_next_14d":
-                detail = self.tr("t/m %1").replace(
-                    "%1", nl_date(data.end + timedelta(days=SOON_DAYS)))
+                detail = self.tr("t/m %1").replace("%1", nl_date(soon_horizon(data.end)))
             card.set_values(value, ytd=ytd.get(key), detail=detail, alert=alert,
                             definition=defs.get(key, ""))
 
@@ -887,7 +902,7 @@ class DashboardPage(QWidget):
 
     def _stamp(self) -> None:
         self.status_label.setText(self.tr("Bijgewerkt om %1")
-                                  .replace("%1", datetime.now().strftime("%H:%M")))
+                                  .replace("%1", clock(datetime.now())))
 
     def _show_handlers(self, data: DashboardData) -> None:
         tree = self.handler_tree
@@ -941,8 +956,9 @@ class DashboardPage(QWidget):
         tree.clear()
         overdue = sum(1 for d in data.deadlines if d.due_on < data.today)
         self.deadline_head.setText(
-            self.tr("Termijnen vandaag: %1 verlopen, %2 binnen 14 dagen")
-            .replace("%1", str(overdue)).replace("%2", str(len(data.deadlines) - overdue)))
+            self.tr("Termijnen vandaag: %1 verlopen, %2 binnen %3 dagen")
+            .replace("%1", str(overdue)).replace("%2", str(len(data.deadlines) - overdue))
+            .replace("%3", str(SOON_DAYS)))
         bold = style.bold(tree.font())
         for d in data.deadlines:
             days = (d.due_on - data.today).days
@@ -981,10 +997,10 @@ class DashboardPage(QWidget):
         name = self._period_name(data.kind)
         self.resolved_chart.set_data(
             [name[:1].upper() + name[1:], self.tr("Jaar tot nu")],
-            [Series(self.tr("Zonder escalatie"),
+            [Series(self.tr("Minnelijk"),
                     (as_int(period.get("closed.resolved.without_escalation")),
                      as_int(ytd.get("closed.resolved.without_escalation")))),
-             Series(self.tr("Na escalatie"),
+             Series(self.tr("Na heroverwegingsverzoek"),
                     (as_int(period.get("closed.resolved.after_escalation")),
                      as_int(ytd.get("closed.resolved.after_escalation"))))])
 
@@ -1015,7 +1031,8 @@ class DashboardPage(QWidget):
         self.escalation_head.setText(self.tr("Open escalaties"))
         self.escalation_note.clear()
         self.escalation_note.hide()
-        self.deadline_head.setText(self.tr("Termijnen: verlopen en binnen 14 dagen"))
+        self.deadline_head.setText(self.tr("Termijnen: verlopen en binnen %1 dagen")
+                                   .replace("%1", str(SOON_DAYS)))
         self.intake_chart.title = self.tr("Instroom per week")
         self.age_chart.title = self.tr("Open casussen naar leeftijd")
         for chart in (self.intake_chart, self.age_chart, self.resolved_chart):

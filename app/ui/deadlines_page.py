@@ -7,6 +7,11 @@ days, then later ones, each with its last day and how it was computed (Awb 6:7-6
 Algemene termijnenwet). A deadline that ends inside a pause says plainly that the
 pauzeknop does not stop the statutory term (DOMAIN.md).
 
+A recorded last day is never moved when ``holidays.toml`` changes (DOMAIN.md), so a
+bezwaartermijn recorded before a decree day was added can be a working day short. The
+page recomputes every statutory term with today's calendar and lists those whose
+stored last day differs in a group of their own, for the handler to correct.
+
 Reading every open deadline touches a whole table, so it runs in the background
 reader's thread; the page shows the result when it arrives.
 """
@@ -14,10 +19,10 @@ reader's thread; the page shows the result when it arrives.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QFontMetrics
+from PySide6.QtGui import QBrush, QCloseEvent, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -31,18 +36,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model.dates import nl_date
-from app.model.deadlines import PAUSE_WARNING, STATUTORY_WEEKS, explain
+from app.model.deadlines import PAUSE_WARNING, STATUTORY_WEEKS, compute_due_on, explain
+from app.model.nlformat import SOON_DAYS, nl_date, soon_horizon
 from app.storage.repository import Register
 from app.ui import style
 from app.ui.session import Session
 from app.ui.text import plural
 from app.ui.worker import BackgroundReader
 
-SOON_DAYS = 14
-GROUPS = ("Verlopen", "Binnen 14 dagen", "Later")
+GROUPS = ("Verlopen", f"Binnen {SOON_DAYS} dagen", "Later")
+#: Shown after the time groups when a recorded last day differs from today's computation.
+DIFFERS_GROUP = "Laatste dag wijkt af van de berekening"
 PAUSE_TEXT = "⚠ Valt in een pauze: " + PAUSE_WARNING + "."
 NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+INDEX_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,21 @@ class DeadlineItem:
     description: str
     explanation: tuple[str, ...]
     in_pause: bool
+    #: The last day today's holiday calendar gives, when it differs from the stored one.
+    recomputed: date | None = None
+
+    @property
+    def differs(self) -> bool:
+        return self.recomputed is not None
+
+    def difference_text(self) -> str:
+        if self.recomputed is None:
+            return ""
+        later = self.recomputed > self.due_on
+        return (f"Vastgelegd als {nl_date(self.due_on)}, maar met de feestdagen van nu is de "
+                f"laatste dag {nl_date(self.recomputed)}"
+                + (" (later)" if later else " (eerder)")
+                + ". Corrigeer de stap Termijn vastgelegd in de casus.")
 
 
 def remaining_text(days: int) -> str:
@@ -73,17 +95,17 @@ def remaining_text(days: int) -> str:
 def collect(reg: Register) -> list[DeadlineItem]:
     """Open deadlines grouped verlopen / binnen 14 dagen / later (runs in the worker)."""
     today = reg.today()
-    soon = today + timedelta(days=SOON_DAYS)
+    soon = soon_horizon(today)
     items: list[DeadlineItem] = []
     for row in reg.open_deadlines():
         group = 0 if row.due_on < today else (1 if row.due_on <= soon else 2)
         lines: list[str] = []
+        recomputed: date | None = None
         if row.kind in STATUTORY_WEEKS and row.start_on is not None:
             lines = explain(row.kind, row.start_on)
-            computed = lines[0] if lines else ""
-            if row.due_on.isoformat() not in computed and nl_date(row.due_on) not in computed:
-                lines.insert(0, f"Vastgelegde laatste dag {nl_date(row.due_on)} "
-                                "(de berekening is later gecorrigeerd of afwijkend ingevoerd).")
+            now = compute_due_on(row.kind, row.start_on)
+            if now is not None and now != row.due_on:
+                recomputed = now
         else:
             lines = [f"Einddatum ingevoerd bij het vastleggen: {nl_date(row.due_on)} "
                      "(geen wettelijke berekening voor deze soort termijn)."]
@@ -99,6 +121,7 @@ def collect(reg: Register) -> list[DeadlineItem]:
             description=row.description or "",
             explanation=tuple(lines),
             in_pause=row.in_pause,
+            recomputed=recomputed,
         ))
     items.sort(key=lambda i: (i.group, i.due_on, i.number))
     return items
@@ -126,8 +149,8 @@ class DeadlinesPage(QWidget):
         title = style.page_title(self.tr("Termijnbewaking"), self)
         intro = QLabel(self.tr(
             "Lopende termijnen van casussen die zijn aangemeld of in behandeling zijn. "
-            "Verlopen termijnen staan bovenaan, daarna termijnen die binnen 14 dagen "
-            "aflopen."), self)
+            "Verlopen termijnen staan bovenaan, daarna termijnen die binnen %1 dagen "
+            "aflopen.").replace("%1", str(SOON_DAYS)), self)
         intro.setObjectName("hint")
         intro.setWordWrap(True)
         self.refresh_button = QPushButton(self.tr("Ver&nieuwen"), self)
@@ -150,6 +173,12 @@ class DeadlinesPage(QWidget):
         self.pause_banner.setAccessibleName(self.tr("Waarschuwing pauzeknop"))
         self.pause_banner.hide()
 
+        self.differs_banner = QLabel(self)
+        self.differs_banner.setObjectName("warningBanner")
+        self.differs_banner.setWordWrap(True)
+        self.differs_banner.setAccessibleName(self.tr("Waarschuwing afwijkende termijnen"))
+        self.differs_banner.hide()
+
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("deadlineTree")
         self.tree.setAccessibleName(self.tr("Lijst van termijnen"))
@@ -165,7 +194,7 @@ class DeadlinesPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         fm = self.fontMetrics()
         head_fm = QFontMetrics(style.bold(header.font()))
-        samples = ("Binnen 14 dagen (000)", "Betalingstermijn", "00-00-0000", "00-00-0000",
+        samples = (GROUPS[1] + " (000)", "Betalingstermijn", "00-00-0000", "00-00-0000",
                    "⚠ 000 dagen verlopen", "Omschrijving van de termijn")
         for i, sample in enumerate(samples):
             self.tree.setColumnWidth(i, max(fm.horizontalAdvance(sample) + 40,
@@ -194,6 +223,7 @@ class DeadlinesPage(QWidget):
         layout.addLayout(head)
         layout.addWidget(intro)
         layout.addWidget(self.pause_banner)
+        layout.addWidget(self.differs_banner)
         layout.addWidget(self.tree, 1)
         layout.addWidget(detail_frame)
         self._show_detail(None)
@@ -232,7 +262,7 @@ class DeadlinesPage(QWidget):
             groups.append(head)
         restore: QTreeWidgetItem | None = None
         warn_bg = QBrush(style.WARNING_BG)
-        for it in items:
+        for index, it in enumerate(items):
             toelichting = it.explanation[0] if it.explanation else ""
             if it.in_pause:
                 toelichting = f"{self.tr(PAUSE_TEXT)} {toelichting}"
@@ -241,6 +271,7 @@ class DeadlinesPage(QWidget):
                 it.remaining, it.description, toelichting,
             ])
             row.setData(0, NUMBER_ROLE, it.number)
+            row.setData(0, INDEX_ROLE, index)
             row.setToolTip(6, "\n".join(it.explanation))
             if it.group == 0 or it.days_left == 0:
                 for col in (3, 4):
@@ -255,6 +286,7 @@ class DeadlinesPage(QWidget):
             groups[it.group].addChild(row)
             if keep and (it.number, it.kind_label) == keep:
                 restore = row
+        self._show_differences(items, bold)
         for head in groups:
             head.setExpanded(True)
         in_pause = sum(1 for i in items if i.in_pause)
@@ -274,25 +306,56 @@ class DeadlinesPage(QWidget):
             self._show_detail(None)
         self.loaded.emit()
 
+    def _show_differences(self, items: list[DeadlineItem], bold: QFont) -> None:
+        """The group and banner of recorded last days that today's calendar disagrees
+        with: after the time groups, so their order stays the order of urgency."""
+        differing = [(i, it) for i, it in enumerate(items) if it.differs]
+        if not differing:
+            self.differs_banner.hide()
+            return
+        head = QTreeWidgetItem([f"{self.tr(DIFFERS_GROUP)} ({len(differing)})"])
+        head.setFont(0, bold)
+        head.setForeground(0, QBrush(style.WARNING_FG))
+        head.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        self.tree.addTopLevelItem(head)
+        head.setFirstColumnSpanned(True)
+        for index, it in differing:
+            row = QTreeWidgetItem([
+                it.number, it.kind_label, nl_date(it.start_on), nl_date(it.due_on),
+                it.remaining, it.description, it.difference_text(),
+            ])
+            row.setData(0, NUMBER_ROLE, it.number)
+            row.setData(0, INDEX_ROLE, index)
+            row.setToolTip(6, it.difference_text())
+            row.setForeground(6, QBrush(style.WARNING_FG))
+            head.addChild(row)
+        head.setExpanded(True)
+        lead = (self.tr("⚠ 1 vastgelegde termijn wijkt af") if len(differing) == 1 else
+                plural(self.tr("⚠ %n vastgelegde termijnen wijken af"), len(differing)))
+        self.differs_banner.setText(
+            lead + self.tr(" van de berekening met de feestdagen van nu (holidays.toml is "
+                           "bijgewerkt). Een vastgelegde laatste dag verschuift niet vanzelf: "
+                           "corrigeer de stap Termijn vastgelegd; zie de groep onderaan."))
+        self.differs_banner.show()
+
     def clear(self) -> None:
         """On lock: forget every deadline."""
         self.items = []
         self.tree.clear()
         self.pause_banner.clear()
         self.pause_banner.hide()
+        self.differs_banner.clear()
+        self.differs_banner.hide()
         self.status_label.clear()
         self._show_detail(None)
 
     # ------------------------------------------------------------------ interaction
 
     def _item_of(self, row: QTreeWidgetItem | None) -> DeadlineItem | None:
-        parent = row.parent() if row is not None else None
-        if row is None or parent is None:
+        index = row.data(0, INDEX_ROLE) if row is not None else None
+        if not isinstance(index, int) or not 0 <= index < len(self.items):
             return None
-        group = self.tree.indexOfTopLevelItem(parent)
-        index = parent.indexOfChild(row)
-        members = [i for i in self.items if i.group == group]
-        return members[index] if 0 <= index < len(members) else None
+        return self.items[index]
 
     def _show_detail(self, row: QTreeWidgetItem | None, _previous: object = None) -> None:
         item = self._item_of(row)
@@ -307,6 +370,8 @@ class DeadlinesPage(QWidget):
             lines.append(item.description)
         if item.in_pause:
             lines.append(self.tr(PAUSE_TEXT))
+        if item.differs:
+            lines.append("⚠ " + item.difference_text())
         lines.extend(item.explanation)
         self.detail.setText("\n".join(lines))
 

@@ -81,12 +81,13 @@ from app.export.signal_forms import (
     signal_form_texts,
     write_signal_forms,
 )
-from app.export.templating import PersonalDataFound, TextFinding, format_number, masked
+from app.export.templating import PersonalDataFound, TextFinding, masked
 from app.export.workbook import LintStopped, WorkbookSummary, write_evaluation
 from app.model.dates import nl_date
 from app.model.errors import UserError
 from app.model.lint import KIND_LABELS, lint_text
 from app.model.metrics import metric_definitions, metric_labels
+from app.model.nlformat import metric
 from app.storage.figures import Figures, figures, metric_settings
 from app.storage.paths import config_dir
 from app.storage.repository import Register, SignalRow
@@ -1306,16 +1307,15 @@ class WeekPreviewPage(QWizardPage):
 
         head(tr("In de periode"))
         for key in PREVIEW_FLOW:
-            row(key, format_number(figs.period.get(key)),
-                format_number(figs.year_to_date.get(key)))
+            row(key, metric(key, figs.period.get(key)), metric(key, figs.year_to_date.get(key)))
         head(tr("Stand op %1").replace("%1", nl_date(figs.end)))
         for key in PREVIEW_STOCK:
-            row(key, format_number(figs.period.get(key)), "")
+            row(key, metric(key, figs.period.get(key)), "")
         head(tr("Doelen eerste jaar (in behandeling genomen)"))
         for key, route in PREVIEW_TARGETS:
             value = figs.year_to_date.get(key)
             target = data.targets.get(route, 0)
-            text = tr("%1 van %2").replace("%1", format_number(value)).replace(
+            text = tr("%1 van %2").replace("%1", metric(key, value)).replace(
                 "%2", str(target))
             row(key, "", text)
         self.completeChanged.emit()

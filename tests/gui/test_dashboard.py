@@ -36,12 +36,15 @@ from tests.gui.helpers_case import registration
 SMALL_TODAY = date(2025, 12, 10)  # a Wednesday in a busy week of the example file
 
 
-def shown(value: Any) -> str:
-    """How a figure reads on a card (Dutch notation), written out independently."""
+def shown(value: Any, key: str = "") -> str:
+    """How a figure reads on a card and in the report (Dutch notation, the catalogue's
+    precision: score means 2 decimals, other non-counts 1), written out independently."""
     if value is None:
         return "–"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}".replace(".", ",")
+    if isinstance(value, float) or key.endswith(".mean"):
+        places = 2 if key.endswith(".mean") else 1
+        whole, frac = f"{value:.{places}f}".split(".")
+        return f"{int(whole):,}".replace(",", ".") + "," + frac
     return f"{int(value):,}".replace(",", ".")
 
 
@@ -79,16 +82,24 @@ def test_cards_targets_lists_and_charts_equal_the_register(qtbot: Any,
         card = page.cards[key]
         assert card.period_value == expected.period[key], key
         assert card.ytd_value == expected.year_to_date[key], key
-        assert card.value_label.text() == shown(expected.period[key]), key
-        assert card.sub_label.text() == f"jaar tot nu: {shown(expected.year_to_date[key])}"
+        assert card.value_label.text() == shown(expected.period[key], key), key
+        assert card.sub_label.text() == \
+            f"jaar tot nu: {shown(expected.year_to_date[key], key)}"
     for key, _title, _unit in STOCK_CARDS:
         assert page.cards[key].period_value == expected.period[key], key
-        assert page.cards[key].value_label.text() == shown(expected.period[key]), key
+        assert page.cards[key].value_label.text() == shown(expected.period[key], key), key
     assert expected.period["intake.total"] > 0 and expected.year_to_date["intake.total"] > 100
     closed = page.cards["closed.total"].detail_label.text()
-    assert closed == (f"opgelost: {expected.period['closed.resolved.without_escalation']} "
-                      f"zonder, {expected.period['closed.resolved.after_escalation']} "
-                      "na escalatie")
+    assert closed == (f"(deels) opgelost: "
+                      f"{expected.period['closed.resolved.without_escalation']} minnelijk, "
+                      f"{expected.period['closed.resolved.after_escalation']} "
+                      "na heroverwegingsverzoek")
+    # submissions are not signals: the card says how many signals were ever submitted
+    assert page.cards["signals.submitted"].title == "Indieningen van signalen"
+    signals = [s for s in (reg.signal(r.number)[0] for r in reg.list_signals()) if s.creation]
+    assert page.cards["signals.submitted"].detail_label.text() == (
+        f"signalen ooit ingediend: {sum(1 for s in signals if s.submissions)} "
+        f"van {len(signals)}")
     assert "19-12-2025" in page.period_label.text() and "vandaag" in page.period_label.text()
     assert page.period_label.text().startswith("Deze week (week 51): maandag 15-12-2025")
 
@@ -139,8 +150,8 @@ def test_cards_targets_lists_and_charts_equal_the_register(qtbot: Any,
     assert page.age_chart.values("Open") == tuple(expected.period[k] for k, _s, _l in AGE_KEYS)
     assert sum(page.age_chart.values("Open")) == expected.period["open.total"]
     assert page.resolved_chart.categories == ("Deze week", "Jaar tot nu")
-    for name, key in (("Zonder escalatie", "closed.resolved.without_escalation"),
-                      ("Na escalatie", "closed.resolved.after_escalation")):
+    for name, key in (("Minnelijk", "closed.resolved.without_escalation"),
+                      ("Na heroverwegingsverzoek", "closed.resolved.after_escalation")):
         assert page.resolved_chart.values(name) == (expected.period[key],
                                                     expected.year_to_date[key])
     accent = SERIES_STYLES[0][0]

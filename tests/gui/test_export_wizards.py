@@ -569,6 +569,9 @@ def test_report_story_or_signal_text_with_personal_data_needs_a_reason(
     reg = page.session.register  # today 10-12-2025: the first half of 2025 by default
     number = add_signal(reg, created_on="2025-06-01", title="Bel 06-12345678 voor uitleg",
                         problem="Onduidelijke brieven.")
+    # the report shows submitted signals only
+    reg.append_signal(number, "signal_submitted", {"on": "2025-06-02",
+                                                   "recipient": "ksms_belastingdienst"})
     wizard = page.open_report_wizard()
     assert isinstance(wizard, ReportExportWizard)
     assert wizard.period() == (date(2025, 1, 1), date(2025, 6, 30))

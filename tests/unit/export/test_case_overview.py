@@ -66,6 +66,31 @@ def test_sections_and_helper_contact(reg: Register, tmp_path: Path) -> None:
     assert "Vertrouwelijk" in html
 
 
+def _footer(html: str) -> str:
+    return re.sub(r"\s+", " ", html[html.index('<footer class="voet">'):html.index("</footer>")])
+
+
+def test_footer_says_what_the_page_holds(reg: Register, tmp_path: Path) -> None:
+    """A page with the helper's contact is not "pseudonymised data": the footer names
+    the contact; only a page without P1 and P2 says pseudonymised alone."""
+    with_contact = write_case_overview(reg, reg.case("V-008"), tmp_path / "a.html")
+    footer = _footer(with_contact.read_text(encoding="utf-8"))
+    assert "contactgegevens van de aandrager" in footer and "alleen voor intern" in footer
+    assert "zonder persoonsgegevens van de burger" in footer
+
+    number = reg.register_case(registration(summary="Zonder contactpersoon.")).number or ""
+    assert "helper_contact" not in registration()
+    bare = _footer(write_case_overview(reg, reg.case(number), tmp_path / "b.html")
+                   .read_text(encoding="utf-8"))
+    assert "Vertrouwelijk: gepseudonimiseerde gegevens" in bare
+    assert "contactgegevens" not in bare
+
+    personal = _footer(write_case_overview(reg, reg.case("V-008"), tmp_path / "c.html",
+                                           with_personal=True).read_text(encoding="utf-8"))
+    assert "bevat persoonsgegevens van de burger en de contactgegevens" in personal
+    assert "gepseudonimiseerd" not in personal
+
+
 def test_corrections_and_retractions_are_shown_as_such(reg: Register, tmp_path: Path) -> None:
     corrected = write_case_overview(reg, reg.case("V-043"), tmp_path / "a.html").read_text(
         encoding="utf-8")

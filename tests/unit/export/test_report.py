@@ -147,11 +147,50 @@ def test_story_with_a_bsn_stops_the_report_unless_overridden(reg: Register,
     assert "overschreven" in export.result
 
 
+def _signal(reg: Register, *, submit: bool, **changes: Any) -> str:
+    data: dict[str, Any] = {"created_on": "2025-06-01", "title": "Brieven onbegrijpelijk",
+                            "problem": "Onduidelijke brieven.",
+                            "proposed_solution": "Herschrijven.", "theme": "dienstverlening",
+                            "services": ["belastingdienst"]}
+    data.update(changes)
+    number = reg.create_signal(data).number or ""
+    if submit:
+        reg.append_signal(number, "signal_submitted", {"on": "2025-06-02",
+                                                       "recipient": "rapportage_kamer"})
+    return number
+
+
 def test_signal_texts_are_linted_too(reg: Register, tmp_path: Path) -> None:
-    reg.create_signal({"created_on": "2025-06-01", "title": "Bel 06-12345678 voor uitleg",
-                       "problem": "Onduidelijke brieven.", "proposed_solution": "Herschrijven.",
-                       "theme": "dienstverlening", "services": ["belastingdienst"]})
-    with pytest.raises(PersonalDataFound, match="Signaal S-2025-TST-013, Titel"):
+    number = _signal(reg, submit=True, title="Bel 06-12345678 voor uitleg")
+    with pytest.raises(PersonalDataFound, match=f"Signaal {number}, Titel"):
+        write_report(reg, START, END, tmp_path / "r.html")
+
+
+def test_submitted_signals_only_with_their_human_story(reg: Register, tmp_path: Path) -> None:
+    """A concept is the office's draft: it stays out. A submitted signal brings its
+    anonymised human story, which is linted like every other text."""
+    concept = _signal(reg, submit=False, title="Nog een concept over aanmaningen")
+    story = "Een gezin kreeg drie aanmaningen voor een schuld die al was betaald."
+    submitted = _signal(reg, submit=True, title="Aanmaningen na betaling", human_story=story)
+    html = _report(reg, tmp_path)
+    assert "Nog een concept over aanmaningen" not in html and concept not in html
+    assert "Aanmaningen na betaling" in html and story in html
+    assert "Gevolgen voor burgers of ondernemers." in html
+    assert "ingediend: opgenomen in de rapportage aan de Kamer" in html
+    assert "Nog niet ingediend" not in html
+    # every signal in the report was submitted: each has an "ingediend" step
+    articles = re.findall(r'<article class="signaal">(.*?)</article>', html, re.S)
+    assert articles and all("ingediend: " in a for a in articles)
+    assert any(submitted in a for a in articles)
+
+    reg.create_signal({"created_on": "2025-06-03", "title": "Ander signaal",
+                       "problem": "x", "proposed_solution": "y", "theme": "overig",
+                       "services": ["belastingdienst"],
+                       "human_story": "Mevrouw belde vanaf 06-12345678."})
+    _report(reg, tmp_path, name="zonder-concept.html")  # a concept's story is not linted
+    leaky = _signal(reg, submit=True, title="Nog een", human_story="Bel 06-12345678.")
+    with pytest.raises(PersonalDataFound,
+                       match=f"Signaal {leaky}, Gevolgen voor burgers of ondernemers"):
         write_report(reg, START, END, tmp_path / "r.html")
 
 
@@ -184,7 +223,7 @@ def test_report_structure_and_audit(reg: Register, tmp_path: Path) -> None:
 def test_half_year_report_shows_year_to_date(reg: Register, tmp_path: Path) -> None:
     html = _report(reg, tmp_path, start=date(2025, 7, 1), end=date(2025, 12, 31))
     assert "Rapportage tweede halfjaar 2025" in html
-    assert "1 januari tot en met 31 december 2025" in html
+    assert "Jaar tot en met <span class=\"datum\">31-12-2025</span>" in html
     assert "In het eerste jaar" not in html
     with pytest.raises(UserError, match="periode is leeg"):
         write_report(reg, END, START, tmp_path / "x.html")

@@ -230,7 +230,7 @@ def test_submitted_to_records_the_submission_after_writing(reg: Register,
     assert state.status == "ingediend"
     txt = next(p for p in paths if p.suffix == ".txt").read_text(encoding="utf-8")
     assert "Status:\nIngediend" in txt
-    assert "Ingediend bij:\nKSMS Belastingdienst op 10-11-2025" in txt
+    assert "Laatste indiening:\n10-11-2025, KSMS Belastingdienst" in txt
     assert "KSMS-kenmerk:\nKSMS-2025-0042" in txt
     last = [r for r in _audit(reg) if r.action == "export_signals"][-1]
     assert number in last.object and "ingediend bij ksms_belastingdienst" in last.result

@@ -28,7 +28,8 @@ DOMAIN_KEYS = {
                      "reguliere_route_niet_doorlopen loopt_elders niet_vastgelopen capaciteit "
                      "overig",
     "referred_to": "bd_lrh bd_stella bd_klachten dienst_toeslagen nationale_ombudsman "
-                   "juridisch_loket sociaal_raadslieden schuldhulpverlening gemeente ibtd overig",
+                   "juridisch_loket sociaal_raadslieden schuldhulpverlening gemeente ibtd "
+                   "bd_overig uht overig",
     "ground": "hardheidsclausule evenredigheid_awb_3_4 afwijkingsbevoegdheid_awb_4_84 "
               "ambtshalve_vermindering maatwerk_betalingsregeling kwijtschelding coulance "
               "overig",
@@ -55,7 +56,7 @@ ROUTES = {
     "belastingdienst": "bd_lrh bd_stella bd_klachten bd_belastingtelefoon bd_overig",
     "dienst_toeslagen": "dt_klachten dt_herstel dt_overig",
     "ibtd": "ibtd",
-    "overig": "nationale_ombudsman kamerlid overig",
+    "overig": "nationale_ombudsman kamerlid burger_rechtstreeks overig",
 }
 
 

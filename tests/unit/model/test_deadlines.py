@@ -23,7 +23,9 @@ from app.model.deadlines import (
     falls_in_pause,
     legal_deadline,
     load_decree_days,
+    load_decree_file,
     statutory_holidays,
+    uncovered_year_warning,
 )
 from app.model.resources import resource
 
@@ -135,14 +137,62 @@ def test_statutory_name_wins_over_decree_name_on_the_same_day() -> None:
 # --- the shipped holidays.toml ------------------------------------------------------
 
 
-def test_shipped_decree_days_are_the_friday_after_ascension_2025_2030() -> None:
-    days = load_decree_days()
-    assert days == load_decree_days(resource("holidays.toml"))
-    assert sorted(d.year for d in days) == list(range(2025, 2031))
-    for d, name in days.items():
-        assert d == easter_sunday(d.year) + timedelta(days=40)
+#: The two current decrees under Atw art. 3 lid 3 (DOMAIN.md "Legal deadlines").
+DECREE_DAYS = {
+    D(2023, 4, 28): "Vrijdag na Koningsdag",
+    D(2023, 5, 19): "Vrijdag na Hemelvaartsdag",
+    D(2024, 5, 10): "Vrijdag na Hemelvaartsdag",
+    D(2024, 12, 27): "Vrijdag na Tweede Kerstdag",
+    D(2025, 5, 30): "Vrijdag na Hemelvaartsdag",
+    D(2026, 1, 2): "Vrijdag na Nieuwjaarsdag",
+    D(2026, 5, 15): "Vrijdag na Hemelvaartsdag",
+    D(2027, 5, 7): "Vrijdag na Hemelvaartsdag",
+    D(2028, 4, 28): "Vrijdag na Koningsdag",
+    D(2028, 5, 26): "Vrijdag na Hemelvaartsdag",
+}
+
+
+def test_shipped_decree_days_are_exactly_the_two_current_decrees() -> None:
+    shipped = load_decree_file()
+    assert shipped.days == DECREE_DAYS
+    assert shipped.complete_through == 2028
+    assert load_decree_days(resource("holidays.toml")) == DECREE_DAYS
+    for d, name in shipped.days.items():
+        # each is a Friday after the holiday it names, which the calendar computes
         assert d.weekday() == 4
-        assert name == "Vrijdag na Hemelvaartsdag"
+        before = statutory_holidays(d.year).get(d - timedelta(days=1))
+        assert before is not None and name == f"Vrijdag na {before}"
+    # Goede Vrijdag is statutory (Atw art. 3 lid 2), not a decree day
+    assert HolidayCalendar.default().name_of(D(2026, 4, 3)) == "Goede Vrijdag"
+
+
+@pytest.mark.parametrize(
+    ("start", "last_day"),
+    [
+        # the days that were missing before: each shortened a term by a working day
+        (D(2025, 11, 21), D(2026, 1, 5)),  # Vrijdag na Nieuwjaarsdag, then a weekend
+        (D(2028, 3, 17), D(2028, 5, 1)),  # 28-04-2028 after Koningsdag
+        (D(2023, 3, 17), D(2023, 5, 1)),  # 28-04-2023 after Koningsdag
+        (D(2024, 11, 15), D(2024, 12, 30)),  # 27-12-2024 after Tweede Kerstdag
+        (D(2024, 3, 29), D(2024, 5, 13)),  # 10-05-2024 after Hemelvaartsdag
+    ],
+)
+def test_terms_run_past_every_decree_day(start: date, last_day: date) -> None:
+    assert compute_due_on("bezwaartermijn", start) == last_day
+
+
+def test_a_last_day_after_the_complete_year_is_warned_about() -> None:
+    lines = explain("bezwaartermijn", D(2028, 12, 1))
+    assert lines[0].endswith("laatste dag vrijdag 12-01-2029")
+    assert lines[-1] == ("Let op: voor 2029 is nog geen besluit gelijkstelling opgenomen; "
+                         "controleer de Staatscourant, de laatste dag kan later liggen.")
+    # no guessed days for 2029 and 2030: the Friday after Hemelvaartsdag is a working day
+    cal = HolidayCalendar.default()
+    assert cal.name_of(D(2029, 5, 11)) is None and cal.name_of(D(2030, 5, 31)) is None
+    # a last day in the complete years gets no warning, also at the very end of 2028
+    assert uncovered_year_warning(D(2028, 12, 29)) == ""
+    assert len(explain("bezwaartermijn", D(2028, 11, 17))) == 2
+    assert uncovered_year_warning(D(2029, 1, 2)) != ""
 
 
 def test_default_calendar_is_cached_and_knows_decree_days() -> None:
@@ -266,9 +316,10 @@ def test_no_extension() -> None:
         ),
         pytest.param(
             D(2025, 11, 20),
-            D(2026, 1, 2),
-            "6 weken na 20-11-2025: 01-01 is Nieuwjaarsdag; laatste dag vrijdag 02-01-2026",
-            id="nieuwjaarsdag-thursday",
+            D(2026, 1, 5),
+            "6 weken na 20-11-2025: 01-01 is Nieuwjaarsdag, 02-01 Vrijdag na Nieuwjaarsdag, "
+            "03-01 een zaterdag, 04-01 een zondag; laatste dag maandag 05-01-2026",
+            id="nieuwjaarsdag-thursday-and-the-decree-friday",
         ),
         pytest.param(
             D(2027, 11, 20),
@@ -329,6 +380,22 @@ def test_empty_file_means_no_decree_days(tmp_path: Path) -> None:
     path = tmp_path / "holidays.toml"
     path.write_text("# nog geen besluit\n", encoding="utf-8")
     assert load_decree_days(path) == {}
+    # a file that does not say how far it is complete covers no year: always a warning
+    cal = HolidayCalendar.from_file(path)
+    assert cal.complete_through is None and not cal.covers(2025)
+    assert "Staatscourant" in explain("bezwaartermijn", D(2025, 3, 3), cal)[-1]
+
+
+def test_complete_through_is_read_and_bounds_the_days(tmp_path: Path) -> None:
+    path = tmp_path / "holidays.toml"
+    path.write_text('complete_through = 2025\n[[day]]\ndate = 2025-05-02\nname = "Brugdag"\n',
+                    encoding="utf-8")
+    cal = HolidayCalendar.from_file(path)
+    assert cal.covers(2024) and cal.covers(2025) and not cal.covers(2026)
+    path.write_text('complete_through = 2024\n[[day]]\ndate = 2025-05-02\nname = "x"\n',
+                    encoding="utf-8")
+    with pytest.raises(HolidayFileError, match="ligt na complete_through = 2024"):
+        load_decree_days(path)
 
 
 @pytest.mark.parametrize(
@@ -350,6 +417,8 @@ def test_empty_file_means_no_decree_days(tmp_path: Path) -> None:
         ),
         pytest.param('[[dag]]\ndate = 2025-05-30\nname = "x"\n', "onbekende sleutel", id="top"),
         pytest.param('day = "2025-05-30"\n', "lijst", id="day-not-a-list"),
+        pytest.param('complete_through = "2028"\n', "jaartal", id="year-quoted"),
+        pytest.param("complete_through = true\n", "jaartal", id="year-bool"),
         pytest.param('day = ["2025-05-30"]\n', "geen [[day]]-blok", id="entry-not-a-table"),
         pytest.param(
             '[[day]]\ndate = 2025-05-30\nname = "a"\n[[day]]\ndate = 2025-05-30\nname = "b"\n',

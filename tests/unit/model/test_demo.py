@@ -665,3 +665,32 @@ def test_ten_thousand_cases() -> None:
     problems = [p for c in reg["cases"] for p in check_case(c, END)]
     problems += [p for s in reg["signals"] for p in check_signal(s, END)]
     assert problems == []
+
+
+# --- the showcase: what a trainee must see on the day the demo ends -------------------
+
+
+@lru_cache(maxsize=2)
+def _showcase_cached(end: date = END) -> str:
+    return json.dumps(synthetic_register(cases=60, end=end, showcase=True))
+
+
+def test_showcase_adds_cases_and_leaves_the_simulation_alone() -> None:
+    plain = synthetic_register(cases=60, end=END)
+    shown = json.loads(_showcase_cached())
+    assert shown["cases"][:60] == json.loads(json.dumps(plain["cases"]))
+    extra = shown["cases"][60:]
+    assert [c["ref"] for c in extra] == [f"T-0{i}" for i in range(1, 9)]
+    assert shown == json.loads(json.dumps(synthetic_register(cases=60, end=END,
+                                                             showcase=True)))
+    problems = [p for c in extra for p in check_case(c, END)]
+    assert problems == []
+    texts = [(w, t) for w, t in free_texts({"cases": extra, "signals": []})]
+    lint = importlib.import_module("app.model.lint")
+    assert [(w, t) for w, t in texts if lint.lint_text(t)] == []
+    # relative to the end: a showcase for another day has other dates
+    later = json.loads(_showcase_cached(date(2026, 3, 13)))
+    assert later["cases"][-1]["events"][0]["received_on"] > "2026-01-01"
+    # too short a range for the showcase: none
+    short = synthetic_register(cases=5, start=date(2025, 12, 1), end=END, showcase=True)
+    assert len(short["cases"]) == 5

@@ -119,6 +119,7 @@ def test_kind_labels_cover_every_kind_in_dutch() -> None:
         "phone": "telefoonnummer",
         "postcode": "postcode met huisnummer",
         "birth_date": "geboortedatum",
+        "name": "naam",
     }
 
 
@@ -306,7 +307,7 @@ def test_birth_date_detected(text: str, expected: str) -> None:
         ("Een 43-jarige vrouw uit Urk.", "43-jarige"),
         ("Een 43-jarige alleenstaande moeder.", "43-jarige"),
         ("op 43-jarige leeftijd", "43-jarige"),
-        ("Mevrouw Jansen (43) belde", "(43)"),
+        ("Mevrouw (43) belde", "(43)"),
         ("Leeftijd: 43 jaar.", "43 jaar"),
     ],
 )
@@ -314,6 +315,11 @@ def test_age_detected_as_birth_date(text: str, expected: str) -> None:
     findings = lint_text(text)
     assert [(f.kind, f.text) for f in findings] == [("birth_date", expected)]
     assert "leeftijd" in findings[0].reason
+
+
+def test_name_and_age_both_flagged() -> None:
+    assert found("Mevrouw Jansen (43) belde") == [("name", "Mevrouw Jansen"),
+                                                  ("birth_date", "(43)")]
 
 
 @pytest.mark.parametrize(
@@ -511,3 +517,69 @@ def check_findings(text: str) -> None:
         assert text[finding.start : finding.end] == finding.text
         assert finding.start >= previous_end  # sorted and never overlapping
         previous_end = finding.end
+
+
+# --- names announced by a title or salutation ---------------------------------------
+
+NAMES = [
+    ("Mevrouw Jansen belde over de terugvordering.", "Mevrouw Jansen"),
+    ("Gesprek met dhr. de Boer over de aanslag.", "dhr. de Boer"),
+    ("mw. A. Bakker heeft bezwaar gemaakt.", "mw. A. Bakker"),
+    ("De heer Van der Berg is ondernemer.", "heer Van der Berg"),
+    ("Meneer El Amrani kreeg een naheffing.", "Meneer El Amrani"),
+    ("mevr. Öztürk ontving de brief.", "mevr. Öztürk"),
+    ("Dhr. P.J. de Wit belde terug.", "Dhr. P.J. de Wit"),
+    ("Volgens meneer Pietersen klopt de aanslag niet.", "meneer Pietersen"),
+    ("mnr. Hendriks heeft een betalingsregeling.", "mnr. Hendriks"),
+    ("De brief aan mw Yilmaz is verstuurd.", "mw Yilmaz"),
+    ("Familie Jansen krijgt kwijtschelding.", "Familie Jansen"),
+    ("fam. van Dijk is verhuisd.", "fam. van Dijk"),
+    ("mr. De Groot staat de burger bij.", "mr. De Groot"),
+    ("Dr. Visser stuurde een verklaring.", "Dr. Visser"),
+    ("Mevrouw Fatima belde gisteren.", "Mevrouw Fatima"),
+    ("Geachte heer Smit,", "heer Smit"),
+    ("Overleg met mevrouw ter Horst.", "mevrouw ter Horst"),
+    ("dhr. 't Hart wil een gesprek.", "dhr. 't Hart"),
+    ("MEVROUW JANSEN belde opnieuw.", "MEVROUW JANSEN"),
+    ("de heer A.B. Çelik-Jansen kreeg uitstel.", "heer A.B. Çelik-Jansen"),
+]
+
+NOT_NAMES = [
+    "Mevrouw heeft bezwaar gemaakt.",
+    "De heer des huizes betaalt de huur.",
+    "meneer de rechter gaf de burger gelijk.",
+    "Mevrouw de Minister heeft de brief ontvangen.",
+    "Meneer de Voorzitter, dank u.",
+    "Mevrouw belde de Belastingdienst.",
+    "Mevrouw X heeft drie kinderen.",  # the placeholder people anonymise with
+    "meneer J. wacht op antwoord.",
+    "Dhr. kreeg geen reactie van Dienst Toeslagen.",
+    "Het gesprek met mevrouw verliep goed. De dienst reageert later.",
+    "Sprak met mw. De brief kwam later.",
+    "De mevrouw van de balie hielp haar.",
+    "Een meneer van de gemeente belde.",
+    "meneer en mevrouw hebben samen een schuld.",
+    "De heer en zijn partner wachten op de Belastingdienst.",
+    "Familie en vrienden helpen mee.",
+    "Rekening bij de ING Bank, afdeling HR Services.",
+    "Mevrouw, De Belastingdienst schreef terug.",
+    "De ingangsdatum (ing. 1 januari) geldt.",
+    "Casus 2025-ABC-0001: mevrouw kreeg een aanslag van € 1.234,00.",
+]
+
+
+@pytest.mark.parametrize(("text", "name"), NAMES)
+def test_name_with_title_or_salutation_is_flagged(text: str, name: str) -> None:
+    findings = lint_text(text)
+    assert [(f.kind, f.text) for f in findings] == [("name", name)]
+    assert "naam" in findings[0].reason
+    assert KIND_LABELS["name"] == "naam"
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_title_without_a_name_is_not_flagged(text: str) -> None:
+    assert lint_text(text) == []
+
+
+def test_twenty_of_each() -> None:
+    assert len(NAMES) == 20 and len(NOT_NAMES) == 20
