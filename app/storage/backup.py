@@ -2,9 +2,10 @@
 
 A backup is made with SQLite's backup API into a new file under the same data key and
 salt, so the keyring copy beside it (and the recovery code) opens it exactly as it
-opens the register. Copying reads and authenticates every page, which is why the daily
-backup doubles as the full-file check the command line no longer runs on every open
-(SECURITY.md): a backup that meets a bad page says so instead of copying it.
+opens the register. Every page is authenticated first (``cipher_integrity_check``),
+which is why the daily backup doubles as the full-file check the command line no
+longer runs on every open (SECURITY.md): a backup that meets a bad page says so
+instead of copying it.
 
 Kept: the newest backup of each of the last 7 days that have one, and of each of the
 last 4 ISO weeks. Made on the first unlock of each day, before every migration,
@@ -79,6 +80,18 @@ def copy_register(conn: Connection, key: bytes, salt: bytes, source_keyring: Pat
     Written beside the target and renamed, so a crash or a full disk never leaves a
     half backup under a backup's name; a bad page in the source stops the copy.
     """
+    # SQLite's backup API copies pages as they are stored, without authenticating
+    # them (measured: a flipped byte is copied along). So every page is checked
+    # first: the backup is also the full-file check of the day (SECURITY.md).
+    try:
+        bad = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
+    except DatabaseError as exc:
+        bad = [str(exc)]
+    if bad:
+        raise RegisterDamaged(
+            f"Er is geen back-up gemaakt: het register is beschadigd ({bad[0]}). Er is niets "
+            "overschreven; zet een eerdere back-up terug met 'casusregister restore "
+            "--from BESTAND'.")
     files.private_dir(target.parent)
     tmp = target.with_name(f".{target.name}.tmp")
     for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):

@@ -25,7 +25,7 @@ from app.model import recovery
 from app.model.errors import UserError
 from app.storage import db, keyring
 from app.storage.backup import Progress
-from app.storage.db import Connection, KeyDoesNotFit, connect
+from app.storage.db import Connection, DatabaseError, KeyDoesNotFit, connect
 from app.storage.errors import (
     KeyringProblem,
     NotARegister,
@@ -100,8 +100,12 @@ def _open_backup(source: Path, target: Path, keys: list[bytes], passphrase: str 
             continue
         except NotARegister as exc:
             raise RegisterDamaged(f"De back-up {source.name} is beschadigd ({exc}).") from None
-    raise WrongPassphrase() if passphrase is not None else KeyringProblem(
-        "De herstelcode opent deze back-up niet.")
+    if passphrase is not None:
+        raise KeyringProblem(
+            f"De back-up {source.name} opent niet met deze wachtwoordzin of de sleutel van "
+            "het register: hij is gemaakt onder een andere wachtwoordzin en sleutel. Gebruik "
+            "de herstelcode van toen ('--recovery-code-file').")
+    raise KeyringProblem("De herstelcode opent deze back-up niet.")
 
 
 def _copy(source: Path, target: Path) -> None:
@@ -118,12 +122,18 @@ def _check(conn: Connection, name: str) -> None:
     """Page HMACs, SQLite's structure and every device's hash chain."""
     from app.storage.verify import check_chains
 
-    problems = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
-    result = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
-    if result != ["ok"]:
-        problems += result[:5]
+    problems: list[str] = []
+    for pragma in ("cipher_integrity_check", "integrity_check"):
+        try:
+            rows = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}")]
+        except DatabaseError as exc:
+            rows = [str(exc)]
+        problems += [r for r in rows if r != "ok"][:5]
     if not problems:
-        problems = check_chains(conn)
+        try:
+            problems = check_chains(conn)
+        except DatabaseError as exc:
+            problems = [str(exc)]
     if problems:
         raise RegisterDamaged(f"De back-up {name} is niet in orde ({problems[0]}); er is "
                               "niets teruggezet. Kies een andere back-up.")
