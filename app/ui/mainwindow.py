@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.storage.repository import integrity_problems
 from app.ui.app_dialogs import Opener, UnlockDialog
+from app.ui.beheer.page import BeheerPage
 from app.ui.cases_page import CasesPage
 from app.ui.dashboard import DashboardPage
 from app.ui.deadlines_page import DeadlinesPage
@@ -41,7 +42,7 @@ from app.ui.session import Session
 from app.ui.signals_page import SignalsPage
 from app.ui.worker import BackgroundReader
 
-NAV_CASES, NAV_DEADLINES, NAV_SIGNALS, NAV_OVERVIEW, NAV_EXPORT = range(5)
+NAV_CASES, NAV_DEADLINES, NAV_SIGNALS, NAV_OVERVIEW, NAV_EXPORT, NAV_BEHEER = range(6)
 INTAKE_MARK = "__intake__"
 
 
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.signals_page = SignalsPage(session, self.reader, self)
         self.overview_page = DashboardPage(session, self.reader, self)
         self.export_page = ExportPage(session, self)
+        self.beheer_page = BeheerPage(session, self.reader, self)
         self.cases_page.open_case.connect(self.open_case)
         self.cases_page.new_case_requested.connect(self.new_case)
         self.deadlines_page.open_case.connect(self.open_case)
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.work.addWidget(self.signals_page)
         self.work.addWidget(self.overview_page)
         self.work.addWidget(self.export_page)
+        self.work.addWidget(self.beheer_page)
 
         # -- the locked page
         self.locked_page = QWidget(self)
@@ -142,7 +145,9 @@ class MainWindow(QMainWindow):
                           (self.tr("Termijnbewaking"), self.tr("Termijnbewaking (Ctrl+2)")),
                           (self.tr("Signalen"), self.tr("Signalen (Ctrl+3)")),
                           (self.tr("Overzicht"), self.tr("Overzicht (Ctrl+4)")),
-                          (self.tr("Export"), self.tr("Export (Ctrl+5)"))):
+                          (self.tr("Export"), self.tr("Export (Ctrl+5)")),
+                          (self.tr("Beheer"), self.tr("Beheer: instellingen, sleutels en "
+                                                      "back-ups, uitwisselen (Ctrl+6)"))):
             item = QListWidgetItem(text)
             item.setToolTip(tip)
             item.setSizeHint(QSize(0, self.fontMetrics().height() + 20))
@@ -229,6 +234,8 @@ class MainWindow(QMainWindow):
                      lambda: self.show_page(NAV_OVERVIEW))
         self._action("nav_export", self.tr("Export"), "Ctrl+5",
                      lambda: self.show_page(NAV_EXPORT))
+        self._action("nav_beheer", self.tr("Beheer"), "Ctrl+6",
+                     lambda: self.show_page(NAV_BEHEER))
 
         session.locked.connect(self._on_locked)
         session.unlocked.connect(self._on_unlocked)
