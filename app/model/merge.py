@@ -135,8 +135,9 @@ def check_bundle(bundle: Bundle) -> dict[str, list[CanonicalEvent]]:
     by_id: dict[str, CanonicalEvent] = {}
     chains: dict[str, list[CanonicalEvent]] = {}
     for ev in bundle.events:
-        if by_id.setdefault(ev.id, ev) is not ev:
+        if ev.id in by_id:
             raise InvalidBundle(f"stap {ev.id} staat er twee keer in")
+        by_id[ev.id] = ev
         chains.setdefault(ev.device, []).append(ev)
     for device, evs in chains.items():
         evs.sort(key=lambda e: e.hlc)
@@ -177,8 +178,9 @@ def _check_entities(bundle: Bundle, m: Manifest) -> None:
         if entity_of.setdefault(ev.entity_id, ev.entity) != ev.entity:
             raise InvalidBundle(f"{ev.entity_id} is zowel casus als signaal")
         if ev.kind in FIRST_KINDS:
-            if first_of.setdefault(ev.entity_id, ev) is not ev:
+            if ev.entity_id in first_of:
                 raise InvalidBundle(f"{ev.entity_id} is twee keer aangemaakt")
+            first_of[ev.entity_id] = ev
             if number_code(ev.number) != codes[ev.device]:
                 raise InvalidBundle(f"nummer {ev.number} is niet uitgegeven door apparaat "
                                     f"{codes[ev.device]}, dat de stap vastlegde")

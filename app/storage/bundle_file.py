@@ -504,8 +504,9 @@ class _Opened:
                 events.append(parser.parse(_json_line(line, f"stap {number + 1}")))
             elif number < manifest.events + manifest.personal:
                 entity_id, data = parse_personal(_json_line(line, "persoonsgegevens"))
-                if personal.setdefault(entity_id, data) is not data:
+                if entity_id in personal:
                     raise InvalidBundle("persoonsgegevens van één casus staan er dubbel in")
+                personal[entity_id] = data
             else:
                 raise InvalidBundle("de bundel bevat meer dan de inhoudsopgave noemt")
         if len(events) + len(personal) < manifest.events + manifest.personal:
