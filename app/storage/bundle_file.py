@@ -372,7 +372,7 @@ def _lines(chunks: Iterable[bytes], path: Path, limits: Limits) -> Iterator[byte
                 total += len(out)
                 if total > limits.decompressed_bytes:
                     raise BundleTooLarge(path, "uitgepakt groter dan "
-                                               f"{limits.decompressed_bytes // 2**20} MB")
+                                               f"{limits.decompressed_bytes / 2**20:g} MB")
                 pending += out
                 start = 0
                 while (end := pending.find(b"\n", start)) >= 0:
@@ -381,7 +381,7 @@ def _lines(chunks: Iterable[bytes], path: Path, limits: Limits) -> Iterator[byte
                 del pending[:start]
                 if len(pending) > limits.line_bytes:
                     raise BundleTooLarge(path, "een regel is groter dan "
-                                               f"{limits.line_bytes // 2**20} MB")
+                                               f"{limits.line_bytes / 2**20:g} MB")
                 if inflater.eof and (tail or inflater.unused_data):
                     raise InvalidBundle("er staan gegevens achter het einde van de inhoud")
                 if not tail and len(out) < step:
@@ -481,7 +481,9 @@ class _Opened:
         self.path, self.limits = path, limits
         self.header = _read_header(fh, path, limits)
         key = _unlock(self.header, passphrase, path)
-        total = path.stat().st_size
+        here = fh.tell()
+        total = fh.seek(0, 2)
+        fh.seek(here)
         self.lines = _lines(_chunks(fh, path, key, self.header, limits, total, progress),
                             path, limits)
 
@@ -531,12 +533,28 @@ def read_bundle(
     bundle's consistency with itself and the receiver is ``app.model.merge``'s job.
     """
     try:
-        with open(path, "rb") as fh, paused_gc():
+        with open(path, "rb") as fh:
+            return read_bundle_from(fh, path, passphrase, check_payload=check_payload,
+                                    limits=limits, progress=progress)
+    except OSError as exc:
+        raise BundleIOError(path, exc) from None
+
+
+def read_bundle_from(
+    fh: IO[bytes],
+    path: Path,
+    passphrase: str,
+    *,
+    check_payload: PayloadCheck | None,
+    limits: Limits = LIMITS,
+    progress: Progress | None = None,
+) -> Bundle:
+    """``read_bundle`` from an open binary file; ``path`` only names it in messages."""
+    try:
+        with paused_gc():
             opened = _Opened(fh, path, passphrase, limits, progress)
             manifest = opened.manifest()
             events, personal = opened.body(manifest, check_payload)
-    except OSError as exc:
-        raise BundleIOError(path, exc) from None
     except CanonicalError as exc:
         raise InvalidBundle(str(exc)) from None
     return Bundle(manifest, events, personal)

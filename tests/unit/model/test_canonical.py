@@ -235,7 +235,7 @@ json_values = st.recursive(
     max_leaves=8)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(payload=st.dictionaries(st.text(max_size=10), json_values, max_size=6))
 def test_the_shared_encoder_hashes_payloads_like_the_event_log(payload: dict[str, Any]
                                                               ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 from datetime import date
 from typing import Any
@@ -304,7 +305,7 @@ def split_chains(draw: Any) -> dict[str, tuple[list[CanonicalEvent], list[int]]]
 
 def device_bundles(code: str, evs: list[CanonicalEvent], cuts: list[int]) -> list[Bundle]:
     return [make_bundle({code: (a, evs[a:b])}, source=code, sequence=i + 1)
-            for i, (a, b) in enumerate(zip(cuts, cuts[1:], strict=False))]
+            for i, (a, b) in enumerate(itertools.pairwise(cuts))]
 
 
 @settings(max_examples=40, deadline=None)
