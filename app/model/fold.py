@@ -291,10 +291,11 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
         sequence = [first] + [e for e in sequence if e is not first]
     for eff in sequence:
         kind, p, on = eff.kind, eff.payload, eff.on
-        reason = machine.check(kind, on, p, eff.event.actor, eff.event.recorded_at)
+        ev = eff.event
+        reason = machine.check(kind, on, p, ev.actor, ev.recorded_at, ev.device)
         if reason is not None:
             violations.append((eff.id, reason))
-        machine.apply(eff.id, kind, on, p, eff.event.actor, eff.event.recorded_at)
+        machine.apply(eff.id, kind, on, p, ev.actor, ev.recorded_at, ev.device)
         last_on = max(last_on, on)
         if kind == "triaged":
             triage, triaged_on = dict(p), on

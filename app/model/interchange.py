@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from app.model.codelists import Codelists, default_codelists
+from app.model.dates import utc_now_iso
 from app.model.errors import FieldError, ValidationFailed
 from app.model.eventlog import Event, HybridClock, new_id
 from app.model.events import (
@@ -663,5 +664,6 @@ def events_in_memory(data: Any, today: date | None = None, device_code: str = "T
     """Build a whole register's events from a file without a database (tests, previews)."""
     clock = HybridClock("00000000-0000-4000-8000-000000000000")
     plan = plan_import(data, MemoryResolver(device_code), clock=clock, actor="import",
-                       device=clock.device, recorded_at="", today=today or date.today())
+                       device=clock.device, recorded_at=utc_now_iso(),
+                       today=today or date.today())
     return plan.events, plan

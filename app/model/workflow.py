@@ -65,6 +65,28 @@ def _statuses(statuses: frozenset[str]) -> str:
     return " of ".join(names)
 
 
+def four_eyes_problem(author: str, author_device: str, approver: str, device: str, *,
+                      batch: bool = False) -> str | None:
+    """Why an approval of a story breaks four eyes (DOMAIN.md), or None.
+
+    The approver named in ``by`` is not the story's author, and the approval was
+    recorded on another device than the story, so renaming oneself on one's own
+    laptop cannot approve one's own story. ``batch``: story and approval were recorded
+    together by one interchange import on one device, whose source's actors are not
+    known; the source's own four-eyes check cannot be repeated then (never true for a
+    step recorded by hand).
+    """
+    if batch and device == author_device:
+        return None
+    if approver.strip().casefold() and approver.strip().casefold() == author.strip().casefold():
+        return ("het verhaal moet worden goedgekeurd door een ander dan wie het schreef "
+                "(vier ogen)")
+    if device and author_device and device == author_device:
+        return ("het verhaal is op hetzelfde apparaat geschreven: het moet op het apparaat van "
+                "een collega worden goedgekeurd (vier ogen); stuur het met een bundel")
+    return None
+
+
 @dataclass
 class CaseMachine:
     """The state the rules look at while a case's sequence is replayed."""
@@ -74,20 +96,21 @@ class CaseMachine:
     pause_running: bool = False
     interview_since_closing: bool = False
     stories: int = 0
-    #: (author, recorded_at) of each story: the author is the actor who recorded it
-    story_authors: list[tuple[str, str]] = field(default_factory=list)
+    #: (author, recorded_at, device) of each story: the author is the actor who recorded
+    #: it, on that device
+    story_authors: list[tuple[str, str, str]] = field(default_factory=list)
     deadlines: set[str] = field(default_factory=set)
     met_deadlines: set[str] = field(default_factory=set)
     signals: set[str] = field(default_factory=set)
 
     def check(self, kind: str, on: date, payload: dict[str, Any], actor: str = "",
-              recorded_at: str = "") -> str | None:
+              recorded_at: str = "", device: str = "") -> str | None:
         """The Dutch reason why ``kind`` may not follow, or None when it may."""
-        reason = self._check(kind, on, payload, recorded_at)
+        reason = self._check(kind, on, payload, recorded_at, device)
         return None if reason is None else reason.replace("{label}", kind_label(kind))
 
     def _check(self, kind: str, on: date, payload: dict[str, Any],
-               recorded_at: str = "") -> str | None:
+               recorded_at: str = "", device: str = "") -> str | None:
         # "{label}" is filled in only when a step is refused: the fold runs this for
         # every event of every case, and looking up labels there is measurable.
         label = "{label}"
@@ -115,14 +138,13 @@ class CaseMachine:
         if kind == "story_approved":
             if self.stories == 0:
                 return "er is nog geen verhaal om goed te keuren"
-            by = str(payload.get("by", "")).strip().casefold()
-            author, written_at = self.story_authors[-1] if self.story_authors else ("", "")
-            # Story and approval recorded in one import carry the importer as actor, not
-            # the author: the source's four-eyes check cannot be repeated then.
-            same_batch = bool(recorded_at) and recorded_at == written_at
-            if by and author and by == author.strip().casefold() and not same_batch:
-                return ("het verhaal moet worden goedgekeurd door een ander dan wie het "
-                        "schreef (vier ogen)")
+            author, written_at, written_on = (self.story_authors[-1] if self.story_authors
+                                              else ("", "", ""))
+            problem = four_eyes_problem(author, written_on, str(payload.get("by", "")),
+                                        device, batch=bool(recorded_at)
+                                        and recorded_at == written_at)
+            if problem:
+                return problem
         if kind == "deadline_met" and payload.get("deadline") not in self.deadlines:
             return "de termijn waarnaar deze stap verwijst bestaat niet in deze casus"
         if kind == "signal_unlinked" and payload.get("signal") not in self.signals:
@@ -130,7 +152,7 @@ class CaseMachine:
         return None
 
     def apply(self, event_id: str, kind: str, on: date, payload: dict[str, Any],
-              actor: str = "", recorded_at: str = "") -> None:
+              actor: str = "", recorded_at: str = "", device: str = "") -> None:
         if kind == "registered":
             self.status = "aangemeld"
             self.received_on = on
@@ -152,7 +174,7 @@ class CaseMachine:
             self.interview_since_closing = True
         elif kind == "story":
             self.stories += 1
-            self.story_authors.append((actor, recorded_at))
+            self.story_authors.append((actor, recorded_at, device))
         elif kind == "deadline_set":
             self.deadlines.add(event_id)
         elif kind == "deadline_met":

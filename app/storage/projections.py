@@ -14,6 +14,7 @@ from app.model.deadlines import falls_in_pause
 from app.model.eventlog import Event
 from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.storage.db import Connection
+from app.storage.eventrows import uuid_bytes
 
 CASE_COLUMNS = (
     "entity_id", "number", "ref", "status", "phase", "received_on", "route",
@@ -46,7 +47,6 @@ def case_rows(events: Sequence[Event]) -> tuple[CaseState, tuple[Any, ...],
     state = fold_case(events)
     reg = state.registration
     nd = state.next_deadline()
-    stored_flags = sum(1 for e in events if e.flag)
     row = (
         state.entity_id,
         state.number or "",
@@ -73,7 +73,7 @@ def case_rows(events: Sequence[Event]) -> tuple[CaseState, tuple[Any, ...],
         _iso(state.waiting_since),
         _iso(nd.due_on) if nd else None,
         state.last_step_on.isoformat(),
-        len(state.violations) + stored_flags,
+        len({vid for vid, _ in state.violations}),
         len(state.log.conflicts),
     )
     pauses = [(p.start, p.end) for p in state.pauses]
@@ -103,9 +103,26 @@ def signal_row(events: Sequence[Event]) -> tuple[SignalState, tuple[Any, ...]]:
         _iso(max((x.on for x in s.feedback), default=None)),
         _iso(s.closed_on),
         1 if s.awaiting_feedback else 0,
-        len(s.violations) + sum(1 for e in events if e.flag),
+        len({vid for vid, _ in s.violations}),
     )
     return s, row
+
+
+def flag_changes(events: Sequence[Event], violations: Iterable[tuple[str, str]]
+                 ) -> list[tuple[str | None, bytes]]:
+    """``UPDATE events SET flag`` rows that make each stored flag the fold's verdict.
+
+    A flag is a cache of the fold (ARCHITECTURE.md): rewritten on every re-fold, so the
+    order in which bundles arrived never changes it.
+    """
+    verdict: dict[str, str] = {}
+    for event_id, reason in violations:
+        verdict.setdefault(event_id, reason)
+    return [(verdict.get(e.id), uuid_bytes(e.id)) for e in events
+            if e.flag != verdict.get(e.id)]
+
+
+FLAG_UPDATE = "UPDATE events SET flag = ? WHERE id = ?"
 
 
 def fts_row(state: CaseState, codelists: Codelists) -> tuple[str, str, str, str]:
@@ -127,6 +144,7 @@ _CASE_UPSERT = (
 
 def write_case(conn: Connection, events: Sequence[Event], codelists: Codelists) -> CaseState:
     state, row, deadlines, signals = case_rows(events)
+    conn.executemany(FLAG_UPDATE, flag_changes(events, state.violations))
     conn.execute(_CASE_UPSERT, row)
     conn.execute("DELETE FROM deadlines WHERE case_id = ?", (state.entity_id,))
     if deadlines:
@@ -158,14 +176,17 @@ def insert_cases_bulk(conn: Connection, event_lists: Iterable[Sequence[Event]],
     deadline_rows: list[tuple[Any, ...]] = []
     links: list[tuple[str, str]] = []
     fts: dict[str, tuple[str, str, str, str]] = {}
+    flags: list[tuple[str | None, bytes]] = []
     for events in event_lists:
         state, row, deadlines, signals = case_rows(events)
+        flags.extend(flag_changes(events, state.violations))
         rows.append(row)
         deadline_rows.extend(deadlines)
         links.extend((state.entity_id, s) for s in signals)
         fts[state.entity_id] = fts_row(state, codelists)
     if not rows:
         return 0
+    conn.executemany(FLAG_UPDATE, flags)
     conn.executemany(_CASE_UPSERT, rows)
     if deadline_rows:
         marks = ", ".join("?" for _ in DEADLINE_COLUMNS)
@@ -192,6 +213,7 @@ def rebuild_all(conn: Connection, cases: Iterable[Sequence[Event]],
 
 def write_signal(conn: Connection, events: Sequence[Event]) -> SignalState:
     state, row = signal_row(events)
+    conn.executemany(FLAG_UPDATE, flag_changes(events, state.violations))
     cols = ", ".join(SIGNAL_COLUMNS)
     marks = ", ".join("?" for _ in SIGNAL_COLUMNS)
     conn.execute(f"INSERT OR REPLACE INTO signals ({cols}) VALUES ({marks})", row)

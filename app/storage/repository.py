@@ -46,6 +46,7 @@ from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.model.interchange import occurred_on_for
 from app.model.lint import is_valid_bsn
 from app.model.passphrase import problems as passphrase_problems
+from app.model.workflow import four_eyes_problem
 from app.storage import audit, crypto, eventrows, keyring, schema, seal, unlock
 from app.storage.crypto import DEFAULT_KDF, KdfParams
 from app.storage.db import Connection, DatabaseError, connect, translate
@@ -947,20 +948,18 @@ class Register:
         assert isinstance(state, CaseState)
         return state
 
-    @staticmethod
-    def _check_four_eyes(old: list[Event], payload: Mapping[str, Any]) -> None:
-        """The approver named in ``by`` is not who recorded the story (DOMAIN.md).
-
-        Checked here, on the act of recording, even when story and approval fall in one
-        second; the fold checks it too, except for steps that one import recorded
-        together (their actor is the importer, not the author).
-        """
+    def _check_four_eyes(self, old: list[Event], payload: Mapping[str, Any]) -> None:
+        """Four eyes (DOMAIN.md) on the act of recording, without the fold's exception for
+        one import's batch: a step typed by hand never has it."""
         on = date.fromisoformat(str(payload["on"]))
         stories = [e for e in fold_case(old).effective if e.kind == "story" and e.on <= on]
-        by = str(payload.get("by", "")).strip().casefold()
-        if stories and by == stories[-1].event.actor.strip().casefold():
-            raise RuleViolation(f"{stories[-1].event.actor} schreef het verhaal: een ander "
-                                "moet het goedkeuren (vier ogen).")
+        if not stories:
+            return
+        story = stories[-1].event
+        problem = four_eyes_problem(story.actor, story.device, str(payload.get("by", "")),
+                                    self.settings.device_id)
+        if problem:
+            raise RuleViolation(f"{kind_label('story_approved')} kan niet: {problem}.")
 
     @_writes
     def append_signal(self, number: str, kind: str, data: Mapping[str, Any]) -> SignalState:

@@ -28,6 +28,7 @@ from tests.gui.helpers_case import (
     session,  # noqa: F401 (fixture)
     triaged_case,
 )
+from tests.helpers.colleague import Colleague
 
 
 def open_form(qtbot, session, number, kind, **kw) -> StepForm:  # noqa: F811
@@ -253,16 +254,26 @@ def test_deadline_met_offers_only_unmet_deadlines(qtbot, reg, session):  # noqa:
     assert all(d.met_on for d in reg.case(number).state.deadlines)
 
 
-def test_story_is_approved_by_another_person(qtbot, reg, session):  # noqa: F811
+def test_story_is_approved_by_another_person_on_another_device(qtbot, reg, session):  # noqa: F811
     number = new_case(reg)
-    reg.append(number, "story", {"on": days_ago(reg, 2).isoformat(),
+    reg.append(number, "story", {"on": days_ago(reg, 3).isoformat(),
                                  "text": "Een ouder liep vast in de terugvordering."})
     form = open_form(qtbot, session, number, "story_approved")
-    assert "Tester" in form.row("by").hint_label.text()
-    fill(qtbot, form.row("by").editor, "tester")
+    fill(qtbot, form.row("by").editor, "Teamleider Jansen")
+    assert not form.save()  # written on this laptop: approved on a colleague's (four eyes)
+    assert "vier ogen" in form.row("by").error()
+    form.close()
+
+    colleague = Colleague("Collega Bakker")
+    colleague.record(reg, number, "story", {"on": days_ago(reg, 2).isoformat(),
+                                            "text": "Het verhaal, herschreven door Bakker."},
+                     days_ago(reg, 2))
+    form = open_form(qtbot, session, number, "story_approved")
+    assert "Collega Bakker" in form.row("by").hint_label.text()
+    fill(qtbot, form.row("by").editor, "collega bakker")
     assert not form.save()
     assert "vier ogen" in form.row("by").error()
-    fill(qtbot, form.row("by").editor, "Teamleider Jansen")
+    fill(qtbot, form.row("by").editor, "Tester")
     assert form.save()
     assert reg.case(number).state.approved_story is not None
 

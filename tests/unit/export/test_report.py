@@ -17,6 +17,7 @@ from app.storage import audit
 from app.storage.figures import figures
 from app.storage.interchange_io import import_file
 from app.storage.repository import Register
+from tests.helpers.colleague import Colleague
 from tests.helpers.registers import EXAMPLE, make_register
 
 START, END = date(2025, 1, 1), date(2025, 12, 31)
@@ -54,7 +55,8 @@ def _story(reg: Register, case: str, text: str, *, approve: bool, on: str = "202
            ) -> None:
     reg.append(case, "story", {"on": on, "text": text})
     if approve:
-        reg.append(case, "story_approved", {"on": on, "by": "M. de Vries (teamleider)"})
+        # four eyes: approved on a colleague's laptop, back by bundle
+        Colleague("M. de Vries (teamleider)").approve(reg, case, on)
 
 
 def test_suppress_helper() -> None:
