@@ -12,6 +12,7 @@ from app.cli.common import (
     STATUSES,
     CliError,
     open_register,
+    out_path,
     period_args,
     register_args,
     usage_error,
@@ -37,8 +38,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export_interchange(args: argparse.Namespace) -> int:
     from app.storage.interchange_io import export_file
 
+    out = out_path(args.out)
     with open_register(args) as reg:
-        data = export_file(reg, Path(args.out), with_personal=args.with_personal)
+        data = export_file(reg, out, with_personal=args.with_personal)
     print(f"{len(data['cases'])} casussen en {len(data['signals'])} signalen geschreven naar "
           f"{args.out}" + (" (met persoonsgegevens)." if args.with_personal else "."))
     return 0
@@ -99,7 +101,7 @@ def _show_html(reg: Any, view: Any, args: argparse.Namespace) -> int:
     except ImportError:
         raise CliError("Het casusoverzicht in HTML is nog niet beschikbaar in deze versie."
                        ) from None
-    write_case_overview(reg, view, Path(args.html), with_personal=args.with_personal)
+    write_case_overview(reg, view, out_path(args.html), with_personal=args.with_personal)
     print(f"Casusoverzicht geschreven naar {args.html}.")
     return 0
 

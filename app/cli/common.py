@@ -78,6 +78,19 @@ def open_register(args: argparse.Namespace, *, check: bool = True) -> Any:
     return Register.open(db_path(args), read_passphrase(args), check=check)
 
 
+def out_path(value: str, *, folder: bool = False) -> Path:
+    """Where an export goes, refused before any work when its folder does not exist.
+
+    The writers refuse too (no export ever makes a folder); checking here first spares
+    the handler the wait and the warnings of an export that cannot be saved.
+    """
+    from app.storage.files import existing_folder
+
+    path = Path(value).expanduser()
+    existing_folder(path if folder else path.parent)
+    return path
+
+
 def usage_error(command: str, message: str) -> None:
     """A combination argparse cannot express: the same exit 2 and message form."""
     print(f"casusregister {command}: gebruiksfout: {message}", file=sys.stderr)
