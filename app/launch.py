@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import IO, Any
 
 LOG_NAME = "casusregister.log"
+#: Set by packaging/smoke.sh only: a file that receives the time the first window showed.
+START_PROBE = "CASUSREGISTER_START_PROBE"
 
 
 def log_path() -> Path:
@@ -109,6 +111,11 @@ def gui(argv: Sequence[str] | None = None) -> int:
         from app.ui.console_notice import use_the_cli
 
         return use_the_cli(args)
+    probe = os.environ.get(START_PROBE)
+    if probe:  # packaging/smoke.sh: when is the first window on screen?
+        from app.ui.start_probe import install
+
+        install(Path(probe))
     return main(args)
 
 
