@@ -84,6 +84,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     if args.with_personal and not args.html:
         usage_error("show", "--with-personal hoort bij --html")
+    if args.html:
+        out_path(args.html)  # a folder that does not exist: refused before the unlock
     with open_register(args) as reg:
         view = reg.case(args.number)
         if args.html:

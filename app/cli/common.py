@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app.model.errors import UserError
+from app.model.os_errors import describe_os_error
 
 PASSPHRASE_ENV = "CASUSREGISTER_PASSPHRASE"
 #: The derived statuses of DOMAIN.md (a fixed list: filters take exactly these).
@@ -46,7 +47,7 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
             text = Path(file).read_text(encoding="utf-8")
         except OSError as exc:
             raise CliError(f"Kan het wachtwoordbestand {file} niet lezen: "
-                           f"{exc.strerror}.") from None
+                           f"{describe_os_error(exc)}.") from None
         value = text.rstrip("\r\n")
         if not value:
             raise CliError(f"Het wachtwoordbestand {file} is leeg.")

@@ -46,14 +46,30 @@ _BY_ERRNO: dict[int, str] = {
 SQLITE_FULL_TEXT = "database or disk is full"
 
 
-def is_disk_full(exc: BaseException) -> bool:
-    """A full disk, whether the OS, Windows or SQLite said so."""
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The error and what it was raised during: SQLite rolls a transaction back by itself
+    on SQLITE_FULL, so a ROLLBACK after it fails ("no transaction is active") while the
+    full disk is the error before it."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 8:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _full(exc: BaseException) -> bool:
     if isinstance(exc, OSError):
         if exc.errno in (errno.ENOSPC, _EDQUOT):
             return True
         if getattr(exc, "winerror", None) in _WIN_DISK_FULL:
             return True
     return SQLITE_FULL_TEXT in str(exc).lower()
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """A full disk, whether the OS, Windows or SQLite said so, now or just before."""
+    return any(_full(e) for e in _chain(exc))
 
 
 def describe_os_error(exc: OSError) -> str:
@@ -87,27 +103,28 @@ _SQLITE_OS_TEXTS = (
 
 def sqlite_os_problem(exc: BaseException) -> str | None:
     """The Dutch line for an SQLite error caused by the disk, or None for real damage."""
-    text = str(exc).lower()
-    if SQLITE_FULL_TEXT in text:
+    if is_disk_full(exc):
         return ("de schijf is vol: de laatste wijziging is niet opgeslagen en het register "
                 "is ongewijzigd. Maak ruimte vrij en probeer het opnieuw.")
-    for needle, dutch in _SQLITE_OS_TEXTS:
-        if needle in text:
-            return dutch + "."
+    for error in _chain(exc):
+        text = str(error).lower()
+        for needle, dutch in _SQLITE_OS_TEXTS:
+            if needle in text:
+                return dutch + "."
     return None
 
 
 def os_error_line(exc: OSError, what: str | None = None) -> str:
     """A whole sentence: what could not be done, where, why; a full disk its own advice."""
-    where = exc.filename if exc.filename is not None else what
+    # A rename names the program's own temp file first and the target second: the
+    # handler knows only the target.
+    target = getattr(exc, "filename2", None) or exc.filename
+    where = target if target is not None else what
     head = f"{where}: " if where else ""
     if is_disk_full(exc):
         return (f"{head}de schijf is vol. Er is niets half geschreven; maak ruimte vrij en "
                 "probeer het opnieuw.")
-    line = f"{head}{describe_os_error(exc)}"
-    if getattr(exc, "filename2", None):
-        line += f" (naar {exc.filename2})"
-    return line + "."
+    return f"{head}{describe_os_error(exc)}."
 
 
 __all__ = ["SQLITE_FULL_TEXT", "describe_os_error", "is_disk_full", "os_error_line",

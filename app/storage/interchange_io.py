@@ -94,7 +94,7 @@ def read_json(path: Path) -> Any:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise UserError(f"Kan {path} niet lezen: {exc.strerror}.") from None
+        raise UserError(f"Kan {path} niet lezen: {describe_os_error(exc)}.") from None
     if size > MAX_FILE_BYTES:
         raise UserError(f"{path.name} is te groot ({size // (1024 * 1024)} MB).")
     try:

@@ -431,8 +431,11 @@ def test_signal_forms_lint_gate_submission_and_clipboard(qtbot: Any, page: Expor
     advance(wizard)
 
     folder = tmp_path / "formulieren"
-    folder.mkdir()
     dialogs.folder = folder
+    click(qtbot, wizard.folder_page.browse)
+    assert wizard.folder_page.error.text().startswith(f"De map {folder} bestaat niet.")
+    assert not wizard.button(NEXT).isEnabled()  # an export never makes a folder
+    folder.mkdir()
     click(qtbot, wizard.folder_page.browse)
     assert wizard.button(NEXT).text() == "&Opslaan en indiening vastleggen"
     check_page_a11y(wizard)
