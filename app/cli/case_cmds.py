@@ -12,6 +12,7 @@ from app.cli.common import (
     STATUSES,
     CliError,
     open_register,
+    out_path,
     period_args,
     register_args,
     usage_error,
@@ -38,8 +39,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export_interchange(args: argparse.Namespace) -> int:
     from app.storage.interchange_io import export_file
 
+    out = out_path(args.out)
     with open_register(args) as reg:
-        data = export_file(reg, Path(args.out), with_personal=args.with_personal)
+        data = export_file(reg, out, with_personal=args.with_personal)
     print(f"{len(data['cases'])} casussen en {len(data['signals'])} signalen geschreven naar "
           f"{args.out}" + (" (met persoonsgegevens)." if args.with_personal else "."))
     return 0
@@ -83,6 +85,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     if args.with_personal and not args.html:
         usage_error("show", "--with-personal hoort bij --html")
+    if args.html:
+        out_path(args.html)  # a folder that does not exist: refused before the unlock
     with open_register(args) as reg:
         view = reg.case(args.number)
         if args.html:
@@ -100,7 +104,7 @@ def _show_html(reg: Any, view: Any, args: argparse.Namespace) -> int:
     except ImportError:
         raise CliError("Het casusoverzicht in HTML is nog niet beschikbaar in deze versie."
                        ) from None
-    write_case_overview(reg, view, Path(args.html), with_personal=args.with_personal)
+    write_case_overview(reg, view, out_path(args.html), with_personal=args.with_personal)
     print(f"Casusoverzicht geschreven naar {args.html}.")
     return 0
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app.model.errors import UserError
+from app.model.os_errors import describe_os_error
 
 PASSPHRASE_ENV = "CASUSREGISTER_PASSPHRASE"
 #: The derived statuses of DOMAIN.md (a fixed list: filters take exactly these).
@@ -47,7 +48,7 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
             text = Path(file).read_text(encoding="utf-8")
         except OSError as exc:
             raise CliError(f"Kan het wachtwoordbestand {file} niet lezen: "
-                           f"{exc.strerror}.") from None
+                           f"{describe_os_error(exc)}.") from None
         value = text.rstrip("\r\n")
         if not value:
             raise CliError(f"Het wachtwoordbestand {file} is leeg.")
@@ -124,6 +125,19 @@ def announce(reg: Any) -> None:
 
         print(f"casusregister: waarschuwing: {read_only_message(reg.behind_seal)}",
               file=sys.stderr)
+
+
+def out_path(value: str, *, folder: bool = False) -> Path:
+    """Where an export goes, refused before any work when its folder does not exist.
+
+    The writers refuse too (no export ever makes a folder); checking here first spares
+    the handler the wait and the warnings of an export that cannot be saved.
+    """
+    from app.storage.files import existing_folder
+
+    path = Path(value).expanduser()
+    existing_folder(path if folder else path.parent)
+    return path
 
 
 def usage_error(command: str, message: str) -> None:

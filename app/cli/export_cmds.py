@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
-from app.cli.common import CliError, open_register, override_arg, period_args, register_args
+from app.cli.common import (
+    CliError,
+    open_register,
+    out_path,
+    override_arg,
+    period_args,
+    register_args,
+)
 
 
 def cmd_export_evaluation(args: argparse.Namespace) -> int:
@@ -16,8 +22,9 @@ def cmd_export_evaluation(args: argparse.Namespace) -> int:
     from app.storage.figures import check_period
 
     check_period(args.start, args.end)
+    out = out_path(args.out)
     with open_register(args) as reg:
-        summary = write_evaluation(reg, args.start, args.end, Path(args.out),
+        summary = write_evaluation(reg, args.start, args.end, out,
                                    suppress_below=args.suppress_below,
                                    override_lint=args.override_lint)
     print(f"Evaluatiewerkmap geschreven naar {summary.path}: {len(summary.sheets)} bladen, "
@@ -30,12 +37,13 @@ def cmd_export_signals(args: argparse.Namespace) -> int:
 
     if args.external_ref and not args.submitted_to:
         raise CliError("--external-ref hoort bij --submitted-to.")
+    out = out_path(args.out, folder=True)
     with open_register(args) as reg:
         plan = plan_signal_export(reg, args.signal or None, args.format or ["html,xlsx,txt"],
                                   internal=args.internal)
         for line in plan.problem_lines():
             print(f"  onvolledig: {line}", file=sys.stderr)
-        written = write_signal_forms(reg, plan, Path(args.out),
+        written = write_signal_forms(reg, plan, out,
                                      override_lint=args.override_lint,
                                      submitted_to=args.submitted_to,
                                      external_ref=args.external_ref,
@@ -51,10 +59,11 @@ def cmd_export_report(args: argparse.Namespace) -> int:
     from app.storage.figures import check_period
 
     check_period(args.start, args.end)
+    out_file = out_path(args.out)
     with open_register(args) as reg:
         below = reg.settings.suppress_below if args.suppress_below is None \
             else args.suppress_below
-        out = write_report(reg, args.start, args.end, Path(args.out), suppress_below=below,
+        out = write_report(reg, args.start, args.end, out_file, suppress_below=below,
                            override_lint=args.override_lint)
     print(f"Rapportage geschreven naar {out} (kleine aantallen onder {below} afgeschermd).")
     return 0

@@ -17,6 +17,7 @@ from app import __version__
 from app.cli import case_cmds, export_cmds, key_cmds, register_cmds
 from app.cli.common import Handler, Parser
 from app.model.errors import UserError, ValidationFailed
+from app.model.os_errors import os_error_line, sqlite_os_problem
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,15 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _log_unexpected(exc: BaseException) -> str:
     """Write the traceback frames (not the message: it may hold case data) to the log."""
     try:
-        from app.storage.paths import log_dir
+        from app.launch import log_file, log_path
 
-        folder = log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "casusregister.log"
-        with path.open("a", encoding="utf-8") as fh:
+        with log_file() as fh:
             fh.write(f"--- {type(exc).__name__}\n")
             fh.write("".join(traceback.format_tb(exc.__traceback__)))
-        return str(path)
+        return str(log_path())
     except OSError:
         return "(geen logbestand)"
 
@@ -75,8 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except OSError as exc:  # a file the user named: missing folder, no permission, disk full
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(f"casusregister: fout: {exc.strerror or exc}{where}", file=sys.stderr)
+        print(f"casusregister: fout: {os_error_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("casusregister: afgebroken.", file=sys.stderr)
@@ -84,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last guard: never a traceback
         from app.storage.db import DatabaseError
 
+        if isinstance(exc, DatabaseError) and (problem := sqlite_os_problem(exc)):
+            print(f"casusregister: fout: {problem}", file=sys.stderr)
+            return 1
         if isinstance(exc, DatabaseError):
             print(f"casusregister: fout: het register is beschadigd of onleesbaar ({exc}). "
                   "Controleer het met 'casusregister verify' en zet zo nodig een back-up "

@@ -80,10 +80,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_deadline(args: argparse.Namespace) -> int:
     from app.model.deadlines import explain, legal_deadline
+    from app.model.errors import UserError
 
     try:
         result = legal_deadline(args.start, 6)
         lines = explain(args.kind, args.start)
+    except UserError:
+        raise  # a missing or broken holidays file says so itself (it is a ValueError too)
     except (ValueError, OverflowError):
         raise CliError(f"Geen termijn te berekenen vanaf {args.start.isoformat()}: de datum "
                        "ligt buiten het bereik van de kalender.") from None

@@ -49,6 +49,7 @@ from app.model.events import validate_payload
 from app.model.fold import SignalState
 from app.model.lint import lint_text
 from app.model.nlformat import date_time
+from app.storage.files import atomic_writer, existing_folder
 from app.storage.repository import Register
 
 __all__ = [
@@ -450,13 +451,8 @@ def _write_xlsx(path: Path, forms: list[SignalForm], plan: SignalExportPlan,
     props.creator = organisation
     props.subject = ("Intern: bevat contactpersoon en casusnummers" if plan.internal
                      else "Signalen van de Belangenbehartiger")
-    with owned_temp_dir(temp_dir):
-        tmp = path.with_name(f".{path.name}.tmp")
-        try:
-            wb.save(tmp)
-            tmp.replace(path)
-        finally:
-            tmp.unlink(missing_ok=True)
+    with owned_temp_dir(temp_dir), atomic_writer(path, "wb") as fh:
+        wb.save(fh)  # a private file beside the target, renamed into place when whole
     return path
 
 
@@ -522,7 +518,7 @@ def write_signal_forms(reg: Register, plan: SignalExportPlan, out_dir: Path, *,
         for form in forms:
             rendered[out_dir / f"signaal-{_safe_name(form.number)}.txt"] = _render_txt(
                 reg, env, form, plan)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    existing_folder(out_dir)  # checked, linted and rendered: now the folder must be there
     written = [write_text_atomic(path, text) for path, text in rendered.items()]
     if "xlsx" in plan.formats:
         written.append(_write_xlsx(out_dir / "signalen.xlsx", forms, plan,

@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app.storage import paths
+from app.storage.files import private_dir
 
 _LOCK = threading.Lock()
 
@@ -86,7 +87,7 @@ def prepare_folder(folder: Path) -> Path:
     version or by hand. On Windows the mode bits mean little; the folder lives in the
     user's own profile there.
     """
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(folder)  # missing parents (the data folder) are made 0700 as well
     with contextlib.suppress(OSError):  # a filesystem without modes
         os.chmod(folder, 0o700)
     empty_folder(folder)
@@ -114,7 +115,10 @@ def owned_temp_dir(folder: Path | None = None) -> Iterator[Path]:
             empty_folder(target)
         raise
     _restore(previous)
-    empty_folder(target)
+    # Windows: a virus scanner may still hold a just-closed temp file. The export is
+    # written by now; what is left is removed on entry next time.
+    with contextlib.suppress(OSError):
+        empty_folder(target)
 
 
 def _restore(previous: str | None) -> None:

@@ -24,8 +24,6 @@ small-number suppression of public output).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,6 +48,8 @@ from app.model.errors import UserError
 from app.model.lint import KIND_LABELS, Finding, mask_bsn
 from app.model.nlformat import MONTHS, long_date, nl_date, number
 from app.model.resources import resource
+from app.storage.files import existing_folder
+from app.storage.files import write_text_atomic as write_private_text
 from app.storage.paths import config_dir
 
 __all__ = [
@@ -209,16 +209,12 @@ def render(env: ImmutableSandboxedEnvironment, name: str, context: Mapping[str, 
 
 
 def write_text_atomic(path: Path, text: str) -> Path:
-    """Write beside the target and rename, so a crash never leaves half a form."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write beside the target and rename, so a crash never leaves half a form.
+
+    Private (0600) and into an existing folder only: no folder is made for an export.
+    """
+    existing_folder(path.parent)
+    write_private_text(path, text)  # UTF-8 bytes: the same "\n" line ends on Windows
     return path
 
 

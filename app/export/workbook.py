@@ -68,7 +68,10 @@ from app.model.metrics import (
     metric_labels,
 )
 from app.model.metrics import weekly_intake as weekly_intake_of
+from app.model.os_errors import describe_os_error
 from app.storage.figures import Figures, check_period, figures_from_fold, metric_settings
+from app.storage.files import existing_folder
+from app.storage.files import replace as replace_file
 from app.storage.repository import Register
 
 try:
@@ -1765,10 +1768,7 @@ def _write_evaluation(
 
     generated_at = _local_now()
     out = out.expanduser()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"Kan de map {out.parent} niet maken: {exc.strerror}.") from None
+    existing_folder(out.parent)
 
     step(55, "Werkmap opbouwen")
     t = time.perf_counter()
@@ -1793,13 +1793,13 @@ def _write_evaluation(
                 if writer is not None:
                     _close_sheets(writer.wb)
                 raise
-            os.replace(tmp, out)
+            replace_file(tmp, out)
             tmp = None
             timings["save"] = time.perf_counter() - t
     except OSError as exc:
         _audit_failure(reg, start, end, out, exc)
-        raise UserError(f"Kan {out} niet schrijven ({exc.strerror or exc}). Is het bestand "
-                        "geopend in Excel?") from None
+        raise UserError(f"Kan {out} niet schrijven ({describe_os_error(exc)}). Is het "
+                        "bestand geopend in Excel?") from None
     except BaseException as exc:
         _audit_failure(reg, start, end, out, exc)
         raise

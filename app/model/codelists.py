@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from app.model.errors import UserError
-from app.model.resources import resource
+from app.model.os_errors import describe_os_error
+from app.model.resources import missing_resource, resource
 
 
 class CodelistError(UserError, ValueError):
@@ -104,18 +105,29 @@ def _parse_item(list_name: str, key: str, raw: Any, source: Path) -> Code:
     raise CodelistError(f"{source}: onbekende vorm voor {list_name}.{key}")
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path, *, shipped: bool = False) -> dict[str, Any]:
+    """Read one TOML file; a shipped file that is gone or broken means a broken install."""
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
+    except OSError as exc:
+        if shipped:
+            raise missing_resource(path, "codelijsten", "ontbreekt" if isinstance(
+                exc, FileNotFoundError) else f"is niet te lezen ({describe_os_error(exc)})"
+                                   ) from exc
+        raise CodelistError(f"{path}: codelijstbestand niet te lezen "
+                            f"({describe_os_error(exc)})") from exc
     except tomllib.TOMLDecodeError as exc:
+        if shipped:
+            raise missing_resource(path, "codelijsten", "is beschadigd") from exc
         raise CodelistError(f"{path}: geen geldig TOML-bestand ({exc})") from exc
 
 
 def load_codelists(override: Path | None = None, base: Path | None = None) -> Codelists:
     """Read the shipped lists and merge the user's override file when it exists."""
+    shipped = base is None
     base = base or resource("codelists.toml")
-    data = _read(base)
+    data = _read(base, shipped=shipped)
     lists: dict[str, Codelist] = {}
     for name, spec in data.items():
         codes = {k: _parse_item(name, k, v, base) for k, v in spec.get("items", {}).items()}

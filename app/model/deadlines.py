@@ -27,7 +27,8 @@ from typing import Any
 
 from app.model.errors import UserError
 from app.model.nlformat import nl_date, weekday_date
-from app.model.resources import resource
+from app.model.os_errors import describe_os_error
+from app.model.resources import missing_resource, resource
 
 __all__ = [
     "PAUSE_WARNING",
@@ -138,15 +139,24 @@ def load_decree_file(path: Path | None = None) -> DecreeFile:
     typo such as ``datum`` or a quoted date would otherwise silently drop a day and
     shorten someone's objection term.
     """
+    shipped = path is None
     path = path or resource("holidays.toml")
     try:
         with path.open("rb") as fh:
             data: dict[str, Any] = tomllib.load(fh)
     except FileNotFoundError as exc:
+        if shipped:
+            raise missing_resource(path, "feestdagen") from exc
         raise HolidayFileError(f"{path}: feestdagenbestand niet gevonden") from exc
     except OSError as exc:
-        raise HolidayFileError(f"{path}: feestdagenbestand niet te lezen ({exc})") from exc
+        if shipped:
+            raise missing_resource(path, "feestdagen", "is niet te lezen "
+                                   f"({describe_os_error(exc)})") from exc
+        raise HolidayFileError(f"{path}: feestdagenbestand niet te lezen "
+                               f"({describe_os_error(exc)})") from exc
     except tomllib.TOMLDecodeError as exc:
+        if shipped:
+            raise missing_resource(path, "feestdagen", "is beschadigd") from exc
         raise HolidayFileError(f"{path}: geen geldig TOML-bestand ({exc})") from exc
 
     unknown = sorted(set(data) - {"day", "complete_through"})

@@ -14,10 +14,13 @@ import contextlib
 import os
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+from app.storage.errors import StorageError
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -51,9 +54,13 @@ def restrict(path: Path) -> None:
 def replace(source: Path, target: Path, *, attempts: int = 20, pause: float = 0.05) -> None:
     """``os.replace`` that waits out a reader on Windows.
 
-    Windows refuses to replace a file another process has open (a virus scanner, the
-    GUI reading the keyring while a command writes it) with a PermissionError that
-    clears within moments; POSIX never does. Retried for about a second there.
+    Windows refuses to replace a file another process has open without
+    FILE_SHARE_DELETE (a virus scanner or the search indexer looking at a new file, the
+    GUI reading the keyring while a command writes it, a workbook open in Excel) with a
+    PermissionError (ERROR_ACCESS_DENIED or ERROR_SHARING_VIOLATION). A scanner lets
+    go within moments; Excel does not, and then the last error is raised and shown as
+    "geopend in een ander programma". POSIX never refuses, so there it is not retried.
+    The pause grows from ``pause`` to a quarter second: about four seconds in all.
     """
     for attempt in range(attempts):
         try:
@@ -62,23 +69,46 @@ def replace(source: Path, target: Path, *, attempts: int = 20, pause: float = 0.
         except PermissionError:
             if not _WINDOWS or attempt == attempts - 1:
                 raise
-            time.sleep(pause)
+            time.sleep(min(pause * (1.5 ** attempt), 0.25))
+
+
+class FolderMissing(StorageError):
+    """The folder an export should go into does not exist (and is not made for it)."""
+
+
+def existing_folder(folder: Path) -> Path:
+    """``folder`` itself when it is an existing folder; otherwise one clear refusal.
+
+    Exports never create folders: a typo in ``--out`` would otherwise scatter case
+    data into a new folder nobody looks after (issue 8, fault 8).
+    """
+    if folder.is_dir():
+        return folder
+    if folder.exists():
+        raise FolderMissing(f"{folder} is geen map. Kies een bestaande map.")
+    raise FolderMissing(f"De map {folder} bestaat niet. Kies een bestaande map; het "
+                        "programma maakt geen mappen aan voor een export.")
 
 
 @contextmanager
 def atomic_writer(path: Path, mode: str = "wb", *, fsync: bool = True,
-                  encoding: str | None = None) -> Iterator[IO[bytes] | IO[str]]:
+                  encoding: str | None = None, newline: str | None = "\n"
+                  ) -> Iterator[IO[bytes] | IO[str]]:
     """Write to a private temporary file beside ``path`` and rename it into place.
 
     The folder must exist: an export to a folder that does not exist is refused by
-    the caller, never created here. On any error the temporary file is removed and
-    ``path`` is untouched.
+    the caller, never created here. On any error (a full disk included) the temporary
+    file is removed and ``path`` is untouched. Text is written with ``\n`` line ends
+    on every platform unless ``newline`` says otherwise (``""`` for the csv module), so
+    a file's bytes do not depend on the laptop that wrote it.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
                  FILE_MODE)
     try:
-        with os.fdopen(fd, mode, encoding=encoding) as fh:
+        text = "b" not in mode
+        with os.fdopen(fd, mode, encoding=(encoding or "utf-8") if text else None,
+                       newline=newline if text else None) as fh:
             yield fh
             fh.flush()
             if fsync:

@@ -8,8 +8,6 @@ transaction, so a bad file changes nothing and a repeated file adds nothing.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,6 +20,8 @@ from app.model.eventlog import Event, new_id
 from app.model.fold import fold_case
 from app.model.interchange import ExportCase, ExportSignal, ImportPlan, export_document, plan_import
 from app.model.lint import KIND_LABELS, lint_fields
+from app.model.os_errors import describe_os_error
+from app.storage.files import existing_folder, write_text_atomic
 from app.storage.repository import Register
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -86,7 +86,7 @@ def read_json(path: Path) -> Any:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise UserError(f"Kan {path} niet lezen: {exc.strerror}.") from None
+        raise UserError(f"Kan {path} niet lezen: {describe_os_error(exc)}.") from None
     if size > MAX_FILE_BYTES:
         raise UserError(f"{path.name} is te groot ({size // (1024 * 1024)} MB).")
     try:
@@ -202,17 +202,13 @@ def export_data(reg: Register, with_personal: bool = False) -> dict[str, Any]:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write beside the target and rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write beside the target and rename, so a crash never leaves half a file.
+
+    Private (0600), "\n" line ends on every platform, and into an existing folder only.
+    """
+    existing_folder(path.parent)
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    write_text_atomic(path, text)
 
 
 def export_file(reg: Register, path: Path, with_personal: bool = False) -> dict[str, Any]:
@@ -220,7 +216,7 @@ def export_file(reg: Register, path: Path, with_personal: bool = False) -> dict[
     try:
         write_json_atomic(path, data)
     except OSError as exc:
-        raise UserError(f"Kan {path} niet schrijven: {exc.strerror}.") from None
+        raise UserError(f"Kan {path} niet schrijven: {describe_os_error(exc)}.") from None
     reg.audit("export_interchange", str(path),
               "met persoonsgegevens" if with_personal else "zonder persoonsgegevens")
     return data

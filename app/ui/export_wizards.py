@@ -88,7 +88,9 @@ from app.model.errors import UserError
 from app.model.lint import KIND_LABELS, lint_text
 from app.model.metrics import metric_definitions, metric_labels
 from app.model.nlformat import metric
+from app.model.os_errors import os_error_line, sqlite_os_problem
 from app.storage.figures import Figures, figures, metric_settings
+from app.storage.files import private_dir, restrict
 from app.storage.paths import config_dir
 from app.storage.repository import Register, SignalRow
 from app.ui import style
@@ -192,13 +194,15 @@ def last_folder() -> Path:
     if isinstance(value, str) and value and Path(value).is_dir():
         return Path(value)
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(docs) if docs else Path.home()
+    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
 
 def remember_folder(folder: Path) -> None:
+    private_dir(config_dir())  # the file names a folder of exports: 0700/0600 on POSIX
     settings = _ui_state()
     settings.setValue("export/last_folder", str(folder))
     settings.sync()
+    restrict(Path(settings.fileName()))
 
 
 # --------------------------------------------------------------------------- the worker
@@ -300,17 +304,20 @@ class ExportRunner(QObject):
         except UserError as exc:
             error = exc
         except OSError as exc:  # a folder that vanished, a full disk, no access
-            where = f" ({exc.filename})" if exc.filename else ""
-            error = UserError(tr("Er kon niet worden geschreven%1: %2. Er is geen half "
+            error = UserError(tr("Er kon niet worden geschreven: %1 Er is geen half "
                                  "bestand achtergebleven; kies een andere plek of probeer "
-                                 "het opnieuw.").replace("%1", where)
-                              .replace("%2", exc.strerror or type(exc).__name__))
+                                 "het opnieuw.").replace("%1", os_error_line(exc)))
         except Exception as exc:
-            # Only the type: a message could quote register content into the log.
-            log.error("export job failed: %s", type(exc).__name__)
-            error = UserError(tr("Onverwachte fout bij het exporteren (%1). Er is geen "
-                                 "half bestand achtergebleven; probeer het opnieuw.")
-                              .replace("%1", type(exc).__name__))
+            problem = sqlite_os_problem(exc)  # a full disk while the export is audited
+            if problem is not None:
+                error = UserError(tr("Het register kon niet worden bijgewerkt: %1")
+                                  .replace("%1", problem))
+            else:
+                # Only the type: a message could quote register content into the log.
+                log.error("export job failed: %s", type(exc).__name__)
+                error = UserError(tr("Onverwachte fout bij het exporteren (%1). Er is geen "
+                                     "half bestand achtergebleven; probeer het opnieuw.")
+                                  .replace("%1", type(exc).__name__))
         finally:
             if reg is not None:
                 with contextlib.suppress(Exception):
@@ -799,6 +806,7 @@ class PathPage(QWizardPage):
         if chosen is not None:
             self.touched = True
             self.edit.setText(str(chosen))
+            self._changed()  # the same path again: the folder may exist by now
         self.edit.setFocus()
 
     def path(self) -> Path | None:
@@ -820,17 +828,14 @@ class PathPage(QWizardPage):
         if self.folder_mode:
             if p.exists() and not p.is_dir():
                 return tr("Dit is een bestand, geen map.")
-            return None
+            return None if p.is_dir() else _no_folder(p)
         if p.suffix.lower() != self.suffix:
             return tr("De naam moet op %1 eindigen.").replace("%1", self.suffix)
         if p.is_dir():
             return tr("Dit is een map; geef een bestandsnaam.")
-        for folder in p.parents:
-            if folder.exists():
-                if not folder.is_dir():
-                    return tr("%1 is een bestand, geen map.").replace("%1", str(folder))
-                break
-        return None
+        if p.parent.exists() and not p.parent.is_dir():
+            return tr("%1 is een bestand, geen map.").replace("%1", str(p.parent))
+        return None if p.parent.is_dir() else _no_folder(p.parent)
 
     def _changed(self) -> None:
         p = self.path()
@@ -840,13 +845,9 @@ class PathPage(QWizardPage):
         note = ""
         if p is not None and not problem:
             if self.folder_mode:
-                note = (tr("De map bestaat nog niet en wordt gemaakt.") if not p.exists()
-                        else tr("Bestanden met dezelfde naam in deze map worden vervangen."))
+                note = tr("Bestanden met dezelfde naam in deze map worden vervangen.")
             elif p.exists():
                 note = tr("Dit bestand bestaat al en wordt vervangen.")
-            elif not p.parent.exists():
-                note = tr("De map %1 bestaat nog niet en wordt gemaakt.").replace(
-                    "%1", str(p.parent))
             if not self.folder_mode and str(p) != self.edit.text().strip():
                 note = (tr("Wordt opgeslagen als %1.").replace("%1", str(p)) + " " + note).strip()
         self.note.setText(note)
@@ -863,6 +864,12 @@ class PathPage(QWizardPage):
     def clear_data(self) -> None:
         self.summary.clear()
         self.notice.clear()
+
+
+def _no_folder(folder: Path) -> str:
+    """Exports never make folders (a typo would scatter case data somewhere new)."""
+    return tr("De map %1 bestaat niet. Kies een bestaande map met Bladeren…; er wordt "
+              "geen map aangemaakt.").replace("%1", str(folder))
 
 
 class RunPage(QWizardPage):

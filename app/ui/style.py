@@ -6,8 +6,10 @@ also says in words what the colour means ("⚠ verlopen 03-05-2025").
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from app.model.resources import resource
 
 ACCENT = QColor("#01689b")  # the Rijksoverheid "lintblauw"
 OVERDUE = QColor("#a11d1d")
@@ -150,6 +152,9 @@ def apply_style(app: QApplication) -> None:
         font.setPointSize(10)
         app.setFont(font)
     app.setStyleSheet(STYLESHEET)
+    icon = resource("icons", "casusregister.png")  # the taskbar and every window's corner
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 def page_title(text: str, parent: QWidget | None = None) -> QLabel:

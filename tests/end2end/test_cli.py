@@ -214,6 +214,11 @@ def test_export_signals_report_and_case_overview(db, tmp_path):
     out = tmp_path / "ksms"
     r = run("export", "signals", "--db", str(db), "--out", str(out), "--format", "html,txt",
             "--signal", "S-2025-ZWL-001")
+    assert r.returncode == 1 and f"De map {out} bestaat niet" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and not out.exists()  # no folder made
+    out.mkdir()
+    r = run("export", "signals", "--db", str(db), "--out", str(out), "--format", "html,txt",
+            "--signal", "S-2025-ZWL-001")
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == ["signaal-S-2025-ZWL-001.html",
                                                      "signaal-S-2025-ZWL-001.txt"]

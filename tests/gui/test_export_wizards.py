@@ -284,6 +284,10 @@ def test_weekexport_custom_period_preview_and_workbook(qtbot: Any, page: ExportP
     dialogs.save_file = out
     click(qtbot, wizard.file_page.browse)
     assert dialogs.asked[-1][1].name == "evaluatie-2025-11-01-tot-2025-11-30.xlsx"
+    assert wizard.file_page.error.text().startswith(f"De map {out.parent} bestaat niet.")
+    assert not wizard.button(NEXT).isEnabled()  # an export never makes a folder
+    out.parent.mkdir()
+    click(qtbot, wizard.file_page.browse)
     assert wizard.file_page.path() == out.with_suffix(".xlsx")
     assert wizard.button(NEXT).text() == "&Opslaan"
     advance(wizard)
@@ -428,6 +432,10 @@ def test_signal_forms_lint_gate_submission_and_clipboard(qtbot: Any, page: Expor
 
     folder = tmp_path / "formulieren"
     dialogs.folder = folder
+    click(qtbot, wizard.folder_page.browse)
+    assert wizard.folder_page.error.text().startswith(f"De map {folder} bestaat niet.")
+    assert not wizard.button(NEXT).isEnabled()  # an export never makes a folder
+    folder.mkdir()
     click(qtbot, wizard.folder_page.browse)
     assert wizard.button(NEXT).text() == "&Opslaan en indiening vastleggen"
     check_page_a11y(wizard)

@@ -12,7 +12,7 @@ from app.storage.db import DatabaseError
 @pytest.mark.parametrize(("error", "expected"), [
     (DatabaseError("database disk image is malformed"), "beschadigd of onleesbaar"),
     (PermissionError(13, "Permission denied", "/alleen-lezen/uit.html"),
-     "Permission denied (/alleen-lezen/uit.html)"),
+     "/alleen-lezen/uit.html: geen toestemming"),
     (RuntimeError("iets onverwachts"), "onverwachte fout (RuntimeError)"),
 ])
 def test_failures_become_one_line(monkeypatch, capsys, tmp_path, error, expected):

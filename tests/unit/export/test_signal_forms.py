@@ -59,6 +59,12 @@ def _audit(reg: Register) -> list[audit.AuditRow]:
     return list(audit.rows(reg.conn))
 
 
+def folder(path: Path) -> Path:
+    """Exports write into an existing folder only (they never make one)."""
+    path.mkdir(exist_ok=True)
+    return path
+
+
 def _read_all(folder: Path) -> str:
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*"))
                      if p.suffix in (".html", ".txt"))
@@ -67,7 +73,7 @@ def _read_all(folder: Path) -> str:
 def test_markup_from_data_is_escaped_in_html(reg: Register, tmp_path: Path) -> None:
     plan = plan_signal_export(reg, None, {"html"})
     out = tmp_path / "uit"
-    write_signal_forms(reg, plan, out, single_html=True, temp_dir=tmp_path / "tmp")
+    write_signal_forms(reg, plan, folder(out), single_html=True, temp_dir=tmp_path / "tmp")
     html = (out / "signalen.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -83,7 +89,7 @@ def test_plain_text_is_not_html_escaped_and_feeds_the_clipboard(reg: Register,
     rows = reg.list_signals()
     number = next(r.number for r in rows if "<script>" in r.title)
     plan = plan_signal_export(reg, [number], {"txt"})
-    paths = write_signal_forms(reg, plan, tmp_path / "uit")
+    paths = write_signal_forms(reg, plan, folder(tmp_path / "uit"))
     text = paths[0].read_text(encoding="utf-8")
     assert "+31 procent meer aanmaningen <script>alert(1)</script>" in text
     assert "&lt;" not in text
@@ -102,7 +108,7 @@ def test_xlsx_strings_are_text_cells_with_the_value_unchanged(reg: Register,
     numbers.append(next(r.number for r in reg.list_signals() if r.title.startswith("=HYPER")))
     plan = plan_signal_export(reg, numbers, {"xlsx"})
     temp = tmp_path / "tmp"
-    paths = write_signal_forms(reg, plan, tmp_path / "uit", temp_dir=temp)
+    paths = write_signal_forms(reg, plan, folder(tmp_path / "uit"), temp_dir=temp)
     assert paths == [tmp_path / "uit" / "signalen.xlsx"]
     assert not any(temp.iterdir())  # openpyxl's streaming files are gone
     ws = load_workbook(paths[0])["Signalen"]
@@ -125,7 +131,7 @@ def test_xlsx_strings_are_text_cells_with_the_value_unchanged(reg: Register,
 def test_external_forms_carry_no_contact_no_case_numbers_no_personal_data(
         reg: Register, tmp_path: Path) -> None:
     plan = plan_signal_export(reg, None, {"html", "txt", "xlsx"})
-    out = tmp_path / "extern"
+    out = folder(tmp_path / "extern")
     write_signal_forms(reg, plan, out, temp_dir=tmp_path / "tmp")
     text = _read_all(out)
     assert "Contactpersoon" not in text
@@ -140,7 +146,7 @@ def test_external_forms_carry_no_contact_no_case_numbers_no_personal_data(
 
 def test_internal_forms_add_contact_and_case_numbers(reg: Register, tmp_path: Path) -> None:
     plan = plan_signal_export(reg, None, {"html"}, internal=True)
-    out = tmp_path / "intern"
+    out = folder(tmp_path / "intern")
     write_signal_forms(reg, plan, out)
     text = _read_all(out)
     assert "Contactpersoon" in text and "Tester" in text
@@ -164,7 +170,8 @@ def test_completeness_is_checked_per_format(reg: Register, tmp_path: Path) -> No
     assert "xlsx" not in missing
     assert any(sparse in line and "ontbreekt" in line for line in plan.problem_lines())
     # a draft may be printed with the gaps marked ...
-    paths = write_signal_forms(reg, plan, tmp_path / "concept", temp_dir=tmp_path / "tmp")
+    paths = write_signal_forms(reg, plan, folder(tmp_path / "concept"),
+                               temp_dir=tmp_path / "tmp")
     html = next(p for p in paths if sparse in p.name and p.suffix == ".html")
     assert "Nog in te vullen" in html.read_text(encoding="utf-8")
     # ... but not submitted
@@ -193,7 +200,7 @@ def test_lint_finding_stops_the_export_unless_overridden(reg: Register,
     with pytest.raises(PersonalDataFound):
         signal_form_texts(reg, plan)  # the clipboard is an export too
 
-    paths = write_signal_forms(reg, plan, out, override_lint="Fictief nummer uit een "
+    paths = write_signal_forms(reg, plan, folder(out), override_lint="Fictief nummer uit een "
                                "voorbeeldbrief", temp_dir=tmp_path / "tmp")
     assert len(paths) == 3
     rows = _audit(reg)
@@ -221,7 +228,8 @@ def test_submitted_to_records_the_submission_after_writing(reg: Register,
                                                            tmp_path: Path) -> None:
     number = _signal(reg)
     plan = plan_signal_export(reg, [number], {"html", "txt"})
-    paths = write_signal_forms(reg, plan, tmp_path / "uit", submitted_to="ksms_belastingdienst",
+    paths = write_signal_forms(reg, plan, folder(tmp_path / "uit"),
+                               submitted_to="ksms_belastingdienst",
                                external_ref="KSMS-2025-0042", on=date(2025, 11, 10))
     state = reg.signal(number)[0]
     [sub] = state.submissions
@@ -271,7 +279,7 @@ def test_user_override_template_is_used(reg: Register, tmp_path: Path) -> None:
         encoding="utf-8")
     number = reg.list_signals()[0].number
     plan = plan_signal_export(reg, [number], {"txt", "html"})
-    paths = write_signal_forms(reg, plan, tmp_path / "uit", template_dir=override)
+    paths = write_signal_forms(reg, plan, folder(tmp_path / "uit"), template_dir=override)
     txt = next(p for p in paths if p.suffix == ".txt").read_text(encoding="utf-8")
     assert txt.startswith(f"EIGEN {number} ")
     html = next(p for p in paths if p.suffix == ".html").read_text(encoding="utf-8")

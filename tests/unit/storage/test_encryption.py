@@ -83,7 +83,7 @@ def test_no_plaintext_in_the_temp_and_log_folders_after_exports(tmp_path, monkey
     reg.create_signal({"created_on": "2025-04-01", "title": SUMMARY, "problem": "Knelpunt.",
                        "proposed_solution": "Oplossing.", "theme": "overig",
                        "services": ["belastingdienst"]})
-    write_evaluation(reg, date(2025, 1, 1), date(2025, 12, 31), tmp_path / "uit" / "e.xlsx")
+    write_evaluation(reg, date(2025, 1, 1), date(2025, 12, 31), tmp_path / "e.xlsx")
     reg.close()
     # an unexpected failure writes a log: frames only, never the message
     monkeypatch.setattr(case_cmds, "cmd_list", lambda args: (_ for _ in ()).throw(

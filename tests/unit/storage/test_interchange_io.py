@@ -117,7 +117,7 @@ def test_round_trip_keeps_corrections_retractions_and_links(tmp_path, example):
 
 def test_export_file_is_written_whole_and_audited(reg, example, tmp_path):
     import_data(reg, example)
-    out = tmp_path / "uit" / "export.json"
+    out = tmp_path / "export.json"
     export_file(reg, out)
     assert json.loads(out.read_text(encoding="utf-8"))["format"] == "casusregister/interchange"
     assert not list(out.parent.glob(".export.json.*"))  # no temp file left behind
