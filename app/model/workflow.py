@@ -107,7 +107,7 @@ class CaseMachine:
             # is judged by then, while the case's header shows its status today (#11).
             then = STATUS_LABELS[self.status].lower()
             day = on.strftime("%d-%m-%Y")
-            if kind == "closing_interview":
+            if kind == "closing_interview" and self.status in ("aangemeld", "in_behandeling"):
                 return (f"het eindgesprek van {day} ligt vóór de afronding of "
                         f"doorverwijzing: op {day} was de casus {then}; een eindgesprek "
                         "volgt op de afronding of doorverwijzing")
