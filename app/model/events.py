@@ -809,6 +809,11 @@ def validate_payload(
         raise ValidationFailed([FieldError(prefix + ".kind" if prefix else "kind",
                                            f"onbekend soort stap '{shown(kind)}'")])
     body = {k: v for k, v in data.items() if k != "kind"}
+    odd = [k for k in body if not isinstance(k, str) or has_surrogate(k)]
+    if odd:  # pydantic cannot even name such a key: no field of ours has one
+        where = f"{prefix}." if prefix else ""
+        raise ValidationFailed([FieldError(f"{where}{shown(k)}", "onbekend veld")
+                                for k in odd])
     ctx = {"codelists": codelists or default_codelists()}
     try:
         model = MODELS[kind].model_validate(body, context=ctx)
