@@ -109,8 +109,7 @@ class CaseMachine:
             day = on.strftime("%d-%m-%Y")
             if kind == "closing_interview" and self.status in ("aangemeld", "in_behandeling"):
                 return (f"het eindgesprek van {day} ligt vóór de afronding of "
-                        f"doorverwijzing: op {day} was de casus {then}; een eindgesprek "
-                        "volgt op de afronding of doorverwijzing")
+                        f"doorverwijzing (op die dag was de casus nog {then})")
             return (f"{label} kan alleen als de casus {_statuses(rule.statuses)} is; "
                     f"op {day} was deze casus {then}")
         if rule.pause is True and not self.pause_running:
