@@ -14,7 +14,7 @@ import json
 import operator
 import re
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -858,12 +858,69 @@ class _Shape:
     kind: str  # date bool int choice code text ref list object payload
     required: bool = False
     nullable: bool = False
-    choices: tuple[Any, ...] = ()
+    choices: frozenset[str] = frozenset()
     low: int | None = None
     high: int | None = None
     item: _Shape | None = None
     fields: Mapping[str, _Shape] | None = None
 
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` does not fit; None when it does (kept fast: a bundle at
+        10,000 cases holds 120,000 events)."""
+        if value is None:
+            if self.nullable:
+                return None
+            return "verplicht veld ontbreekt" if self.required else "mag niet leeg (null) zijn"
+        return _CHECKS[self.kind](value, self)
+
+
+def _text_problem(value: Any, shape: _Shape) -> str | None:
+    if value.__class__ is not str:
+        return "moet tekst zijn"
+    if has_surrogate(value):
+        return "bevat een ongeldig teken (een losse surrogaat)"
+    if not value and shape.kind != "text":
+        return "mag niet leeg zijn"
+    return None
+
+
+def _date_problem(value: Any, shape: _Shape) -> str | None:
+    parsed = _iso_date_or_none(value)
+    if parsed is None:
+        return "geen geldige datum (JJJJ-MM-DD)"
+    if not FIRST_STRUCTURAL_DATE <= parsed <= LAST_STRUCTURAL_DATE:
+        return (f"datum {parsed.isoformat()} ligt buiten {nl(FIRST_STRUCTURAL_DATE)} t/m "
+                f"{nl(LAST_STRUCTURAL_DATE)}")
+    return None
+
+
+def _int_problem(value: Any, shape: _Shape) -> str | None:
+    if value.__class__ is not int:
+        return "moet een geheel getal zijn"
+    if (shape.low is not None and value < shape.low) or (
+            shape.high is not None and value > shape.high):
+        return f"moet een getal van {shape.low} tot en met {shape.high} zijn"
+    return None
+
+
+def _choice_problem(value: Any, shape: _Shape) -> str | None:
+    if value.__class__ is str and value in shape.choices:
+        return None
+    return "kies een van: " + ", ".join(sorted(shape.choices))
+
+
+_CHECKS: dict[str, Callable[[Any, _Shape], str | None]] = {
+    "text": _text_problem,
+    "code": _text_problem,
+    "ref": _text_problem,
+    "date": _date_problem,
+    "bool": lambda v, s: None if v.__class__ is bool else "moet ja of nee zijn (true of false)",
+    "int": _int_problem,
+    "choice": _choice_problem,
+    "list": lambda v, s: None if v.__class__ is list else "moet een lijst zijn",
+    "object": lambda v, s: None if v.__class__ is dict else "moet een object zijn",
+    "payload": lambda v, s: None if v.__class__ is dict else "moet een object zijn",
+}
 
 #: Fields that point at something by id or number; never free text, never erased.
 _REFERENCE_NAMES = frozenset({"target", "supersedes", "deadline", "signal"})
@@ -897,7 +954,8 @@ def _shape(annotation: Any, metadata: Sequence[Any], name: str, required: bool) 
         high = next((m.le for m in flat if isinstance(getattr(m, "le", None), int)), None)
         return _Shape("int", required, nullable, low=low, high=high)
     if get_origin(tp) is Literal:
-        return _Shape("choice", required, nullable, choices=get_args(tp))
+        return _Shape("choice", required, nullable,
+                      choices=frozenset(str(a) for a in get_args(tp)))
     if get_origin(tp) is list:
         item = _shape(get_args(tp)[0], (), name, True)
         return _Shape("list", required, nullable, item=item)
@@ -924,53 +982,14 @@ def _shapes_of(model: type[BaseModel]) -> dict[str, _Shape]:
 
 
 @functools.cache
-def _structure(kind: str) -> dict[str, _Shape]:
-    return _shapes_of(MODELS[kind])
-
-
-def _value_problem(value: Any, shape: _Shape) -> str | None:
-    if value is None:
-        return None if shape.nullable else (
-            "verplicht veld ontbreekt" if shape.required else "mag niet leeg (null) zijn")
-    k = shape.kind
-    if k in ("text", "code", "ref"):
-        if not isinstance(value, str):
-            return "moet tekst zijn"
-        if has_surrogate(value):
-            return "bevat een ongeldig teken (een losse surrogaat)"
-        if k != "text" and not value:
-            return "mag niet leeg zijn"
-        return None
-    if k == "date":
-        parsed = _iso_date_or_none(value)
-        if parsed is None:
-            return "geen geldige datum (JJJJ-MM-DD)"
-        if not FIRST_STRUCTURAL_DATE <= parsed <= LAST_STRUCTURAL_DATE:
-            return (f"datum {parsed.isoformat()} ligt buiten {nl(FIRST_STRUCTURAL_DATE)} t/m "
-                    f"{nl(LAST_STRUCTURAL_DATE)}")
-        return None
-    if k == "bool":
-        return None if isinstance(value, bool) else "moet ja of nee zijn (true of false)"
-    if k == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return "moet een geheel getal zijn"
-        if (shape.low is not None and value < shape.low) or (
-                shape.high is not None and value > shape.high):
-            return f"moet een getal van {shape.low} tot en met {shape.high} zijn"
-        return None
-    if k == "choice":
-        if isinstance(value, str) and value in shape.choices:
-            return None
-        return "kies een van: " + ", ".join(str(c) for c in shape.choices)
-    if k == "list":
-        return None if isinstance(value, list) else "moet een lijst zijn"
-    if k in ("object", "payload"):
-        return None if isinstance(value, dict) else "moet een object zijn"
-    return None  # pragma: no cover - every shape kind is handled above
+def _structure(kind: str) -> tuple[dict[str, _Shape], tuple[str, ...]]:
+    """A kind's field shapes and its required field names."""
+    shapes = _shapes_of(MODELS[kind])
+    return shapes, tuple(n for n, s in shapes.items() if s.required)
 
 
 def _iso_date_or_none(value: Any) -> date | None:
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+    if value.__class__ is not str or not _ISO_DATE.fullmatch(value):
         return None
     try:
         return date.fromisoformat(value)
@@ -978,30 +997,27 @@ def _iso_date_or_none(value: Any) -> date | None:
         return None
 
 
-def _check_fields(data: Mapping[str, Any], shapes: Mapping[str, _Shape], prefix: str,
-                  out: list[FieldError]) -> None:
-    def at(name: str) -> str:
-        return f"{prefix}.{name}" if prefix else name
-
-    for name in data:
-        if name not in shapes:
-            out.append(FieldError(at(shown(name)), "onbekend veld"))
-    for name, shape in shapes.items():
-        if name not in data:
-            if shape.required:
-                out.append(FieldError(at(name), "verplicht veld ontbreekt"))
+def _check_fields(data: Mapping[str, Any], shapes: Mapping[str, _Shape],
+                  required: Sequence[str], prefix: str, out: list[FieldError]) -> None:
+    lead = f"{prefix}." if prefix else ""
+    for name, value in data.items():
+        shape = shapes.get(name)
+        if shape is None:
+            out.append(FieldError(lead + shown(name), "onbekend veld"))
             continue
-        value = data[name]
-        problem = _value_problem(value, shape)
+        problem = shape.problem(value)
         if problem:
-            out.append(FieldError(at(name), problem))
-        elif shape.kind == "list" and shape.item is not None:
+            out.append(FieldError(lead + name, problem))
+        elif shape.item is not None and value is not None:
             for i, item in enumerate(value):
-                problem = _value_problem(item, shape.item)
+                problem = shape.item.problem(item)
                 if problem:
-                    out.append(FieldError(f"{at(name)}[{i}]", problem))
-        elif shape.kind == "object" and shape.fields is not None:
-            _check_fields(value, shape.fields, at(name), out)
+                    out.append(FieldError(f"{lead}{name}[{i}]", problem))
+        elif shape.fields is not None and value is not None:
+            _check_fields(value, shape.fields, (), lead + name, out)
+    for name in required:
+        if name not in data:
+            out.append(FieldError(lead + name, "verplicht veld ontbreekt"))
 
 
 def check_structure(kind: str, payload: Any, *, target_kind: str | None = None,
@@ -1046,7 +1062,8 @@ def check_structure(kind: str, payload: Any, *, target_kind: str | None = None,
     if not isinstance(payload, dict):
         return [FieldError(prefix, "de gegevens van de stap moeten een object zijn")]
     out: list[FieldError] = []
-    _check_fields(payload, _structure(kind), prefix, out)
+    shapes, required = _structure(kind)
+    _check_fields(payload, shapes, required, prefix, out)
     inner = payload.get("payload")
     if kind == "corrected" and target_kind is not None and isinstance(inner, dict):
         inner_prefix = f"{prefix}.payload" if prefix else "payload"
