@@ -1,10 +1,17 @@
 """Event payloads of DOMAIN.md as one pydantic discriminated union on ``kind``.
 
 Every step a handler records is an event; these models are the single gate through
-which a payload enters the log (from the GUI, the CLI, an interchange file or a merge).
-They normalise input (ISO dates, stripped text, codelist keys) so that the stored,
-hashed payload is canonical, and they translate pydantic's errors into Dutch so the
-GUI can show them next to the field.
+which a payload enters the log. Two entry points, for two kinds of input:
+
+- ``validate_payload(kind, data)``: strict, for what is typed (GUI forms, the CLI) or
+  imported from an interchange file. No type coercion, dates from 2000 to 2100, a
+  length limit on every text, no control characters (app/model/limits.py,
+  docs/INTERCHANGE-LIMITS.md), the codelists and the rules across fields. It
+  normalises (ISO dates, stripped text) so that the stored, hashed payload is
+  canonical, and says what is wrong in Dutch, per field, for the GUI to show.
+- ``check_structure(kind, payload)``: structural only, for events from the team's own
+  exchange bundles (EXPORTS.md), which were validated when they were recorded and
+  are not held to this laptop's codelists, limits or newer rules.
 """
 
 from __future__ import annotations

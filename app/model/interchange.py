@@ -124,39 +124,49 @@ class _Item:
     case_refs: list[str] = field(default_factory=list)
 
 
+def clean_personal(key: str, value: Any) -> tuple[str | None, str | None]:
+    """One P2 value as it is stored, or the Dutch reason it is refused: ``(clean,
+    problem)``, one of them None (``clean`` is None for an empty value too).
+
+    The limits of docs/INTERCHANGE-LIMITS.md; a BSN passes the 11-proef and is stored
+    as nine digits, as the register stores a typed one. Public so that every door for
+    personal data (a file, a form) can hold it to the same rules.
+    """
+    from app.model.lint import is_valid_bsn
+
+    if key not in PERSONAL_KEYS:
+        return None, "onbekend persoonsgegeven"
+    if value is None:
+        return None, None
+    if not isinstance(value, str):
+        return None, "moet tekst zijn"
+    limit, multiline = PERSONAL_LIMITS[key]
+    text = value.replace("\r\n", "\n").strip()
+    problem = text_problem(text, multiline=multiline)
+    if problem:
+        return None, problem
+    if len(text) > limit:
+        return None, f"is te lang: hoogstens {limit} tekens"
+    if key == "bsn" and text:
+        if not is_valid_bsn(text):
+            return None, "geen geldig BSN (voldoet niet aan de 11-proef)"
+        return "".join(ch for ch in text if ch.isdigit()).zfill(9), None
+    return text or None, None
+
+
 def _check_personal(raw: Any, path: str, errors: _Errors) -> dict[str, str] | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
         errors.add(path, "moet een object zijn")
         return None
-    from app.model.lint import is_valid_bsn
-
     out: dict[str, str] = {}
     for key, value in raw.items():
-        where = f"{path}.{shown(key)}"
-        if key not in PERSONAL_KEYS:
-            errors.add(where, "onbekend persoonsgegeven")
-            continue
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            errors.add(where, "moet tekst zijn")
-            continue
-        limit, multiline = PERSONAL_LIMITS[key]
-        problem = text_problem(value.replace("\r\n", "\n"), multiline=multiline)
-        text = value.replace("\r\n", "\n").strip()
+        clean, problem = clean_personal(key, value)
         if problem:
-            errors.add(where, problem)
-        elif len(text) > limit:
-            errors.add(where, f"is te lang: hoogstens {limit} tekens")
-        elif key == "bsn" and text and not is_valid_bsn(text):
-            errors.add(where, "geen geldig BSN (voldoet niet aan de 11-proef)")
-        elif key == "bsn" and text:
-            # stored as the register stores a typed BSN: nine digits
-            out[key] = "".join(ch for ch in text if ch.isdigit()).zfill(9)
-        elif text:
-            out[key] = text
+            errors.add(f"{path}.{shown(key)}", problem)
+        elif clean:
+            out[key] = clean
     return out or None
 
 

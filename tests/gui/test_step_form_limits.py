@@ -95,3 +95,21 @@ def test_a_closing_interview_before_the_closing_names_the_date(qtbot, reg,  # no
     assert form.form is not None
     shown = form.banner.text() + " ".join(r.error() or "" for r in form.form.rows.values())
     assert f"het eindgesprek van {early.strftime('%d-%m-%Y')} ligt vóór de afronding" in shown
+
+
+def test_a_refused_escalation_needs_the_services_reasons(qtbot, reg, session):  # noqa: F811
+    """Item 15 of #11: as for a zienswijze, the form refuses a refusal without reasons."""
+    number = triaged_case(reg)
+    reg.append(number, "escalated", {"on": days_ago(reg, 10).isoformat(),
+                                     "service": "dienst_toeslagen", "level": "teamleider",
+                                     "reason": "Afwijzing onvoldoende gemotiveerd."})
+    form = open_form(qtbot, session, number, "escalation_response")
+    fill_form(qtbot, form, {"received_on": days_ago(reg, 2),
+                            "response": "gemotiveerd_afgewezen"})
+    assert not form.save()
+    assert "motivering" in form.row("summary").error()
+    assert "escalation_response" not in [e.kind for e in reg.case(number).events]
+    fill(qtbot, form.row("summary").editor, "De directeur ziet geen ruimte in de wet.")
+    assert form.save()
+    answer = next(e for e in reg.case(number).events if e.kind == "escalation_response")
+    assert answer.payload["summary"] == "De directeur ziet geen ruimte in de wet."
