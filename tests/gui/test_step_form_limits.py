@@ -17,6 +17,14 @@ from tests.gui.helpers_case import (
 from tests.gui.test_step_forms import open_form
 
 
+def closed_case(reg) -> str:  # noqa: F811
+    number = triaged_case(reg)
+    reg.append(number, "closed", {"closed_on": days_ago(reg, 5).isoformat(),
+                                  "outcome": "opgelost", "solution": "Opgelost.",
+                                  "powers_sufficient": "ja"})
+    return number
+
+
 def test_a_date_out_of_range_and_a_long_line_are_refused_at_the_field(qtbot, reg,  # noqa: F811
                                                                      session):  # noqa: F811
     number = triaged_case(reg)
@@ -59,10 +67,7 @@ def test_a_control_character_pasted_into_free_text_is_refused(qtbot, reg,  # noq
 
 
 def test_yes_no_scores_and_dates_pass_as_their_own_types(qtbot, reg, session):  # noqa: F811
-    number = triaged_case(reg)
-    reg.append(number, "closed", {"closed_on": days_ago(reg, 5).isoformat(),
-                                  "outcome": "opgelost", "solution": "Opgelost.",
-                                  "powers_sufficient": "ja"})
+    number = closed_case(reg)
     form = open_form(qtbot, session, number, "closing_interview")
     fill_form(qtbot, form, {"held_on": days_ago(reg, 4), "citizen_score": 8,
                             "helper_score": 7})
@@ -84,10 +89,7 @@ def test_yes_no_scores_and_dates_pass_as_their_own_types(qtbot, reg, session):  
 
 def test_a_closing_interview_before_the_closing_names_the_date(qtbot, reg,  # noqa: F811
                                                               session):  # noqa: F811
-    number = triaged_case(reg)
-    reg.append(number, "closed", {"closed_on": days_ago(reg, 5).isoformat(),
-                                  "outcome": "opgelost", "solution": "Opgelost.",
-                                  "powers_sufficient": "ja"})
+    number = closed_case(reg)
     form = open_form(qtbot, session, number, "closing_interview")
     early = days_ago(reg, 8)
     fill_form(qtbot, form, {"held_on": early})
@@ -102,7 +104,7 @@ def test_a_refused_escalation_needs_the_services_reasons(qtbot, reg, session):  
     number = triaged_case(reg)
     reg.append(number, "escalated", {"on": days_ago(reg, 10).isoformat(),
                                      "service": "dienst_toeslagen", "level": "teamleider",
-                                     "reason": "Afwijzing onvoldoende gemotiveerd."})
+                                     "reason": "Onvoldoende gemotiveerd."})
     form = open_form(qtbot, session, number, "escalation_response")
     fill_form(qtbot, form, {"received_on": days_ago(reg, 2),
                             "response": "gemotiveerd_afgewezen"})
