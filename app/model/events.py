@@ -728,7 +728,7 @@ _MESSAGES: dict[str, str] = {
     "string_unicode": "bevat een ongeldig teken",
     "bool_type": "moet ja of nee zijn (true of false, zonder aanhalingstekens)",
     "bool_parsing": "moet ja of nee zijn (true of false, zonder aanhalingstekens)",
-    "int_type": "moet een geheel getal zijn (zonder aanhalingstekens)",
+    "int_type": "moet een geheel getal zijn (een getal zonder aanhalingstekens, geen breuk)",
     "int_parsing": "moet een geheel getal zijn (zonder aanhalingstekens)",
     "int_from_float": "moet een geheel getal zijn",
     "list_type": "moet een lijst zijn",

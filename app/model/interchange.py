@@ -175,14 +175,15 @@ def _check_ref(value: Any, path: str, errors: _Errors) -> str | None:
     if not isinstance(value, str) or not value.strip():
         errors.add(path, "verplicht kenmerk ontbreekt")
         return None
-    problem = text_problem(value, multiline=False)
+    ref = value.strip()
+    problem = text_problem(ref, multiline=False)
     if problem:
         errors.add(path, problem)
         return None
-    if len(value.strip()) > REF_MAX:
+    if len(ref) > REF_MAX:
         errors.add(path, f"is te lang: hoogstens {REF_MAX} tekens")
         return None
-    return value.strip()
+    return ref
 
 
 def _validate_events(
