@@ -247,8 +247,8 @@ def _iso_date(value: object) -> object:
 def _one_line(value: object) -> object:
     """What would be stored (whitespace at the ends is trimmed) holds no control
     character, no tab and no line break."""
-    if isinstance(value, str):
-        problem = text_problem(value.strip(), multiline=False)
+    if isinstance(value, str) and text_problem(value, multiline=False):
+        problem = text_problem(value.strip(), multiline=False)  # what would be stored
         if problem:
             raise ValueError(problem)
     return value
@@ -257,10 +257,12 @@ def _one_line(value: object) -> object:
 def _free_text(value: object) -> object:
     """Free text keeps its line breaks and tabs, and nothing else below U+0020."""
     if isinstance(value, str):
-        value = value.replace("\r\n", "\n")  # a Windows line end is a line end
-        problem = text_problem(value.strip(), multiline=True)
-        if problem:
-            raise ValueError(problem)
+        if "\r" in value:
+            value = value.replace("\r\n", "\n")  # a Windows line end is a line end
+        if text_problem(value, multiline=True):  # then, what would be stored
+            problem = text_problem(value.strip(), multiline=True)
+            if problem:
+                raise ValueError(problem)
     return value
 
 

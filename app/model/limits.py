@@ -46,6 +46,8 @@ PERSONAL_LIMITS: dict[str, tuple[int, bool]] = {
 #: C0 and C1 control characters (newline and tab are allowed in free text only).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ANY_ODD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_ANY_ODD_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _NAMES = {"\x00": "NUL", "\t": "tab", "\n": "regeleinde", "\r": "regelterugloop",
           "\x1b": "escape", "\x7f": "DEL"}
 
@@ -79,6 +81,8 @@ def text_problem(value: str, *, multiline: bool) -> str | None:
     printed report); a lone surrogate cannot even be written as UTF-8. Free text keeps
     its line breaks and tabs; a one-line field has neither.
     """
+    if not (_ANY_ODD if multiline else _ANY_ODD_LINE).search(value):
+        return None  # the common case, in one scan
     bad = _SURROGATE.search(value)
     if bad:
         return f"bevat een ongeldig teken ({_char_name(bad.group())}, een losse surrogaat)"
