@@ -26,9 +26,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_register(args) as reg:
         result = import_file(reg, Path(args.file))
     print(result.summary())
-    warning = result.warning()
-    if warning:
-        print(warning)
+    for line in (result.warning(), result.skipped_steps_note()):
+        if line:
+            print(line)
     for ref in result.plan.skipped_cases:
         print(f"  overgeslagen (al aanwezig): casus {ref}")
     for ref in result.plan.skipped_signals:

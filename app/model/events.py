@@ -1,10 +1,17 @@
 """Event payloads of DOMAIN.md as one pydantic discriminated union on ``kind``.
 
 Every step a handler records is an event; these models are the single gate through
-which a payload enters the log (from the GUI, the CLI, an interchange file or a merge).
-They normalise input (ISO dates, stripped text, codelist keys) so that the stored,
-hashed payload is canonical, and they translate pydantic's errors into Dutch so the
-GUI can show them next to the field.
+which a payload enters the log. Two entry points, for two kinds of input:
+
+- ``validate_payload(kind, data)``: strict, for what is typed (GUI forms, the CLI) or
+  imported from an interchange file. No type coercion, dates from 2000 to 2100, a
+  length limit on every text, no control characters (app/model/limits.py,
+  docs/INTERCHANGE-LIMITS.md), the codelists and the rules across fields. It
+  normalises (ISO dates, stripped text) so that the stored, hashed payload is
+  canonical, and says what is wrong in Dutch, per field, for the GUI to show.
+- ``check_structure(kind, payload)``: structural only, for events from the team's own
+  exchange bundles (EXPORTS.md), which were validated when they were recorded and
+  are not held to this laptop's codelists, limits or newer rules.
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ import functools
 import json
 import operator
 import re
-from collections.abc import Mapping, Sequence
+import types
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -33,6 +42,20 @@ from pydantic import (
 from app.model.codelists import Codelists, default_codelists
 from app.model.dates import as_date
 from app.model.errors import FieldError, ValidationFailed
+from app.model.limits import (
+    FIRST_STRUCTURAL_DATE,
+    LAST_STRUCTURAL_DATE,
+    LINE_MAX,
+    MAX_TEXT,
+    REF_MAX,
+    SUMMARY_MAX,
+    date_in_range,
+    date_range_text,
+    has_surrogate,
+    nl,
+    shown,
+    text_problem,
+)
 
 # ---------------------------------------------------------------------------
 # Kinds and their business dates
@@ -201,31 +224,63 @@ FIELD_LABELS: dict[str, str] = {
 # ---------------------------------------------------------------------------
 # Field types
 
-
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _iso_date(value: object) -> object:
     """Accept a date or an ISO ``YYYY-MM-DD`` string, never a number or a timestamp."""
+    parsed: date | None = None
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        parsed = value
+    elif isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         try:
-            return date.fromisoformat(value.strip())
+            parsed = date.fromisoformat(value.strip())
         except ValueError:
-            pass
-    raise ValueError("geen geldige datum (JJJJ-MM-DD)")
+            parsed = None
+    if parsed is None:
+        raise ValueError("geen geldige datum (JJJJ-MM-DD)")
+    if not date_in_range(parsed):
+        raise ValueError(f"datum {parsed.isoformat()} ligt buiten {date_range_text()}")
+    return parsed
+
+
+def _one_line(value: object) -> object:
+    """What would be stored (whitespace at the ends is trimmed) holds no control
+    character, no tab and no line break."""
+    if isinstance(value, str) and text_problem(value, multiline=False):
+        problem = text_problem(value.strip(), multiline=False)  # what would be stored
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
+def _free_text(value: object) -> object:
+    """Free text keeps its line breaks and tabs, and nothing else below U+0020."""
+    if isinstance(value, str):
+        if "\r" in value:
+            value = value.replace("\r\n", "\n")  # a Windows line end is a line end
+        if text_problem(value, multiline=True):  # then, what would be stored
+            problem = text_problem(value.strip(), multiline=True)
+            if problem:
+                raise ValueError(problem)
+    return value
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
-MAX_TEXT = 20_000
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
-OptText = Annotated[
-    str | None, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)
-]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-OptShort = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=300)]
+
+def _text(limit: int, required: bool) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=1 if required else None,
+                             max_length=limit)
+
+
+# Constraints first, then the character check: pydantic runs a Before validator on the
+# raw input and then the string constraints (strip, lengths) on what it returns.
+Text = Annotated[str, _text(MAX_TEXT, True), BeforeValidator(_free_text)]
+OptText = Annotated[str | None, _text(MAX_TEXT, False), BeforeValidator(_free_text)]
+Summary = Annotated[str, _text(SUMMARY_MAX, True), BeforeValidator(_free_text)]
+Short = Annotated[str, _text(LINE_MAX, True), BeforeValidator(_one_line)]
+OptShort = Annotated[str | None, _text(LINE_MAX, False), BeforeValidator(_one_line)]
 Score = Annotated[int, Field(ge=1, le=10, strict=True)]
 
 
@@ -243,9 +298,12 @@ def code(list_name: str) -> AfterValidator:
         cl = _codes(info)
         if not cl.is_valid(list_name, value):
             title = cl[list_name].title
-            raise ValueError(f"'{value}' is geen bekende waarde van de lijst {title}")
+            raise ValueError(f"'{shown(value)}' is geen bekende waarde van de lijst {title}")
         return value
 
+    # The structural check (``check_structure``) reads this to tell a codelist key,
+    # which a bundle may carry unknown, from free text.
+    setattr(check, "codelist", list_name)  # noqa: B010
     return AfterValidator(check)
 
 
@@ -279,7 +337,8 @@ About = Literal["ontvangst", "triagebesluit", "tussenstand", "uitkomst"]
 SignalStatus = Literal["overgenomen", "in_behandeling", "niet_overgenomen"]
 Known = Literal["ja", "nee", "onbekend"]
 Urgency = Literal["laag", "midden", "hoog"]
-EventRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+EventRef = Annotated[str, _text(REF_MAX, True), BeforeValidator(_one_line)]
+OptRef = Annotated[str | None, _text(REF_MAX, False), BeforeValidator(_one_line)]
 
 
 class FieldProblem(ValueError):
@@ -296,7 +355,9 @@ def _unique(values: Sequence[str] | None, field: str) -> None:
 
 
 class Payload(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Strict: a JSON ``true`` is a yes, ``"yes"`` or ``1`` is refused (no coercion)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class HelperContact(Payload):
@@ -329,10 +390,8 @@ class Registered(Payload):
     urgency_reason: OptText = None
     known_to_service: Known = "onbekend"
     consent: Consent | None = None
-    summary: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
-    ]
-    ref: OptShort = None
+    summary: Summary
+    ref: OptRef = None
 
     @model_validator(mode="after")
     def _check(self, info: ValidationInfo) -> Registered:
@@ -401,7 +460,8 @@ class Consulted(Payload):
     with_: Short = Field(alias="with")
     summary: OptText = None
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True,
+                              populate_by_name=True)
 
 
 class OpinionSent(Payload):
@@ -418,6 +478,15 @@ class ReminderSent(Payload):
     service: Service
 
 
+def _motivation_required(summary: str | None, what: str) -> None:
+    """DOMAIN.md: a service that does not follow must say why in writing."""
+    if not summary:
+        raise FieldProblem(
+            "summary",
+            f"de schriftelijke motivering van de dienst is verplicht als {what}",
+        )
+
+
 class ServiceResponse(Payload):
     kind: Literal["service_response"] = "service_response"
     received_on: IsoDate
@@ -427,12 +496,8 @@ class ServiceResponse(Payload):
 
     @model_validator(mode="after")
     def _check(self) -> ServiceResponse:
-        if self.response != "overgenomen" and not self.summary:
-            raise FieldProblem(
-                "summary",
-                "de schriftelijke motivering van de dienst is verplicht "
-                "als de zienswijze niet volledig is overgenomen"
-            )
+        if self.response != "overgenomen":
+            _motivation_required(self.summary, "de zienswijze niet volledig is overgenomen")
         return self
 
 
@@ -450,6 +515,14 @@ class EscalationResponse(Payload):
     service: Service
     response: Response
     summary: OptText = None
+
+    @model_validator(mode="after")
+    def _check(self) -> EscalationResponse:
+        # Item 15 of #11: a refusal needs its reasons here too; a partial answer to an
+        # escalation may stand without them, as DOMAIN.md leaves the summary optional.
+        if self.response == "gemotiveerd_afgewezen":
+            _motivation_required(self.summary, "het heroverwegingsverzoek is afgewezen")
+        return self
 
 
 class Paused(Payload):
@@ -572,7 +645,7 @@ class SignalCreated(Payload):
     regulation: OptShort = None
     scope: OptShort = None
     urgency: Urgency | None = None
-    ref: OptShort = None
+    ref: OptRef = None
 
     @model_validator(mode="after")
     def _check(self) -> SignalCreated:
@@ -654,11 +727,11 @@ _MESSAGES: dict[str, str] = {
     "date_from_datetime_inexact": "geen geldige datum (JJJJ-MM-DD)",
     "string_type": "moet tekst zijn",
     "string_too_short": "mag niet leeg zijn",
-    "string_too_long": "is te lang",
-    "bool_type": "moet ja of nee (true/false) zijn",
-    "bool_parsing": "moet ja of nee (true/false) zijn",
-    "int_type": "moet een geheel getal zijn",
-    "int_parsing": "moet een geheel getal zijn",
+    "string_unicode": "bevat een ongeldig teken",
+    "bool_type": "moet ja of nee zijn (true of false, zonder aanhalingstekens)",
+    "bool_parsing": "moet ja of nee zijn (true of false, zonder aanhalingstekens)",
+    "int_type": "moet een geheel getal zijn (een getal zonder aanhalingstekens, geen breuk)",
+    "int_parsing": "moet een geheel getal zijn (zonder aanhalingstekens)",
     "int_from_float": "moet een geheel getal zijn",
     "list_type": "moet een lijst zijn",
     "dict_type": "moet een object zijn",
@@ -682,10 +755,12 @@ def _dutch(err: Mapping[str, Any]) -> str:
         if typ == "too_short":
             return f"kies er minstens {ctx.get('min_length', 1)}"
         return f"kies er hoogstens {ctx.get('max_length', '')}"
+    if typ == "string_too_long":
+        return f"is te lang: hoogstens {ctx.get('max_length', '')} tekens"
     if typ in ("greater_than_equal", "less_than_equal"):
         return "moet een cijfer van 1 tot en met 10 zijn"
     if typ == "union_tag_invalid":
-        return f"onbekend soort stap '{ctx.get('tag', '')}'"
+        return f"onbekend soort stap '{shown(ctx.get('tag', ''))}'"
     return _MESSAGES.get(typ, str(err.get("msg", "ongeldige waarde")))
 
 
@@ -695,7 +770,7 @@ def _path(loc: tuple[Any, ...]) -> str:
         if isinstance(item, int):
             parts.append(f"[{item}]")
         else:
-            name = "with" if item == "with_" else str(item)
+            name = "with" if item == "with_" else shown(str(item))
             parts.append(("." if parts else "") + name)
     return "".join(parts)
 
@@ -741,8 +816,13 @@ def validate_payload(
     """
     if kind not in MODELS:
         raise ValidationFailed([FieldError(prefix + ".kind" if prefix else "kind",
-                                           f"onbekend soort stap '{kind}'")])
+                                           f"onbekend soort stap '{shown(kind)}'")])
     body = {k: v for k, v in data.items() if k != "kind"}
+    odd = [k for k in body if not isinstance(k, str) or has_surrogate(k)]
+    if odd:  # pydantic cannot even name such a key: no field of ours has one
+        where = f"{prefix}." if prefix else ""
+        raise ValidationFailed([FieldError(f"{where}{shown(k)}", "onbekend veld")
+                                for k in odd])
     ctx = {"codelists": codelists or default_codelists()}
     try:
         model = MODELS[kind].model_validate(body, context=ctx)
@@ -774,3 +854,231 @@ def canonical_json(value: Any) -> str:
 
 def kind_label(kind: str, codelists: Codelists | None = None) -> str:
     return (codelists or default_codelists()).label("event_kind", kind)
+
+
+# ---------------------------------------------------------------------------
+# Structure: what a bundle's event must be for this program to fold and show it
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The JSON shape of one payload field, read from the payload models."""
+
+    kind: str  # date bool int choice code text ref list object payload
+    required: bool = False
+    nullable: bool = False
+    choices: frozenset[str] = frozenset()
+    low: int | None = None
+    high: int | None = None
+    item: _Shape | None = None
+    fields: Mapping[str, _Shape] | None = None
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` does not fit; None when it does (kept fast: a bundle at
+        10,000 cases holds 120,000 events)."""
+        if value is None:
+            if self.nullable:
+                return None
+            return "verplicht veld ontbreekt" if self.required else "mag niet leeg (null) zijn"
+        return _CHECKS[self.kind](value, self)
+
+
+def _text_problem(value: Any, shape: _Shape) -> str | None:
+    if value.__class__ is not str:
+        return "moet tekst zijn"
+    if has_surrogate(value):
+        return "bevat een ongeldig teken (een losse surrogaat)"
+    if not value and shape.kind != "text":
+        return "mag niet leeg zijn"
+    return None
+
+
+def _date_problem(value: Any, shape: _Shape) -> str | None:
+    parsed = _iso_date_or_none(value)
+    if parsed is None:
+        return "geen geldige datum (JJJJ-MM-DD)"
+    if not FIRST_STRUCTURAL_DATE <= parsed <= LAST_STRUCTURAL_DATE:
+        return (f"datum {parsed.isoformat()} ligt buiten {nl(FIRST_STRUCTURAL_DATE)} t/m "
+                f"{nl(LAST_STRUCTURAL_DATE)}")
+    return None
+
+
+def _int_problem(value: Any, shape: _Shape) -> str | None:
+    if value.__class__ is not int:
+        return "moet een geheel getal zijn"
+    if (shape.low is not None and value < shape.low) or (
+            shape.high is not None and value > shape.high):
+        return f"moet een getal van {shape.low} tot en met {shape.high} zijn"
+    return None
+
+
+def _choice_problem(value: Any, shape: _Shape) -> str | None:
+    if value.__class__ is str and value in shape.choices:
+        return None
+    return "kies een van: " + ", ".join(sorted(shape.choices))
+
+
+_CHECKS: dict[str, Callable[[Any, _Shape], str | None]] = {
+    "text": _text_problem,
+    "code": _text_problem,
+    "ref": _text_problem,
+    "date": _date_problem,
+    "bool": lambda v, s: None if v.__class__ is bool else "moet ja of nee zijn (true of false)",
+    "int": _int_problem,
+    "choice": _choice_problem,
+    "list": lambda v, s: None if v.__class__ is list else "moet een lijst zijn",
+    "object": lambda v, s: None if v.__class__ is dict else "moet een object zijn",
+    "payload": lambda v, s: None if v.__class__ is dict else "moet een object zijn",
+}
+
+#: Fields that point at something by id or number; never free text, never erased.
+_REFERENCE_NAMES = frozenset({"target", "supersedes", "deadline", "signal"})
+
+
+def _shape(annotation: Any, metadata: Sequence[Any], name: str, required: bool) -> _Shape:
+    nullable = False
+    meta = list(metadata)
+    tp = annotation
+    while True:
+        origin = get_origin(tp)
+        if origin is Annotated:
+            tp, *extra = get_args(tp)
+            meta += extra
+        elif origin in (Union, types.UnionType):
+            args = [a for a in get_args(tp) if a is not type(None)]
+            nullable = nullable or len(args) < len(get_args(tp))
+            tp = args[0]
+        else:
+            break
+    flat: list[Any] = []
+    for m in meta:  # Field(ge=...) inside Annotated arrives as a FieldInfo
+        flat.append(m)
+        flat.extend(getattr(m, "metadata", ()) or ())
+    if tp is date:
+        return _Shape("date", required, nullable)
+    if tp is bool:
+        return _Shape("bool", required, nullable)
+    if tp is int:
+        low = next((m.ge for m in flat if isinstance(getattr(m, "ge", None), int)), None)
+        high = next((m.le for m in flat if isinstance(getattr(m, "le", None), int)), None)
+        return _Shape("int", required, nullable, low=low, high=high)
+    if get_origin(tp) is Literal:
+        return _Shape("choice", required, nullable,
+                      choices=frozenset(str(a) for a in get_args(tp)))
+    if get_origin(tp) is list:
+        item = _shape(get_args(tp)[0], (), name, True)
+        return _Shape("list", required, nullable, item=item)
+    if get_origin(tp) is dict:
+        return _Shape("payload", required, nullable)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return _Shape("object", required, nullable, fields=_shapes_of(tp))
+    if any(hasattr(getattr(m, "func", None), "codelist") for m in flat):
+        return _Shape("code", required, nullable)
+    if name in _REFERENCE_NAMES:
+        return _Shape("ref", required, nullable)
+    # Free text: null is accepted, because erasure (ARCHITECTURE.md) sets it to null.
+    return _Shape("text", required, True)
+
+
+def _shapes_of(model: type[BaseModel]) -> dict[str, _Shape]:
+    out: dict[str, _Shape] = {}
+    for attr, info in model.model_fields.items():
+        if attr == "kind":
+            continue
+        name = info.alias or attr
+        out[name] = _shape(info.annotation, info.metadata, name, info.is_required())
+    return out
+
+
+@functools.cache
+def _structure(kind: str) -> tuple[dict[str, _Shape], tuple[str, ...]]:
+    """A kind's field shapes and its required field names."""
+    shapes = _shapes_of(MODELS[kind])
+    return shapes, tuple(n for n, s in shapes.items() if s.required)
+
+
+def _iso_date_or_none(value: Any) -> date | None:
+    if value.__class__ is not str or not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _check_fields(data: Mapping[str, Any], shapes: Mapping[str, _Shape],
+                  required: Sequence[str], prefix: str, out: list[FieldError]) -> None:
+    lead = f"{prefix}." if prefix else ""
+    for name, value in data.items():
+        shape = shapes.get(name)
+        if shape is None:
+            out.append(FieldError(lead + shown(name), "onbekend veld"))
+            continue
+        problem = shape.problem(value)
+        if problem:
+            out.append(FieldError(lead + name, problem))
+        elif shape.item is not None and value is not None:
+            for i, item in enumerate(value):
+                problem = shape.item.problem(item)
+                if problem:
+                    out.append(FieldError(f"{lead}{name}[{i}]", problem))
+        elif shape.fields is not None and value is not None:
+            _check_fields(value, shape.fields, (), lead + name, out)
+    for name in required:
+        if name not in data:
+            out.append(FieldError(lead + name, "verplicht veld ontbreekt"))
+
+
+def check_structure(kind: str, payload: Any, *, target_kind: str | None = None,
+                    prefix: str = "") -> list[FieldError]:
+    """Whether an event from an exchange bundle is one this program can fold and show.
+
+    The other entry point beside ``validate_payload``. A bundle carries the team's own
+    events, recorded and validated on another laptop, perhaps under another codelist
+    override or an older rule; EXPORTS.md: they are checked for structure, not against
+    local settings. So this checks exactly what keeps the fold, the projections and the
+    exports from misreading or crashing on an event, and nothing that is local policy.
+
+    Checked (an empty list means the event is structurally sound):
+
+    - ``kind`` is a payload kind of this program (``MODELS``);
+    - the payload is a JSON object; every member is a field of that kind (an unknown
+      member means another program or version: the bundle's format version governs
+      the field set) and every field the model requires is present;
+    - JSON types: text fields hold a string, or null (erasure sets free text to null);
+      codelist fields and references (``target``, ``supersedes``, ``deadline``,
+      ``signal``) a non-empty string; booleans ``true``/``false``; integers a JSON
+      integer (not a boolean) in the fixed scale where the model has one (scores
+      1 to 10); fixed lists (DOMAIN.md "Fixed": decisions, responses, outcomes,
+      levels, ...) one of their values, because no register can extend them; lists a
+      list of such values; ``helper_contact`` an object with its own fields;
+      ``corrected.payload`` an object, checked as a payload of ``target_kind`` when
+      the caller knows the target's kind;
+    - dates are ISO ``YYYY-MM-DD`` between 01-01-1900 and 31-12-2999: wider than any
+      local limit, narrow enough that deadline and period arithmetic cannot overflow;
+    - no string holds a lone surrogate (it cannot be stored or hashed as UTF-8).
+
+    Not checked, on purpose: whether a codelist key is known here (an unknown key is
+    kept and shown as its key), text lengths, control characters, the date range of
+    typed input, cross-field rules (a motivation for a refusal, ``referred_to`` on a
+    referral, one or two services, no duplicates), and the workflow rules (the fold
+    flags those, never drops them). A rule added in a later release therefore never
+    makes an older event unsendable.
+    """
+    where = f"{prefix}.kind" if prefix else "kind"
+    if not isinstance(kind, str) or kind not in MODELS:
+        return [FieldError(where, f"onbekend soort stap '{shown(kind)}'")]
+    if not isinstance(payload, dict):
+        return [FieldError(prefix, "de gegevens van de stap moeten een object zijn")]
+    out: list[FieldError] = []
+    shapes, required = _structure(kind)
+    _check_fields(payload, shapes, required, prefix, out)
+    inner = payload.get("payload")
+    if kind == "corrected" and target_kind is not None and isinstance(inner, dict):
+        inner_prefix = f"{prefix}.payload" if prefix else "payload"
+        if target_kind in ("corrected", "retracted"):
+            out.append(FieldError(inner_prefix, "een correctie verbetert een oorspronkelijke "
+                                                "stap, geen correctie of intrekking"))
+        else:
+            out += check_structure(target_kind, inner, prefix=inner_prefix)
+    return out

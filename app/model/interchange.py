@@ -22,16 +22,20 @@ from app.model.eventlog import Event, HybridClock, new_id
 from app.model.events import (
     CASE_KINDS,
     DATE_FIELD,
+    REFERENCE_FIELDS,
     SIGNAL_KINDS,
     business_date,
+    canonical_json,
     validate_payload,
 )
 from app.model.fold import fold_case, fold_signal
+from app.model.limits import FLAG_MAX, PERSONAL_LIMITS, REF_MAX, shown, text_problem
 
 FORMAT = "casusregister/interchange"
 VERSION = 1
 MAX_ERRORS = 50
 PERSONAL_KEYS = ("name", "bsn", "phone", "email", "address", "service_reference")
+TOP_LEVEL = ("format", "version", "cases", "signals", "with_personal")
 
 
 class Resolver(Protocol):
@@ -83,6 +87,10 @@ class ImportPlan:
     skipped_signals: list[str] = field(default_factory=list)
     personal: dict[str, dict[str, str]] = field(default_factory=dict)  # entity_id -> P2
     links: int = 0
+    #: the steps in the file of each case or signal that was skipped, as signatures
+    #: (``step_signature``): the storage layer counts those the register lacks
+    skipped_case_steps: dict[str, list[str]] = field(default_factory=dict)
+    skipped_signal_steps: dict[str, list[str]] = field(default_factory=dict)
 
 
 class _Errors:
@@ -90,8 +98,9 @@ class _Errors:
         self.items: list[FieldError] = []
 
     def add(self, path: str, message: str) -> None:
+        """Paths and messages may carry the file's own text: keep each on one line."""
         if len(self.items) < MAX_ERRORS:
-            self.items.append(FieldError(path, message))
+            self.items.append(FieldError(shown(path, 200), shown(message, 300)))
 
     def extend(self, errors: Iterable[FieldError]) -> None:
         for e in errors:
@@ -116,27 +125,66 @@ class _Item:
     case_refs: list[str] = field(default_factory=list)
 
 
+def clean_personal(key: str, value: Any) -> tuple[str | None, str | None]:
+    """One P2 value as it is stored, or the Dutch reason it is refused: ``(clean,
+    problem)``, one of them None (``clean`` is None for an empty value too).
+
+    The limits of docs/INTERCHANGE-LIMITS.md; a BSN passes the 11-proef and is stored
+    as nine digits, as the register stores a typed one. Public so that every door for
+    personal data (a file, a form) can hold it to the same rules.
+    """
+    from app.model.lint import is_valid_bsn
+
+    if key not in PERSONAL_KEYS:
+        return None, "onbekend persoonsgegeven"
+    if value is None:
+        return None, None
+    if not isinstance(value, str):
+        return None, "moet tekst zijn"
+    limit, multiline = PERSONAL_LIMITS[key]
+    text = value.replace("\r\n", "\n").strip()
+    problem = text_problem(text, multiline=multiline)
+    if problem:
+        return None, problem
+    if len(text) > limit:
+        return None, f"is te lang: hoogstens {limit} tekens"
+    if key == "bsn" and text:
+        if not is_valid_bsn(text):
+            return None, "geen geldig BSN (voldoet niet aan de 11-proef)"
+        return "".join(ch for ch in text if ch.isdigit()).zfill(9), None
+    return text or None, None
+
+
 def _check_personal(raw: Any, path: str, errors: _Errors) -> dict[str, str] | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
         errors.add(path, "moet een object zijn")
         return None
-    from app.model.lint import is_valid_bsn
-
     out: dict[str, str] = {}
     for key, value in raw.items():
-        if key not in PERSONAL_KEYS:
-            errors.add(f"{path}.{key}", "onbekend persoonsgegeven")
-        elif value is None:
-            continue
-        elif not isinstance(value, str):
-            errors.add(f"{path}.{key}", "moet tekst zijn")
-        elif key == "bsn" and not is_valid_bsn(value):
-            errors.add(f"{path}.{key}", "geen geldig BSN (voldoet niet aan de 11-proef)")
-        elif value.strip():
-            out[key] = value.strip()
+        clean, problem = clean_personal(key, value)
+        if problem:
+            errors.add(f"{path}.{shown(key)}", problem)
+        elif clean:
+            out[key] = clean
     return out or None
+
+
+def _check_ref(value: Any, path: str, errors: _Errors) -> str | None:
+    """A source reference: one line of at most ``REF_MAX`` characters."""
+    if not isinstance(value, str) or not value.strip():
+        errors.add(path, "verplicht kenmerk ontbreekt")
+        return None
+    ref = value.strip()
+    problem = text_problem(ref, multiline=False)
+    if problem:
+        errors.add(path, problem)
+        return None
+    if len(ref) > REF_MAX:
+        errors.add(path, f"is te lang: hoogstens {REF_MAX} tekens")
+        return None
+    return ref
 
 
 def _validate_events(
@@ -163,19 +211,34 @@ def _validate_events(
             continue
         events.append(ev)
         kind = ev.get("kind")
-        if kind not in kinds and kind not in ("corrected", "retracted"):
-            errors.add(f"{epath}.kind", f"onbekend soort stap '{kind}'")
+        if not isinstance(kind, str) or (kind not in kinds
+                                         and kind not in ("corrected", "retracted")):
+            message = "het soort stap ('kind') ontbreekt" if kind is None else \
+                f"onbekend soort stap '{shown(kind)}'"
+            errors.add(f"{epath}.kind", message)
             payloads.append(None)
             continue
         if j == 0 and kind != first_kind:
             errors.add(f"{epath}.kind", f"de eerste stap moet '{first_kind}' zijn")
-        flag = ev.get("flag")
-        if flag is not None and not isinstance(flag, str):
-            errors.add(f"{epath}.flag", "moet tekst zijn")
+        _check_flag(ev.get("flag"), f"{epath}.flag", errors)
         body = {k: v for k, v in ev.items() if k not in ("kind", "flag")}
         payloads.append(_validate_one(str(kind), body, j, raw, epath, codelists, errors,
                                       signal_refs))
     return events, payloads
+
+
+def _check_flag(flag: Any, path: str, errors: _Errors) -> None:
+    """A merge's flag (INTERCHANGE.md): the fold's reason, one line of text."""
+    if flag is None:
+        return
+    if not isinstance(flag, str):
+        errors.add(path, "moet tekst zijn")
+        return
+    problem = text_problem(flag, multiline=False)
+    if problem:
+        errors.add(path, problem)
+    elif len(flag) > FLAG_MAX:
+        errors.add(path, f"is te lang: hoogstens {FLAG_MAX} tekens")
 
 
 def _position(value: Any, j: int, raw: Sequence[Any], path: str, errors: _Errors) -> int | None:
@@ -183,7 +246,7 @@ def _position(value: Any, j: int, raw: Sequence[Any], path: str, errors: _Errors
         errors.add(path, "moet de positie (vanaf 0) van een stap in dezelfde lijst zijn")
         return None
     if value < 0 or value >= len(raw) or value == j:
-        errors.add(path, f"positie {value} bestaat niet in deze lijst")
+        errors.add(path, f"positie {shown(value)} bestaat niet in deze lijst")
         return None
     return value
 
@@ -234,7 +297,7 @@ def _validate_one(
             sig = new.get("signal")
             if target_kind in ("signal_linked", "signal_unlinked") and isinstance(sig, str) \
                     and signal_refs is not None and not signal_refs(sig):
-                errors.add(f"{path}.payload.signal", f"onbekend signaal '{sig}'")
+                errors.add(f"{path}.payload.signal", f"onbekend signaal '{shown(sig)}'")
                 return None
             try:
                 placeholder["payload"] = validate_payload(
@@ -254,7 +317,7 @@ def _validate_one(
     if kind in ("signal_linked", "signal_unlinked"):
         sig = body.get("signal")
         if isinstance(sig, str) and signal_refs is not None and not signal_refs(sig):
-            errors.add(f"{path}.signal", f"onbekend signaal '{sig}'")
+            errors.add(f"{path}.signal", f"onbekend signaal '{shown(sig)}'")
             return None
     try:
         return validate_payload(kind, placeholder, codelists, path)
@@ -292,13 +355,12 @@ def _items(
         unknown = set(entry) - {"ref", "events", "personal", "cases"}
         for name in sorted(unknown):
             errors.add(f"{path}.{name}", "onbekend veld")
-        ref = entry.get("ref")
-        if not isinstance(ref, str) or not ref.strip():
-            errors.add(f"{path}.ref", "verplicht kenmerk ontbreekt")
+        ref = _check_ref(entry.get("ref"), f"{path}.ref", errors)
+        if ref is None:
             continue
-        ref = ref.strip()
         if ref in seen:
-            errors.add(f"{path}.ref", f"kenmerk '{ref}' komt twee keer voor in het bestand")
+            errors.add(f"{path}.ref", f"kenmerk '{shown(ref)}' komt twee keer voor in het "
+                                      "bestand")
             continue
         seen.add(ref)
         events, payloads = _validate_events(entry.get("events"), path, kinds, first_kind,
@@ -325,7 +387,9 @@ def _items(
             if not isinstance(cases, list) or not all(isinstance(c, str) for c in cases):
                 errors.add(f"{path}.cases", "moet een lijst met kenmerken van casussen zijn")
             else:
-                item.case_refs = list(dict.fromkeys(cases))
+                refs = [_check_ref(c, f"{path}.cases[{k}]", errors)
+                        for k, c in enumerate(cases)]
+                item.case_refs = list(dict.fromkeys(r for r in refs if r is not None))
         out.append(item)
     return out
 
@@ -454,16 +518,20 @@ def plan_import(
         raise ValidationFailed([FieldError("format", f"verwacht '{FORMAT}'; dit bestand is "
                                                      "niet van Casusregister")])
     version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
+    if "version" not in data:
         raise ValidationFailed([FieldError("version", "versienummer ontbreekt")])
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationFailed([FieldError("version", "moet een geheel getal zijn, zoals 1")])
     if version > VERSION:
         raise ValidationFailed([FieldError(
-            "version", f"versie {version} is nieuwer dan deze versie van het programma "
-                       f"kan lezen (tot en met {VERSION}); werk het programma bij")])
+            "version", f"versie {shown(version)} is nieuwer dan deze versie van het "
+                       f"programma kan lezen (tot en met {VERSION}); werk het programma bij")])
     if version < 1:
-        raise ValidationFailed([FieldError("version", f"onbekende versie {version}")])
-    for key in sorted(set(data) - {"format", "version", "cases", "signals", "with_personal"}):
+        raise ValidationFailed([FieldError("version", f"onbekende versie {shown(version)}")])
+    for key in sorted(set(data) - set(TOP_LEVEL)):
         errors.add(key, "onbekend veld")
+    if "with_personal" in data and not isinstance(data["with_personal"], bool):
+        errors.add("with_personal", "moet true of false zijn")
 
     signals = _items(data, "signals", SIGNAL_KINDS, "signal_created", cl, errors, None)
     file_signal_refs = {s.ref for s in signals}
@@ -484,6 +552,8 @@ def plan_import(
     signal_created: dict[str, date] = {}
     new_signals = [s for s in signals if not resolver.signal_ref_exists(s.ref)]
     plan.skipped_signals = [s.ref for s in signals if resolver.signal_ref_exists(s.ref)]
+    plan.skipped_signal_steps = {s.ref: _signatures(s) for s in signals
+                                 if resolver.signal_ref_exists(s.ref)}
     for s in sorted(new_signals, key=lambda x: (x.first_date or date.min, x.index)):
         year = (s.first_date or today).year
         signal_numbers[s.ref] = resolver.next_signal_number(year)
@@ -503,6 +573,7 @@ def plan_import(
     for c in sorted(cases, key=lambda x: (x.first_date or date.min, x.index)):
         if resolver.case_ref_exists(c.ref):
             plan.skipped_cases.append(c.ref)
+            plan.skipped_case_steps[c.ref] = _signatures(c)
             continue
         number = resolver.next_case_number((c.first_date or today).year)
         evs = _materialise(c, "case", number, clock, actor, device, recorded_at,
@@ -538,6 +609,31 @@ def plan_import(
             plan.events.extend(planned)
     errors.raise_if_any()
     return plan
+
+
+def _signatures(item: _Item) -> list[str]:
+    return [step_signature(str(item.raw_events[j].get("kind")), p)
+            for j, p in enumerate(item.payloads) if p is not None]
+
+
+#: Values a register adds or rewrites on import: left out when steps are compared.
+_UNCOMPARED = frozenset({"ref", "due_on", "signal",
+                         *(f for fields in REFERENCE_FIELDS.values() for f in fields)})
+
+
+def step_signature(kind: str, payload: Mapping[str, Any]) -> str:
+    """What makes a step in a file the same as one in a register (issue #7: a re-import
+    says how many steps of cases it skipped the register lacks). References are
+    positions in a file and ids in a register, a signal is a ref in one and a number
+    in the other, and a register computes a deadline's ``due_on``: all left out."""
+    def plain(p: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in p.items() if k not in _UNCOMPARED}
+
+    body = plain(payload)
+    inner = payload.get("payload")
+    if isinstance(inner, dict):
+        body["payload"] = plain(inner)
+    return canonical_json([kind, body])
 
 
 def _check_fold(item: _Item, events: list[Event], errors: _Errors, today: date,

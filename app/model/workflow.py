@@ -127,8 +127,15 @@ class CaseMachine:
         if self.status not in rule.statuses:
             if kind == "triaged":
                 return "de casus is al getrieerd; een ander besluit is een correctie"
+            # The status on the step's own date, named with that date: a back-dated step
+            # is judged by then, while the case's header shows its status today (#11).
+            then = STATUS_LABELS[self.status].lower()
+            day = on.strftime("%d-%m-%Y")
+            if kind == "closing_interview" and self.status in ("aangemeld", "in_behandeling"):
+                return (f"het eindgesprek van {day} ligt vóór de afronding of "
+                        f"doorverwijzing (op die dag was de casus nog {then})")
             return (f"{label} kan alleen als de casus {_statuses(rule.statuses)} is; "
-                    f"deze casus is {STATUS_LABELS[self.status].lower()}")
+                    f"op {day} was deze casus {then}")
         if rule.pause is True and not self.pause_running:
             return "er loopt geen pauze die beëindigd kan worden"
         if rule.pause is False and self.pause_running:

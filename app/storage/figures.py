@@ -11,6 +11,7 @@ from datetime import date
 
 from app.model.errors import UserError
 from app.model.eventlog import Event
+from app.model.limits import date_in_range, date_range_text
 from app.model.metrics import (
     FoldedRegister,
     MetricSettings,
@@ -42,6 +43,15 @@ def metric_settings(reg: Register) -> MetricSettings:
 
 
 def check_period(start: date, end: date) -> None:
+    """A period the figures can be computed for: the dates of typed input, in order.
+
+    Outside that range no event can lie, and the year-to-date and lead-time
+    arithmetic overflows at the ends of the calendar (fault 6 of #8).
+    """
+    for d in (start, end):
+        if not date_in_range(d):
+            raise UserError(f"De periode moet binnen {date_range_text()} liggen; "
+                            f"{d.isoformat()} valt erbuiten.")
     if start > end:
         raise UserError(f"De periode is leeg: {start.isoformat()} ligt na {end.isoformat()}.")
 

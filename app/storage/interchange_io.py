@@ -8,6 +8,9 @@ transaction, so a bad file changes nothing and a repeated file adds nothing.
 from __future__ import annotations
 
 import json
+import os
+import stat
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,13 +21,28 @@ from app.model.dates import utc_now_iso
 from app.model.errors import UserError, ValidationFailed
 from app.model.eventlog import Event, new_id
 from app.model.fold import fold_case
-from app.model.interchange import ExportCase, ExportSignal, ImportPlan, export_document, plan_import
+from app.model.interchange import (
+    ExportCase,
+    ExportSignal,
+    ImportPlan,
+    export_document,
+    plan_import,
+    step_signature,
+)
+from app.model.limits import shown
 from app.model.lint import KIND_LABELS, lint_fields
 from app.model.os_errors import describe_os_error
 from app.storage.files import existing_folder, write_text_atomic
 from app.storage.repository import Register
 
+#: The largest interchange file read, counted in bytes actually read (a device, a
+#: pipe or a file that grows while it is read may claim any size).
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: The format nests six levels deep (file, cases, case, events, event, correction's
+#: payload, helper_contact); anything far deeper is not an interchange file.
+MAX_DEPTH = 16
+#: No field of the format holds a number this long (scores, versions, positions).
+MAX_INT_DIGITS = 18
 
 
 class _DbResolver:
@@ -62,6 +80,8 @@ class ImportResult:
     events: int
     #: free text that looks like personal data: (case or signal number, field, kind)
     findings: list[tuple[str, str, str]] = field(default_factory=list)
+    #: steps in the file of skipped cases and signals that the register does not hold
+    steps_not_imported: int = 0
 
     def warning(self) -> str | None:
         """One line for the CLI and the GUI; the import itself went through."""
@@ -81,22 +101,156 @@ class ImportResult:
                          "signalen stonden er al in en zijn overgeslagen")
         return "; ".join(parts) + "."
 
+    def skipped_steps_note(self) -> str | None:
+        """Issue #7: a re-import must not lose new steps without a word."""
+        if not self.steps_not_imported:
+            return None
+        n = self.steps_not_imported
+        steps = "stap" if n == 1 else "stappen"
+        return (f"Let op: {n} {steps} van casussen of signalen die er al in stonden "
+                f"{'is' if n == 1 else 'zijn'} niet ingelezen; een interchange-bestand vult "
+                "bestaande casussen niet aan. Wissel stappen tussen laptops uit met "
+                "'casusregister bundle export' en 'casusregister bundle import'.")
 
-def read_json(path: Path) -> Any:
+
+def read_json(path: Path, max_bytes: int | None = None) -> Any:
+    """An interchange file's JSON, or a UserError in one Dutch line.
+
+    Only a regular file is read (a device, pipe or folder is refused before reading,
+    and opening never waits for a pipe's writer); the size cap counts the bytes read.
+    The JSON must be strict: no NaN or Infinity, no key twice in one object, no
+    number longer than any field needs, no deeper nesting than the format has, no
+    lone surrogate in any string (the payload models check every string).
+    """
+    raw = read_regular_file(path, MAX_FILE_BYTES if max_bytes is None else max_bytes)
+    name = shown(path.name)
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UserError(f"Kan {path} niet lezen: {describe_os_error(exc)}.") from None
-    if size > MAX_FILE_BYTES:
-        raise UserError(f"{path.name} is te groot ({size // (1024 * 1024)} MB).")
+        text = raw.decode("utf-8-sig")  # a BOM from a Windows editor is harmless
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{name} is geen UTF-8-tekstbestand (ongeldige bytes vanaf "
+                        f"positie {exc.start}).") from None
+    if not text.strip():
+        raise UserError(f"{name} is leeg.")
     try:
-        with path.open("rb") as fh:
-            return json.loads(fh.read().decode("utf-8"))
-    except UnicodeDecodeError:
-        raise UserError(f"{path.name} is geen UTF-8-tekstbestand.") from None
+        data = json.loads(text, parse_constant=_no_constant, parse_int=_int,
+                          object_pairs_hook=_no_duplicate_keys)
+    except _JsonRefused as exc:
+        raise UserError(f"{name} is geen geldig interchange-bestand: {exc}.") from None
+    except RecursionError:
+        raise UserError(f"{name} is geen geldig interchange-bestand: de JSON is te diep "
+                        f"genest (het formaat kent hoogstens {MAX_DEPTH} niveaus).") from None
     except json.JSONDecodeError as exc:
-        raise UserError(f"{path.name} is geen geldige JSON (regel {exc.lineno}, kolom "
-                        f"{exc.colno}: {exc.msg}).") from None
+        raise UserError(f"{name} is geen geldige JSON (regel {exc.lineno}, kolom "
+                        f"{exc.colno}: {_json_reason(exc.msg)}).") from None
+    except ValueError as exc:  # pragma: no cover - every hook raises _JsonRefused
+        raise UserError(f"{name} is geen geldige JSON ({shown(str(exc), 80)}).") from None
+    problem = _shape_problem(data)
+    if problem:
+        raise UserError(f"{name} is geen geldig interchange-bestand: {problem}.")
+    return data
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes`` of them (else a UserError)."""
+    name = shown(str(path), 120)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise UserError(f"{name} bestaat niet.") from None
+    except (IsADirectoryError, PermissionError):
+        if path.is_dir():
+            raise UserError(f"{name} is een map, geen bestand.") from None
+        raise UserError(f"Geen toegang tot {name}.") from None
+    except OSError as exc:
+        raise UserError(f"Kan {name} niet lezen: {describe_os_error(exc)}.") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise UserError(f"{name} is een map, geen bestand.")
+        if not stat.S_ISREG(mode):
+            raise UserError(f"{name} is geen gewoon bestand (maar een apparaat, pipe of "
+                            "socket); geef een interchange-bestand op.")
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise UserError(f"{name} is te groot: een interchange-bestand is hoogstens "
+                                f"{_size(max_bytes)}.")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise UserError(f"Kan {name} niet lezen: {describe_os_error(exc)}.") from None
+    finally:
+        os.close(fd)
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n} bytes"
+
+
+class _JsonRefused(Exception):
+    """JSON that the parser would take but the format does not (raised in hooks)."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _JsonRefused(f"{name} is geen getal in JSON")
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _JsonRefused(f"een getal van {len(text.lstrip('-'))} cijfers (geen veld heeft "
+                           f"meer dan {MAX_INT_DIGITS} cijfers nodig)")
+    return int(text)
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise _JsonRefused(f"de sleutel '{shown(twice)}' staat twee keer in één object")
+    return out
+
+
+def _json_reason(msg: str) -> str:
+    """The parser's English reason in Dutch (the position is given beside it)."""
+    reasons = {
+        "Expecting value": "waarde verwacht",
+        "Expecting property name enclosed in double quotes": "naam tussen dubbele "
+                                                             "aanhalingstekens verwacht",
+        "Expecting ',' delimiter": "komma verwacht",
+        "Expecting ':' delimiter": "dubbele punt verwacht",
+        "Extra data": "tekst na het einde van de JSON",
+        "Unterminated string starting at": "tekst zonder afsluitend aanhalingsteken",
+        "Invalid control character at": "besturingsteken in een tekst",
+        "Invalid \\escape": "ongeldige escape in een tekst",
+        "Invalid \\uXXXX escape": "ongeldige \\u-escape in een tekst",
+    }
+    return reasons.get(msg, shown(msg, 80))
+
+
+def _shape_problem(data: Any) -> str | None:
+    """Nesting depth, walked without recursion: the parser stops at Python's recursion
+    limit, so a file just below it must not reach a recursive validator."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            if depth > MAX_DEPTH:
+                break
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            if depth > MAX_DEPTH:
+                break
+            stack.extend((item, depth + 1) for item in value)
+    else:
+        return None
+    return f"de JSON is te diep genest (het formaat kent hoogstens {MAX_DEPTH} niveaus)"
 
 
 def import_data(reg: Register, data: Any, source: str = "", today: date | None = None
@@ -116,7 +270,18 @@ def import_data(reg: Register, data: Any, source: str = "", today: date | None =
     findings = lint_events(plan.events)
     reg.audit("import", source, f"{len(plan.new_cases)} casussen, {len(plan.new_signals)} "
                                 f"signalen, {len(events)} stappen")
-    return ImportResult(plan, len(events), findings)
+    return ImportResult(plan, len(events), findings, _steps_not_imported(reg, plan))
+
+
+def _steps_not_imported(reg: Register, plan: ImportPlan) -> int:
+    """Steps in the file of skipped cases and signals that the register lacks."""
+    missing = 0
+    for wanted, entity_id in (
+            *((steps, reg.case_id(ref)) for ref, steps in plan.skipped_case_steps.items()),
+            *((steps, reg.signal_id(ref)) for ref, steps in plan.skipped_signal_steps.items())):
+        held = Counter(step_signature(e.kind, e.payload) for e in reg.events_of(entity_id))
+        missing += sum((Counter(wanted) - held).values())
+    return missing
 
 
 #: Payload fields that hold no free text (codes, dates, references, staff names).
@@ -180,7 +345,12 @@ def _signal_created_on(reg: Register, number: str) -> date | None:
 
 
 def import_file(reg: Register, path: Path) -> ImportResult:
-    return import_data(reg, read_json(path), source=path.name)
+    try:
+        data = read_json(path)
+    except UserError:
+        reg.audit("import", shown(path.name), "geweigerd")
+        raise
+    return import_data(reg, data, source=shown(path.name))
 
 
 def export_data(reg: Register, with_personal: bool = False) -> dict[str, Any]:

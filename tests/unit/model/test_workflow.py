@@ -291,6 +291,30 @@ def test_closing_interview_not_after_refusal_to_treat() -> None:
     assert set(reasons) == {step.id}
 
 
+def test_an_eindgesprek_dated_before_the_closing_names_its_date() -> None:
+    """Item 16 of #11: the header says Afgerond, so the refusal must say that the
+    interview's own date lies before the closing, and name that date."""
+    log = case_log()
+    log.add("closed", "2025-04-10")
+    early = log.add("closing_interview", "2025-04-05")
+    _, reasons = replay(log.events)
+    assert set(reasons) == {early.id}
+    assert "05-04-2025" in reasons[early.id]
+    assert "vóór de afronding" in reasons[early.id]
+    assert "in behandeling" in reasons[early.id]
+    assert "Doorverwezen of Afgerond is" not in reasons[early.id]
+    flagged = dict(fold_case(log.events).violations)
+    assert flagged[early.id] == reasons[early.id]
+
+
+def test_a_refused_back_dated_step_names_the_status_on_its_date() -> None:
+    log = case_log()
+    log.add("closed", "2025-04-10")
+    early = log.add("reopened", "2025-04-01")
+    _, reasons = replay(log.events)
+    assert reasons[early.id].endswith("op 01-04-2025 was deze casus in behandeling")
+
+
 def test_reopened_only_while_afgerond() -> None:
     log = case_log()
     log.add("closed", "2025-03-10")
