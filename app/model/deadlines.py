@@ -139,8 +139,9 @@ def load_decree_file(path: Path | None = None) -> DecreeFile:
     typo such as ``datum`` or a quoted date would otherwise silently drop a day and
     shorten someone's objection term.
     """
-    shipped = path is None
-    path = path or resource("holidays.toml")
+    shipped_path = resource("holidays.toml")
+    shipped = path is None or path == shipped_path
+    path = path or shipped_path
     try:
         with path.open("rb") as fh:
             data: dict[str, Any] = tomllib.load(fh)

@@ -9,12 +9,12 @@ before v2, keyed with the passphrase itself, only to migrate it.
 
 from __future__ import annotations
 
-import errno
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
 
+from app.model.os_errors import is_disk_full
 from app.storage.errors import DiskFull, NotARegister, StorageError
 
 Connection = Any  # sqlcipher3.Connection: the driver ships no type information
@@ -138,8 +138,7 @@ def translate(exc: BaseException, path: Path | None = None) -> StorageError:
     never "damaged"; everything else that SQLite calls corrupt is damage.
     """
     text = str(exc)
-    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in text \
-            or "database or disk is full" in text:
+    if is_disk_full(exc):
         return DiskFull()
     if "locked" in text or "busy" in text:
         return StorageError("Het register is even bezet door een ander programma of "
