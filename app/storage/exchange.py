@@ -365,6 +365,9 @@ def _apply(reg: Register, plan: MergePlan, bundle: Bundle, source: str,
     now = utc_now_iso()
     with reg._transaction():
         nums = {d: _device_number(reg, d, s.code, s.handler) for d, s in spans.items()}
+        if m.source_device not in nums:  # a sender with nothing new is known all the same
+            nums[m.source_device] = _device_number(reg, m.source_device, m.source_code,
+                                                   m.handler)
         rows = [_row(ev, nums[ev.device]) for ev in plan.new_events]
         reg.conn.executemany(eventrows.INSERT, rows)
         for device, head in plan.heads.items():
@@ -376,7 +379,7 @@ def _apply(reg: Register, plan: MergePlan, bundle: Bundle, source: str,
                 "WHERE num = ?",
                 (bytes.fromhex(head.head_hash), hlc_int(head.head_hlc) if head.head_hlc else 0,
                  head.count, last_at, nums[device]))
-        for device in spans:
+        for device in nums:
             if device != reg.settings.device_id:
                 reg.conn.execute("UPDATE devices SET received_at = ?, received_from = ? "
                                  "WHERE num = ?", (now, source, nums[device]))
