@@ -55,7 +55,8 @@ def _send(reg: Register, folder: Path, name: str, **kw) -> Path:
 
 
 def _rows(reg: Register) -> list[tuple[object, ...]]:
-    return reg.conn.execute("SELECT id, hash, flag, payload_json FROM events ORDER BY id").fetchall()
+    return reg.conn.execute(
+        "SELECT id, hash, flag, payload_json FROM events ORDER BY id").fetchall()
 
 
 def _projections(reg: Register) -> list[list[tuple[object, ...]]]:
@@ -108,7 +109,7 @@ def test_a_then_b_equals_b_then_a_and_the_lead_sends_everyone_back(team, tmp_pat
     # the hlc rule: A never issues a stamp below one it received
     received = max(e.hlc.split(".", 2)[:2] for e in b.all_events())
     a.append(n, "note", {"on": "2025-03-07", "text": "Na de bundel."})
-    mine = [e for e in a.case(n).events if e.kind == "note"][0]
+    mine = next(e for e in a.case(n).events if e.kind == "note")
     assert mine.hlc.split(".", 2)[:2] > received
     other.close()
 
