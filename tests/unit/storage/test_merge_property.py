@@ -64,7 +64,7 @@ def _groups() -> list[list[str]]:
 GROUPS = _groups()
 HANDOVER_CANDIDATES = [c["ref"] for c in DATA["cases"]
                        if len(c["events"]) >= 3 and {e["kind"] for e in c["events"]} <= PLAIN
-                       and [g for g in GROUPS if c["ref"] in g][0] == [c["ref"]]]
+                       and next(g for g in GROUPS if c["ref"] in g) == [c["ref"]]]
 
 
 def _subset(refs: set[str], cut: dict[str, int]) -> dict[str, Any]:
@@ -99,8 +99,6 @@ def _case_summary(reg: Register) -> dict[str, tuple[Any, ...]]:
 
 
 def _signal_summary(reg: Register) -> dict[str, tuple[Any, ...]]:
-    refs = {row.number: row.ref for row in reg.list_cases_all()} \
-        if hasattr(reg, "list_cases_all") else {}
     out: dict[str, tuple[Any, ...]] = {}
     for events in reg.grouped_events()[1]:
         from app.model.fold import fold_signal
@@ -109,7 +107,7 @@ def _signal_summary(reg: Register) -> dict[str, tuple[Any, ...]]:
         _, _, linked = reg.signal(s.number or "")
         out[s.ref or ""] = (s.status, s.created_on, len(s.submissions), len(s.responses),
                             s.closed_on, s.awaiting_feedback, len(s.violations),
-                            sorted(refs.get(n, reg.case(n).state.ref) for n in linked))
+                            sorted(str(reg.case(n).state.ref) for n in linked))
     return out
 
 
