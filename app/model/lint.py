@@ -538,6 +538,29 @@ _DETECTORS: tuple[Callable[[str], Iterator[_Hit]], ...] = (
 )
 
 
+_DIGIT = re.compile(r"[0-9]")
+#: Substrings every title of ``_TITLE`` contains (lowercase): plain ``in`` tests are a
+#: hundred times cheaper than a case-insensitive alternation over the whole text.
+_TITLE_HINTS = ("mevr", "mw", "mvr", "dhr", "mnr", "fam", "heer", "meneer", "juffrouw",
+                "weduwe", "wed.", "hr.", "mr.", "dr.", "drs.", "ir.", "ing.", "prof.")
+_NEEDS_DIGITS = (_find_bsn, _find_iban, _find_phone, _find_postcode, _find_birth_date)
+
+
+def _detectors_for(text: str) -> tuple[Callable[[str], Iterator[_Hit]], ...]:
+    """Only the detectors that can match: most free text has no digit, no "@" and no
+    title, and the fold of an import lints every text of every step (a tenth of the
+    cost of importing a year, measured), so the cheap questions come first."""
+    chosen: list[Callable[[str], Iterator[_Hit]]] = []
+    if _DIGIT.search(text):
+        chosen.extend(_NEEDS_DIGITS)
+    if "@" in text:
+        chosen.append(_find_email)
+    low = text.lower()
+    if any(hint in low for hint in _TITLE_HINTS):
+        chosen.append(_find_name)
+    return tuple(chosen)
+
+
 # --- public entry points ----------------------------------------------------------
 
 
@@ -549,7 +572,7 @@ def lint_text(text: str) -> list[Finding]:
     once, under the kind that explains it best.
     """
     normalised = text.translate(_NORMALISE)
-    hits = {hit for detector in _DETECTORS for hit in detector(normalised)}
+    hits = {hit for detector in _detectors_for(normalised) for hit in detector(normalised)}
     kept: list[_Hit] = []
     for hit in sorted(hits, key=lambda h: (h[1] - h[2], _PRIORITY[h[0]], h[1])):
         _, start, end, _ = hit

@@ -46,24 +46,31 @@ MAX_INT_DIGITS = 18
 
 
 class _DbResolver:
+    """The register as the import plan sees it: refs and numbers looked up one by one.
+
+    Each lookup is an index probe (``cases.ref``, ``cases.number``): loading every ref
+    up front made each import cost as much as the register was large, so a register
+    filled in batches grew quadratically.
+    """
+
     def __init__(self, reg: Register) -> None:
         self.reg = reg
-        conn = reg.conn
-        # a signal's `cases` may name a case by its source ref or by its number
-        self.case_refs = {v for r in conn.execute("SELECT ref, number FROM cases") for v in r}
-        self.signal_refs: dict[str, str] = {
-            r[0]: r[1] for r in conn.execute("SELECT ref, number FROM signals")}
-        self.signal_refs.update({n: n for n in list(self.signal_refs.values())})
         self._seq = {entity: reg.last_sequence(entity) for entity in ("case", "signal")}
 
     def case_ref_exists(self, ref: str) -> bool:
-        return ref in self.case_refs
+        # a signal's `cases` may name a case by its source ref or by its number
+        return self.reg.conn.execute(
+            "SELECT 1 FROM cases WHERE ref = ? OR number = ? LIMIT 1", (ref, ref)
+        ).fetchone() is not None
 
     def signal_ref_exists(self, ref: str) -> bool:
-        return ref in self.signal_refs
+        return self.existing_signal_number(ref) is not None
 
     def existing_signal_number(self, ref: str) -> str | None:
-        return self.signal_refs.get(ref)
+        row = self.reg.conn.execute(
+            "SELECT number FROM signals WHERE ref = ? OR number = ? LIMIT 1", (ref, ref)
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def next_case_number(self, year: int) -> str:
         self._seq["case"] += 1

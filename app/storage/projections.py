@@ -194,8 +194,13 @@ def insert_cases_bulk(conn: Connection, event_lists: Iterable[Sequence[Event]],
                          f"VALUES ({marks})", deadline_rows)
     conn.executemany("INSERT OR IGNORE INTO case_signal (case_id, signal_number) VALUES (?, ?)",
                      links)
-    ids = {eid: rowid for rowid, eid in conn.execute("SELECT rowid, entity_id FROM cases")
-           if eid in fts}
+    ids: dict[str, int] = {}
+    keys = list(fts)
+    for start in range(0, len(keys), 500):  # only the rows just written, by their key
+        part = keys[start:start + 500]
+        ids.update((eid, rowid) for rowid, eid in conn.execute(
+            f"SELECT rowid, entity_id FROM cases WHERE entity_id IN ({','.join('?' * len(part))})",
+            part))
     conn.executemany("INSERT INTO cases_fts (rowid, number, summary, topics, partner_org) "
                      "VALUES (?, ?, ?, ?, ?)", [(ids[eid], *row) for eid, row in fts.items()])
     return len(rows)
