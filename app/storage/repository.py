@@ -498,6 +498,15 @@ class Register:
         self.audit("seal_accept", self.path.name, f"{reason.strip()} ({was})")
         self.reseal()
 
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """One write transaction for the storage layer's own modules (a merge, the
+        exchange bookkeeping): the chain head and the clock re-read, re-sealed after."""
+        return self._transaction()
+
+    def require_writable(self) -> None:
+        """Refuse before work starts when the register may take no new step."""
+        self._require_writable()
+
     def _require_writable(self) -> None:
         if self.behind_seal:
             raise ReadOnlyRegister(read_only_message(self.behind_seal))
