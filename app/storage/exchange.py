@@ -82,7 +82,7 @@ def set_exchange_passphrase(reg: Register, passphrase: str) -> None:
     """The team's exchange passphrase, kept inside the encrypted register (audited,
     never the value)."""
     check_exchange_passphrase(passphrase)
-    with reg._transaction():
+    with reg.transaction():
         _put_setting(reg, PASSPHRASE_SETTING, passphrase)
     reg.audit("exchange_passphrase_set", reg.path.name)
 
@@ -177,7 +177,7 @@ def export_bundle(reg: Register, out: Path, *, everything: bool = False,
     size = write_bundle(out, manifest, events, secret, personal=personal, kdf=kdf,
                         progress=progress)
     # The file is whole: only now does the watermark move.
-    with reg._transaction():
+    with reg.transaction():
         _put_setting(reg, SEQUENCE_SETTING, sequence)
         _put_setting(reg, WATERMARK_SETTING, max(last_seq, watermark))
     own = reg.own_events()
@@ -274,7 +274,7 @@ def _check_payload() -> Any:
 def import_bundles(reg: Register, paths: Sequence[Path], *, passphrase: str | None = None,
                    progress: Progress | None = None) -> ImportReport:
     """Merge bundle files, each all or nothing (see the module doc)."""
-    reg._require_writable()
+    reg.require_writable()
     secret = resolve_passphrase(reg, passphrase)
     report = ImportReport()
     manifests: list[tuple[Path, Manifest]] = []
@@ -363,7 +363,7 @@ def _apply(reg: Register, plan: MergePlan, bundle: Bundle, source: str,
     m = plan.manifest
     spans = {s.device: s for s in m.devices}
     now = utc_now_iso()
-    with reg._transaction():
+    with reg.transaction():
         nums = {d: _device_number(reg, d, s.code, s.handler) for d, s in spans.items()}
         if m.source_device not in nums:  # a sender with nothing new is known all the same
             nums[m.source_device] = _device_number(reg, m.source_device, m.source_code,
