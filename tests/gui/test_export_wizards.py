@@ -703,7 +703,7 @@ def test_any_path_text_gives_a_path_or_a_dutch_message(
         check(text)
 
     any_text()
-    out, err = capfd.readouterr()
+    _out, err = capfd.readouterr()
     assert "Traceback" not in err and "Error" not in err
     wizard.reject()
 
