@@ -41,7 +41,7 @@ from app.ui.worker import BackgroundReader
 SEARCH_DELAY_MS = 250
 
 #: columns whose width follows a typical value; they keep it whatever the window
-_SAMPLES = {"number": "2025-ZWL-0000", "received_on": "00-00-0000",
+_SAMPLES = {"number": "2025-DEMO-0000", "received_on": "00-00-0000",
             "next_deadline": "⚠ verlopen 00-00-0000", "age": "0000", "waiting": "0000"}
 
 #: the other columns share the rest of the width in these proportions (characters

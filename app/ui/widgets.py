@@ -495,6 +495,7 @@ class FieldRow(QWidget):
     def _message(self, style: str, name: str) -> QLabel:
         lbl = QLabel(self)
         lbl.setWordWrap(True)
+        lbl.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         lbl.setStyleSheet(style)
         lbl.setTextFormat(Qt.TextFormat.PlainText)
         lbl.setAccessibleName(name)
@@ -861,15 +862,24 @@ class ColumnFitter(QObject):
             need = self.needs()
         fixed = sum(n for c, n in enumerate(need) if c in self.keep)
         flexible = [c for c in range(len(need)) if c not in self.keep]
-        flex_need = sum(need[c] for c in flexible) or 1
         room = max(0, width - fixed)
         widths = list(need)
-        given = 0
-        for i, c in enumerate(flexible):
-            share = (room - given if i == len(flexible) - 1
-                     else need[c] * room // flex_need)
-            widths[c] = max(24, share)
-            given += widths[c]
+        if sum(need[c] for c in flexible) > room:
+            # Too narrow: short columns get what they need, long ones share the rest
+            # equally (one long explanation no longer squeezes "Soort" to "Bez…").
+            left, todo = room, sorted(flexible, key=lambda c: need[c])
+            while todo:
+                fair = left // len(todo)
+                c = todo.pop(0)
+                widths[c] = max(24, min(need[c], fair) if todo else left)
+                left -= widths[c]
+        else:
+            total = sum(need[c] for c in flexible) or 1
+            given = 0
+            for i, c in enumerate(flexible):  # wider: each grows in proportion
+                widths[c] = (room - given if i == len(flexible) - 1
+                             else need[c] * room // total)
+                given += widths[c]
         for c, w in enumerate(widths):
             self.view.setColumnWidth(c, w)
 
