@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from app.ui.intake import IntakeForm
 from app.ui.mainwindow import MainWindow
@@ -214,3 +214,23 @@ def test_the_wheel_leaves_an_unfocused_date_filter_alone(qtbot: Any,
     wheel(date_from, 1)
     assert date_from.date() == before
     assert date_from.focusPolicy() != Qt.FocusPolicy.WheelFocus
+
+
+def test_ctrl_enter_saves_a_new_signal(qtbot: Any, window: MainWindow) -> None:
+    from app.ui.mainwindow import NAV_SIGNALS
+
+    reg = window.session.register
+    before = len(reg.list_signals())
+    window.show_page(NAV_SIGNALS)
+    page = window.signals_page
+    page.start_create()
+    form = page.forms["signal_created"]
+    qtbot.keyClicks(form.widgets["title"], "Herinneringen zonder termijn")
+    qtbot.keyClicks(form.widgets["problem"], "De herinnering noemt geen termijn.")
+    qtbot.keyClicks(form.widgets["proposed_solution"], "Noem de termijn in elke brief.")
+    box = form.widgets["services"].findChildren(QAbstractButton)[0]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return,
+                   Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: len(reg.list_signals()) == before + 1, timeout=3000)
