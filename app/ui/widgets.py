@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtGui import QFontMetrics, QHelpEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QSizePolicy,
+    QToolTip,
     QTreeView,
     QTreeWidget,
     QVBoxLayout,
@@ -766,9 +767,13 @@ class ColumnFitter(QObject):
     column to nothing on a laptop ("Behan", "Be"). Here every column first gets the
     width of its widest cell or header; columns in ``keep`` (case numbers, dates)
     keep it, the others grow or shrink together in proportion when the list is
-    wider or narrower than that. Every cell and header also carries its full text as
-    a tooltip (``add_tooltips``), so a cut text can still be read.
+    wider or narrower than that. Every header, and on hover every cell, shows its
+    full text as a tooltip, so a cut text can still be read.
     """
+
+    #: rows measured for a column's width; a longer text further down is cut and
+    #: keeps its tooltip (measuring thousands of rows would stall the window)
+    SAMPLE = 200
 
     def __init__(self, view: QTreeView, keep: Iterable[int] = ()) -> None:
         super().__init__(view)
@@ -779,6 +784,7 @@ class ColumnFitter(QObject):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
         view.viewport().installEventFilter(self)
+        self._cells: list[int] | None = None
         # Refit (and add tooltips) once after the rows of a refill have arrived.
         self._later = QTimer(self)
         self._later.setSingleShot(True)
@@ -792,11 +798,24 @@ class ColumnFitter(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self.fit()
+        elif event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            # A cell without a tooltip of its own shows its full text: asked for on
+            # hover, so a list of thousands of rows costs nothing to fill.
+            index = self.view.indexAt(event.pos())
+            if index.isValid():
+                tip = index.data(Qt.ItemDataRole.ToolTipRole) or index.data()
+                if tip:
+                    QToolTip.showText(event.globalPos(), str(tip), self.view.viewport())
+                    return True
         return False
 
     def refresh(self) -> None:
+        self._cells = None  # the rows changed: measure again
         if isinstance(self.view, QTreeWidget):
-            add_tooltips(self.view)
+            head = self.view.headerItem()
+            for c in range(self.view.columnCount()):
+                if not head.toolTip(c):
+                    head.setToolTip(c, head.text(c).replace("\n", " "))
             # A row with text in its first column only ("Geen open escalaties", a
             # group heading) runs across the row instead of being cut off.
             for i in range(self.view.topLevelItemCount()):
@@ -813,22 +832,35 @@ class ColumnFitter(QObject):
 
     def _cell_needs(self) -> list[int]:
         """The widest cell per column; a row with text in its first column only (a
-        group heading, "Geen open escalaties") may run across the others."""
+        group heading, "Geen open escalaties") may run across the others. Measured
+        once per change of the rows, not on every resize."""
+        if self._cells is None or len(self._cells) != self.view.header().count():
+            self._cells = self._measure()
+        return self._cells
+
+    def _measure(self) -> list[int]:
         count = self.view.header().count()
         if not isinstance(self.view, QTreeWidget):
             return [self.view.sizeHintForColumn(c) for c in range(count)]
         need = [0] * count
+        fonts: dict[str, QFontMetrics] = {}
         stack = [self.view.topLevelItem(i) for i in range(self.view.topLevelItemCount())]
         indent = self.view.indentation() if self.view.rootIsDecorated() else 0
-        while stack:
+        measured = 0
+        while stack and measured < self.SAMPLE:
             item = stack.pop()
             if item is None:
                 continue
             stack.extend(item.child(i) for i in range(item.childCount()))
             if not any(item.text(c) for c in range(1, count)):
                 continue
+            measured += 1
             for c in range(count):
-                metrics = QFontMetrics(item.font(c))
+                font = item.font(c)
+                key = font.key()
+                metrics = fonts.get(key)
+                if metrics is None:
+                    metrics = fonts[key] = QFontMetrics(font)
                 extra = 12 + (indent * 2 if c == 0 else 0)
                 need[c] = max(need[c], metrics.horizontalAdvance(item.text(c)) + extra)
         return need
@@ -882,23 +914,6 @@ class ColumnFitter(QObject):
                 given += widths[c]
         for c, w in enumerate(widths):
             self.view.setColumnWidth(c, w)
-
-
-def add_tooltips(view: QTreeWidget) -> None:
-    """Every header and cell without a tooltip gets its own text as one."""
-    head = view.headerItem()
-    for c in range(view.columnCount()):
-        if not head.toolTip(c):
-            head.setToolTip(c, head.text(c))
-    stack = [view.topLevelItem(i) for i in range(view.topLevelItemCount())]
-    while stack:
-        item = stack.pop()
-        if item is None:
-            continue
-        for c in range(view.columnCount()):
-            if item.text(c) and not item.toolTip(c):
-                item.setToolTip(c, item.text(c))
-        stack.extend(item.child(i) for i in range(item.childCount()))
 
 
 def hbox(*widgets: QWidget, stretch_end: bool = True) -> QHBoxLayout:

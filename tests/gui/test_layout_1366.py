@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QByteArray, QRect, Qt
-from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QHeaderView, QWidget
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QImage
+from PySide6.QtWidgets import QApplication, QHeaderView, QToolTip, QWidget
 
 from app.storage.interchange_io import import_file
 from app.storage.repository import Register
@@ -187,6 +187,17 @@ def test_dashboard_tables_share_their_width(qtbot: Any, small_register: Register
         assert min(widths) >= 24
         for c in range(header.count()):
             assert tree.headerItem().toolTip(c)
+    # a cut cell shows its full text on hover
+    tree = page.deadline_tree
+    item = tree.topLevelItem(0)
+    assert item is not None and item.text(2)
+    rect = tree.visualItemRect(item)
+    x = tree.header().sectionViewportPosition(2) + 4
+    event = QHelpEvent(QEvent.Type.ToolTip, QPoint(x, rect.center().y()),
+                       tree.viewport().mapToGlobal(QPoint(x, rect.center().y())))
+    QApplication.sendEvent(tree.viewport(), event)
+    assert QToolTip.isVisible() and QToolTip.text() == item.text(2)
+    QToolTip.hideText()
     # at 1440 pixels the names of handlers are not cut ("Behan", "Be")
     for tree in (page.handler_tree, page.escalation_tree):
         column = 0 if tree is page.handler_tree else 1
