@@ -54,6 +54,20 @@ class Codelist:
         return code.label if code else key
 
 
+#: The triage reasons that fit each triage decision. Taking a case on is explained by
+#: what makes it the office's work; referring it or not taking it by why it is not.
+#: "Overig" fits every decision, and so does a reason the office adds in its override
+#: file (it is not listed here). Forms offer only the fitting reasons; a stored step
+#: with another reason stays valid, so old and imported triages keep folding.
+TRIAGE_REASONS: dict[str, tuple[str, ...]] = {
+    "in_behandeling": ("vastgelopen_casus", "spoed_ingrijpende_gevolgen", "overig"),
+    "doorverwezen": ("reguliere_route_niet_doorlopen", "loopt_elders", "buiten_taak",
+                     "niet_vastgelopen", "capaciteit", "overig"),
+    "niet_in_behandeling": ("niet_vastgelopen", "buiten_taak", "loopt_elders",
+                            "reguliere_route_niet_doorlopen", "capaciteit", "overig"),
+}
+
+
 class Codelists:
     """All codelists, shipped plus the user's additions."""
 
@@ -85,6 +99,15 @@ class Codelists:
     def route_of_partner_type(self, partner_type: str) -> str | None:
         code = self._lists["partner_type"].codes.get(partner_type)
         return code.route if code else None
+
+    def triage_reasons_for(self, decision: str | None) -> list[str]:
+        """The active triage reasons that fit ``decision`` (every one without a decision)."""
+        keys = self.keys("triage_reason", active_only=True)
+        if decision not in TRIAGE_REASONS:
+            return keys
+        known = {k for fitting in TRIAGE_REASONS.values() for k in fitting}
+        fitting = TRIAGE_REASONS[decision]
+        return [k for k in keys if k in fitting or k not in known]
 
     def level_rank(self, level: str) -> int:
         keys = self.keys("escalation_level")

@@ -122,7 +122,7 @@ def case_text(state: CaseState, events: Sequence[Event], codelists: Codelists | 
     if state.phase:
         status += f" – {cl.label('phase', state.phase)}"
     lines = [
-        f"Casus {state.number}" + (f" (kenmerk {state.ref})" if state.ref else ""),
+        f"Casus {state.number}" + (f" (herkomstnummer {state.ref})" if state.ref else ""),
         f"Status:      {status}",
         f"Ontvangen:   {nl_date(state.received_on)} via "
         f"{cl.label('partner_type', str(reg.get('partner_type', '')))}"

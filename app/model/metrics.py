@@ -276,7 +276,7 @@ def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
         ),
         _Spec(
             "triage.pending",
-            "Nog te trieren",
+            "Nog te triëren",
             "Casussen ontvangen op of vóór de laatste dag van de periode die op die dag "
             "nog geen triagebesluit hadden.",
         ),
@@ -479,7 +479,7 @@ def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
             "Termijnen verlopen",
             "Termijnen van casussen die op de laatste dag van de periode aangemeld of in "
             "behandeling zijn, met een laatste dag vóór die dag en niet als gehaald of "
-            "verstreken afgemeld.",
+            "verlopen afgesloten.",
         ),
         _Spec(
             "deadlines.due_next_14d",

@@ -19,7 +19,7 @@ ANY = frozenset({"aangemeld", "in_behandeling", "doorverwezen", "niet_in_behande
                  "afgerond"})
 
 STATUS_LABELS: dict[str, str] = {
-    "aangemeld": "Aangemeld (te trieren)",
+    "aangemeld": "Aangemeld (te triëren)",
     "in_behandeling": "In behandeling",
     "doorverwezen": "Doorverwezen",
     "niet_in_behandeling": "Niet in behandeling genomen",

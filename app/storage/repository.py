@@ -140,7 +140,7 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 PRESETS: dict[str, str] = {
-    "te_trieren": "Te trieren",
+    "te_trieren": "Te triëren",
     "mijn_werkvoorraad": "Mijn werkvoorraad",
     "wacht_op_reactie": "Wacht op reactie dienst",
     "open_escalaties": "Open escalaties",

@@ -257,7 +257,7 @@ class FirstRunWizard(QWizard):
             "Op deze laptop staat nog geen register. In twee stappen maakt u er een:\n\n"
             "1. uw naam en een apparaatcode voor de casusnummers;\n"
             "2. een wachtwoordzin waarmee het register wordt versleuteld.\n\n"
-            "Daarna kunt u casussen aanmelden, trieren en behandelen.\n\n"
+            "Daarna kunt u casussen aanmelden, triëren en behandelen.\n\n"
             "Het register wordt opgeslagen in:\n%1").replace("%1", str(path)), welcome)
         text.setWordWrap(True)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

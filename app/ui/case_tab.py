@@ -60,7 +60,7 @@ from app.model.fold import CaseState, Effective
 from app.model.lint import mask_bsn
 from app.storage.repository import CaseView
 from app.ui.session import Session
-from app.ui.step_forms import LABELS, StepForm
+from app.ui.step_forms import LABELS, StepForm, action_label
 from app.ui.widgets import (
     ERROR_STYLE,
     PERSONAL_FIELDS,
@@ -80,6 +80,9 @@ ADMIN_STEPS = (
     "assigned", "note", "partner_informed", "consulted", "deadline_set", "deadline_met",
     "story", "story_approved", "signal_linked", "signal_unlinked",
 )
+
+#: Alt letters in use on the timeline page besides the step buttons' (see _set_buttons)
+RESERVED_ON_TIMELINE = "vitgrpaol"
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1  # "effective" | "voided"
@@ -137,7 +140,7 @@ class CaseTab(QWidget):
         self.tabs.addTab(self.intake_page, tr("&Intake"))
         self.tabs.addTab(self.timeline_page, tr("&Tijdlijn"))
         self.tabs.addTab(self.signals_page, tr("Si&gnalen"))
-        self.tabs.addTab(self.story_page, tr("&Verhaal"))
+        self.tabs.addTab(self.story_page, tr("Ve&rhaal"))  # Alt+V: Vergrendelen
         self.tabs.addTab(self.personal_page, tr("&Persoonsgegevens"))
         self.tabs.setCurrentWidget(self.timeline_page)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -163,12 +166,12 @@ class CaseTab(QWidget):
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.number_label.setAccessibleName(tr("Casusnummer"))
         self.status_label = QLabel(box)
+        self.status_label.setWordWrap(True)
         self.status_label.setStyleSheet("font-size: 11pt; font-weight: 600; color: #1d3f6e;")
         self.status_label.setAccessibleName(tr("Status en fase"))
         top.addWidget(self.number_label)
         top.addSpacing(16)
-        top.addWidget(self.status_label)
-        top.addStretch(1)
+        top.addWidget(self.status_label, 1)
         self.print_button = QPushButton(tr("&Afdrukken…"), box)
         self.print_button.setAccessibleName(tr("Casusoverzicht afdrukken"))
         self.print_button.setToolTip(tr("Het casusoverzicht voor het casusoverleg, als "
@@ -176,18 +179,20 @@ class CaseTab(QWidget):
         self.print_button.clicked.connect(self.print_overview)
         top.addWidget(self.print_button)
         grid.addLayout(top)
-        facts = QHBoxLayout()
-        facts.setSpacing(24)
-        self.age_label = QLabel(box)
+        # The facts wrap onto a second line rather than widen the window (a long
+        # deadline text and handler name pushed it past a 1366-pixel screen).
+        facts_host = QWidget(box)
+        facts = FlowLayout(facts_host, spacing=24, line_spacing=2)
+        self.age_label = QLabel(facts_host)
         self.age_label.setAccessibleName(tr("Ontvangen en leeftijd"))
-        self.deadline_label = QLabel(box)
+        self.deadline_label = QLabel(facts_host)
         self.deadline_label.setAccessibleName(tr("Volgende termijn"))
-        self.handler_label = QLabel(box)
+        self.handler_label = QLabel(facts_host)
         self.handler_label.setAccessibleName(tr("Behandelaar"))
         for lbl in (self.age_label, self.deadline_label, self.handler_label):
+            lbl.setWordWrap(True)
             facts.addWidget(lbl)
-        facts.addStretch(1)
-        grid.addLayout(facts)
+        grid.addWidget(facts_host)
         self.notice_label = QLabel(box)
         self.notice_label.setWordWrap(True)
         self.notice_label.setAccessibleName(tr("Aandachtspunten"))
@@ -426,7 +431,7 @@ class CaseTab(QWidget):
         cl = self.session.register.codelists
         title = tr("Casus {n}").format(n=state.number)
         if state.ref and state.ref != state.number:
-            title += tr("  (kenmerk {r})").format(r=state.ref)
+            title += tr("  (herkomstnummer {r})").format(r=state.ref)
         self.number_label.setText(title)
         status = cl.label("status", state.status)
         if state.phase:
@@ -449,17 +454,21 @@ class CaseTab(QWidget):
             left = (nd.due_on - today).days
             when = (tr("vandaag") if left == 0 else
                     tr("nog {n}").format(n=_days(left)) if left > 0 else
-                    tr("{n} verstreken").format(n=_days(-left)))
+                    tr("{n} verlopen").format(n=_days(-left)))
             active = state.status in ("aangemeld", "in_behandeling")
             self.deadline_label.setText(
                 (tr("Volgende termijn: {k} t/m {d} ({w})") if active else
-                 tr("Niet afgemelde termijn: {k} t/m {d}")).format(
+                 tr("Openstaande termijn: {k} t/m {d}")).format(
                     k=cl.label("deadline_kind", nd.kind), d=nl_date(nd.due_on), w=when))
+            self.deadline_label.setToolTip("" if active else tr(
+                "De casus is niet meer open, maar deze termijn is nooit afgesloten: leg "
+                "met ‘Termijn afsluiten’ vast of hij is gehaald of verlopen."))
             urgent = active and left <= 7
             self.deadline_label.setStyleSheet("color: #a4000f; font-weight: 600;" if urgent
                                               else "")
         else:
             self.deadline_label.setText(tr("Geen open termijn"))
+            self.deadline_label.setToolTip("")
             self.deadline_label.setStyleSheet("")
         self.handler_label.setText(tr("Behandelaar: {h}").format(
             h=state.handler or state.registered_by))
@@ -490,12 +499,16 @@ class CaseTab(QWidget):
             while flow.count():
                 flow.takeAt(0)
         cl = self.session.register.codelists if self.session.is_open else None
-        mn = Mnemonics(reserved="itgvpol")  # tabs and the timeline buttons
+        # Letters taken while the timeline shows: the main window's Vergrendelen, the
+        # case's tabs (Intake, Tijdlijn, Signalen, Verhaal, Persoonsgegevens),
+        # Afdrukken and the timeline's own buttons (corrigeren, vervallen).
+        mn = Mnemonics(reserved=RESERVED_ON_TIMELINE)
         for kind in kinds:
-            label = kind_label(kind, cl) if cl else kind
+            label = action_label(kind, cl)
             btn = QPushButton(mn.take(label) + "…")
             btn.setAccessibleName(label)
-            btn.setToolTip(tr("Stap vastleggen: {label}").format(label=label))
+            btn.setToolTip(tr("Legt de stap ‘{step}’ vast").format(
+                step=kind_label(kind, cl) if cl else kind))
             btn.clicked.connect(lambda _c=False, k=kind: self._open_step(k))
             if kind in TREATMENT_STEPS:
                 self.treatment_flow.addWidget(btn)
@@ -559,6 +572,7 @@ class CaseTab(QWidget):
     def _fill_timeline(self, state: CaseState, events: list[Event]) -> None:
         cl = self.session.register.codelists
         keep = self._selected_id()
+        scrolled = self.timeline.verticalScrollBar().value()
         self.timeline.clear()
         names = {e.id: tr("{k} van {d}").format(k=kind_label(e.kind, cl), d=nl_date(e.on))
                  for e in state.effective}
@@ -614,7 +628,31 @@ class CaseTab(QWidget):
             self.timeline.addTopLevelItem(item)
             if ev.id == keep:
                 item.setSelected(True)
+        # A redraw (after a correction, say) keeps the handler's place in the timeline.
+        self.timeline.doItemsLayout()
+        self.timeline.verticalScrollBar().setValue(scrolled)
         self._selection_changed()
+
+    def _event_ids(self) -> set[str]:
+        return {e.id for e in self.view.state.effective} if self.view is not None else set()
+
+    def show_step(self, event_id: str) -> None:
+        """Select a step in the timeline and scroll it into view."""
+        item = self.item_for(event_id)
+        if item is None:
+            return
+        self.timeline.setCurrentItem(item)
+        self.timeline.scrollToItem(item, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _show_new_step(self, before: set[str], kind: str) -> None:
+        """After saving a step: show it in the timeline (the one of ``kind`` when the
+        form recorded more, as closing does with the open deadlines)."""
+        if self.view is None:
+            return
+        new = [e for e in self.view.state.effective if e.id not in before]
+        if new:
+            shown = next((e for e in reversed(new) if e.kind == kind), new[-1])
+            self.show_step(shown.id)
 
     def _selected_item(self) -> QTreeWidgetItem | None:
         items = self.timeline.selectedItems()
@@ -779,7 +817,11 @@ class CaseTab(QWidget):
     def _open_step(self, kind: str, preset: Mapping[str, Any] | None = None) -> bool:
         if not self.session.is_open:
             return False
-        return StepForm.run(self.session, self.number, kind, self, preset=preset)
+        before = self._event_ids()
+        saved = StepForm.run(self.session, self.number, kind, self, preset=preset)
+        if saved:
+            self._show_new_step(before, kind)
+        return saved
 
     def _correct(self, event_id: str | None) -> bool:
         if not event_id or not self.session.is_open:

@@ -51,13 +51,17 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 assert all(key in SORT_COLUMNS for key, _ in COLUMNS)
 
-#: headers shown on two lines to keep narrow number columns narrow
-HEADER_LINES = {"age": "Leeftijd\n(dagen)", "waiting": "Wacht op\ndienst (dagen)"}
+#: headers on two lines keep the columns narrow: at 1366 pixels every column,
+#: "Volgende termijn" included, has to fit beside the navigation column
+HEADER_LINES = {"route": "Route en\naandrager", "status": "Status en\nfase",
+                "age": "Leeftijd\n(dagen)", "waiting": "Wacht op\ndienst",
+                "next_deadline": "Volgende\ntermijn"}
 
 HEADER_TIPS = {
     "age": ("Dagen sinds ontvangst; bij een afgeronde of doorverwezen casus tot de "
             "afronding of het triagebesluit"),
-    "waiting": "Dagen sinds de zienswijze zonder reactie van de dienst is verstuurd",
+    "waiting": ("Wacht op dienst (dagen): dagen sinds de zienswijze zonder reactie van de "
+                "dienst is verstuurd"),
     "next_deadline": "De eerstvolgende termijn die nog niet is gehaald of verstreken",
 }
 
@@ -166,7 +170,9 @@ def make_cells(row: CaseRow, today: date, codelists: Codelists) -> Cells:
         due_text,
         row.handler or "",
     )
-    number_tip = row.number if row.ref == row.number else f"{row.number} (kenmerk {row.ref})"
+    number_tip = (row.number if row.ref == row.number
+                  else _tr("%1 (herkomstnummer %2)").replace("%1", row.number).replace(
+                      "%2", row.ref))
     if row.flags:
         number_tip += " – " + _tr("let op: %n afwijking(en) van de regels", n=row.flags)
     status_colour = style.PHASE_COLOURS.get(row.phase or "") or style.STATUS_COLOURS.get(
@@ -176,7 +182,7 @@ def make_cells(row: CaseRow, today: date, codelists: Codelists) -> Cells:
             _tr("Ontvangen op %1").replace("%1", nl_date(row.received_on)),
             (_tr("Wacht sinds %1 op een reactie van de dienst").replace(
                 "%1", nl_date(row.waiting_since)) if row.waiting_since else ""),
-            due_tip, "")
+            "\n".join(t for t in (due_text, due_tip) if t), row.handler or "")
     colours: tuple[QColor | None, ...] = (None, None, None, None, None, status_colour, None,
                                           None, due_colour, None)
     overdue = due_colour is style.OVERDUE
@@ -325,7 +331,7 @@ class CasesModel(QAbstractTableModel):
             return _tr(title)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = HEADER_TIPS.get(key)
-            return _tr(tip) if tip else None
+            return _tr(tip) if tip else _tr(title)  # a narrow column cuts its header
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFontMetrics, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QFontMetrics, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -40,14 +40,18 @@ from app.ui.worker import BackgroundReader
 
 SEARCH_DELAY_MS = 250
 
-#: default widths of the columns, in characters of the font's average width
-_WIDTHS = {"number": 13, "received_on": 10, "route": 21, "services": 15, "topics": 18,
-           "status": 22, "age": 5, "waiting": 5, "next_deadline": 19, "handler": 17}
+#: columns whose width follows a typical value; they keep it whatever the window
+_SAMPLES = {"number": "2025-DEMO-0000", "received_on": "00-00-0000",
+            "next_deadline": "⚠ verlopen 00-00-0000", "age": "0000", "waiting": "0000"}
 
+#: the other columns share the rest of the width in these proportions (characters
+#: of the font's average width they would like), never narrower than MIN_CHARS
+_SHARES = {"route": 24, "services": 16, "topics": 20, "status": 20, "handler": 14}
+MIN_CHARS = 8
 
-#: columns whose width follows a typical value rather than a number of characters
-_SAMPLES = {"number": "2025-ZWL-00000", "received_on": "00-00-0000",
-            "next_deadline": "00-00-0000 · nog 14 dagen", "age": "0000", "waiting": "0000"}
+#: what the list says when it is empty: a new register, or filters that match nothing
+EMPTY_REGISTER = "Nog geen casussen. Nieuwe casus: Ctrl+N"
+EMPTY_FILTERED = "Geen casussen met deze zoekopdracht of filters. Filters wissen: Alt+I"
 
 
 def _qdate(d: date) -> QDate:
@@ -58,6 +62,32 @@ def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
+def share_out(room: int, shares: dict[int, int], mins: dict[int, int]) -> dict[int, int]:
+    """Widths in proportion to ``shares`` that add up to ``room``, none below its
+    minimum (a column that would fall below it gets its minimum, the others share what
+    is left); all minimums when even they do not fit."""
+    widths: dict[int, int] = {}
+    free = dict(shares)
+    left = room
+    while free:
+        total = sum(free.values())
+        pinned = [c for c in free if left * free[c] < mins[c] * total]
+        if not pinned:
+            break
+        for c in pinned:
+            widths[c] = mins[c]
+            left -= mins[c]
+            del free[c]
+    order = sorted(free)
+    given = 0
+    total = sum(free.values())
+    for i, c in enumerate(order):
+        width = left - given if i == len(order) - 1 else left * free[c] // total
+        widths[c] = max(mins[c], width)
+        given += widths[c]
+    return widths
+
+
 def preset_counts(reg: Register) -> dict[str, int]:
     """How many cases each work-queue preset holds (runs in the worker thread)."""
     return {key: reg.count_cases(CaseQuery(preset=key)) for key in PRESETS}
@@ -65,9 +95,69 @@ def preset_counts(reg: Register) -> dict[str, int]:
 
 class CaseTable(QTableView):
     """The list; Enter opens the current case (also on platforms where Enter does not
-    emit ``activated``)."""
+    emit ``activated``).
+
+    The columns fill the width the table has: fixed columns (number, dates, days, the
+    next deadline) keep the width of their values, the text columns share the rest,
+    so "Volgende termijn" is in view without scrolling at 1366 pixels and a cut text
+    shows whole in its tooltip. Once the handler drags a column edge, the widths are
+    theirs.
+    """
 
     open_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fixed_widths: dict[int, int] = {}
+        self.shares: dict[int, int] = {}
+        self.min_widths: dict[int, int] = {}  # the header's width
+        self.floor = 60  # narrower still, when the headers' widths do not fit
+        self.user_widths = False
+        self._fitting = False
+        self.empty_label = QLabel(self.viewport())
+        self.empty_label.setObjectName("hint")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+        self.horizontalHeader().sectionResized.connect(self._section_resized)
+
+    def _section_resized(self, _index: int, _old: int, _new: int) -> None:
+        if not self._fitting:
+            self.user_widths = True
+
+    def fit_columns(self) -> None:
+        """Share the viewport's width out over the columns (see the class docstring)."""
+        if self.user_widths or not self.shares:
+            return
+        width = self.viewport().width()
+        rest = width - sum(self.fixed_widths.values())
+        self._fitting = True
+        try:
+            for column, fixed in self.fixed_widths.items():
+                self.setColumnWidth(column, fixed)
+            columns = sorted(self.shares)
+            mins = {c: self.min_widths.get(c, self.floor) for c in columns}
+            if sum(mins.values()) > rest:
+                mins = dict.fromkeys(columns, self.floor)
+            for column, width in share_out(rest, {c: self.shares[c] for c in columns},
+                                           mins).items():
+                self.setColumnWidth(column, width)
+        finally:
+            self._fitting = False
+
+    def show_empty(self, text: str) -> None:
+        self.empty_label.setText(text)
+        self.empty_label.setAccessibleName(text)
+        self.empty_label.setVisible(bool(text))
+        self._place_empty()
+
+    def _place_empty(self) -> None:
+        self.empty_label.setGeometry(self.viewport().rect().adjusted(20, 20, -20, -20))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+        self._place_empty()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -133,7 +223,7 @@ class CasesPage(QWidget):
         self.preset_buttons: dict[str | None, QPushButton] = {}
         preset_row = QHBoxLayout()
         preset_row.setSpacing(6)
-        mnemonics = {None: "Al&le casussen", "te_trieren": "&Te trieren",
+        mnemonics = {None: "Al&le casussen", "te_trieren": "&Te triëren",
                      "mijn_werkvoorraad": "&Mijn werkvoorraad",
                      "wacht_op_reactie": "&Wacht op reactie dienst",
                      "open_escalaties": "Open &escalaties",
@@ -239,17 +329,26 @@ class CasesPage(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        # A cut header shows its beginning, not a middle piece.
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         avg = self.fontMetrics().averageCharWidth()
         head_font = style.bold(header.font())
         head_metrics = QFontMetrics(head_font)
+        bold_metrics = QFontMetrics(style.bold(self.font()))  # an overdue deadline is bold
         for i, (key, _) in enumerate(COLUMNS):
             title = str(self.model.headerData(i, Qt.Orientation.Horizontal))
-            widest = max(head_metrics.horizontalAdvance(t) for t in title.split("\n"))
+            widest = max(head_metrics.horizontalAdvance(t) for t in title.split("\n")) + 28
             sample = _SAMPLES.get(key)
-            body = (self.fontMetrics().horizontalAdvance(sample) if sample
-                    else _WIDTHS.get(key, 14) * avg)
-            self.table.setColumnWidth(i, max(body + 14, widest + 30))
+            if sample:
+                metrics = bold_metrics if key == "next_deadline" else self.fontMetrics()
+                self.table.fixed_widths[i] = max(metrics.horizontalAdvance(sample) + 14,
+                                                 widest)
+            else:
+                self.table.shares[i] = _SHARES.get(key, 14)
+                self.table.min_widths[i] = max(MIN_CHARS * avg + 12, widest)
+        self.table.floor = MIN_CHARS * avg + 12
+        self.table.fit_columns()
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.table.activated.connect(self._activated)
@@ -396,11 +495,21 @@ class CasesPage(QWidget):
     def _show_total(self, total: int) -> None:
         if not self.session.is_open:
             self.count_label.setText("")
+            self.table.show_empty("")
             return
         if total == 0:
             self.count_label.setText(self.tr("Geen casussen gevonden"))
+            self.table.show_empty(self.tr(EMPTY_FILTERED) if self.filtering()
+                                  else self.tr(EMPTY_REGISTER))
         else:
             self.count_label.setText(plural(self.tr("%n casus(sen)"), total))
+            self.table.show_empty("")
+
+    def filtering(self) -> bool:
+        """Whether a search, filter or work queue narrows the list."""
+        q = self.model.query
+        return q != CaseQuery(sort=q.sort, descending=q.descending, limit=q.limit,
+                              offset=q.offset)
 
     # ------------------------------------------------------------------ navigation
 

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -59,7 +58,7 @@ from app.ui import style
 from app.ui.charts import BarChart, LineChart, Series
 from app.ui.deadlines_page import remaining_text
 from app.ui.session import Session
-from app.ui.widgets import busy_bar
+from app.ui.widgets import ColumnFitter, busy_bar
 from app.ui.worker import BackgroundReader
 
 THIS_WEEK = "deze_week"
@@ -85,7 +84,7 @@ FLOW_CARDS: tuple[tuple[str, str, str], ...] = (
 #: Stock figures: one value, as of the last day of the period.
 STOCK_CARDS: tuple[tuple[str, str, str], ...] = (
     ("open.total", "Open (in behandeling)", ""),
-    ("triage.pending", "Te trieren", ""),
+    ("triage.pending", "Te triëren", ""),
     ("deadlines.overdue", "Termijnen verlopen", ""),
     ("deadlines.due_next_14d", f"Termijnen binnen {SOON_DAYS} dagen", ""),
     ("signals.awaiting_feedback", "Signalen: wacht op terugkoppeling", ""),
@@ -428,7 +427,8 @@ def _panel(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout, WrapLabel]
     return frame, layout, head
 
 
-def _tree(columns: Sequence[str], name: str, parent: QWidget, *, stretch: int) -> QTreeWidget:
+def _tree(columns: Sequence[str], name: str, parent: QWidget, *,
+          keep: Sequence[int] = ()) -> QTreeWidget:
     tree = QTreeWidget(parent)
     tree.setAccessibleName(name)
     tree.setColumnCount(len(columns))
@@ -439,11 +439,7 @@ def _tree(columns: Sequence[str], name: str, parent: QWidget, *, stretch: int) -
     tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     tree.setFixedHeight(150)
     tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    tree.setTextElideMode(Qt.TextElideMode.ElideRight)
-    header = tree.header()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    ColumnFitter(tree, keep)  # columns share the width; cut texts have tooltips
     return tree
 
 
@@ -543,11 +539,11 @@ class DashboardPage(QWidget):
         self.handler_tree = _tree([self.tr("Behandelaar"), self.tr("Aangemeld"),
                                    self.tr("In behandeling"), self.tr("Totaal")],
                                   self.tr("Open casussen per behandelaar"),
-                                  self.handlers_panel, stretch=0)
+                                  self.handlers_panel)
         self.handler_tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.handler_tree.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.handler_tree.setToolTip(self.tr(
-            "Aangemeld: nog te trieren. In behandeling: na het triagebesluit "
+            "Aangemeld: nog te triëren. In behandeling: na het triagebesluit "
             "'in behandeling nemen'. Behandelaar: de laatste toewijzing."))
         hl.addWidget(self.handler_tree, 1)
         self.escalation_panel, el, self.escalation_head = _panel(
@@ -555,7 +551,7 @@ class DashboardPage(QWidget):
         self.escalation_tree = _tree([self.tr("Casus"), self.tr("Behandelaar"),
                                       self.tr("Ontvangen")],
                                      self.tr("Open escalaties"), self.escalation_panel,
-                                     stretch=1)
+                                     keep=(0, 2))
         self.escalation_tree.itemActivated.connect(self._activated)
         self.escalation_note = _label("", "hint", self.escalation_panel, wrap=True)
         self.escalation_note.hide()
@@ -568,7 +564,7 @@ class DashboardPage(QWidget):
                                     self.tr("Resterend"), self.tr("Soort")],
                                    self.tr("Termijnen verlopen en binnen %1 dagen")
                                    .replace("%1", str(SOON_DAYS)),
-                                   self.deadline_panel, stretch=3)
+                                   self.deadline_panel, keep=(0, 1))
         self.deadline_tree.itemActivated.connect(self._activated)
         dl.addWidget(self.deadline_tree, 1)
         for panel in (self.handlers_panel, self.escalation_panel, self.deadline_panel):

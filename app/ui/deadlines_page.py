@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QFont, QFontMetrics
+from PySide6.QtGui import QBrush, QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTreeWidget,
@@ -42,6 +41,7 @@ from app.storage.repository import Register
 from app.ui import style
 from app.ui.session import Session
 from app.ui.text import plural
+from app.ui.widgets import ColumnFitter
 from app.ui.worker import BackgroundReader
 
 GROUPS = ("Verlopen", f"Binnen {SOON_DAYS} dagen", "Later")
@@ -189,16 +189,9 @@ class DeadlinesPage(QWidget):
         self.tree.setAlternatingRowColors(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        header = self.tree.header()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        fm = self.fontMetrics()
-        head_fm = QFontMetrics(style.bold(header.font()))
-        samples = (GROUPS[1] + " (000)", "Betalingstermijn", "00-00-0000", "00-00-0000",
-                   "⚠ 000 dagen verlopen", "Omschrijving van de termijn")
-        for i, sample in enumerate(samples):
-            self.tree.setColumnWidth(i, max(fm.horizontalAdvance(sample) + 40,
-                                            head_fm.horizontalAdvance(self.COLUMNS[i]) + 24))
+        # Number, dates and days keep their width; kind, description and explanation
+        # share the rest, and every cut text has its full text as a tooltip.
+        ColumnFitter(self.tree, keep=(0, 2, 3, 4))
         self.tree.itemActivated.connect(self._activated)
         self.tree.currentItemChanged.connect(self._show_detail)
 

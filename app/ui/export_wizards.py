@@ -39,7 +39,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QObject,
     QRunnable,
-    QSettings,
     QStandardPaths,
     Qt,
     QThreadPool,
@@ -90,10 +89,9 @@ from app.model.metrics import metric_definitions, metric_labels
 from app.model.nlformat import metric
 from app.model.os_errors import os_error_line, sqlite_os_problem
 from app.storage.figures import Figures, figures, metric_settings
-from app.storage.files import private_dir, restrict
-from app.storage.paths import config_dir
 from app.storage.repository import Register, SignalRow
 from app.ui import style
+from app.ui.geometry import save_state, ui_state
 from app.ui.session import Session
 from app.ui.text import plural
 from app.ui.widgets import CodeCombo, DateField, busy_bar, tr
@@ -183,14 +181,9 @@ def half_year_name(start: date) -> str:
 # --------------------------------------------------------------------------- UI state
 
 
-def _ui_state() -> QSettings:
-    """UI state only (FACTS.md: IniFormat in the program's folder, never the registry)."""
-    return QSettings(str(config_dir() / "ui-state.ini"), QSettings.Format.IniFormat)
-
-
 def last_folder() -> Path:
     """The folder of the previous export, else the user's Documents, else home."""
-    value = _ui_state().value("export/last_folder", "")
+    value = ui_state().value("export/last_folder", "")
     if isinstance(value, str) and value and Path(value).is_dir():
         return Path(value)
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -198,11 +191,9 @@ def last_folder() -> Path:
 
 
 def remember_folder(folder: Path) -> None:
-    private_dir(config_dir())  # the file names a folder of exports: 0700/0600 on POSIX
-    settings = _ui_state()
+    settings = ui_state()
     settings.setValue("export/last_folder", str(folder))
-    settings.sync()
-    restrict(Path(settings.fileName()))
+    save_state(settings)
 
 
 # --------------------------------------------------------------------------- the worker
@@ -809,53 +800,90 @@ class PathPage(QWizardPage):
             self._changed()  # the same path again: the folder may exist by now
         self.edit.setFocus()
 
-    def path(self) -> Path | None:
+    def _resolve(self) -> tuple[Path | None, str | None]:
+        """The path the text names and what is wrong with it (a Dutch sentence).
+
+        Whatever is typed ("/", "C:\\", a name with a NUL character, "~nobody",
+        a name too long for the file system) ends here as a path or a message: the
+        checks below touch the file system, and every error they can raise is
+        turned into words instead of a traceback.
+        """
         text = self.edit.text().strip()
         if not text:
-            return None
+            return None, None
+        try:
+            return self._check(text)
+        except (OSError, ValueError, RuntimeError):
+            return None, tr("Dit is geen bruikbare naam voor een %1.").replace(
+                "%1", tr("map") if self.folder_mode else tr("bestand"))
+
+    def _check(self, text: str) -> tuple[Path | None, str | None]:
+        if "\x00" in text:
+            raise ValueError("NUL in path")
         p = Path(text).expanduser()
         if not p.is_absolute():
             p = (self._default.parent if self._default and not self.folder_mode
                  else last_folder()) / p
-        if not self.folder_mode and not p.suffix:
-            p = p.with_name(p.name + self.suffix)
-        return p
-
-    def problem(self) -> str | None:
-        p = self.path()
-        if p is None:
-            return None
         if self.folder_mode:
             if p.exists() and not p.is_dir():
-                return tr("Dit is een bestand, geen map.")
-            return None if p.is_dir() else _no_folder(p)
+                return p, tr("Dit is een bestand, geen map.")
+            return p, (None if p.is_dir() else _no_folder(p))
+        if not p.name or text.endswith(("/", "\\")) or p.is_dir():
+            return None, tr("Dit is een map; geef ook een bestandsnaam, bijvoorbeeld "
+                            "%1.").replace("%1", self._example_name())
+        if not p.suffix:
+            p = p.with_name(p.name + self.suffix)
         if p.suffix.lower() != self.suffix:
-            return tr("De naam moet op %1 eindigen.").replace("%1", self.suffix)
+            return p, tr("De naam moet op %1 eindigen.").replace("%1", self.suffix)
         if p.is_dir():
-            return tr("Dit is een map; geef een bestandsnaam.")
-        if p.parent.exists() and not p.parent.is_dir():
-            return tr("%1 is een bestand, geen map.").replace("%1", str(p.parent))
-        return None if p.parent.is_dir() else _no_folder(p.parent)
+            return p, tr("Dit is een map; geef een bestandsnaam.")
+        for folder in p.parents:
+            if folder.exists():
+                if not folder.is_dir():
+                    return p, tr("%1 is een bestand, geen map.").replace("%1", str(folder))
+                break
+        p.exists()  # a name too long for the file system raises here, not later
+        if not p.parent.is_dir():
+            return p, _no_folder(p.parent)  # exports never make folders
+        return p, None
+
+    def _example_name(self) -> str:
+        return self._default.name if self._default is not None else "export" + self.suffix
+
+    def path(self) -> Path | None:
+        """The path to write, or None when the text is empty or names no usable file."""
+        return self._resolve()[0]
+
+    def problem(self) -> str | None:
+        return self._resolve()[1]
 
     def _changed(self) -> None:
-        p = self.path()
-        problem = self.problem()
+        p, problem = self._resolve()
         self.error.setText(problem or "")
         self.error.setVisible(bool(problem))
         note = ""
         if p is not None and not problem:
-            if self.folder_mode:
-                note = tr("Bestanden met dezelfde naam in deze map worden vervangen.")
-            elif p.exists():
-                note = tr("Dit bestand bestaat al en wordt vervangen.")
-            if not self.folder_mode and str(p) != self.edit.text().strip():
-                note = (tr("Wordt opgeslagen als %1.").replace("%1", str(p)) + " " + note).strip()
+            try:
+                note = self._note(p)
+            except (OSError, ValueError):
+                note = ""
         self.note.setText(note)
         self.note.setVisible(bool(note))
         self.completeChanged.emit()
 
+    def _note(self, p: Path) -> str:
+        note = ""
+        if self.folder_mode:
+            note = tr("Bestanden met dezelfde naam in deze map worden vervangen.")
+        elif p.exists():
+            note = tr("Dit bestand bestaat al en wordt vervangen.")
+        if not self.folder_mode and str(p) != self.edit.text().strip():
+            note = (tr("Wordt opgeslagen als %1.").replace("%1", str(p)) + " " + note).strip()
+        return note
+
     def isComplete(self) -> bool:
-        return super().isComplete() and self.path() is not None and self.problem() is None
+        p, problem = self._resolve()
+        return super().isComplete() and p is not None and problem is None
 
     def initializePage(self) -> None:
         self._changed()

@@ -27,9 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.errors import FieldError, UserError, ValidationFailed
+from app.ui.lint_question import LintQuestion
 from app.ui.session import Session
-from app.ui.step_forms import INTAKE_GROUPS, FormContext, PayloadForm
-from app.ui.widgets import ERROR_STYLE, FieldRow, Mnemonics, PersonalFields, tr
+from app.ui.step_forms import (
+    BANNER_STYLE,
+    INTAKE_GROUPS,
+    QUESTION_STYLE,
+    FormContext,
+    PayloadForm,
+)
+from app.ui.widgets import FieldRow, Mnemonics, PersonalFields, chain_tab_order, tr
 
 
 class IntakeForm(QWidget):
@@ -43,7 +50,7 @@ class IntakeForm(QWidget):
         self.session = session
         reg = session.register
         self.setAccessibleName(tr("Nieuwe casus aanmelden"))
-        mn = Mnemonics(reserved="an")
+        mn = Mnemonics(reserved="anv")  # Aanmelden, Annuleren; the window's Vergrendelen
 
         outer = QVBoxLayout(self)
         heading = QLabel(tr("Nieuwe casus aanmelden"), self)
@@ -59,8 +66,8 @@ class IntakeForm(QWidget):
 
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(ERROR_STYLE + " background: #fde7e9; border: 1px solid "
-                                  "#e8a3aa; border-radius: 3px; padding: 6px;")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setAccessibleName(tr("Foutmelding"))
         self.banner.hide()
         outer.addWidget(self.banner)
@@ -105,7 +112,14 @@ class IntakeForm(QWidget):
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             sc = QShortcut(QKeySequence(seq), self, self.save)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.question = LintQuestion(self.save_button, tr("&Aanmelden"), tr("Toch &aanmelden"))
+        for name, row in self.form.rows.items():
+            if self.form.lints(name):
+                row.editor.changed.connect(self._texts_changed)
         session.locked.connect(self.reset)
+        chain_tab_order([*self.form.focus_widgets(),
+                         *(w for r in self.personal.rows.values() for w in r.focus_widgets()),
+                         self.save_button, self.cancel_button])
         self.form.rows["received_on"].focus_target().setFocus()
 
     # -- access for tests and the main window
@@ -116,9 +130,17 @@ class IntakeForm(QWidget):
     def editor(self, name: str) -> Any:
         return self.form.rows[name].editor
 
-    def show_banner(self, text: str | None) -> None:
+    def show_banner(self, text: str | None, *, question: bool = False) -> None:
+        self.banner.setStyleSheet(QUESTION_STYLE if question else BANNER_STYLE)
+        self.banner.setAccessibleName(tr("Vraag") if question else tr("Foutmelding"))
         self.banner.setText(text or "")
         self.banner.setVisible(bool(text))
+
+    def _texts_changed(self) -> None:
+        if self.question.overriding or self.banner.accessibleName() == tr("Vraag"):
+            self.question.reset()
+            if self.banner.accessibleName() == tr("Vraag"):
+                self.show_banner(None)
 
     # -- actions
 
@@ -135,9 +157,17 @@ class IntakeForm(QWidget):
             if not errors:
                 self.show_banner(tr("Niet aangemeld: verbeter de gemarkeerde velden."))
             return None
+        values = self.form.values()
+        texts = {n: values.get(n) for n in self.form.rows
+                 if self.form.lints(n) and isinstance(values.get(n), str)}
+        question = self.question.ask(texts, {n: self.form.rows[n].text for n in texts})
+        if question is not None:
+            self.show_banner(question, question=True)
+            self.save_button.setFocus()
+            return None
         personal = {k: v for k, v in self.personal.value().items() if v}
         try:
-            state = self.session.register.register_case(self.form.values(), personal or None)
+            state = self.session.register.register_case(values, personal or None)
         except ValidationFailed as exc:
             data_errors = [e for e in exc.errors if e.path in self.form.rows]
             personal_errors = [(e.path, e.message) for e in exc.errors
@@ -152,6 +182,7 @@ class IntakeForm(QWidget):
                 self.show_banner(str(exc))
             return None
         number = str(state.number)
+        self.question.audit(self.session.register, tr("casus {n}, aanmelding").format(n=number))
         self.reset()
         self.session.case_changed.emit(number)
         self.case_registered.emit(number)
@@ -175,6 +206,7 @@ class IntakeForm(QWidget):
     def reset(self) -> None:
         """Empty the form (after cancelling, saving elsewhere, or locking)."""
         self.show_banner(None)
+        self.question.reset()
         self.form.set_values({"received_on": None})
         self.form.editor("received_on").set_value(
             self.session.register.today() if self.session.is_open else None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -37,9 +37,11 @@ from app.ui.cases_page import CasesPage
 from app.ui.dashboard import DashboardPage
 from app.ui.deadlines_page import DeadlinesPage
 from app.ui.export_page import ExportPage
+from app.ui.geometry import clamp_to_screen, restore_window, save_window
 from app.ui.idle import IdleLock, remaining_text
 from app.ui.session import Session
 from app.ui.signals_page import SignalsPage
+from app.ui.wheel import install_wheel_guard
 from app.ui.worker import BackgroundReader
 
 NAV_CASES, NAV_DEADLINES, NAV_SIGNALS, NAV_OVERVIEW, NAV_EXPORT, NAV_BEHEER = range(6)
@@ -58,11 +60,13 @@ class MainWindow(QMainWindow):
         self.demo_passphrase = demo_passphrase
         self.unlock_dialog: UnlockDialog | None = None
         self._closing = False
+        self._shown_once = False
         self._restore_numbers: list[str] = []
         self._restore_page = NAV_CASES
         self.setObjectName("mainWindow")
         self.setAccessibleName(self.tr("Casusregister"))
-        self.resize(1440, 860)
+        install_wheel_guard()
+        restore_window(self, "main", 1440, 860)
         self._set_title()
 
         self.reader = BackgroundReader(session, self)
@@ -99,29 +103,34 @@ class MainWindow(QMainWindow):
         self.work.addWidget(self.export_page)
         self.work.addWidget(self.beheer_page)
 
-        # -- the locked page
+        # -- the locked page; its text hides while the unlock dialog stands over it,
+        # or its ends would stick out beside the dialog and say the same thing twice
         self.locked_page = QWidget(self)
         self.locked_page.setObjectName("lockedPage")
-        locked_label = QLabel(self.tr("Het register is vergrendeld."), self.locked_page)
+        self.locked_body = QWidget(self.locked_page)
+        locked_label = QLabel(self.tr("Het register is vergrendeld."), self.locked_body)
         locked_label.setObjectName("pageTitle")
         locked_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         locked_hint = QLabel(self.tr("Er is niets van het register zichtbaar tot u het "
-                                     "ontgrendelt met uw wachtwoordzin."), self.locked_page)
+                                     "ontgrendelt met uw wachtwoordzin."), self.locked_body)
         locked_hint.setObjectName("hint")
         locked_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.unlock_button = QPushButton(self.tr("&Ontgrendelen…"), self.locked_page)
+        locked_hint.setWordWrap(True)
+        self.unlock_button = QPushButton(self.tr("&Ontgrendelen…"), self.locked_body)
         self.unlock_button.setAccessibleName(self.tr("Ontgrendelen"))
         self.unlock_button.setMinimumWidth(180)
         self.unlock_button.clicked.connect(self.show_unlock)
-        ll = QVBoxLayout(self.locked_page)
-        ll.addStretch(1)
-        ll.addWidget(locked_label)
-        ll.addWidget(locked_hint)
+        bl = QVBoxLayout(self.locked_body)
+        bl.addWidget(locked_label)
+        bl.addWidget(locked_hint)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.unlock_button)
         row.addStretch(1)
-        ll.addLayout(row)
+        bl.addLayout(row)
+        ll = QVBoxLayout(self.locked_page)
+        ll.addStretch(1)
+        ll.addWidget(self.locked_body)
         ll.addStretch(2)
 
         self.content = QStackedWidget(self)
@@ -451,6 +460,7 @@ class MainWindow(QMainWindow):
         dialog.unlocked.connect(self.session.attach)
         dialog.finished.connect(self._unlock_finished)
         self.unlock_dialog = dialog
+        self.locked_body.hide()
         dialog.open()
 
     def _unlock_finished(self, _result: int) -> None:
@@ -458,6 +468,7 @@ class MainWindow(QMainWindow):
         self.unlock_dialog = None
         if dialog is not None:
             dialog.deleteLater()
+        self.locked_body.show()
         if not self.session.is_open:
             self.unlock_button.setFocus()
 
@@ -513,13 +524,23 @@ class MainWindow(QMainWindow):
         self.encrypted_label.setText(self.tr("Versleuteld"))
         self.encrypted_label.setToolTip(self.tr(
             "Het register is versleuteld opgeslagen (SQLCipher)."))
-        self.handler_label.setText(self.tr("Behandelaar: %1").replace("%1", settings.handler))
+        handler = settings.handler
+        shown = handler if len(handler) <= 40 else handler[:39] + "…"
+        self.handler_label.setText(self.tr("Behandelaar: %1").replace("%1", shown))
+        self.handler_label.setToolTip(handler)
         self.device_label.setText(self.tr("Apparaat: %1").replace("%1", settings.device_code))
         self.autolock_label.setText(remaining_text(self.idle.remaining_seconds()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            clamp_to_screen(self)  # now with the window frame the system added
 
     # ------------------------------------------------------------------ closing
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        save_window(self, "main")
         self._closing = True
         self.idle.stop()
         self.idle.uninstall()

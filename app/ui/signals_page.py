@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QFontMetrics
+from PySide6.QtGui import QBrush, QCloseEvent, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -51,9 +51,9 @@ from app.model.dates import today as today_amsterdam
 from app.model.describe import details
 from app.model.errors import UserError, ValidationFailed
 from app.model.events import FIELD_LABELS, kind_label
-from app.model.lint import lint_fields
 from app.storage.repository import Register, SignalRow
 from app.ui import style
+from app.ui.lint_question import LintQuestion
 from app.ui.session import Session
 from app.ui.text import plural
 from app.ui.worker import BackgroundReader
@@ -83,14 +83,17 @@ class StepForm(QWidget):
         self.setAccessibleName(heading.replace("&", ""))
         self._getters: dict[str, Callable[[], Any]] = {}
         self.widgets: dict[str, QWidget] = {}
+        self.labels: dict[str, str] = {}
         self._lint = lint
-        self._lint_acknowledged = False
 
         self.heading = QLabel(heading, self)
         self.heading.setObjectName("pageTitle")
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        # Labels above their fields: the form lives in the narrow right-hand pane, and
+        # side by side it was wider than the pane (Opslaan was cut off).
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.message = QLabel(self)
         self.message.setObjectName("errorMessage")
         self.message.setWordWrap(True)
@@ -103,6 +106,13 @@ class StepForm(QWidget):
         self.cancel_button = QPushButton(self.tr("Annuleren"), self)
         self.cancel_button.setAccessibleName(self.tr("Annuleren"))
         self.cancel_button.clicked.connect(self.cancelled)
+        self.question = LintQuestion(self.save_button, self.tr("&Opslaan"),
+                                     self.tr("Toch &opslaan"))
+        # Ctrl+Enter saves here too, as in every other form.
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(seq), self, self._save_clicked)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.save_button.setToolTip(self.tr("Opslaan (Ctrl+Enter)"))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -115,10 +125,12 @@ class StepForm(QWidget):
         layout.addLayout(buttons)
 
     # -- fields
-    def _label(self, text: str, widget: QWidget) -> QLabel:
+    def _label(self, text: str, widget: QWidget, key: str = "") -> QLabel:
         label = QLabel(text, self)
         label.setBuddy(widget)
         widget.setAccessibleName(text.replace("&", "").rstrip(" *"))
+        if key:
+            self.labels[key] = text.replace("&", "").rstrip(" *")
         return label
 
     def add_date(self, key: str, text: str) -> QDateEdit:
@@ -128,15 +140,16 @@ class StepForm(QWidget):
         today = today_amsterdam()
         edit.setDate(_qdate(today))
         edit.setMaximumDate(_qdate(today))
-        self.form.addRow(self._label(text, edit), edit)
+        self.form.addRow(self._label(text, edit, key), edit)
         self._getters[key] = lambda: edit.date().toString("yyyy-MM-dd")
+        edit.dateChanged.connect(self._changed)
         self.widgets[key] = edit
         return edit
 
     def add_line(self, key: str, text: str, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit(self)
         edit.setPlaceholderText(placeholder)
-        self.form.addRow(self._label(text, edit), edit)
+        self.form.addRow(self._label(text, edit, key), edit)
         self._getters[key] = lambda: edit.text().strip() or None
         self.widgets[key] = edit
         edit.textChanged.connect(self._changed)
@@ -147,7 +160,7 @@ class StepForm(QWidget):
         edit.setTabChangesFocus(True)
         edit.setPlaceholderText(placeholder)
         edit.setFixedHeight(edit.fontMetrics().lineSpacing() * 4 + 12)
-        self.form.addRow(self._label(text, edit), edit)
+        self.form.addRow(self._label(text, edit, key), edit)
         self._getters[key] = lambda: edit.toPlainText().strip() or None
         self.widgets[key] = edit
         edit.textChanged.connect(self._changed)
@@ -158,7 +171,13 @@ class StepForm(QWidget):
         combo = QComboBox(self)
         for label, value in items:
             combo.addItem(label, value)
-        self.form.addRow(self._label(text, combo), combo)
+            combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+        # As narrow as the pane allows; the open list shows the long labels whole.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(16)
+        combo.currentIndexChanged.connect(self._changed)
+        combo.currentIndexChanged.connect(lambda _i: combo.setToolTip(combo.currentText()))
+        self.form.addRow(self._label(text, combo, key), combo)
         self._getters[key] = combo.currentData
         self.widgets[key] = combo
         return combo
@@ -173,9 +192,11 @@ class StepForm(QWidget):
             check.setAccessibleName(f"{text.replace('&', '').rstrip(' *')}: "
                                     f"{label.replace('&', '')}")
             row.addWidget(check)
+            check.toggled.connect(self._changed)
             checks.append((check, value))
         row.addStretch(1)
         caption = QLabel(text, self)
+        self.labels[key] = text.replace("&", "").rstrip(" *")
         self.form.addRow(caption, box)
         self._getters[key] = lambda: [v for c, v in checks if c.isChecked()]
         self.widgets[key] = box
@@ -189,23 +210,16 @@ class StepForm(QWidget):
         self.message.setVisible(bool(text))
 
     def _changed(self) -> None:
-        if self._lint_acknowledged:
-            self._lint_acknowledged = False
-            self.save_button.setText(self.tr("&Opslaan"))
+        """A field changed: the message about the previous attempt no longer holds."""
+        self.question.reset()
+        self.show_message("")
 
     def _save_clicked(self) -> None:
-        if self._lint and not self._lint_acknowledged:
+        if self._lint:
             texts = {k: self._getters[k]() for k in self._lint if k in self._getters}
-            findings = lint_fields(texts)
-            if findings:
-                lines = [self.tr("Let op, mogelijk persoonsgegevens in de tekst:")]
-                for f in findings:
-                    name = FIELD_LABELS.get(f.field, f.field)
-                    lines.append(f"• {name}: “{f.finding.text}” – {f.finding.reason}")
-                lines.append(self.tr("Pas de tekst aan, of kies ‘Toch opslaan’."))
-                self.show_message("\n".join(lines))
-                self._lint_acknowledged = True
-                self.save_button.setText(self.tr("Toch &opslaan"))
+            question = self.question.ask(texts, self.labels)
+            if question is not None:
+                self.show_message(question)
                 return
         self.submitted.emit()
 
@@ -223,8 +237,7 @@ class StepForm(QWidget):
             else:
                 for check in w.findChildren(QCheckBox):
                     check.setChecked(False)
-        self._lint_acknowledged = False
-        self.save_button.setText(self.tr("&Opslaan"))
+        self.question.reset()
         self.show_message("")
 
     def first_field(self) -> QWidget | None:
@@ -245,16 +258,16 @@ def build_forms(parent: QWidget) -> dict[str, StepForm]:
     f.add_date("created_on", tr("&Datum *"))
     f.add_line("title", tr("&Titel *"), tr("Kort en herkenbaar, zonder persoonsgegevens"))
     f.add_text("problem", tr("&Knelpunt *"), tr("Wat loopt er vast, bij wie en hoe vaak?"))
-    f.add_text("human_story", tr("&Menselijk verhaal"),
+    f.add_text("human_story", tr("&Gevolgen voor burgers of ondernemers"),
                tr("Het menselijke gezicht achter het signaal, geanonimiseerd"))
-    f.add_text("proposed_solution", tr("&Voorgestelde oplossing *"),
+    f.add_text("proposed_solution", tr("Voorgestelde o&plossing *"),
                tr("Een praktische oplossing voor de uitvoering of de regelgeving"))
     f.add_combo("theme", tr("T&hema *"), codes("signal_theme"))
     f.add_checks("services", tr("Diensten *"),
                  [(tr("&Belastingdienst"), "belastingdienst"),
-                  (tr("Dienst Toe&slagen"), "dienst_toeslagen")])
+                  (tr("Dienst To&eslagen"), "dienst_toeslagen")])
     f.add_line("regulation", tr("&Regelgeving"), tr("Wet en artikel, bijvoorbeeld art. 6:7 Awb"))
-    f.add_line("scope", tr("&Geschatte omvang"), tr("Geschat aantal mensen"))
+    f.add_line("scope", tr("Geschatte o&mvang"), tr("Geschat aantal mensen"))
     f.add_combo("urgency", tr("&Urgentie"), [(tr("Niet opgegeven"), None), (tr("Laag"), "laag"),
                                             (tr("Midden"), "midden"), (tr("Hoog"), "hoog")])
     forms[f.kind] = f
@@ -381,6 +394,8 @@ class SignalsPage(QWidget):
         create_page.setAccessibleName(self.tr("Nieuw signaal"))
         create_page.setWidgetResizable(True)
         create_page.setFrameShape(QFrame.Shape.NoFrame)
+        # The form fits the pane's width (Opslaan was cut off at 1366 pixels).
+        create_page.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         holder = QWidget(create_page)
         hl = QVBoxLayout(holder)
         hl.addWidget(self.forms["signal_created"])
@@ -656,6 +671,9 @@ class SignalsPage(QWidget):
         except UserError as exc:
             form.show_message(str(exc))
             return
+        if number:
+            form.question.audit(reg, self.tr("signaal %1, %2").replace("%1", number).replace(
+                "%2", form.accessibleName().lower()))
         form.reset()
         self.step_box.hide()
         self.stack.setCurrentIndex(1)

@@ -62,6 +62,8 @@ from app.model.describe import FIELD_CODELIST, details
 from app.model.errors import FieldError, UserError, ValidationFailed
 from app.model.events import DATE_FIELD, FIELD_LABELS, MODELS, kind_label, validate_payload
 from app.model.fold import CaseState, Effective
+from app.ui.geometry import clamp_to_screen, fit_size
+from app.ui.lint_question import LintQuestion
 from app.ui.session import Session
 from app.ui.widgets import (
     ERROR_STYLE,
@@ -76,6 +78,8 @@ from app.ui.widgets import (
     Mnemonics,
     ScoreCombo,
     TextField,
+    assign_mnemonics,
+    chain_tab_order,
     lint_warning,
     tr,
 )
@@ -117,7 +121,7 @@ INTROS: dict[str, str] = {
     "deadline_set": (
         "Een termijn om te bewaken. Bezwaar- en beroepstermijnen rekent het register uit "
         "(Awb en Algemene termijnenwet); voor andere termijnen vult u de laatste dag in."),
-    "deadline_met": "Is de termijn gehaald, of verstreken?",
+    "deadline_met": "Is de termijn gehaald, of verlopen?",
     "closed": (
         "De casus afronden: de uitkomst, de oplossing, de gebruikte ruimte en "
         "bevoegdheden, en of die bevoegdheden toereikend waren."),
@@ -135,6 +139,41 @@ INTROS: dict[str, str] = {
     "signal_unlinked": "Maak de koppeling met een signaal ongedaan.",
 }
 
+#: What a handler does, as the button and the form say it (an infinitive); the step
+#: it records keeps its own name ("Termijn vastgelegd") in the timeline.
+ACTIONS: dict[str, str] = {
+    "triaged": "Triëren",
+    "handover_confirmed": "Warme overdracht bevestigen",
+    "assigned": "Toewijzen",
+    "note": "Notitie maken",
+    "partner_informed": "Aandrager informeren",
+    "data_requested": "Gegevens opvragen",
+    "consulted": "Overleg vastleggen",
+    "opinion_sent": "Zienswijze versturen",
+    "reminder_sent": "Rappel versturen",
+    "service_response": "Reactie op zienswijze vastleggen",
+    "escalated": "Heroverweging vragen (escaleren)",
+    "escalation_response": "Reactie op heroverweging vastleggen",
+    "paused": "Pauzeknop inzetten",
+    "resumed": "Pauzeknop beëindigen",
+    "deadline_set": "Termijn vastleggen",
+    "deadline_met": "Termijn afsluiten",
+    "closed": "Afronden",
+    "closing_interview": "Eindgesprek vastleggen",
+    "reopened": "Heropenen",
+    "story": "Verhaal schrijven",
+    "story_approved": "Verhaal goedkeuren",
+    "signal_linked": "Signaal koppelen",
+    "signal_unlinked": "Signaal ontkoppelen",
+}
+
+
+def action_label(kind: str, codelists: Codelists | None = None) -> str:
+    """The action that records a step of ``kind`` ("Termijn vastleggen")."""
+    action = ACTIONS.get(kind)
+    return tr(action) if action else kind_label(kind, codelists)
+
+
 #: (kind, field) -> label, where the general FIELD_LABELS would be unclear.
 LABELS: dict[tuple[str, str], str] = {
     ("service_response", "summary"): "Motivering van de dienst",
@@ -146,6 +185,8 @@ LABELS: dict[tuple[str, str], str] = {
     ("escalated", "reason"): "Reden van het verzoek",
     ("reopened", "reason"): "Reden van heropenen",
     ("deadline_met", "how"): "Toelichting",
+    # "Onderwerp" would clash with the case's Onderwerpen (the topics).
+    ("partner_informed", "about"): "Waarover",
 }
 
 #: (kind, field) -> text of a check box.
@@ -187,8 +228,9 @@ INTAKE_GROUPS: list[list[tuple[str, list[str]]]] = [
     ],
 ]
 
-#: checklist columns per field (long lists get more columns).
-CHECK_COLUMNS: dict[str, int] = {"topics": 3, "services": 2}
+#: checklist columns per field (long lists get more columns; "Al geprobeerd" has a
+#: long label that made the intake wider than a 1366-pixel screen in two columns).
+CHECK_COLUMNS: dict[str, int] = {"topics": 3, "services": 2, "routes_tried": 1}
 
 SKIP = {"kind", "ref"}
 
@@ -331,17 +373,21 @@ class PayloadForm(QWidget):
             self.rows[spec.name] = self._make_row(spec)
             if spec.default is not None:
                 self.rows[spec.name].editor.set_value(spec.default)
+        #: field names in the order they stand on screen (and Tab visits them)
+        self.order: list[str] = []
         self._lay_out(groups)
+        # Alt letters: required fields first, in reading order, so the fields a
+        # handler must fill always get one (Samenvatting had none); within each, a
+        # word's first letter for every field before any other letter.
+        assign_mnemonics([self.rows[n] for n in self.order], self.mnemonics)
         for name, row in self.rows.items():
             editor = row.editor
             editor.changed.connect(self.changed.emit)
-            if self._lints(name):
+            if self.lints(name):
                 editor.changed.connect(
                     lambda n=name: self._lint(n))
-            if self.specs[name].category == "date":
-                editor.changed.connect(
-                    lambda n=name: self.rows[n].set_error(None))
         self._tailor()
+        chain_tab_order(self.focus_widgets())
 
     # -- building
 
@@ -381,8 +427,8 @@ class PayloadForm(QWidget):
         editor = self._make_editor(spec)
         label = tr(field_label(self.kind, spec.name))
         hint = tr(HINTS.get((self.kind, spec.name), ""))
-        return FieldRow(spec.name, label, editor, required=spec.required,
-                        mnemonics=self.mnemonics, hint=hint, parent=self)
+        return FieldRow(spec.name, label, editor, required=spec.required, hint=hint,
+                        parent=self)
 
     def _form(self, wrap: bool = False) -> QFormLayout:
         form = QFormLayout()
@@ -399,11 +445,11 @@ class PayloadForm(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         if not groups:
             form = self._form()
-            for row in self.rows.values():
+            for name, row in self.rows.items():
                 form.addRow(row.label, row)
+                self.order.append(name)
             outer.addLayout(form)
             return
-        placed: set[str] = set()
         self.columns: list[QVBoxLayout] = []
         for column in groups:
             col = QVBoxLayout()
@@ -415,20 +461,25 @@ class PayloadForm(QWidget):
                 for name in names:
                     if name in self.rows:
                         form.addRow(self.rows[name].label, self.rows[name])
-                        placed.add(name)
+                        self.order.append(name)
                 col.addWidget(box)
                 self.group_boxes[title] = box
             col.addStretch(1)
             outer.addLayout(col, 1)
             self.columns.append(col)
-        rest = [n for n in self.rows if n not in placed]
+        rest = [n for n in self.rows if n not in self.order]
         if rest:
             box = QGroupBox(tr("Overig"), self)
             form = self._form()
             box.setLayout(form)
             for name in rest:
                 form.addRow(self.rows[name].label, self.rows[name])
+                self.order.append(name)
             self.columns[-1].insertWidget(self.columns[-1].count() - 1, box)
+
+    def focus_widgets(self) -> list[QWidget]:
+        """Every control of the form in screen order (for the Tab chain)."""
+        return [w for name in self.order for w in self.rows[name].focus_widgets()]
 
     # -- access
 
@@ -500,7 +551,7 @@ class PayloadForm(QWidget):
     def first_error_row(self) -> FieldRow | None:
         return next((r for r in self.rows.values() if r.error()), None)
 
-    def _lints(self, name: str) -> bool:
+    def lints(self, name: str) -> bool:
         return self.specs[name].category in ("text", "line") and name not in NO_LINT
 
     def _lint(self, name: str) -> None:
@@ -610,9 +661,11 @@ class PayloadForm(QWidget):
             urgent = bool(self.editor("urgent").value())
             self.rows["urgency_reason"].setEnabled(urgent)
         elif k == "triaged":
-            referred = self.editor("decision").value() == "doorverwezen"
+            decision = self.editor("decision").value()
+            referred = decision == "doorverwezen"
             self.rows["referred_to"].setEnabled(referred)
             self.rows["referred_to"].set_required(referred)
+            self._triage_reasons(decision)
         elif k == "service_response":
             response = self.editor("response").value()
             needs = response is not None and response != "overgenomen"
@@ -622,6 +675,21 @@ class PayloadForm(QWidget):
                    "schriftelijk motiveren waarom.") if needs else "")
         elif k == "deadline_set":
             self._deadline_computation()
+
+    # triaged
+
+    def _triage_reasons(self, decision: str | None) -> None:
+        """Only the reasons that fit the decision (``Codelists.triage_reasons_for``)."""
+        combo = self.editor("reason_code")
+        keys = self.codelists.triage_reasons_for(decision)
+        current = combo.value()
+        if self.ctx.correcting is not None and current and current not in keys:
+            keys = [*keys, current]  # a stored reason stays until the handler changes it
+        if keys != combo.keys():
+            combo.set_keys(keys)
+        self.rows["reason_code"].set_hint(
+            "" if decision else tr("Kies eerst het besluit; dan ziet u de redenen die "
+                                   "erbij passen."))
 
     # registered
 
@@ -839,6 +907,62 @@ class PayloadForm(QWidget):
 # ---------------------------------------------------------------------------
 # The dialog
 
+QUESTION_STYLE = ("color: #5c3b00; background: #fff3cd; border: 1px solid #e0c46c; "
+                  "border-radius: 3px; padding: 6px;")
+BANNER_STYLE = (ERROR_STYLE + " background: #fde7e9; border: 1px solid #e8a3aa; "
+                "border-radius: 3px; padding: 6px;")
+
+
+class OpenDeadlines(QGroupBox):
+    """Closing a case: whether each of its open deadlines was met or has lapsed.
+
+    A closed case leaves Termijnbewaking and every work queue, so a deadline still
+    open at the closing would drop out of sight without a word. The handler knows at
+    this moment how it ended; each answer is recorded as a "Termijn gehaald of
+    verlopen" step on the closing date, which also keeps the figures on deadlines
+    right.
+    """
+
+    def __init__(self, state: CaseState, codelists: Codelists, mnemonics: Mnemonics,
+                 today: date, parent: QWidget | None = None) -> None:
+        super().__init__(tr("Openstaande termijnen"), parent)
+        self.rows: dict[str, FieldRow] = {}
+        self.set_on: dict[str, date] = {}
+        form = QFormLayout(self)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        note = QLabel(tr("De casus verdwijnt na het afronden uit Termijnbewaking. Zeg per "
+                         "termijn of hij is gehaald of verlopen; dat wordt vastgelegd op de "
+                         "datum van afronding."), self)
+        note.setWordWrap(True)
+        form.addRow(note)
+        for d in sorted(state.deadlines, key=lambda d: (d.due_on or d.set_on, d.set_on)):
+            if d.met_on is not None:
+                continue
+            text = deadline_choice_label(codelists.label("deadline_kind", d.kind), d.due_on,
+                                         d.description, d.set_on)
+            combo = CodeCombo("deadline_result", codelists)
+            hint = ""
+            if d.due_on is not None and d.due_on >= today:
+                hint = tr("Deze termijn loopt nog. Gehaald: wat binnen de termijn moest, is "
+                          "gedaan (bijvoorbeeld het bezwaar is ingediend).")
+            row = FieldRow(d.event_id, text, combo, required=True, hint=hint, parent=self)
+            row.take_mnemonic(mnemonics)
+            form.addRow(row.label, row)
+            self.rows[d.event_id] = row
+            self.set_on[d.event_id] = d.set_on
+
+    def check(self) -> list[FieldError]:
+        return [FieldError(eid, tr("kies gehaald of verlopen"))
+                for eid, row in self.rows.items() if row.editor.value() is None]
+
+    def results(self, closed_on: date) -> list[dict[str, Any]]:
+        """The ``deadline_met`` payloads to record after the closing."""
+        return [{"on": max(closed_on, self.set_on[eid]).isoformat(), "deadline": eid,
+                 "result": row.editor.value()} for eid, row in self.rows.items()]
+
+    def focus_widgets(self) -> list[QWidget]:
+        return [w for row in self.rows.values() for w in row.focus_widgets()]
+
 
 class StepForm(QDialog):
     """One step of a case: record it, correct an earlier one, or let one lapse.
@@ -869,11 +993,13 @@ class StepForm(QDialog):
                 raise UserError(tr("Deze stap bestaat niet (meer) in de casus."))
         self.form_kind = self.target.kind if (self.mode == "correct" and self.target) else kind
         self.saved = False
+        #: the id of the step this form recorded (after saving a new step)
+        self.saved_id: str | None = None
 
         mn = Mnemonics(reserved="oa")
         label = kind_label(self.form_kind, reg.codelists)
         title = {
-            "append": tr("Vastleggen: {label}").format(label=label),
+            "append": action_label(self.form_kind, reg.codelists),
             "correct": tr("Corrigeren: {label}").format(label=label),
             "retract": tr("Laten vervallen: {label}").format(
                 label=kind_label(self.target.kind, reg.codelists) if self.target else ""),
@@ -902,14 +1028,24 @@ class StepForm(QDialog):
 
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(ERROR_STYLE + " background: #fde7e9; border: 1px solid "
-                                  "#e8a3aa; border-radius: 3px; padding: 6px;")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.setAccessibleName(tr("Foutmelding"))
         self.banner.hide()
         layout.addWidget(self.banner)
 
+        # The reason of a correction is required: its Alt letter comes before the
+        # fields', which are many for the intake.
+        self.reason_row: FieldRow | None = None
+        if self.mode != "append":
+            reason_label = (tr("Reden van de correctie") if self.mode == "correct"
+                            else tr("Reden van vervallen"))
+            self.reason_row = FieldRow("correction_reason", reason_label, TextField(lines=2),
+                                       required=True, mnemonics=mn, parent=self)
+
         self.form: PayloadForm | None = None
         self.scroll_area: QScrollArea | None = None
+        self.deadlines: OpenDeadlines | None = None
         if self.mode == "retract":
             assert self.target is not None
             layout.addWidget(self._summary_of(self.target))
@@ -933,21 +1069,18 @@ class StepForm(QDialog):
                 layout.addWidget(self.form, 1)
                 # Hints and warnings appear while typing: make room after each edit.
                 self.form.changed.connect(lambda: QTimer.singleShot(0, self._fit))
+            if (self.mode == "append" and kind == "closed"
+                    and any(d.met_on is None for d in self.state.deadlines)):
+                self.deadlines = OpenDeadlines(self.state, reg.codelists, mn, reg.today(), self)
+                layout.addWidget(self.deadlines)
 
-        self.reason_row: FieldRow | None = None
-        if self.mode != "append":
-            reason_label = (tr("Reden van de correctie") if self.mode == "correct"
-                            else tr("Reden van vervallen"))
-            self.reason_row = FieldRow("correction_reason", reason_label, TextField(lines=2),
-                                       required=True, mnemonics=mn, parent=self)
+        if self.reason_row is not None:
             reason_form = QFormLayout()
             reason_form.addRow(self.reason_row.label, self.reason_row)
             frame = QFrame(self)
             frame.setFrameShape(QFrame.Shape.StyledPanel)
             frame.setLayout(reason_form)
             layout.addWidget(frame)
-            self.reason_row.editor.changed.connect(
-                lambda: self.reason_row.set_error(None) if self.reason_row else None)
 
         buttons = QDialogButtonBox(self)
         self.save_button = QPushButton(tr("&Opslaan"), self)
@@ -969,22 +1102,35 @@ class StepForm(QDialog):
         layout.addLayout(foot)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(seq), self, self.save)
+        self.question = LintQuestion(self.save_button, tr("&Opslaan"), tr("Toch &opslaan"))
+        if self.form is not None:
+            for name, row in self.form.rows.items():
+                if self.form.lints(name):
+                    row.editor.changed.connect(self._texts_changed)
+        if self.reason_row is not None:
+            self.reason_row.editor.changed.connect(self._texts_changed)
         # Auto-lock: no case text may stay on screen, not even in an open form.
         session.locked.connect(self._locked)
 
+        chain_tab_order([*(self.form.focus_widgets() if self.form else []),
+                         *(self.deadlines.focus_widgets() if self.deadlines else []),
+                         *(self.reason_row.focus_widgets() if self.reason_row else []),
+                         self.save_button, self.cancel_button])
         self._size()
         first = (self.reason_row if self.mode == "retract" else
-                 next(iter(self.form.rows.values()), None) if self.form else None)
+                 next((self.form.rows[n] for n in self.form.order), None)
+                 if self.form else None)
         if first is not None:
             first.focus_target().setFocus()
 
     def _size(self) -> None:
         if self.form is None:
-            self.resize(560, 320)
+            fit_size(self, 560, 320)
         elif self.scroll_area is not None:
-            self.resize(min(self.form.sizeHint().width() + 40, 1280), 860)
+            fit_size(self, min(self.form.sizeHint().width() + 40, 1280), 860)
         else:
-            self.resize(max(600, min(self.sizeHint().width(), 1000)), self.sizeHint().height())
+            fit_size(self, max(600, min(self.sizeHint().width(), 1000)),
+                     self.sizeHint().height())
 
     def _fit(self) -> None:
         """Grow to the height the layout needs at the current width.
@@ -996,11 +1142,12 @@ class StepForm(QDialog):
             return
         needed = self.heightForWidth(self.width())
         if needed > self.height():
-            self.resize(self.width(), min(needed, 900))
+            fit_size(self, self.width(), min(needed, 900))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit()
+        clamp_to_screen(self)  # now with the window frame the system added
 
     def _summary_of(self, eff: Effective) -> QWidget:
         box = QGroupBox(tr("De stap"), self)
@@ -1024,11 +1171,34 @@ class StepForm(QDialog):
             lbl.clear()
         self.reject()
 
-    def show_banner(self, text: str | None) -> None:
+    def show_banner(self, text: str | None, *, question: bool = False) -> None:
+        self.banner.setStyleSheet(QUESTION_STYLE if question else BANNER_STYLE)
+        self.banner.setAccessibleName(tr("Vraag") if question else tr("Foutmelding"))
         self.banner.setText(text or "")
         self.banner.setVisible(bool(text))
         if self.isVisible():
             self._fit()
+
+    def _texts_changed(self) -> None:
+        if self.question.overriding or self.banner.isVisible():
+            self.question.reset()
+            if self.banner.accessibleName() == tr("Vraag"):
+                self.show_banner(None)
+
+    def _free_texts(self) -> tuple[dict[str, str | None], dict[str, str]]:
+        """The free texts this save would put in the log, with their labels."""
+        texts: dict[str, str | None] = {}
+        labels: dict[str, str] = {}
+        if self.form is not None:
+            values = self.form.values()
+            for name, row in self.form.rows.items():
+                if self.form.lints(name) and isinstance(values.get(name), str):
+                    texts[name] = values[name]
+                    labels[name] = row.text
+        if self.reason_row is not None:
+            texts["correction_reason"] = self.reason_row.editor.value()
+            labels["correction_reason"] = self.reason_row.text
+        return texts, labels
 
     def save(self) -> bool:
         """Validate, write through the register, announce the change. True on success."""
@@ -1040,6 +1210,8 @@ class StepForm(QDialog):
         if self.form is not None:
             self.form.clear_errors()
             errors += self.form.check()
+        if self.deadlines is not None:
+            errors += self.deadlines.check()
         reason = ""
         if self.reason_row is not None:
             self.reason_row.set_error(None)
@@ -1051,10 +1223,16 @@ class StepForm(QDialog):
         if errors:
             self._show(errors)
             return False
+        question = self.question.ask(*self._free_texts())
+        if question is not None:
+            self.show_banner(question, question=True)
+            self.save_button.setFocus()
+            return False
+        before = {e.id for e in self.state.effective}
         try:
             if self.mode == "append":
                 assert self.form is not None
-                reg.append(self.number, self.kind, self.form.values())
+                state = reg.append(self.number, self.kind, self.form.values())
             elif self.mode == "correct":
                 assert self.form is not None and self.target_id is not None
                 reg.correct(self.target_id, self.form.values(), reason)
@@ -1071,9 +1249,40 @@ class StepForm(QDialog):
                 self._focus_error()
             return False
         self.saved = True
+        if self.mode == "append":
+            self.saved_id = next((e.id for e in state.effective if e.id not in before
+                                  and e.kind == self.kind), None)
+        self.question.audit(reg, self._audit_object())
+        failed = self._record_deadlines()
         self.session.case_changed.emit(self.number)
+        if failed:
+            self.show_banner(failed)
+            return True
         self.accept()
         return True
+
+    def _audit_object(self) -> str:
+        label = kind_label(self.form_kind, self.session.register.codelists)
+        if self.mode == "append":
+            return tr("casus {n}, stap {k}").format(n=self.number, k=label)
+        what = tr("correctie") if self.mode == "correct" else tr("vervallen")
+        return tr("casus {n}, {w} van {k}").format(n=self.number, w=what, k=label)
+
+    def _record_deadlines(self) -> str | None:
+        """After a closing: the answers about its open deadlines. None when all saved."""
+        if self.deadlines is None or self.form is None:
+            return None
+        closed_on = self.form.editor("closed_on").value() or self.session.register.today()
+        problems: list[str] = []
+        for payload in self.deadlines.results(closed_on):
+            try:
+                self.session.register.append(self.number, "deadline_met", payload)
+            except UserError as exc:
+                problems.append(str(exc))
+        if not problems:
+            return None
+        return tr("De casus is afgerond, maar niet elke termijn is afgesloten: {p}. Leg "
+                  "dat vast met ‘Termijn afsluiten’.").format(p="; ".join(problems))
 
     def _show(self, errors: Sequence[FieldError]) -> None:
         rest: list[str] = []
@@ -1082,6 +1291,8 @@ class StepForm(QDialog):
                 err.path == "reason" and (self.form is None or "reason" not in self.form.rows))
             if own_reason and self.reason_row is not None:
                 self.reason_row.set_error(err.message)
+            elif self.deadlines is not None and err.path in self.deadlines.rows:
+                self.deadlines.rows[err.path].set_error(err.message)
             elif self.form is not None:
                 rest += self.form.show_errors([err])
             else:
@@ -1095,6 +1306,8 @@ class StepForm(QDialog):
 
     def _focus_error(self) -> None:
         row = self.form.first_error_row() if self.form is not None else None
+        if row is None and self.deadlines is not None:
+            row = next((r for r in self.deadlines.rows.values() if r.error()), None)
         if row is None and self.reason_row is not None and self.reason_row.error():
             row = self.reason_row
         if row is not None:
@@ -1104,9 +1317,12 @@ class StepForm(QDialog):
 
     def row(self, name: str) -> FieldRow:
         """The row of a field (``correction_reason``: the reason of a correction or
-        retraction)."""
+        retraction; a deadline's event id: the question about that deadline when
+        closing)."""
         if name == "correction_reason" and self.reason_row is not None:
             return self.reason_row
+        if self.deadlines is not None and name in self.deadlines.rows:
+            return self.deadlines.rows[name]
         assert self.form is not None
         return self.form.rows[name]
 

@@ -6,10 +6,19 @@ also says in words what the colour means ("⚠ verlopen 03-05-2025").
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QStyleOptionHeader,
+    QWidget,
+)
 
 from app.model.resources import resource
+from app.ui.wheel import install_wheel_guard
 
 ACCENT = QColor("#01689b")  # the Rijksoverheid "lintblauw"
 OVERDUE = QColor("#a11d1d")
@@ -139,8 +148,33 @@ QHeaderView::section {
 """
 
 
+class SortArrowStyle(QProxyStyle):
+    """Fusion, with the sort arrow pointing the way the list is sorted.
+
+    Qt draws an upward arrow for a descending sort (the Windows convention of the
+    1990s); a handler reads "newest first" as an arrow pointing down, as in every
+    browser and spreadsheet. Only the header arrow is turned round.
+    """
+
+    _UP = QStyleOptionHeader.SortIndicator.SortUp
+    _DOWN = QStyleOptionHeader.SortIndicator.SortDown
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
+                      painter: QPainter, widget: QWidget | None = None) -> None:
+        if (element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow
+                and isinstance(option, QStyleOptionHeader)
+                and option.sortIndicator in (self._UP, self._DOWN)):
+            flipped = QStyleOptionHeader(option)
+            flipped.sortIndicator = self._DOWN if option.sortIndicator == self._UP else self._UP
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)
+
+
 def apply_style(app: QApplication) -> None:
-    app.setStyle("Fusion")
+    if not app.property("sortArrowStyle"):
+        app.setStyle(SortArrowStyle("Fusion"))
+        app.setProperty("sortArrowStyle", True)
+    install_wheel_guard(app)
     style = app.style()
     palette = style.standardPalette()
     palette.setColor(QPalette.ColorRole.Highlight, QColor("#cfe2f0"))

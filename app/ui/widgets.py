@@ -14,14 +14,25 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFontMetrics, QHelpEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLayout,
     QLayoutItem,
@@ -29,6 +40,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QSizePolicy,
+    QToolTip,
+    QTreeView,
+    QTreeWidget,
     QVBoxLayout,
     QWidget,
     QWidgetItem,
@@ -68,14 +82,19 @@ class Mnemonics:
     def __init__(self, reserved: Iterable[str] = ()) -> None:
         self.used: set[str] = {c.lower() for c in reserved}
 
-    def take(self, text: str) -> str:
+    def take(self, text: str, *, initial_only: bool = False) -> str:
+        """``text`` with an Alt letter marked; ``initial_only``: only a word's first
+        letter will do (forms hand those out to every field before any other letter,
+        so "Toestemming of machtiging" gets its T before another field takes it as
+        a second choice)."""
         plain = escape_amp(text)
         candidates: list[int] = []
         for i, ch in enumerate(plain):
             if ch.isalpha() and ch.isascii() and (i == 0 or not plain[i - 1].isalnum()):
                 candidates.append(i)
-        candidates += [i for i, ch in enumerate(plain) if ch.isalpha() and ch.isascii()
-                       and i not in candidates]
+        if not initial_only:
+            candidates += [i for i, ch in enumerate(plain) if ch.isalpha() and ch.isascii()
+                           and i not in candidates]
         for i in candidates:
             if plain[i - 1:i] == "&":
                 continue
@@ -243,7 +262,10 @@ class CodeCombo(ChoiceCombo):
         self.set_choices([(k, self.codelists.label(self.list_name, k)) for k in keys])
 
     def missing_label(self, key: str) -> str:
-        return self.codelists.label(self.list_name, key) + tr(" (vervallen code)")
+        label = self.codelists.label(self.list_name, key)
+        if key in self.codelists.keys(self.list_name, active_only=True):
+            return label  # valid, only not offered here (a triage reason of another decision)
+        return label + tr(" (vervallen code)")
 
 
 class CodeChecklist(QWidget):
@@ -296,6 +318,9 @@ class CodeChecklist(QWidget):
 
     def focus_target(self) -> QWidget:
         return next(iter(self.boxes.values()), self)
+
+    def focus_widgets(self) -> list[QWidget]:
+        return list(self.boxes.values())
 
 
 class LineField(QLineEdit):
@@ -401,6 +426,9 @@ class ContactField(QWidget):
     def focus_target(self) -> QWidget:
         return self.edits["name"]
 
+    def focus_widgets(self) -> list[QWidget]:
+        return list(self.edits.values())
+
 
 # ---------------------------------------------------------------------------
 # Rows with inline messages
@@ -422,7 +450,7 @@ class FieldRow(QWidget):
         #: the editor; every editor has value(), set_value() and a changed signal
         self.editor: Any = editor
         self._required = required
-        self._mnemonic_text = mnemonics.take(text) if mnemonics else escape_amp(text)
+        self._mnemonic_text = escape_amp(text)
         self.label = QLabel(self)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setBuddy(self.focus_target())
@@ -443,10 +471,32 @@ class FieldRow(QWidget):
             box.addWidget(lbl)
         self.set_hint(hint)
         self._render_label()
+        if mnemonics is not None:
+            self.take_mnemonic(mnemonics)
+        # A message about the old value is wrong once the field changes.
+        changed = getattr(editor, "changed", None)
+        if changed is not None:
+            changed.connect(lambda: self.set_error(None))
+
+    def take_mnemonic(self, mnemonics: Mnemonics, *, initial_only: bool = False) -> None:
+        """Give the label an Alt letter unless it has one (see ``Mnemonics.take``)."""
+        if not self.has_mnemonic():
+            self._mnemonic_text = mnemonics.take(self.text, initial_only=initial_only)
+            self._render_label()
+
+    def has_mnemonic(self) -> bool:
+        return "&" in self._mnemonic_text.replace("&&", "")
+
+    def focus_widgets(self) -> list[QWidget]:
+        """The editor's controls in Tab order (a checklist's boxes, a contact's lines)."""
+        inner = getattr(self.editor, "focus_widgets", None)
+        widgets: list[QWidget] = inner() if callable(inner) else [self.editor]
+        return widgets
 
     def _message(self, style: str, name: str) -> QLabel:
         lbl = QLabel(self)
         lbl.setWordWrap(True)
+        lbl.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         lbl.setStyleSheet(style)
         lbl.setTextFormat(Qt.TextFormat.PlainText)
         lbl.setAccessibleName(name)
@@ -500,6 +550,15 @@ class FieldRow(QWidget):
         self.label.setEnabled(enabled)
 
 
+def assign_mnemonics(rows: Sequence[FieldRow], mnemonics: Mnemonics) -> None:
+    """Alt letters for a form's rows in the given (reading) order: required rows
+    first, and within each kind a word's first letter before any other letter."""
+    for group in ([r for r in rows if r.required], [r for r in rows if not r.required]):
+        for initial_only in (True, False):
+            for row in group:
+                row.take_mnemonic(mnemonics, initial_only=initial_only)
+
+
 def lint_warning(text: str) -> str | None:
     """The Dutch personal-data warning for a free text, or None when it looks clean."""
     findings = lint_text(text)
@@ -548,10 +607,12 @@ class PersonalFields(QWidget):
         self._keep_bsn = False
         for key, label in PERSONAL_FIELDS:
             edit = LineField(self, max_length=200 if key != "address" else 300)
-            row = FieldRow(key, label, edit, mnemonics=mnemonics, parent=self)
+            row = FieldRow(key, label, edit, parent=self)
             edit.changed.connect(self.changed.emit)
             self.form.addRow(row.label, row)
             self.rows[key] = row
+        if mnemonics is not None:
+            assign_mnemonics(list(self.rows.values()), mnemonics)
         bsn = self.editor("bsn")
         bsn.setMaxLength(11)
         bsn.changed.connect(self._check_bsn)
@@ -608,10 +669,12 @@ class PersonalFields(QWidget):
 class FlowLayout(QLayout):
     """Lays widgets out left to right and wraps them, like words in a paragraph."""
 
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6,
+                 line_spacing: int | None = None) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        self._line_spacing = spacing if line_spacing is None else line_spacing
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item: QLayoutItem) -> None:
@@ -662,10 +725,18 @@ class FlowLayout(QLayout):
             if widget is not None and widget.isHidden():
                 continue
             hint = item.sizeHint()
+            if isinstance(widget, QLabel) and widget.wordWrap() and widget.text():
+                # A word-wrapping label stays on one line while that fits, and wraps
+                # only when it is wider than the whole line.
+                m = widget.contentsMargins()
+                natural = (widget.fontMetrics().horizontalAdvance(widget.text())
+                           + m.left() + m.right() + 2 * widget.margin() + 4)
+                width = min(natural, area.width()) if area.width() > 0 else natural
+                hint = QSize(width, widget.heightForWidth(width))
             next_x = x + hint.width() + self._spacing
             if next_x - self._spacing > area.right() + 1 and line_height > 0:
                 x = area.x()
-                y += line_height + self._spacing
+                y += line_height + self._line_spacing
                 next_x = x + hint.width() + self._spacing
                 line_height = 0
             if not test_only:
@@ -673,6 +744,176 @@ class FlowLayout(QLayout):
             x = next_x
             line_height = max(line_height, hint.height())
         return y + line_height - rect.y() + m.bottom()
+
+
+def chain_tab_order(widgets: Iterable[QWidget]) -> None:
+    """Tab visits ``widgets`` in the order given (the order a person reads the form).
+
+    Qt's default chain is the order in which widgets were made, which for forms built
+    from a model is the model's field order, not the screen's: from Doelgroep, Tab
+    jumped past the required Samenvatting.
+    """
+    previous: QWidget | None = None
+    for widget in widgets:
+        if previous is not None and widget is not previous:
+            QWidget.setTabOrder(previous, widget)
+        previous = widget
+
+
+class ColumnFitter(QObject):
+    """The columns of a small list share its width by what they need.
+
+    Qt's "resize to contents" plus one stretching column squeezed the stretching
+    column to nothing on a laptop ("Behan", "Be"). Here every column first gets the
+    width of its widest cell or header; columns in ``keep`` (case numbers, dates)
+    keep it, the others grow or shrink together in proportion when the list is
+    wider or narrower than that. Every header, and on hover every cell, shows its
+    full text as a tooltip, so a cut text can still be read.
+    """
+
+    #: rows measured for a column's width; a longer text further down is cut and
+    #: keeps its tooltip (measuring thousands of rows would stall the window)
+    SAMPLE = 200
+
+    def __init__(self, view: QTreeView, keep: Iterable[int] = ()) -> None:
+        super().__init__(view)
+        self.view = view
+        self.keep = set(keep)
+        header = view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        view.viewport().installEventFilter(self)
+        self._cells: list[int] | None = None
+        # Refit (and add tooltips) once after the rows of a refill have arrived.
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(0)
+        self._later.timeout.connect(self.refresh)
+        model = view.model()
+        for changed in (model.rowsInserted, model.rowsRemoved, model.modelReset,
+                        model.dataChanged):
+            changed.connect(self._later.start)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        elif event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            # A cell without a tooltip of its own shows its full text: asked for on
+            # hover, so a list of thousands of rows costs nothing to fill.
+            index = self.view.indexAt(event.pos())
+            if index.isValid():
+                tip = index.data(Qt.ItemDataRole.ToolTipRole) or index.data()
+                if tip:
+                    QToolTip.showText(event.globalPos(), str(tip), self.view.viewport())
+                    return True
+        return False
+
+    def refresh(self) -> None:
+        self._cells = None  # the rows changed: measure again
+        if isinstance(self.view, QTreeWidget):
+            head = self.view.headerItem()
+            for c in range(self.view.columnCount()):
+                if not head.toolTip(c):
+                    head.setToolTip(c, head.text(c).replace("\n", " "))
+            # A row with text in its first column only ("Geen open escalaties", a
+            # group heading) runs across the row instead of being cut off.
+            for i in range(self.view.topLevelItemCount()):
+                item = self.view.topLevelItem(i)
+                if item is not None and not any(item.text(c) for c in
+                                                range(1, self.view.columnCount())):
+                    item.setFirstColumnSpanned(True)
+        self.fit()
+
+    def needs(self) -> list[int]:
+        header = self.view.header()
+        cells = self._cell_needs()
+        return [max(cells[c], header.sectionSizeHint(c)) for c in range(header.count())]
+
+    def _cell_needs(self) -> list[int]:
+        """The widest cell per column; a row with text in its first column only (a
+        group heading, "Geen open escalaties") may run across the others. Measured
+        once per change of the rows, not on every resize."""
+        if self._cells is None or len(self._cells) != self.view.header().count():
+            self._cells = self._measure()
+        return self._cells
+
+    def _measure(self) -> list[int]:
+        count = self.view.header().count()
+        if not isinstance(self.view, QTreeWidget):
+            return [self.view.sizeHintForColumn(c) for c in range(count)]
+        need = [0] * count
+        fonts: dict[str, QFontMetrics] = {}
+        stack = [self.view.topLevelItem(i) for i in range(self.view.topLevelItemCount())]
+        indent = self.view.indentation() if self.view.rootIsDecorated() else 0
+        measured = 0
+        while stack and measured < self.SAMPLE:
+            item = stack.pop()
+            if item is None:
+                continue
+            stack.extend(item.child(i) for i in range(item.childCount()))
+            if not any(item.text(c) for c in range(1, count)):
+                continue
+            measured += 1
+            for c in range(count):
+                font = item.font(c)
+                key = font.key()
+                metrics = fonts.get(key)
+                if metrics is None:
+                    metrics = fonts[key] = QFontMetrics(font)
+                extra = 12 + (indent * 2 if c == 0 else 0)
+                need[c] = max(need[c], metrics.horizontalAdvance(item.text(c)) + extra)
+        return need
+
+    def _wrap_headers(self, wrap: bool) -> None:
+        """Headers wider than their column's cells on two lines when the list is
+        narrow ("In\nbehandeling")."""
+        if not isinstance(self.view, QTreeWidget):
+            return
+        head = self.view.headerItem()
+        cells = self._cell_needs() if wrap else []
+        header = self.view.header()
+        for c in range(self.view.columnCount()):
+            text = head.text(c).replace("\n", " ")
+            if wrap and " " in text and header.sectionSizeHint(c) > cells[c] + 10:
+                middle = len(text) // 2
+                spaces = [i for i, ch in enumerate(text) if ch == " "]
+                cut = min(spaces, key=lambda i: abs(i - middle))
+                text = text[:cut] + "\n" + text[cut + 1:]
+            if head.text(c) != text:
+                head.setText(c, text)
+
+    def fit(self) -> None:
+        width = self.view.viewport().width()
+        self._wrap_headers(False)
+        need = self.needs()
+        if not need or width <= 0:
+            return
+        if sum(need) > width:
+            self._wrap_headers(True)
+            need = self.needs()
+        fixed = sum(n for c, n in enumerate(need) if c in self.keep)
+        flexible = [c for c in range(len(need)) if c not in self.keep]
+        room = max(0, width - fixed)
+        widths = list(need)
+        if sum(need[c] for c in flexible) > room:
+            # Too narrow: short columns get what they need, long ones share the rest
+            # equally (one long explanation no longer squeezes "Soort" to "Bez…").
+            left, todo = room, sorted(flexible, key=lambda c: need[c])
+            while todo:
+                fair = left // len(todo)
+                c = todo.pop(0)
+                widths[c] = max(24, min(need[c], fair) if todo else left)
+                left -= widths[c]
+        else:
+            total = sum(need[c] for c in flexible) or 1
+            given = 0
+            for i, c in enumerate(flexible):  # wider: each grows in proportion
+                widths[c] = (room - given if i == len(flexible) - 1
+                             else need[c] * room // total)
+                given += widths[c]
+        for c, w in enumerate(widths):
+            self.view.setColumnWidth(c, w)
 
 
 def hbox(*widgets: QWidget, stretch_end: bool = True) -> QHBoxLayout:

@@ -13,6 +13,7 @@ from app.model.lint import mask_bsn
 from app.storage import audit
 from app.storage.interchange_io import import_file
 from app.ui.case_tab import CaseTab, PersonalDialog
+from app.ui.step_forms import action_label
 from tests.gui.helpers_case import (
     VALID_BSN,
     FormDriver,
@@ -62,7 +63,8 @@ def test_buttons_are_exactly_the_next_steps(qtbot, reg, session):  # noqa: F811
         state = reg.case(number).state
         assert set(tab.step_buttons) == set(state.next_steps)
         for k, button in tab.step_buttons.items():
-            assert button.accessibleName() == reg.codelists.label("event_kind", k)
+            assert button.accessibleName() == action_label(k)  # "Heropenen", an action
+            assert reg.codelists.label("event_kind", k) in button.toolTip()
             assert button.isVisibleTo(tab)
         seen.append(sorted(tab.step_buttons))
         if kind is not None:
@@ -82,7 +84,7 @@ def test_a_case_from_triage_to_closing_interview(qtbot, monkeypatch, reg,  # noq
     titles: list[str] = []
     tab.title_changed.connect(titles.append)
     drive = FormDriver(monkeypatch, qtbot)
-    assert tab.status_label.text() == "Aangemeld (te trieren)"
+    assert tab.status_label.text() == "Aangemeld (te triëren)"
     assert tab.number_label.text() == f"Casus {number}"
     assert "60 dagen oud" in tab.age_label.text()
 
@@ -287,7 +289,7 @@ def test_refreshes_only_for_its_own_case(qtbot, reg, session):  # noqa: F811
 def test_rich_imported_timeline(qtbot, reg, session):  # noqa: F811
     import_file(reg, DATA)
     tab = make_tab(qtbot, session, "V-012")
-    assert "(kenmerk V-012)" in tab.number_label.text()
+    assert "(herkomstnummer V-012)" in tab.number_label.text()
     text = timeline(tab)
     assert "Heroverwegingsverzoek (escalatie)" in text and "Eindgesprek" in text
     assert "Laatste dag:" in text

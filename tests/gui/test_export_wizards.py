@@ -670,3 +670,69 @@ def test_lock_during_the_preview_drops_its_result(qtbot: Any, window: MainWindow
     assert page.wizard is None and page.last_label.text() == ""
     assert not any(isinstance(w, WeekExportWizard) and w.isVisible()
                    for w in QApplication.topLevelWidgets())
+
+
+# --------------------------------------------------------------------------- any path text
+
+ODD_PATHS = ["/", "C:\\", "C:", "\\\\server\\", "~", "~nobody-here-at-all/x", "\x00",
+             "a\x00b.xlsx", "x" * 5000, ("d/" * 3000) + "f", ".", "..", "./", "  ",
+             "werkmap.csv", "map/", "//", "\\"]
+
+
+@pytest.mark.parametrize("folder", [False, True])
+def test_any_path_text_gives_a_path_or_a_dutch_message(
+        qtbot: Any, page: ExportPage, dialogs: Dialogs, capfd: pytest.CaptureFixture[str],
+        folder: bool) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    wizard = page.open_signal_wizard() if folder else page.open_report_wizard()
+    assert wizard is not None
+    path_page = wizard.folder_page if folder else wizard.file_page
+    path_page.set_default(Path.home() / ("signalen" if folder else "rapportage.html"))
+
+    def check(text: str) -> None:
+        path_page.edit.setText(text)  # as typed: textChanged runs the same checks
+        path = path_page.path()
+        problem = path_page.problem()
+        if text.strip() and path is None:
+            assert problem, repr(text)  # no path: then a sentence says why
+        if problem:
+            assert not path_page.isComplete()
+            assert path_page.error.isVisibleTo(path_page)
+            assert " " in problem and problem.endswith(".")  # a sentence, not a traceback
+        if path is not None and problem is None:
+            assert path.is_absolute()
+            assert folder or path.suffix == ".html"
+
+    for text in ODD_PATHS:
+        check(text)
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+    def any_text(text: str) -> None:
+        check(text)
+
+    any_text()
+    _out, err = capfd.readouterr()
+    assert "Traceback" not in err and "Error" not in err
+    wizard.reject()
+
+
+def test_a_folder_where_a_file_belongs_says_so(qtbot: Any, page: ExportPage,
+                                               dialogs: Dialogs) -> None:
+    wizard = page.open_report_wizard()
+    assert wizard is not None
+    while wizard.currentPage() is not wizard.file_page:
+        advance(wizard)
+    path_page = wizard.file_page
+    type_into(qtbot, path_page.edit, "/")
+    assert path_page.path() is None
+    problem = path_page.problem() or ""
+    assert problem.startswith("Dit is een map; geef ook een bestandsnaam, bijvoorbeeld "
+                              "rapportage") and problem.endswith(".html.")
+    assert path_page.error.isVisibleTo(path_page)
+    assert not wizard.button(NEXT).isEnabled()  # Opslaan waits for a file name
+    path_page.edit.setText(str(Path.home() / "rapportage-2025.html"))
+    assert path_page.problem() is None and wizard.button(NEXT).isEnabled()
+    wizard.reject()

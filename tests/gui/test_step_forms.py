@@ -294,14 +294,16 @@ def test_signal_linked_chooses_a_signal(qtbot, reg, session):  # noqa: F811
     assert reg.case(number).state.signals == [sig.number]
 
 
-def test_lint_warns_on_free_text_but_does_not_block(qtbot, reg, session):  # noqa: F811
+def test_lint_warns_on_free_text_and_asks_before_saving(qtbot, reg, session):  # noqa: F811
     number = new_case(reg)
     form = open_form(qtbot, session, number, "note")
     fill(qtbot, form.row("text").editor, "Gebeld over BSN 123456782 en de brief.")
     warning = form.row("text").warning()
     assert "BSN" in warning and "11-proef" in warning
     assert form.row("text").warning_label.isVisibleTo(form)
-    assert form.save()  # a warning, not a block
+    assert not form.save()  # first the question, then the handler decides
+    assert "Toch opslaan?" in form.banner.text()
+    assert form.save()  # "Toch opslaan": a warning, not a block
     fill(qtbot, form.row("text").editor, "Gebeld over de brief.")
     assert form.row("text").warning() == ""
 

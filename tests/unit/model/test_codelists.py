@@ -114,3 +114,28 @@ def test_a_broken_override_file_gets_a_clear_message(tmp_path):
     override.write_text('[partner_type.items]\nx = "Zonder route"\n', encoding="utf-8")
     with pytest.raises(CodelistError, match="geen route"):
         load_codelists(override)
+
+
+def test_triage_reasons_per_decision_cover_every_reason():
+    from app.model.codelists import TRIAGE_REASONS
+
+    cl = default_codelists()
+    assert set(TRIAGE_REASONS) == set(cl.keys("triage_decision"))
+    shipped = set(cl.keys("triage_reason"))
+    for decision, reasons in TRIAGE_REASONS.items():
+        assert set(reasons) <= shipped, decision
+        assert "overig" in reasons
+        assert cl.triage_reasons_for(decision) == [k for k in cl.keys("triage_reason")
+                                                   if k in reasons]
+    assert set().union(*TRIAGE_REASONS.values()) == shipped  # each fits some decision
+    assert "vastgelopen_casus" in TRIAGE_REASONS["in_behandeling"]
+    assert "vastgelopen_casus" not in TRIAGE_REASONS["niet_in_behandeling"]
+    assert cl.triage_reasons_for(None) == cl.keys("triage_reason", active_only=True)
+
+
+def test_an_office_reason_fits_every_decision(tmp_path):
+    override = tmp_path / "codelists.toml"
+    override.write_text('[triage_reason]\nitems.wachtlijst = "Wachtlijst"\n', encoding="utf-8")
+    cl = load_codelists(override)
+    for decision in cl.keys("triage_decision"):
+        assert "wachtlijst" in cl.triage_reasons_for(decision)
