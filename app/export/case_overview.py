@@ -118,7 +118,7 @@ def _deadline_row(d: Deadline, state: CaseState, cl: Codelists, today: Any
     else:
         days = (d.due_on - today).days
         if days < 0:
-            stand, urgent = f"Verstreken sinds {short_date(d.due_on)}, niet afgehandeld", True
+            stand, urgent = f"Verlopen sinds {short_date(d.due_on)}, niet afgehandeld", True
         elif days == 0:
             stand, urgent = "Open, vandaag is de laatste dag", True
         else:

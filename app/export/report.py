@@ -184,7 +184,7 @@ def _tables(f: _Figures, columns: list[str], settings_target: dict[str, int]
         *rows,
         f.row("Totaal", "triage.total", total=True),
         f.row("Dagen van ontvangst tot triagebesluit (mediaan)", "triage.days.median"),
-        f.row("Nog te trieren aan het eind van de periode", "triage.pending"),
+        f.row("Nog te triëren aan het eind van de periode", "triage.pending"),
         f.row("Warme overdrachten bevestigd", "triage.handover_confirmed"),
     ])
     breakdown("triage_reden", "Redenen van het triagebesluit", "triage.by_reason",
@@ -235,8 +235,8 @@ def _tables(f: _Figures, columns: list[str], settings_target: dict[str, int]
     table("werklast", "Werkvoorraad aan het eind van de periode", [
         f.row("In behandeling", "open.total"),
         f.row("waarvan met de pauzeknop actief", "open.paused"),
-        f.row("Nog te trieren", "triage.pending"),
-        f.row("Termijnen verstreken zonder dat ze zijn gehaald", "deadlines.overdue"),
+        f.row("Nog te triëren", "triage.pending"),
+        f.row("Termijnen verlopen zonder dat ze zijn gehaald", "deadlines.overdue"),
         f.row("Termijnen die in de komende 14 dagen aflopen", "deadlines.due_next_14d"),
     ])
     age_labels = {"0_4w": "Korter dan 4 weken", "4_8w": "4 tot 8 weken",

@@ -169,7 +169,7 @@ FIELD_LABELS: dict[str, str] = {
     "by": "Door",
     "handler": "Behandelaar",
     "text": "Tekst",
-    "about": "Onderwerp",
+    "about": "Waarover",
     "how": "Hoe",
     "requested_on": "Datum verzoek",
     "service": "Dienst",
@@ -218,7 +218,7 @@ FIELD_LABELS: dict[str, str] = {
     "external_ref": "Extern kenmerk",
     "status": "Status",
     "to": "Aan wie",
-    "ref": "Bronkenmerk",
+    "ref": "Herkomstnummer",
 }
 
 # ---------------------------------------------------------------------------

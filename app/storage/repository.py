@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,8 +43,8 @@ from app.model.events import (
     validate_payload,
 )
 from app.model.fold import CaseState, SignalState, fold_case, fold_signal
-from app.model.interchange import occurred_on_for
-from app.model.lint import is_valid_bsn
+from app.model.interchange import clean_personal, occurred_on_for
+from app.model.nlformat import nl_date, soon_horizon
 from app.model.passphrase import problems as passphrase_problems
 from app.model.workflow import four_eyes_problem
 from app.storage import audit, crypto, eventrows, keyring, schema, seal, unlock
@@ -672,7 +672,7 @@ class Register:
         elif preset == "termijn_14":
             clauses.append("c.status IN ('aangemeld', 'in_behandeling') "
                            "AND c.next_deadline <= ?")
-            args.append((self.today() + timedelta(days=14)).isoformat())
+            args.append(soon_horizon(self.today()).isoformat())
         elif preset:
             raise UserError(f"Onbekende selectie '{preset}'.")
         text = q.search.strip()
@@ -869,7 +869,7 @@ class Register:
     def _check_dates(self, ev: Event) -> None:
         if ev.occurred_on > self.today():
             raise RuleViolation(
-                f"{kind_label(ev.kind)}: de datum {ev.occurred_on.strftime('%d-%m-%Y')} "
+                f"{kind_label(ev.kind)}: de datum {nl_date(ev.occurred_on)} "
                 "ligt in de toekomst")
 
     def _commit(self, ev: Event, old: list[Event]) -> CaseState | SignalState:
@@ -1049,19 +1049,17 @@ class Register:
     # ------------------------------------------------------------------ personal data (P2)
 
     def _check_personal(self, data: Mapping[str, str]) -> dict[str, str]:
+        """P2 as typed: the same rules as an interchange file (lengths, control
+        characters, the BSN's 11-proef), one door for personal data. An empty value
+        means "remove"."""
         errors: list[FieldError] = []
         clean: dict[str, str] = {}
         for key, value in data.items():
-            if key not in PERSONAL_KEYS:
-                errors.append(FieldError(key, "onbekend persoonsgegeven"))
-                continue
-            text = (value or "").strip()
-            if key == "bsn" and text:
-                if not is_valid_bsn(text):
-                    errors.append(FieldError("bsn", "geen geldig BSN (voldoet niet aan de "
-                                                    "11-proef)"))
-                text = "".join(ch for ch in text if ch.isdigit()).zfill(9)
-            clean[key] = text
+            text, problem = clean_personal(key, value or None)
+            if problem:
+                errors.append(FieldError(key, problem))
+            else:
+                clean[key] = text or ""
         if errors:
             raise ValidationFailed(errors)
         return clean

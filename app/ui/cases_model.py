@@ -62,7 +62,7 @@ HEADER_TIPS = {
             "afronding of het triagebesluit"),
     "waiting": ("Wacht op dienst (dagen): dagen sinds de zienswijze zonder reactie van de "
                 "dienst is verstuurd"),
-    "next_deadline": "De eerstvolgende termijn die nog niet is gehaald of verstreken",
+    "next_deadline": "De eerstvolgende termijn die nog niet is gehaald of verlopen",
 }
 
 OPEN_STATUSES = ("aangemeld", "in_behandeling")

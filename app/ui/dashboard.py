@@ -9,7 +9,7 @@ Every figure comes from the one metric function (``app.storage.figures.figures``
 METRICS.md: "nothing computes a figure twice"), so the dashboard, the CLI and the
 evaluation workbook always agree. The week shown by default is *deze week*: Monday up
 to and including today; *vorige week* is the last completed ISO week (the workbook's
-default period). Stock figures (open, te trieren, deadlines) are "as of" the last day
+default period). Stock figures (open, te triëren, deadlines) are "as of" the last day
 of the period.
 
 Reading and folding every event takes seconds at 10,000 cases, so the whole read runs

@@ -2025,7 +2025,7 @@ class SignalExportWizard(ExportWizard):
         if sub is not None:
             recipient, ref, on = sub
             who = self.session.register.codelists.label("signal_recipient", recipient)
-            lines.append(tr("De indiening bij %1 op %2 wordt vastgelegd voor %3")
+            lines.append(tr("Vastgelegd wordt: ingediend op %2, ontvanger %1, voor %3")
                          .replace("%1", who).replace("%2", nl_date(on))
                          .replace("%3", ", ".join(numbers))
                          + (tr(" (kenmerk %1)").replace("%1", ref) if ref else "") + ".")

@@ -616,7 +616,7 @@ class PayloadForm(QWidget):
             self._partner_org_completer()
         elif k == "triaged":
             self.editor("decision").changed.connect(self._refresh_dependents)
-        elif k == "service_response":
+        elif k in ("service_response", "escalation_response"):
             self.editor("response").changed.connect(self._refresh_dependents)
         elif k == "deadline_set":
             for name in ("deadline_kind", "start_on"):
@@ -672,6 +672,13 @@ class PayloadForm(QWidget):
             self.rows["summary"].set_required(needs)
             self.rows["summary"].set_hint(
                 tr("Verplicht: de dienst neemt de zienswijze niet volledig over en moet "
+                   "schriftelijk motiveren waarom.") if needs else "")
+        elif k == "escalation_response":
+            # DOMAIN.md: written reasons when the service does not follow (item 15)
+            needs = self.editor("response").value() == "gemotiveerd_afgewezen"
+            self.rows["summary"].set_required(needs)
+            self.rows["summary"].set_hint(
+                tr("Verplicht: de dienst wijst het heroverwegingsverzoek af en moet "
                    "schriftelijk motiveren waarom.") if needs else "")
         elif k == "deadline_set":
             self._deadline_computation()

@@ -353,3 +353,20 @@ def test_an_open_form_closes_and_forgets_on_lock(qtbot, reg, session):  # noqa: 
     assert not form.isVisible()
     assert form.result() == form.DialogCode.Rejected
     assert form.row("text").editor.value() == ""
+
+
+def test_a_rejected_escalation_needs_its_motivation(qtbot, reg, session):  # noqa: F811
+    number = triaged_case(reg)
+    reg.append(number, "escalated", {"on": days_ago(reg, 5).isoformat(),
+                                     "service": "dienst_toeslagen", "level": "teamleider",
+                                     "reason": "Geen reactie op de zienswijze."})
+    form = open_form(qtbot, session, number, "escalation_response")
+    fill(qtbot, form.row("service").editor, "dienst_toeslagen")
+    fill(qtbot, form.row("response").editor, "overgenomen")
+    assert not form.row("summary").required
+    fill(qtbot, form.row("response").editor, "gemotiveerd_afgewezen")
+    assert form.row("summary").required
+    assert "schriftelijk motiveren" in form.row("summary").hint_label.text()
+    assert not form.save()  # the model refuses it too (DOMAIN.md: written reasons)
+    fill(qtbot, form.row("summary").editor, "De dienst houdt vast aan de wettekst.")
+    assert form.save()
