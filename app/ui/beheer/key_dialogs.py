@@ -208,7 +208,7 @@ class ChangePassphraseDialog(JobDialog):
                                        second_label="Herhaal nieu&we wachtwoordzin",
                                        first_name="Nieuwe wachtwoordzin")
         self.body.addWidget(self.fields)
-        self.set_ok(self.tr("Wacht&woordzin wijzigen"), self.tr("Wachtwoordzin wijzigen"))
+        self.set_ok(self.tr("Wachtwoordzin wij&zigen"), self.tr("Wachtwoordzin wijzigen"))
         self.current.setFocus()
 
     def go(self) -> None:

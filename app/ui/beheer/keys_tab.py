@@ -85,6 +85,7 @@ class KeysTab(QWidget):
         self.folder_hint.setObjectName("hint")
         self.folder_hint.setWordWrap(True)
         self.folder_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_hint.setAccessibleName(self.tr("Over de back-ups en hun map"))
         self.list = QTreeWidget(backups_box)
         self.list.setObjectName("backupList")
         self.list.setAccessibleName(self.tr("Back-ups van dit register"))
