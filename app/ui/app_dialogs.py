@@ -160,7 +160,8 @@ class _PassphrasePage(QWizardPage):
                                  "het."))
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Register &aanmaken"))
-        self.fields = PassphraseFields(self)
+        # "T&oon": the wizard's "< &Terug" has the T
+        self.fields = PassphraseFields(self, show_label="T&oon de wachtwoordzin")
         self.first = self.fields.first
         self.second = self.fields.second
         self.strength = self.fields.strength
@@ -412,10 +413,12 @@ class ForgottenPassphraseDialog(QDialog):
             self.show_message(problem)
             self.fields.first.setFocus()
             return
-        from app.storage.keys import recover
+        from app.storage.keys import recover, set_aside_unusable_keyring
 
         try:
             with wait_cursor():
+                # a damaged keyring, or one of another register, is moved aside (kept)
+                set_aside_unusable_keyring(self.path, code)
                 reg = recover(self.path, code, self.fields.passphrase(), kdf=_kdf(self._kdf),
                               lock=True)
         except RegisterDamaged as exc:
@@ -590,9 +593,9 @@ class UnlockDialog(QDialog):
             # The keyring accepted the passphrase: this is damage, not a failed unlock.
             self.failure = "damaged"
             self.show_message(self.tr(
-                "Het register is beschadigd. Uw wachtwoordzin is juist; dit telt niet als "
-                "mislukte poging. %1\n\nIn dit venster kunt u met 'Back-up terugzetten…' "
-                "een back-up kiezen; het beschadigde register wordt daarbij bewaard, niet "
+                "Uw wachtwoordzin is juist (dit telt niet als mislukte poging), maar het "
+                "register kan niet worden geopend. %1\n\nMet 'Back-up terugzetten…' kiest u "
+                "hier een back-up; het beschadigde register wordt daarbij bewaard, niet "
                 "verwijderd.").replace("%1", str(exc)))
             self.restore_button.show()
             return
@@ -601,8 +604,8 @@ class UnlockDialog(QDialog):
             self.show_message(self.tr(
                 "Het register kan niet met een wachtwoordzin worden geopend: er is een "
                 "probleem met de sleutelring. %1\n\nMet 'Wachtwoordzin vergeten…' opent u "
-                "het register met de herstelcode; daarbij wordt een nieuwe sleutelring "
-                "gemaakt.").replace("%1", str(exc)))
+                "het register met de herstelcode; de sleutelring wordt dan opnieuw gemaakt "
+                "(de oude wordt bewaard).").replace("%1", str(exc)))
             self.forgot_button.setFocus()
             return
         except UserError as exc:

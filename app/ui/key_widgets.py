@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
 _STRENGTH_CHARS = 72
 #: groups of the recovery code per line on screen and on paper
 _GROUPS_PER_LINE = 7
+#: the meter's colour per zxcvbn score (0-4): red, red, amber, green, green
+_METER_COLOURS = ("#a11d1d", "#a11d1d", "#b36b00", "#2e7d32", "#2e7d32")
 
 
 def passphrase_problems(text: str) -> list[str]:
@@ -99,7 +101,7 @@ class PassphraseFields(QWidget):
         self.show_check.toggled.connect(self._toggle_echo)
         self.meter = QProgressBar(self)
         self.meter.setObjectName("strengthMeter")
-        self.meter.setRange(0, 4)
+        self.meter.setRange(0, 5)
         self.meter.setTextVisible(False)
         self.meter.setFixedHeight(8)
         self.meter.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -172,7 +174,12 @@ class PassphraseFields(QWidget):
     def update_strength(self) -> None:
         self._hint_timer.stop()
         score, hint = strength_of(self.first.text())
-        self.meter.setValue(score if self.first.text() else 0)
+        # score 0 still shows a sliver, so "zeer zwak" is seen as a red bar
+        self.meter.setValue(score + 1 if self.first.text() else 0)
+        self.meter.setStyleSheet(
+            "QProgressBar#strengthMeter { border: 1px solid #b8c2cc; border-radius: 3px; "
+            "background: #eef1f4; } QProgressBar#strengthMeter::chunk { background: "
+            f"{_METER_COLOURS[score]}; border-radius: 2px; }}")
         self.strength.setText(self.tr(hint))
         self.meter.setAccessibleDescription(hint)
 
@@ -200,8 +207,8 @@ def recovery_sheet_html(code: str, register: Path, device_code: str, printed_on:
     return f"""<html><body style="font-family: sans-serif; font-size: 11pt;">
 <h1 style="font-size: 18pt;">Herstelcode Casusregister</h1>
 <p>Belangenbehartiger Belastingplichtigen en Toeslaggerechtigden</p>
-<p style="font-family: monospace; font-size: 20pt; font-weight: bold;
-   border: 1px solid black; padding: 8px;">{lines}</p>
+<table border="1" cellpadding="12" cellspacing="0"><tr><td
+ style="font-family: monospace; font-size: 20pt; font-weight: bold;">{lines}</td></tr></table>
 <table cellpadding="3">
 <tr><td>Register</td><td>{esc(str(register))}</td></tr>
 <tr><td>Apparaatcode</td><td>{esc(device_code)}</td></tr>

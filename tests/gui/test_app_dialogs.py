@@ -63,6 +63,9 @@ def _pdf_printer(path: Path) -> Any:
 
 def test_first_run_wizard_makes_the_register_and_shows_the_code_once(
         qtbot: Any, tmp_path: Path, creator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.ui.main import application
+
+    application()  # Qt's Dutch texts: "< &Terug" takes a letter too
     path = tmp_path / "nieuw" / "register.db"
     wizard = FirstRunWizard(path, creator)
     qtbot.addWidget(wizard)
@@ -399,9 +402,17 @@ def test_a_code_of_another_register_is_refused(qtbot: Any, small_path: Path,
     Register.open(small_path, PASSPHRASE).close()  # nothing changed
 
 
-def test_a_lost_keyring_is_rebuilt_from_the_unlock_window(qtbot: Any, small_path: Path) -> None:
+@pytest.mark.parametrize("how", ["missing", "garbage", "foreign"])
+def test_a_lost_or_unusable_keyring_is_rebuilt_from_the_unlock_window(
+        qtbot: Any, small_path: Path, tmp_path: Path, how: str) -> None:
     code = _code_of(small_path)
-    keyring_path(small_path).unlink()
+    ring = keyring_path(small_path)
+    if how == "missing":
+        ring.unlink()
+    elif how == "garbage":
+        ring.write_text("{kapot")
+    else:
+        shutil.copy2(keyring_path(make_small(tmp_path / "ander.db")), ring)
     dialog = ForgottenPassphraseDialog(small_path, kdf=KDF)
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.code_edit, code)

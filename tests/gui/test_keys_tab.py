@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from app.model import recovery
 from app.storage import audit, keyring
-from app.storage.backup import list_backups, make_backup
+from app.storage.backup import list_backups
 from app.storage.keys import recover
 from app.storage.repository import Register
 from app.ui.beheer.key_dialogs import (

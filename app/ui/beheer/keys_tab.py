@@ -20,6 +20,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -92,8 +93,11 @@ class KeysTab(QWidget):
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
         self.list.setHeaderLabels([self.tr("Gemaakt op"), self.tr("Soort"), self.tr("Grootte")])
-        self.list.setColumnWidth(0, 170)
-        self.list.setColumnWidth(1, 330)
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.list.itemActivated.connect(lambda *_: self.restore_selected())
         self.backup_button = QPushButton(self.tr("Nu een &back-up maken"), backups_box)
