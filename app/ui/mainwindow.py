@@ -466,7 +466,7 @@ class MainWindow(QMainWindow):
 
     def show_unlock(self) -> None:
         """The unlock dialog over the locked window (not blocking: the loop keeps running)."""
-        if self.session.is_open or self._closing or self.path is None:
+        if self.session.is_open or self._closing or self.path is None or self.session.suspended:
             return
         if self.unlock_dialog is not None and self.unlock_dialog.isVisible():
             self.unlock_dialog.raise_()

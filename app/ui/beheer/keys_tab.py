@@ -53,6 +53,11 @@ from app.ui.worker import BackgroundReader, LongJob, Progress
 #: revokes it
 RECOVERY_ACTS = ("recover", "recovery_code")
 REKEY_ACT = "rekey"
+#: the offered new key stands out (the office's blue, as the navigation's selection)
+_PROMINENT = ("QPushButton { background: #01689b; color: white; border: 1px solid #0b3b57; "
+              "border-radius: 3px; padding: 4px 12px; font-weight: bold; } "
+              "QPushButton:focus { border: 2px solid #0b3b57; } "
+              "QPushButton:disabled { background: #9fb6c4; }")
 
 
 def last_key_act(reg: Register) -> tuple[str, str] | None:
@@ -228,11 +233,11 @@ class KeysTab(QWidget):
                 "nieuwe.").replace("%1", nl_date(used[:10])))
             self.recovery_notice.show()
             self.rekey_button.setDefault(True)
-            self.rekey_button.setObjectName("primaryButton")
+            self.rekey_button.setStyleSheet(_PROMINENT)
         else:
             self.recovery_notice.hide()
             self.rekey_button.setDefault(False)
-            self.rekey_button.setObjectName("")
+            self.rekey_button.setStyleSheet("")
         self._update_buttons()
 
     def selected(self) -> BackupInfo | None:
