@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWizard
+from PySide6.QtWidgets import QLabel, QWizard
 
 from app.model import recovery
 from app.storage import audit, keyring
@@ -27,7 +27,13 @@ from app.ui.key_widgets import (
     recovery_sheet_html,
     strength_of,
 )
-from tests.gui.conftest import KDF, PASSPHRASE, make_small, unnamed_controls
+from tests.gui.conftest import (
+    KDF,
+    PASSPHRASE,
+    make_small,
+    mnemonic_letters,
+    unnamed_controls,
+)
 
 NEW = "zeven groene kikkers op een vlot"
 LEGACY = Path(__file__).resolve().parents[1] / "data" / "legacy" / "register-v1.db"
@@ -40,16 +46,6 @@ def _finish_enabled(wizard: QWizard) -> bool:
 
 def _actions(reg: Register) -> list[tuple[str, str]]:
     return [(r.action, r.result) for r in audit.rows(reg.conn)]
-
-
-def _mnemonics(root: Any) -> list[str]:
-    """The Alt+letter of every visible button and label under ``root``."""
-    out = []
-    for w in root.findChildren(QAbstractButton) + root.findChildren(QLabel):
-        text = w.text()
-        if w.isVisible() and "&" in text.replace("&&", ""):
-            out.append(text[text.index("&") + 1].lower())
-    return out
 
 
 def _pdf_printer(path: Path) -> Any:
@@ -110,7 +106,7 @@ def test_first_run_wizard_makes_the_register_and_shows_the_code_once(
     pp.second.clear()
     qtbot.keyClicks(pp.second, PASSPHRASE)
     assert commit.isEnabled()
-    assert len(set(_mnemonics(wizard))) == len(_mnemonics(wizard))
+    assert len(set(mnemonic_letters(wizard))) == len(mnemonic_letters(wizard))
     qtbot.mouseClick(commit, Qt.MouseButton.LeftButton)
 
     # the register exists now; the recovery code page waits for "bewaard"
@@ -145,7 +141,7 @@ def test_first_run_wizard_makes_the_register_and_shows_the_code_once(
     qtbot.keyClick(rp.view.confirm_check, Qt.Key.Key_Space)  # by keyboard
     assert rp.view.confirm_check.isChecked()
     assert _finish_enabled(wizard)
-    assert len(set(_mnemonics(wizard))) == len(_mnemonics(wizard))
+    assert len(set(mnemonic_letters(wizard))) == len(mnemonic_letters(wizard))
     with qtbot.waitSignal(wizard.finished, timeout=5000):
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton),
                          Qt.MouseButton.LeftButton)
@@ -234,7 +230,7 @@ def test_unlock_wrong_then_right(qtbot: Any, small_path: Path, opener: Any) -> N
     qtbot.addWidget(dialog)
     dialog.show()
     assert unnamed_controls(dialog) == []
-    assert len(set(_mnemonics(dialog))) == len(_mnemonics(dialog))
+    assert len(set(mnemonic_letters(dialog))) == len(mnemonic_letters(dialog))
     qtbot.keyClicks(dialog.passphrase_edit, "dit is het niet")
     qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
     assert dialog.register is None
@@ -305,7 +301,7 @@ def test_damage_is_damage_not_a_wrong_passphrase(qtbot: Any, small_path: Path,
     assert not dialog.backoff_timer.isActive() and dialog.passphrase_edit.isEnabled()
     assert failed_unlocks(small_path) == []  # never counted as a failed unlock
     assert dialog.restore_button.isVisible()
-    assert len(set(_mnemonics(dialog))) == len(_mnemonics(dialog))
+    assert len(set(mnemonic_letters(dialog))) == len(mnemonic_letters(dialog))
 
 
 @pytest.mark.parametrize("how", ["foreign", "missing"])
@@ -347,7 +343,7 @@ def test_forgotten_passphrase_opens_with_the_code_and_sets_a_new_one(
         qtbot.addWidget(dialog)
         dialog.show()
         seen["names"] = unnamed_controls(dialog)
-        seen["mnemonics"] = _mnemonics(dialog)
+        seen["mnemonics"] = mnemonic_letters(dialog)
         # a typing error is caught by the check group before the register is touched
         qtbot.keyClicks(dialog.code_edit, code[:-1] + ("A" if code[-1] != "A" else "B"))
         qtbot.keyClicks(dialog.fields.first, NEW)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel
+from PySide6.QtWidgets import QLabel
 
 from app.model import recovery
 from app.storage import audit, keyring
@@ -31,7 +31,7 @@ from app.ui.key_widgets import RecoveryCodeDialog
 from app.ui.mainwindow import NAV_BEHEER, MainWindow
 from app.ui.session import Session
 from app.ui.worker import LongJob
-from tests.gui.conftest import KDF, PASSPHRASE, unnamed_controls
+from tests.gui.conftest import KDF, PASSPHRASE, mnemonic_letters, unnamed_controls
 from tests.helpers.registers import registration
 
 NEW = "zeven groene kikkers op een vlot"
@@ -72,15 +72,6 @@ def _notes(reg: Register, number: str) -> list[str]:
     return [e.payload["text"] for e in reg.case(number).events if e.kind == "note"]
 
 
-def _mnemonics(root: Any) -> list[str]:
-    out = []
-    for w in root.findChildren(QAbstractButton) + root.findChildren(QLabel):
-        text = w.text()
-        if w.isVisible() and "&" in text.replace("&&", ""):
-            out.append(text[text.index("&") + 1].lower())
-    return out
-
-
 def _wait_reopened(qtbot: Any, win: MainWindow, tab: KeysTab) -> None:
     qtbot.waitUntil(lambda: tab.maintenance is None, timeout=20000)
     assert win.unlock_dialog is None  # the act reopened the register itself
@@ -103,7 +94,7 @@ def test_the_day_backup_is_made_after_unlock_and_listed(qtbot: Any, window: Main
     assert tab.list.topLevelItem(0).text(2).endswith(("kB", "MB"))
     assert "7 dagen en 4 weken" in tab.folder_hint.text()
     assert unnamed_controls(window) == []
-    marks = _mnemonics(window)
+    marks = mnemonic_letters(window)
     assert len(set(marks)) == len(marks), marks
 
 
@@ -212,7 +203,7 @@ def test_change_passphrase_in_a_worker(qtbot: Any, window: MainWindow, session: 
         qtbot.addWidget(d)
         d.show()
         seen["names"] = unnamed_controls(d)
-        seen["marks"] = _mnemonics(d)
+        seen["marks"] = mnemonic_letters(d)
         qtbot.keyClicks(d.current, "niet de goede zin")
         qtbot.keyClicks(d.fields.first, NEW)
         qtbot.keyClicks(d.fields.second, NEW)
@@ -341,7 +332,7 @@ def test_a_register_behind_its_seal_opens_read_only_with_two_ways_on(
     assert "alleen lezen" in win.encrypted_label.text()
     assert list_backups(behind_seal) == []  # no daily backup of a register behind its seal
     assert unnamed_controls(win) == []
-    marks = _mnemonics(win)
+    marks = mnemonic_letters(win)
     assert len(set(marks)) == len(marks), marks
 
     qtbot.mouseClick(banners.restore_button, Qt.MouseButton.LeftButton)

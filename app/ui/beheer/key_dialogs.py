@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
@@ -82,6 +82,20 @@ class _WrongCurrent(UserError):
 
 
 # --------------------------------------------------------------------------- base
+
+T = TypeVar("T")
+D = TypeVar("D", bound=QDialog)
+
+
+def run_modal(dialog: D, take: Callable[[D], T], forget: Callable[[D], None]) -> T | None:
+    """``exec`` the dialog; what ``take`` reads from it when accepted, else None. Then
+    ``forget`` clears what it held (a passphrase, a code) and the dialog goes."""
+    ok = dialog.exec() == QDialog.DialogCode.Accepted
+    value = take(dialog) if ok else None
+    forget(dialog)
+    dialog.deleteLater()
+    return value
+
 
 
 class JobDialog(QDialog):
@@ -163,9 +177,14 @@ class JobDialog(QDialog):
         self.message.hide()
         self._set_waiting(True)
         job = LongJob(work)
+        job.progressed.connect(self._progressed)
         job.succeeded.connect(lambda result: self._finished(done, result))
         job.failed.connect(self._failed)
         self.job = job.start_job()
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.busy.setRange(0, max(0, total))
+        self.busy.setValue(done)
 
     def _finished(self, done: Callable[[Any], None], result: Any) -> None:
         self._set_waiting(False)
@@ -177,9 +196,10 @@ class JobDialog(QDialog):
 
     def _set_waiting(self, waiting: bool) -> None:
         self.busy.setVisible(waiting)
+        self.busy.setRange(0, 0)
         self.ok_button.setEnabled(not waiting)
         self.cancel_button.setEnabled(not waiting)
-        for edit in self.findChildren(QLineEdit):
+        for edit in self.findChildren(QLineEdit) + self.findChildren(QTreeWidget):
             edit.setEnabled(not waiting)
 
     def reject(self) -> None:
@@ -246,10 +266,7 @@ class ChangePassphraseDialog(JobDialog):
 
     @classmethod
     def ask(cls, session: Session, parent: QWidget | None = None) -> bool:
-        dialog = cls(session, parent)
-        changed = dialog.exec() == QDialog.DialogCode.Accepted
-        dialog.deleteLater()
-        return changed
+        return bool(run_modal(cls(session, parent), lambda d: True, lambda d: None))
 
 
 class ShowRecoveryCodeDialog(JobDialog):
@@ -297,12 +314,8 @@ class ShowRecoveryCodeDialog(JobDialog):
 
     @classmethod
     def ask(cls, session: Session, parent: QWidget | None = None) -> str | None:
-        dialog = cls(session, parent)
-        ok = dialog.exec() == QDialog.DialogCode.Accepted
-        code = dialog.code if ok else None
-        dialog.code = ""
-        dialog.deleteLater()
-        return code
+        return run_modal(cls(session, parent), lambda d: d.code,
+                         lambda d: setattr(d, "code", ""))
 
 
 class _ConfirmWithPassphrase(JobDialog):
@@ -349,6 +362,10 @@ class _ConfirmWithPassphrase(JobDialog):
         super().done(result)
 
 
+def _forget(dialog: _ConfirmWithPassphrase) -> None:
+    dialog.passphrase = ""
+
+
 class RestoreDialog(_ConfirmWithPassphrase):
     """What a restore does, said before it is done."""
 
@@ -375,12 +392,7 @@ class RestoreDialog(_ConfirmWithPassphrase):
     def ask(cls, session: Session, info: BackupInfo,
             parent: QWidget | None = None) -> str | None:
         """The checked passphrase when the handler confirmed, else None."""
-        dialog = cls(session, info, parent)
-        ok = dialog.exec() == QDialog.DialogCode.Accepted
-        passphrase = dialog.passphrase if ok else None
-        dialog.passphrase = ""
-        dialog.deleteLater()
-        return passphrase
+        return run_modal(cls(session, info, parent), lambda d: d.passphrase, _forget)
 
 
 class RekeyDialog(_ConfirmWithPassphrase):
@@ -404,12 +416,8 @@ class RekeyDialog(_ConfirmWithPassphrase):
 
     @classmethod
     def ask(cls, session: Session, parent: QWidget | None = None) -> str | None:
-        dialog = cls(session, parent)
-        ok = dialog.exec() == QDialog.DialogCode.Accepted
-        passphrase = dialog.passphrase if ok else None
-        dialog.passphrase = ""
-        dialog.deleteLater()
-        return passphrase
+        """The checked passphrase when the handler confirmed, else None."""
+        return run_modal(cls(session, parent), lambda d: d.passphrase, _forget)
 
 
 class AcceptSealDialog(QDialog):
@@ -475,11 +483,8 @@ class AcceptSealDialog(QDialog):
 
     @classmethod
     def ask(cls, behind: list[str], parent: QWidget | None = None) -> str | None:
-        dialog = cls(behind, parent)
-        ok = dialog.exec() == QDialog.DialogCode.Accepted
-        reason = dialog.reason.text().strip() if ok else None
-        dialog.deleteLater()
-        return reason
+        return run_modal(cls(behind, parent), lambda d: d.reason.text().strip(),
+                         lambda d: None)
 
 
 # --------------------------------------------------------------------------- maintenance
@@ -571,86 +576,43 @@ class Maintenance(QObject):
 # --------------------------------------------------------------------------- damaged register
 
 
-class RestoreDamagedDialog(QDialog):
+class RestoreDamagedDialog(JobDialog):
     """From the unlock window, when the register is damaged: choose a backup, give the
     passphrase, and the restore runs in a thread (the register is closed: it never
     opened). ``register`` holds the restored register afterwards."""
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(tr("Back-up terugzetten"), parent)
         self.path = path
         self.register: Register | None = None
-        self.job: LongJob | None = None
-        self.setWindowTitle(self.tr("Back-up terugzetten"))
-        self.setAccessibleName(self.windowTitle())
-        self.setModal(True)
-        heading = QLabel(self.windowTitle(), self)
-        heading.setObjectName("pageTitle")
-        intro = QLabel(self.tr(
+        self.text(tr(
             "Kies de back-up die in de plaats komt van het beschadigde register. Het "
             "beschadigde register wordt bewaard in de map met back-ups, niet verwijderd. "
-            "Wat na de back-up is vastgelegd, staat daarna niet meer in het register."), self)
-        intro.setWordWrap(True)
+            "Wat na de back-up is vastgelegd, staat daarna niet meer in het register."))
         self.list = QTreeWidget(self)
-        self.list.setAccessibleName(self.tr("Back-ups"))
+        self.list.setAccessibleName(tr("Back-ups"))
         self.list.setRootIsDecorated(False)
-        self.list.setHeaderLabels([self.tr("Gemaakt op"), self.tr("Soort"), self.tr("Grootte")])
+        self.list.setHeaderLabels([tr("Gemaakt op"), tr("Soort"), tr("Grootte")])
         self.list.setMinimumHeight(180)
         self.backups = [b for b in list_backups(path) if b.label != "vervangen"]
         for info in self.backups:
-            item = QTreeWidgetItem([date_time(info.made_at), kind_label(info.label),
-                                    size_text(info.size)])
-            self.list.addTopLevelItem(item)
+            self.list.addTopLevelItem(QTreeWidgetItem(
+                [date_time(info.made_at), kind_label(info.label), size_text(info.size)]))
         for col in range(3):
             self.list.resizeColumnToContents(col)
         first = self.list.topLevelItem(0)
         if first is not None:
             self.list.setCurrentItem(first)
-        list_label = QLabel(self.tr("&Back-ups"), self)
+        list_label = QLabel(tr("&Back-ups"), self)
         list_label.setBuddy(self.list)
-        self.edit = QLineEdit(self)
-        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.edit.setAccessibleName(self.tr("Uw wachtwoordzin"))
-        caption = QLabel(self.tr("Uw &wachtwoordzin"), self)
-        caption.setBuddy(self.edit)
-        form = QFormLayout()
-        form.addRow(caption, self.edit)
-        self.bar = QProgressBar(self)
-        self.bar.setAccessibleName(self.tr("Voortgang"))
-        self.bar.hide()
-        self.message = QLabel(self)
-        self.message.setObjectName("errorMessage")
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName(self.tr("Melding"))
-        if not self.backups:
-            self.message.setText(self.tr(
-                "Er zijn geen back-ups van dit register in %1. Vraag uw teamleider om hulp."
-            ).replace("%1", str(path.parent)))
-        else:
-            self.message.hide()
-        self.cancel_button = QPushButton(self.tr("Annuleren"), self)
-        self.cancel_button.setAccessibleName(self.tr("Annuleren"))
-        self.cancel_button.setAutoDefault(False)
-        self.cancel_button.clicked.connect(self.reject)
-        self.ok_button = QPushButton(self.tr("&Terugzetten"), self)
-        self.ok_button.setAccessibleName(self.tr("Terugzetten"))
-        self.ok_button.setDefault(True)
+        self.body.addWidget(list_label)
+        self.body.addWidget(self.list)
+        self.edit = self.passphrase_field()
+        self.set_ok(tr("&Terugzetten"), tr("Terugzetten"))
         self.ok_button.setEnabled(bool(self.backups))
-        self.ok_button.clicked.connect(self.go)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.bar, 1)
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.ok_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 16)
-        layout.addWidget(heading)
-        layout.addWidget(intro)
-        layout.addWidget(list_label)
-        layout.addWidget(self.list)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        if not self.backups:
+            self.show_message(tr("Er zijn geen back-ups van dit register in %1. Vraag uw "
+                                 "teamleider om hulp.").replace("%1", str(path.parent)))
         self.setMinimumWidth(600)
         self.edit.setFocus()
 
@@ -664,12 +626,10 @@ class RestoreDamagedDialog(QDialog):
         info = self.selected()
         passphrase = self.edit.text()
         if info is None:
-            self.message.setText(self.tr("Kies een back-up."))
-            self.message.show()
+            self.show_message(tr("Kies een back-up."))
             return
         if not passphrase:
-            self.message.setText(self.tr("Voer uw wachtwoordzin in."))
-            self.message.show()
+            self.show_message(tr("Voer uw wachtwoordzin in."))
             return
         from app.storage.restore import restore
 
@@ -678,28 +638,7 @@ class RestoreDamagedDialog(QDialog):
         def work(progress: Progress) -> Any:
             return restore(path, source, passphrase=passphrase, progress=progress)
 
-        self.message.hide()
-        self._waiting(True)
-        job = LongJob(work)
-        job.progressed.connect(self._progressed)
-        job.succeeded.connect(lambda done: self._restored(passphrase, done))
-        job.failed.connect(self._failed)
-        self.job = job.start_job()
-
-    def _progressed(self, done: int, total: int) -> None:
-        self.bar.setRange(0, max(0, total))
-        self.bar.setValue(done)
-
-    def _waiting(self, waiting: bool) -> None:
-        self.bar.setVisible(waiting)
-        self.bar.setRange(0, 0)
-        for w in (self.ok_button, self.cancel_button, self.edit, self.list):
-            w.setEnabled(not waiting)
-
-    def _failed(self, text: str) -> None:
-        self._waiting(False)
-        self.message.setText(text)
-        self.message.show()
+        self.run(work, lambda done: self._restored(passphrase, done))
 
     def _restored(self, passphrase: str, done: Any) -> None:
         from app.storage.backup import finish_restore
@@ -709,28 +648,18 @@ class RestoreDamagedDialog(QDialog):
                 reg = Register.open(self.path, passphrase)
                 finish_restore(reg, done.backup.name, done.set_aside)
         except UserError as exc:
-            self._failed(self.tr("De back-up is teruggezet, maar het register opent niet: "
+            self.show_message(tr("De back-up is teruggezet, maar het register opent niet: "
                                  "%1").replace("%1", str(exc)))
             return
-        self._waiting(False)
         self.edit.clear()
         self.register = reg
         if done.missing_sent:
             QMessageBox.information(self, self.windowTitle(), missing_text(done.missing_sent))
         self.accept()
 
-    def reject(self) -> None:
-        if self.job is not None and self.job.isRunning():
-            return
-        super().reject()
-
     @classmethod
     def ask(cls, path: Path, parent: QWidget | None = None) -> Register | None:
-        dialog = cls(path, parent)
-        dialog.exec()
-        reg = dialog.register
-        dialog.deleteLater()
-        return reg
+        return run_modal(cls(path, parent), lambda d: d.register, lambda d: None)
 
 
 def missing_text(missing: int) -> str:
