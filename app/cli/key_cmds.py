@@ -60,6 +60,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from app.storage.backup import finish_restore
     from app.storage.restore import restore
 
     path = db_path(args)
@@ -73,9 +74,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     reg = (Register.open_with_recovery_code(path, code) if code
            else Register.open(path, passphrase or ""))
     with reg:
-        reg.audit("restore", done.backup.name,
-                  f"vervangen register: {done.set_aside.name if done.set_aside else 'geen'}")
-        _after_restore(reg)
+        finish_restore(reg, done.backup.name, done.set_aside)
     print(f"Back-up {done.backup.name} teruggezet ({done.events} eigen stappen).")
     if done.set_aside:
         print(f"Het vervangen register staat in {done.set_aside}.")
@@ -84,15 +83,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
               "bundel naar de teamleider zijn gegaan. Lees eerst de volledige bundel van de "
               "teamleider in; tot dan legt dit register geen nieuwe stappen vast.")
     return 0
-
-
-def _after_restore(reg: Any) -> None:
-    """Erasures that happened after the backup was made run again (SECURITY.md)."""
-    try:
-        from app.storage.retention import purge
-    except ImportError:  # retention arrives with its own issue
-        return
-    purge(reg)
 
 
 def cmd_seal(args: argparse.Namespace) -> int:

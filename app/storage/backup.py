@@ -170,8 +170,14 @@ def rotate(db: Path) -> list[Path]:
     return gone
 
 
+#: What counts as the day's backup: a register set aside by a restore or the copy made
+#: before a new key is not one.
+DAY_LABELS = ("dagelijks", "handmatig")
+
+
 def made_today(db: Path, today: date) -> bool:
-    return any(b.made_at.date() == today for b in list_backups(db))
+    return any(b.made_at.date() == today and b.label in DAY_LABELS
+               for b in list_backups(db))
 
 
 def make_backup(reg: Register, label: str = "handmatig", out: Path | None = None,
@@ -197,3 +203,21 @@ def daily(reg: Register, now: datetime | None = None) -> Path | None:
     made = make_backup(reg, "dagelijks", when=now)
     rotate(reg.path)
     return made
+
+
+# --------------------------------------------------------------------------- after a restore
+# Added for the GUI (Beheer -> Sleutels en back-ups), the same steps as the CLI's
+# ``restore``: both doors should call this one function.
+
+
+def finish_restore(reg: Register, backup_name: str, set_aside: Path | None) -> None:
+    """The restored register's first open: the act in the audit, and erasures made
+    after the backup run again (SECURITY.md: backups keep erased data until they
+    rotate out, so a restore must purge at once)."""
+    reg.audit("restore", backup_name,
+              f"vervangen register: {set_aside.name if set_aside else 'geen'}")
+    try:
+        from app.storage.retention import purge
+    except ImportError:  # retention arrives with its own issue
+        return
+    purge(reg)

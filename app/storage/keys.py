@@ -67,6 +67,7 @@ def recover(path: Path, code: str, new_passphrase: str, *, kdf: KdfParams = DEFA
     A missing or unreadable keyring is written afresh (the code is the data key).
     """
     check_new_passphrase(new_passphrase)
+    set_aside_unusable_keyring(path, code)  # damaged or foreign: kept, never deleted
     reg = Register.open_with_recovery_code(path, code, lock=lock)
     try:
         key = reg.data_key
@@ -126,3 +127,40 @@ def rekey(reg: Register, passphrase: str, *, kdf: KdfParams = DEFAULT_KDF) -> st
             backup.remove_backup(old)
     before.unlink(missing_ok=True)
     return recovery.encode(new_key)
+
+
+# --------------------------------------------------------------------------- unusable keyring
+# Added for the GUI's "Wachtwoordzin vergeten" (and meant for the CLI's ``recover`` too):
+# ``recover`` refuses when the keyring beside the register is unreadable ("Open het
+# register met de herstelcode", which then fails) or belongs to another register ("Deze
+# herstelcode hoort niet bij dit register", though it does). The code is the data key,
+# so when it opens the file, such a keyring is moved aside and ``recover`` writes anew.
+
+
+def set_aside_unusable_keyring(path: Path, code: str) -> Path | None:
+    """Move a keyring that cannot serve this register aside (never delete it) when the
+    recovery code opens the register file; returns where it went, or None."""
+    import os
+    from datetime import datetime
+
+    from app.storage.errors import KeyringProblem, NotARegister
+
+    try:
+        key = recovery.decode(code)
+    except recovery.BadRecoveryCode:
+        return None  # ``recover`` says what is wrong with the code
+    ring_path = keyring.keyring_path(path)
+    if not ring_path.exists():
+        return None
+    try:
+        if keyring.read(ring_path).fits(key):
+            return None  # a good keyring: nothing to set aside
+    except KeyringProblem:
+        pass  # unreadable, or from a newer program: set aside if the code opens the file
+    try:
+        db.connect(path, key).close()
+    except (db.KeyDoesNotFit, NotARegister):
+        return None  # the code is not this register's: ``recover`` says so
+    aside = ring_path.with_name(f"{ring_path.name}.onbruikbaar-{datetime.now():%Y%m%d-%H%M%S}")
+    os.replace(ring_path, aside)
+    return aside

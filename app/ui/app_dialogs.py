@@ -1,21 +1,28 @@
-"""The first-run wizard and the unlock dialog.
+"""The first-run wizard, the unlock dialog and "Wachtwoordzin vergeten".
 
-Both are thin: the wizard collects a handler name, a device code and a passphrase and
-calls ``Register.create``; the unlock dialog calls ``Register.open`` (which records a
-failed attempt beside the register, so the next unlock moves it into the audit
-trail). After a wrong passphrase the dialog waits 1 s, 2 s, 4 s ... up to 30 s before
-the next attempt (SECURITY.md), counting down with a QTimer so the window stays alive.
-The count comes from the register's failed-unlock file, so restarting the program does
-not reset the wait.
+The wizard collects a handler name, a device code and a passphrase (SECURITY.md's
+rules, zxcvbn's strength hint), calls ``Register.create`` and then shows the recovery
+code: large, printable, and the wizard finishes only once "ik heb de herstelcode
+bewaard" is ticked.
 
-Both dialogs are opened through classmethods (``FirstRunWizard.ask``,
-``UnlockDialog.ask``) that tests can replace.
+The unlock dialog calls ``Register.open``; the keyring decides a wrong passphrase
+before the register is touched, so its three kinds of failure each get their own
+message: a wrong passphrase (recorded in the keyring, and only this starts the
+back-off of 1 s, 2 s, 4 s ... 30 s, counted from the keyring so a restart does not
+reset it), a damaged register (the passphrase was right: a way to put a backup back
+is offered), and a keyring that is missing or belongs to another register (the
+recovery code is the way in). "Wachtwoordzin vergeten…" opens the register with the
+recovery code and sets a new passphrase (``app.storage.keys.recover``, audited there).
+A register of the first release is migrated on its first unlock; its new recovery
+code is shown once, in the same window as the wizard's.
+
+Every dialog is opened through a classmethod (``FirstRunWizard.ask``,
+``UnlockDialog.ask``, ``ForgottenPassphraseDialog.ask``) that tests can replace.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,15 +45,21 @@ from PySide6.QtWidgets import (
 
 from app.model.device import valid_device_code
 from app.model.errors import UserError
-from app.storage.errors import WrongPassphrase
-from app.storage.unlock_log import failed_unlocks
+from app.storage.errors import KeyringProblem, RegisterDamaged, WrongPassphrase
+from app.storage.unlock_log import backoff_seconds, failed_unlocks, remaining_delay
+from app.ui.key_widgets import (
+    PassphraseFields,
+    RecoveryCodeDialog,
+    RecoveryCodeView,
+    monospace,
+    wait_cursor,
+)
 from app.ui.text import plural
 
 if TYPE_CHECKING:
+    from app.storage.crypto import KdfParams
     from app.storage.repository import Register
 
-MIN_LENGTH = 12
-MAX_DELAY = 30
 
 def _register() -> type[Register]:
     """The register code (pydantic, SQLCipher) loads once a dialog needs it, not at start."""
@@ -59,50 +72,30 @@ Opener = Callable[[Path, str], "Register"]
 Creator = Callable[..., "Register"]
 
 
-def backoff_seconds(failures: int) -> int:
-    """1, 2, 4, 8, 16, 30, 30 ... seconds after the 1st, 2nd, 3rd ... failed attempt."""
-    if failures <= 0:
-        return 0
-    return int(min(MAX_DELAY, 2 ** min(failures - 1, 10)))
+def _kdf(kdf: KdfParams | None) -> KdfParams:
+    if kdf is not None:
+        return kdf
+    from app.storage.crypto import DEFAULT_KDF
+
+    return DEFAULT_KDF
 
 
-def remaining_delay(path: Path, now: datetime | None = None) -> int:
-    """Seconds still to wait, from the failed attempts recorded beside the register."""
-    attempts = failed_unlocks(path)
-    if not attempts:
-        return 0
-    try:
-        last = datetime.strptime(attempts[-1].strip(), "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        return backoff_seconds(len(attempts))
-    waited = int(((now or datetime.now()) - last).total_seconds())
-    return max(0, min(backoff_seconds(len(attempts)), backoff_seconds(len(attempts)) - waited))
-
-
-def strength_hint(passphrase: str) -> tuple[int, str]:
-    """(0-4, Dutch hint). Length matters most; a sentence of words is easy to remember."""
-    n = len(passphrase)
-    if n == 0:
-        return 0, f"Minstens {MIN_LENGTH} tekens. Een zin van vier of vijf woorden is sterk " \
-                  "en goed te onthouden."
-    if n < MIN_LENGTH:
-        return 0, plural(f"Te kort: nog %n teken(s) nodig (minstens {MIN_LENGTH}).",
-                         MIN_LENGTH - n)
-    distinct = len(set(passphrase.lower()))
-    classes = sum([any(c.islower() for c in passphrase), any(c.isupper() for c in passphrase),
-                   any(c.isdigit() for c in passphrase),
-                   any(not c.isalnum() for c in passphrase)])
-    words = len(passphrase.split())
-    if distinct < 6:
-        return 1, "Zwak: te veel herhaalde tekens. Kies een zin van losse woorden."
-    score = 2
-    if n >= 16 or (classes >= 3 and n >= 14):
-        score = 3
-    if n >= 20 and (words >= 4 or classes >= 3):
-        score = 4
-    return score, {2: "Redelijk. Langer is sterker: voeg een woord toe.",
-                   3: "Sterk.",
-                   4: "Zeer sterk."}[score]
+def show_new_recovery_code(reg: Register, parent: QWidget | None = None) -> None:
+    """A register of the first release was just migrated: its recovery code, once."""
+    code = reg.new_recovery_code
+    if not code:
+        return
+    RecoveryCodeDialog.show_code(
+        code, reg.path, reg.settings.device_code, handler=reg.settings.handler,
+        title="Casusregister – uw herstelcode",
+        intro=("Het register is overgezet op de nieuwe beveiliging met een sleutelring. "
+               "Daarbij hoort een herstelcode: bent u de wachtwoordzin vergeten, dan komt "
+               "u hiermee weer in het register en in elke back-up ervan. Druk hem af en "
+               "geef hem in een gesloten envelop aan uw teamleider. Hij wordt maar één "
+               "keer getoond; later kunt u hem in Beheer opnieuw opvragen met uw "
+               "wachtwoordzin."),
+        parent=parent)
+    reg.new_recovery_code = None
 
 
 # --------------------------------------------------------------------------- first run
@@ -136,7 +129,7 @@ class _IdentityPage(QWizardPage):
         form = QFormLayout(self)
         handler_label = QLabel(self.tr("&Naam behandelaar"), self)
         handler_label.setBuddy(self.handler_edit)
-        device_label = QLabel(self.tr("&Apparaatcode"), self)
+        device_label = QLabel(self.tr("A&pparaatcode"), self)
         device_label.setBuddy(self.device_edit)
         form.addRow(handler_label, self.handler_edit)
         form.addRow(device_label, self.device_edit)
@@ -156,82 +149,97 @@ class _IdentityPage(QWizardPage):
 
 
 class _PassphrasePage(QWizardPage):
+    """Making the register is this page's commit: after it there is no way back to
+    change the passphrase here (Beheer can), only forward to the recovery code."""
+
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__(wizard)
         self._wizard = wizard
         self.setTitle(self.tr("Wachtwoordzin"))
-        self.setSubTitle(self.tr("Het register wordt met deze wachtwoordzin versleuteld."))
-        self.first = QLineEdit(self)
-        self.first.setEchoMode(QLineEdit.EchoMode.Password)
-        self.first.setAccessibleName(self.tr("Wachtwoordzin"))
-        self.second = QLineEdit(self)
-        self.second.setEchoMode(QLineEdit.EchoMode.Password)
-        self.second.setAccessibleName(self.tr("Herhaal de wachtwoordzin"))
-        self.show_check = QCheckBox(self.tr("&Toon de wachtwoordzin"), self)
-        self.show_check.setAccessibleName(self.tr("Toon de wachtwoordzin"))
-        self.show_check.toggled.connect(self._toggle_echo)
-        self.strength = QLabel(self)
-        self.strength.setObjectName("hint")
-        self.strength.setWordWrap(True)
-        self.strength.setAccessibleName(self.tr("Sterkte van de wachtwoordzin"))
-        self.match = QLabel(self)
-        self.match.setObjectName("hint")
-        self.match.setAccessibleName(self.tr("Komen de wachtwoordzinnen overeen"))
+        self.setSubTitle(self.tr("Het register wordt versleuteld; deze wachtwoordzin opent "
+                                 "het."))
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Register &aanmaken"))
+        # "T&oon": the wizard's "< &Terug" has the T
+        self.fields = PassphraseFields(self, show_label="T&oon de wachtwoordzin")
+        self.first = self.fields.first
+        self.second = self.fields.second
+        self.strength = self.fields.strength
+        self.match = self.fields.match
         self.warning = QLabel(self.tr(
-            "Let op: een vergeten wachtwoordzin is niet te herstellen. Niemand, ook de "
-            "beheerder of de teamleider niet, kan het register dan nog openen. De weg terug "
-            "zijn de back-ups en de uitwisselbestanden (bundels) die u met uw teamleider "
-            "deelt. Bewaar de wachtwoordzin daarom op een veilige plek."), self)
+            "Let op: bewaar de wachtwoordzin goed. Vergeet u hem, dan is de herstelcode die "
+            "u na deze stap krijgt de enige weg terug in het register. Niemand anders, ook "
+            "de beheerder niet, kan het register openen zonder wachtwoordzin of "
+            "herstelcode."), self)
         self.warning.setObjectName("warningBanner")
         self.warning.setWordWrap(True)
-        self.warning.setAccessibleName(self.tr("Waarschuwing: wachtwoordzin niet te herstellen"))
+        self.warning.setAccessibleName(self.tr("Waarschuwing: bewaar de wachtwoordzin"))
         self.error = QLabel(self)
         self.error.setObjectName("errorMessage")
         self.error.setWordWrap(True)
         self.error.hide()
-        first_label = QLabel(self.tr("&Wachtwoordzin"), self)
-        first_label.setBuddy(self.first)
-        second_label = QLabel(self.tr("&Herhaal wachtwoordzin"), self)
-        second_label.setBuddy(self.second)
-        form = QFormLayout(self)
-        form.addRow(first_label, self.first)
-        form.addRow("", self.strength)
-        form.addRow(second_label, self.second)
-        form.addRow("", self.match)
-        form.addRow("", self.show_check)
-        form.addRow(self.warning)
-        form.addRow(self.error)
-        self.first.textChanged.connect(self._changed)
-        self.second.textChanged.connect(self._changed)
-        self._changed()
-
-    def _toggle_echo(self, on: bool) -> None:
-        mode = QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
-        self.first.setEchoMode(mode)
-        self.second.setEchoMode(mode)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.fields)
+        layout.addWidget(self.warning)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self.fields.changed.connect(self._changed)
 
     def _changed(self) -> None:
-        _score, hint = strength_hint(self.first.text())
-        self.strength.setText(self.tr(hint))
-        if not self.second.text():
-            self.match.setText("")
-        elif self.second.text() == self.first.text():
-            self.match.setText(self.tr("De wachtwoordzinnen komen overeen."))
-        else:
-            self.match.setText(self.tr("De wachtwoordzinnen zijn nog niet gelijk."))
         self.error.hide()
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        text = self.first.text()
-        return len(text) >= MIN_LENGTH and text == self.second.text()
+        return self.fields.acceptable()
 
     def validatePage(self) -> bool:
-        return self._wizard.create_register(self.first.text())
+        return self._wizard.create_register(self.fields.passphrase())
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+
+
+class _RecoveryPage(QWizardPage):
+    """The recovery code, once: Voltooien waits for "ik heb de herstelcode bewaard"."""
+
+    def __init__(self, wizard: FirstRunWizard) -> None:
+        super().__init__(wizard)
+        self._wizard = wizard
+        self.setTitle(self.tr("Herstelcode"))
+        self.setSubTitle(self.tr("Het register is aangemaakt. Bewaar nu de herstelcode."))
+        self.view: RecoveryCodeView | None = None
+        self.message = QLabel(self)
+        self.message.setObjectName("errorMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.message)
+
+    def initializePage(self) -> None:
+        reg = self._wizard.register
+        if reg is None or self.view is not None:
+            return
+        self.view = RecoveryCodeView(reg.new_recovery_code or "", reg.path,
+                                     reg.settings.device_code, handler=reg.settings.handler,
+                                     confirm=True, parent=self)
+        self.view.confirmed_changed.connect(self._confirmed)
+        self._layout.insertWidget(0, self.view)
+        self.view.code_label.setFocus()
+
+    def _confirmed(self) -> None:
+        self.message.hide()
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.view is not None and self.view.confirmed()
+
+    def remind(self) -> None:
+        self.message.setText(self.tr(
+            "Het register is al aangemaakt. Bewaar eerst de herstelcode (afdrukken of "
+            "overschrijven) en vink aan dat u hem hebt bewaard: hij wordt maar één keer "
+            "getoond."))
+        self.message.show()
 
 
 class FirstRunWizard(QWizard):
@@ -246,17 +254,20 @@ class FirstRunWizard(QWizard):
         self.setWindowTitle(self.tr("Casusregister – nieuw register"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Register &aanmaken"))
-        self.setMinimumSize(620, 520)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Voltooien"))
+        self.setMinimumSize(660, 600)
 
         welcome = QWizardPage(self)
         welcome.setTitle(self.tr("Welkom bij Casusregister"))
         welcome.setSubTitle(self.tr("Het versleutelde casusregister van de Belangenbehartiger "
                                     "Belastingplichtigen en Toeslaggerechtigden."))
         text = QLabel(self.tr(
-            "Op deze laptop staat nog geen register. In twee stappen maakt u er een:\n\n"
+            "Op deze laptop staat nog geen register. In drie stappen maakt u er een:\n\n"
             "1. uw naam en een apparaatcode voor de casusnummers;\n"
-            "2. een wachtwoordzin waarmee het register wordt versleuteld.\n\n"
+            "2. een wachtwoordzin waarmee het register wordt versleuteld;\n"
+            "3. de herstelcode: die drukt u af en geeft u in een gesloten envelop aan uw "
+            "teamleider, voor als de wachtwoordzin vergeten is.\n\n"
             "Daarna kunt u casussen aanmelden, triëren en behandelen.\n\n"
             "Het register wordt opgeslagen in:\n%1").replace("%1", str(path)), welcome)
         text.setWordWrap(True)
@@ -267,17 +278,20 @@ class FirstRunWizard(QWizard):
         wl.addStretch(1)
         self.identity_page = _IdentityPage(self)
         self.passphrase_page = _PassphrasePage(self)
+        self.recovery_page = _RecoveryPage(self)
         self.addPage(welcome)
         self.addPage(self.identity_page)
         self.addPage(self.passphrase_page)
+        self.addPage(self.recovery_page)
 
     def create_register(self, passphrase: str) -> bool:
         if self.register is not None:
             return True
         try:
-            self.register = (self._creator or _register().create)(
-                self.path, passphrase, self.identity_page.device_edit.text().strip(),
-                self.identity_page.handler_edit.text().strip())
+            with wait_cursor():
+                self.register = (self._creator or _register().create)(
+                    self.path, passphrase, self.identity_page.device_edit.text().strip(),
+                    self.identity_page.handler_edit.text().strip())
         except UserError as exc:
             self.passphrase_page.show_error(str(exc))
             return False
@@ -286,7 +300,21 @@ class FirstRunWizard(QWizard):
                 self.tr("Het register kon niet worden aangemaakt: %1").replace(
                     "%1", exc.strerror or str(exc)))
             return False
+        self.passphrase_page.fields.clear()
         return True
+
+    def reject(self) -> None:
+        """Cancel (or Escape) before the register is made; after, only once the
+        recovery code was kept: it is never shown again without the passphrase."""
+        if self.register is not None and not self.recovery_page.isComplete():
+            self.recovery_page.remind()
+            return
+        super().reject()
+
+    def done(self, result: int) -> None:
+        if self.register is not None and self.recovery_page.isComplete():
+            self.register.new_recovery_code = None  # shown once
+        super().done(result)
 
     @classmethod
     def ask(cls, path: Path, creator: Creator | None = None,
@@ -299,6 +327,123 @@ class FirstRunWizard(QWizard):
         return reg
 
 
+# --------------------------------------------------------------------------- forgotten
+
+
+class ForgottenPassphraseDialog(QDialog):
+    """The recovery code and a new passphrase: ``app.storage.keys.recover`` (audited)
+    opens the register and rewraps its key; ``register`` holds it afterwards."""
+
+    def __init__(self, path: Path, *, kdf: KdfParams | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self._kdf = kdf
+        self.register: Register | None = None
+        self.setObjectName("forgottenDialog")
+        self.setWindowTitle(self.tr("Wachtwoordzin vergeten"))
+        self.setAccessibleName(self.windowTitle())
+        self.setModal(True)
+        heading = QLabel(self.tr("Wachtwoordzin vergeten"), self)
+        heading.setObjectName("pageTitle")
+        intro = QLabel(self.tr(
+            "Met de herstelcode opent u het register en kiest u een nieuwe wachtwoordzin. "
+            "De herstelcode staat op het blad dat bij het aanmaken van het register is "
+            "afgedrukt; uw teamleider bewaart het. Het gebruik van de herstelcode wordt "
+            "vastgelegd in het auditlogboek."), self)
+        intro.setWordWrap(True)
+        self.code_edit = QLineEdit(self)
+        self.code_edit.setFont(monospace(12))
+        self.code_edit.setPlaceholderText("ABCD-EFGH-…")
+        self.code_edit.setAccessibleName(self.tr("Herstelcode"))
+        self.code_edit.setMinimumWidth(460)
+        code_label = QLabel(self.tr("&Herstelcode"), self)
+        code_label.setBuddy(self.code_edit)
+        code_hint = QLabel(self.tr("Hoofdletters, spaties en streepjes maken niet uit."), self)
+        code_hint.setObjectName("hint")
+        self.fields = PassphraseFields(self, first_label="&Nieuwe wachtwoordzin",
+                                       second_label="Herhaal nieu&we wachtwoordzin",
+                                       show_label="&Toon de wachtwoordzin",
+                                       first_name="Nieuwe wachtwoordzin")
+        form = QFormLayout()
+        form.addRow(code_label, self.code_edit)
+        form.addRow("", code_hint)
+        self.message = QLabel(self)
+        self.message.setObjectName("errorMessage")
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Melding"))
+        self.message.hide()
+        self.cancel_button = QPushButton(self.tr("Annuleren"), self)
+        self.cancel_button.setAccessibleName(self.tr("Annuleren"))
+        self.cancel_button.clicked.connect(self.reject)
+        self.recover_button = QPushButton(self.tr("&Openen met herstelcode"), self)
+        self.recover_button.setAccessibleName(self.tr("Openen met herstelcode"))
+        self.recover_button.setDefault(True)
+        self.recover_button.clicked.connect(self.try_recover)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.recover_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.fields)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.code_edit.setFocus()
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def try_recover(self) -> None:
+        from app.model import recovery
+
+        code = self.code_edit.text()
+        try:
+            recovery.decode(code)
+        except recovery.BadRecoveryCode as exc:
+            self.show_message(str(exc))
+            self.code_edit.setFocus()
+            return
+        problem = self.fields.problem()
+        if problem:
+            self.show_message(problem)
+            self.fields.first.setFocus()
+            return
+        from app.storage.keys import recover, set_aside_unusable_keyring
+
+        try:
+            with wait_cursor():
+                # a damaged keyring, or one of another register, is moved aside (kept)
+                set_aside_unusable_keyring(self.path, code)
+                reg = recover(self.path, code, self.fields.passphrase(), kdf=_kdf(self._kdf),
+                              lock=True)
+        except RegisterDamaged as exc:
+            self.show_message(self.tr("De herstelcode is juist, maar het register is "
+                                      "beschadigd: %1").replace("%1", str(exc)))
+            return
+        except UserError as exc:
+            self.show_message(str(exc))
+            return
+        self.fields.clear()
+        self.code_edit.clear()
+        self.register = reg
+        self.accept()
+
+    @classmethod
+    def ask(cls, path: Path, *, kdf: KdfParams | None = None,
+            parent: QWidget | None = None) -> Register | None:
+        """The open register (with its new passphrase), or None when cancelled."""
+        dialog = cls(path, kdf=kdf, parent=parent)
+        dialog.exec()
+        reg = dialog.register
+        dialog.deleteLater()
+        return reg
+
+
 # --------------------------------------------------------------------------- unlock
 
 
@@ -308,10 +453,12 @@ class UnlockDialog(QDialog):
     unlocked = Signal(object)
 
     def __init__(self, path: Path, opener: Opener | None = None, *, demo: bool = False,
-                 demo_passphrase: str = "", parent: QWidget | None = None) -> None:
+                 demo_passphrase: str = "", kdf: KdfParams | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = path
         self._opener: Opener | None = opener  # None: Register.open, loaded on first use
+        self._kdf = kdf
         self.register: Register | None = None
         self.remaining = 0
         self.setObjectName("unlockDialog")
@@ -360,20 +507,37 @@ class UnlockDialog(QDialog):
         self.message.setObjectName("errorMessage")
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Melding"))
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
+        #: what the last failure was: "wrong", "damaged", "keyring", "other" or ""
+        self.failure = ""
         self.wait_label = QLabel(self)
         self.wait_label.setObjectName("hint")
         self.wait_label.setAccessibleName(self.tr("Wachttijd"))
         self.wait_label.hide()
 
+        self.forgot_button = QPushButton(self.tr("Wachtwoordzin &vergeten…"), self)
+        self.forgot_button.setAccessibleName(self.tr("Wachtwoordzin vergeten"))
+        self.forgot_button.setToolTip(self.tr(
+            "Open het register met de herstelcode en kies een nieuwe wachtwoordzin"))
+        self.forgot_button.setAutoDefault(False)
+        self.forgot_button.clicked.connect(self.forgot_passphrase)
+        self.restore_button = QPushButton(self.tr("&Back-up terugzetten…"), self)
+        self.restore_button.setAccessibleName(self.tr("Back-up terugzetten"))
+        self.restore_button.setAutoDefault(False)
+        self.restore_button.clicked.connect(self.restore_backup)
+        self.restore_button.hide()
         self.unlock_button = QPushButton(self.tr("&Ontgrendelen"), self)
         self.unlock_button.setAccessibleName(self.tr("Ontgrendelen"))
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.try_unlock)
         self.quit_button = QPushButton(self.tr("&Afsluiten"), self)
         self.quit_button.setAccessibleName(self.tr("Afsluiten"))
+        self.quit_button.setAutoDefault(False)
         self.quit_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.forgot_button)
+        buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
         buttons.addWidget(self.quit_button)
         buttons.addWidget(self.unlock_button)
@@ -399,6 +563,7 @@ class UnlockDialog(QDialog):
         self.backoff_timer.setInterval(1000)
         self.backoff_timer.timeout.connect(self._tick)
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetFixedSize)
+        self.setMaximumWidth(640)
         self.start_backoff(remaining_delay(path))
 
     # ------------------------------------------------------------------ the attempt
@@ -411,22 +576,64 @@ class UnlockDialog(QDialog):
             self.show_message(self.tr("Voer uw wachtwoordzin in."))
             return
         self.passphrase_edit.clear()
+        self.restore_button.hide()
         try:
-            reg = (self._opener or _register().open)(self.path, text)
+            with wait_cursor():
+                reg = (self._opener or _register().open)(self.path, text)
         except WrongPassphrase:
             failures = len(failed_unlocks(self.path)) or 1
+            self.failure = "wrong"
             self.show_message(self.tr(
                 "Onjuiste wachtwoordzin. Het register is niet geopend en er is niets "
-                "gewijzigd. Let op hoofdletters en de Caps Lock-toets."))
+                "gewijzigd. Let op hoofdletters en de Caps Lock-toets. Wachtwoordzin "
+                "vergeten? Gebruik dan de herstelcode."))
             self.start_backoff(backoff_seconds(failures))
             return
+        except RegisterDamaged as exc:
+            # The keyring accepted the passphrase: this is damage, not a failed unlock.
+            self.failure = "damaged"
+            self.show_message(self.tr(
+                "Uw wachtwoordzin is juist (dit telt niet als mislukte poging), maar het "
+                "register kan niet worden geopend. %1\n\nMet 'Back-up terugzetten…' kiest u "
+                "hier een back-up; het beschadigde register wordt daarbij bewaard, niet "
+                "verwijderd.").replace("%1", str(exc)))
+            self.restore_button.show()
+            return
+        except KeyringProblem as exc:
+            self.failure = "keyring"
+            self.show_message(self.tr(
+                "Het register kan niet met een wachtwoordzin worden geopend: er is een "
+                "probleem met de sleutelring. %1\n\nMet 'Wachtwoordzin vergeten…' opent u "
+                "het register met de herstelcode; de sleutelring wordt dan opnieuw gemaakt "
+                "(de oude wordt bewaard).").replace("%1", str(exc)))
+            self.forgot_button.setFocus()
+            return
         except UserError as exc:
+            self.failure = "other"
             self.show_message(str(exc))
             return
+        self._unlocked(reg)
+
+    def _unlocked(self, reg: Register) -> None:
         self.register = reg
+        self.failure = ""
         self.message.hide()
+        show_new_recovery_code(reg, self)
         self.unlocked.emit(reg)
         self.accept()
+
+    def forgot_passphrase(self) -> None:
+        reg = ForgottenPassphraseDialog.ask(self.path, kdf=self._kdf, parent=self)
+        if reg is not None:
+            self._unlocked(reg)
+
+    def restore_backup(self) -> None:
+        """A damaged register: put a backup back (the passphrase was right)."""
+        from app.ui.beheer.key_dialogs import RestoreDamagedDialog
+
+        reg = RestoreDamagedDialog.ask(self.path, parent=self)
+        if reg is not None:
+            self._unlocked(reg)
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
@@ -479,11 +686,12 @@ class UnlockDialog(QDialog):
 
     @classmethod
     def ask(cls, path: Path, opener: Opener | None = None, *, demo: bool = False,
-            demo_passphrase: str = "", parent: QWidget | None = None) -> Register | None:
+            demo_passphrase: str = "", kdf: KdfParams | None = None,
+            parent: QWidget | None = None) -> Register | None:
         """Ask until unlocked or cancelled; the open register or None."""
-        dialog = cls(path, opener, demo=demo, demo_passphrase=demo_passphrase, parent=parent)
+        dialog = cls(path, opener, demo=demo, demo_passphrase=demo_passphrase, kdf=kdf,
+                     parent=parent)
         dialog.exec()
         reg = dialog.register
         dialog.deleteLater()
         return reg
-

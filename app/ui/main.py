@@ -29,10 +29,9 @@ from app.ui.app_dialogs import Creator, FirstRunWizard, Opener, UnlockDialog
 from app.ui.style import apply_style
 
 if TYPE_CHECKING:
+    from app.storage.crypto import KdfParams
     from app.storage.repository import Register
     from app.ui.mainwindow import MainWindow
-
-
 
 
 @dataclass
@@ -44,6 +43,8 @@ class Launch:
     opener: Opener | None = None
     creator: Creator | None = None
     demo_passphrase: str = DEMO_PASSPHRASE
+    #: the Argon2id cost of keyrings written from the window (tests pass a low one)
+    kdf: KdfParams | None = None
 
 
 def install_translations(app: QApplication) -> list[QTranslator]:
@@ -148,14 +149,15 @@ def start(launch: Launch) -> MainWindow | None:
                 return None
     if register is None:
         register = UnlockDialog.ask(launch.path, launch.opener, demo=launch.demo,
-                                    demo_passphrase=launch.demo_passphrase)
+                                    demo_passphrase=launch.demo_passphrase, kdf=launch.kdf)
         if register is None:
             return None
 
+    from app.storage.crypto import DEFAULT_KDF
     from app.ui.mainwindow import MainWindow
     from app.ui.session import Session
 
-    session = Session(register)
+    session = Session(register, kdf=launch.kdf or DEFAULT_KDF)
     demo = launch.demo or bool(register.settings.demo)
     window = MainWindow(session, opener=launch.opener, demo=demo,
                         demo_passphrase=launch.demo_passphrase if demo else "",

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.storage.repository import integrity_problems
 from app.ui.app_dialogs import Opener, UnlockDialog
 from app.ui.beheer.page import BeheerPage
 from app.ui.cases_page import CasesPage
@@ -39,7 +38,8 @@ from app.ui.deadlines_page import DeadlinesPage
 from app.ui.export_page import ExportPage
 from app.ui.geometry import clamp_to_screen, restore_window, save_window
 from app.ui.idle import IdleLock, remaining_text
-from app.ui.session import Session
+from app.ui.register_state import AfterUnlock, RegisterBanners, after_unlock
+from app.ui.session import WATCH_INTERVAL_MS, Session
 from app.ui.signals_page import SignalsPage
 from app.ui.wheel import install_wheel_guard
 from app.ui.worker import BackgroundReader
@@ -191,6 +191,8 @@ class MainWindow(QMainWindow):
         self.integrity_banner.setWordWrap(True)
         self.integrity_banner.setAccessibleName(self.tr("Waarschuwing: register beschadigd"))
         self.integrity_banner.hide()
+        self.banners = RegisterBanners(session, self)
+        self.banners.restore_requested.connect(self.show_backups)
 
         right = QWidget(self)
         rl = QVBoxLayout(right)
@@ -198,6 +200,7 @@ class MainWindow(QMainWindow):
         rl.setSpacing(0)
         rl.addWidget(self.demo_banner)
         rl.addWidget(self.integrity_banner)
+        rl.addWidget(self.banners)
         rl.addWidget(self.content, 1)
         central = QWidget(self)
         cl = QHBoxLayout(central)
@@ -222,6 +225,10 @@ class MainWindow(QMainWindow):
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(15_000)
         self.status_timer.timeout.connect(self._update_status)
+        # a command (import, a script) may write beside the window: lists follow it
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self.watch_timer.timeout.connect(session.check_for_changes)
 
         # -- idle lock
         self.idle = IdleLock(parent=self)
@@ -250,6 +257,7 @@ class MainWindow(QMainWindow):
         session.unlocked.connect(self._on_unlocked)
         session.case_changed.connect(self._case_changed)
         session.data_changed.connect(self._data_changed)
+        session.state_changed.connect(self._state_changed)
 
         self.nav.setCurrentRow(NAV_CASES)
         if session.is_open:
@@ -272,6 +280,8 @@ class MainWindow(QMainWindow):
     def _set_title(self) -> None:
         name = self.path.name if self.path else ""
         title = self.tr("Casusregister") + (f" – {name}" if name else "")
+        if self.session.read_only:
+            title += " – " + self.tr("alleen lezen")
         if self.demo:
             title = "DEMO – " + title + " – DEMO"
         self.setWindowTitle(title)
@@ -416,6 +426,18 @@ class MainWindow(QMainWindow):
         self.cases_page.refresh()
         self.deadlines_page.reload()
         self.signals_page.reload()
+        self.banners.refresh()  # a bundle may have given back this laptop's own steps
+
+    def _state_changed(self) -> None:
+        """Read-only or not (the seal was accepted, a backup restored)."""
+        self.banners.refresh()
+        self._set_title()
+        self._update_status()
+
+    def show_backups(self) -> None:
+        """Beheer -> Sleutels en back-ups (the seal banner's "Back-up terugzetten…")."""
+        self.show_page(NAV_BEHEER)
+        self.beheer_page.show_tab("KeysTab")
 
     # ------------------------------------------------------------------ lock and unlock
 
@@ -433,8 +455,10 @@ class MainWindow(QMainWindow):
         self.signals_page.clear()
         self.idle.stop()
         self.integrity_banner.hide()
+        self.banners.clear()
         self._show_locked_state()
-        if not self._closing:
+        self._set_title()
+        if not self._closing and not self.session.suspended:  # a restore reopens it itself
             self.show_unlock()
 
     def _show_locked_state(self) -> None:
@@ -442,6 +466,7 @@ class MainWindow(QMainWindow):
         self.nav.setEnabled(False)
         self.lock_button.setEnabled(False)
         self.status_timer.stop()
+        self.watch_timer.stop()
         self.statusBar().clearMessage()
         self.encrypted_label.setText(self.tr("Vergrendeld"))
         self.handler_label.clear()
@@ -450,13 +475,14 @@ class MainWindow(QMainWindow):
 
     def show_unlock(self) -> None:
         """The unlock dialog over the locked window (not blocking: the loop keeps running)."""
-        if self.session.is_open or self._closing or self.path is None:
+        if self.session.is_open or self._closing or self.path is None or self.session.suspended:
             return
         if self.unlock_dialog is not None and self.unlock_dialog.isVisible():
             self.unlock_dialog.raise_()
             return
         dialog = UnlockDialog(self.path, self.opener, demo=self.demo,
-                              demo_passphrase=self.demo_passphrase, parent=self)
+                              demo_passphrase=self.demo_passphrase, kdf=self.session.kdf,
+                              parent=self)
         dialog.unlocked.connect(self.session.attach)
         dialog.finished.connect(self._unlock_finished)
         self.unlock_dialog = dialog
@@ -480,7 +506,10 @@ class MainWindow(QMainWindow):
         self.idle.set_minutes(reg.settings.auto_lock_minutes)
         self.idle.start()
         self.status_timer.start()
+        self.watch_timer.start()
         self._update_status()
+        self._set_title()
+        self.banners.refresh()
         self.cases_page.reload()
         self.deadlines_page.reload()
         self.signals_page.reload()
@@ -495,16 +524,20 @@ class MainWindow(QMainWindow):
                 self.cases_page.table.setFocus()
 
     def check_integrity(self) -> None:
-        """SQLCipher's page check and SQLite's quick_check, in the worker (about 2 s on
-        10,000 cases: too slow for the unlock itself)."""
+        """SQLCipher's page check and SQLite's quick_check, then the day's backup, in the
+        worker (about 2 s on 10,000 cases: too slow for the unlock itself)."""
         self.integrity_banner.hide()
-        self.reader.submit(lambda reg: integrity_problems(reg.conn), self._integrity_done,
-                           self._integrity_done_failed)
+        self.reader.submit(after_unlock, self._integrity_done, self._integrity_done_failed)
 
-    def _integrity_done(self, problems: object) -> None:
-        if not self.session.is_open or not isinstance(problems, list) or not problems:
+    def _integrity_done(self, result: object) -> None:
+        if not self.session.is_open or not isinstance(result, AfterUnlock):
             return
-        self._show_damage(str(problems[0]))
+        if result.problems:
+            self._show_damage(str(result.problems[0]))
+        elif result.backup_error:
+            self.banners.show_backup_problem(result.backup_error)
+        if result.backup is not None:
+            self.session.backups_changed.emit()
 
     def _integrity_done_failed(self, message: str) -> None:
         if self.session.is_open:
@@ -512,16 +545,17 @@ class MainWindow(QMainWindow):
 
     def _show_damage(self, detail: str) -> None:
         self.integrity_banner.setText(self.tr(
-            "⚠ Het register lijkt beschadigd (%1). Werk er niet verder in: sluit het "
-            "programma en zet een back-up terug met 'casusregister restore', of vraag uw "
-            "teamleider om hulp.").replace("%1", detail))
+            "⚠ Het register lijkt beschadigd (%1). Werk er niet verder in: zet een back-up "
+            "terug (Beheer, Sleutels en back-ups), of vraag uw teamleider om hulp."
+            ).replace("%1", detail))
         self.integrity_banner.show()
 
     def _update_status(self) -> None:
         if not self.session.is_open:
             return
         settings = self.session.register.settings
-        self.encrypted_label.setText(self.tr("Versleuteld"))
+        self.encrypted_label.setText(self.tr("Versleuteld – alleen lezen") if
+                                     self.session.read_only else self.tr("Versleuteld"))
         self.encrypted_label.setToolTip(self.tr(
             "Het register is versleuteld opgeslagen (SQLCipher)."))
         handler = settings.handler
@@ -545,6 +579,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.idle.uninstall()
         self.status_timer.stop()
+        self.watch_timer.stop()
         if self.unlock_dialog is not None:
             self.unlock_dialog.reject()
         if self.session.is_open:

@@ -8,6 +8,10 @@ locks. The pool has one thread, so that Register is never used by two jobs at on
 
 Every request gets a ticket; a result whose ticket belongs to an earlier session
 (before a lock) is dropped, so nothing read before a lock can reappear after it.
+
+``LongJob`` is for the long acts that change files (a backup, a restore, a new key):
+one thread each, with progress, and the program waits for a running one before it
+exits, so a restore is never cut off halfway.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from app.model.errors import UserError
 from app.storage.repository import Register
@@ -24,6 +28,7 @@ from app.ui.session import Session
 
 Done = Callable[[Any], None]
 Failed = Callable[[str], None]
+Progress = Callable[[int, int], None]
 
 
 class _Job(QRunnable):
@@ -82,12 +87,14 @@ class BackgroundReader(QObject):
         self._pool.start(_Job(self, 0, None, None))
 
     def shutdown(self) -> None:
-        """Close the connection and wait for the thread (before the window goes away)."""
+        """Close the connection and wait for the thread (before the window goes away);
+        a running ``LongJob`` (a restore, a new key) is waited for too."""
         if self._closed:
             return
         self.reset()
         self._closed = True
         self._pool.waitForDone()
+        LongJob.wait_all()
 
     def wait(self, msecs: int = 5000) -> bool:
         """For tests and shutdown: wait until queued work has run."""
@@ -128,3 +135,70 @@ class BackgroundReader(QObject):
             done(result)
         elif failed is not None:
             failed(str(error))
+
+
+# --------------------------------------------------------------------------- long jobs
+
+
+def failure_text(exc: BaseException) -> str:
+    """The one Dutch line a person sees for a failed job (never a traceback)."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"Het bestand kon niet worden gelezen of geschreven ({exc.strerror or exc})."
+    return f"Onverwachte fout ({type(exc).__name__})."
+
+
+class LongJob(QThread):
+    """``work(progress)`` in a thread of its own; the signals arrive on the GUI thread.
+
+    The work opens its own connection (SQLCipher connections belong to one thread).
+    ``progress(done, total)`` may be called from the work; a total of 0 means "busy,
+    no measure". Exactly one of ``succeeded`` and ``failed`` follows.
+    """
+
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(str)
+
+    _running: set[LongJob] = set()  # noqa: RUF012 - every job of the process, on purpose
+
+    def __init__(self, work: Callable[[Progress], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._work = work
+        self.result: Any = None
+        self.error: str | None = None
+        self.finished.connect(self._forget)
+
+    def start_job(self) -> LongJob:
+        LongJob._running.add(self)
+        self.start()
+        return self
+
+    def run(self) -> None:
+        try:
+            self.result = self._work(self._report)
+        except BaseException as exc:
+            self.error = failure_text(exc)
+            self.failed.emit(self.error)
+            if not isinstance(exc, Exception):
+                raise
+            return
+        self.succeeded.emit(self.result)
+
+    def _report(self, done: int, total: int) -> None:
+        self.progressed.emit(int(done), int(total))
+
+    @Slot()
+    def _forget(self) -> None:
+        LongJob._running.discard(self)
+
+    @classmethod
+    def busy(cls) -> bool:
+        return any(job.isRunning() for job in cls._running)
+
+    @classmethod
+    def wait_all(cls) -> None:
+        """Before the program exits: a restore or a new key is never cut off."""
+        for job in list(cls._running):
+            job.wait()

@@ -194,3 +194,16 @@ def unnamed_controls(root: Any) -> list[str]:
         if not name:
             missing.append(f"{type(w).__name__} {w.objectName()}".strip())
     return missing
+
+
+def mnemonic_letters(root: Any) -> list[str]:
+    """The Alt+letter of every visible button and label under ``root`` (they must be
+    unique within a window, or Alt+letter picks the wrong one)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    out = []
+    for w in root.findChildren(QAbstractButton) + root.findChildren(QLabel):
+        text = w.text()
+        if w.isVisible() and "&" in text.replace("&&", ""):
+            out.append(text[text.replace("&&", "  ").index("&") + 1].lower())
+    return out

@@ -33,7 +33,8 @@ def _unlock_like_a_person(qtbot: Any, seen: dict[str, Any]) -> Any:
     """Replace UnlockDialog.ask: the real dialog, read the hint, type what it says."""
 
     def ask(cls: Any, path: Path, opener: Any = None, *, demo: bool = False,
-            demo_passphrase: str = "", parent: Any = None) -> Register | None:
+            demo_passphrase: str = "", kdf: Any = None, parent: Any = None
+            ) -> Register | None:
         dialog = cls(path, opener, demo=demo, demo_passphrase=demo_passphrase)
         qtbot.addWidget(dialog)
         dialog.show()

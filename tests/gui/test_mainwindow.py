@@ -181,9 +181,9 @@ def test_every_control_has_an_accessible_name(window: MainWindow, page: Any) -> 
 
 def test_integrity_is_checked_after_unlock(qtbot: Any, session: Any, opener: Any,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.ui import mainwindow
+    from app.ui import register_state
 
-    monkeypatch.setattr(mainwindow, "integrity_problems",
+    monkeypatch.setattr(register_state, "integrity_problems",
                         lambda conn: ["versleuteling: HMAC verification failed for page 2"])
     win = MainWindow(session, opener=opener)
     qtbot.addWidget(win)
