@@ -31,8 +31,8 @@ def _commands() -> set[str]:
     for action in parser._subparsers._group_actions:  # the top-level commands
         for name, sub in action.choices.items():
             names.add(name)
-            for inner in getattr(sub, "_subparsers", None) and \
-                    sub._subparsers._group_actions or []:
+            nested = sub._subparsers._group_actions if sub._subparsers else []
+            for inner in nested:
                 names.update(f"{name} {child}" for child in inner.choices)
     return names
 
