@@ -99,10 +99,19 @@ def test_the_windowed_program_routes_commands_to_the_console_program(
     monkeypatch.setattr(sys, "stdout", None)  # Windows: no console
     monkeypatch.setattr(sys, "stderr", None)
     assert launch.gui(["list"]) == 2 and told == [["list"]] and ran == []
+    _close_streams()  # the program keeps them for its life; a test closes them itself
     monkeypatch.setattr(sys, "stdout", None)
     monkeypatch.setattr(sys, "stderr", None)
     assert launch.gui(["--demo"]) == 0 and ran == [["--demo"]]
+    _close_streams()
     # With a console (Linux, a terminal) commands simply run.
     monkeypatch.setattr(sys, "stdout", io.StringIO())
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     assert launch.gui(["list"]) == 0 and ran[-1] == ["list"] and len(told) == 1
+
+
+def _close_streams() -> None:
+    """The windowed program points stdout at the null device and stderr at its log."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and not isinstance(stream, io.StringIO):
+            stream.close()

@@ -52,6 +52,7 @@ def test_killed_writer_loses_no_acknowledged_step(tmp_path):
             break
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    proc.stdout.close()  # the pipe is ours to close (ResourceWarning otherwise)
     lock = path.with_name(path.name + ".lock")
     assert lock.exists()  # left behind by the killed process: must not block us
     reg = Register.open(path, PASSPHRASE)
