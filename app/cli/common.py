@@ -22,7 +22,8 @@ from app.model.errors import UserError
 
 PASSPHRASE_ENV = "CASUSREGISTER_PASSPHRASE"
 #: The derived statuses of DOMAIN.md (a fixed list: filters take exactly these).
-STATUSES = ("aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling", "afgerond")
+STATUSES = ("aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling", "afgerond",
+            "vernietigd")
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -21,6 +21,7 @@ from app.model.eventlog import Event, HybridClock, new_id
 from app.model.events import (
     CASE_KINDS,
     DATE_FIELD,
+    ERASING_KINDS,
     SIGNAL_KINDS,
     business_date,
     validate_payload,
@@ -162,6 +163,11 @@ def _validate_events(
             continue
         events.append(ev)
         kind = ev.get("kind")
+        if kind in ERASING_KINDS:  # recorded in a register, never read from a file
+            errors.add(f"{epath}.kind", f"'{kind}' kan niet uit een bestand worden gelezen: "
+                                        "wissen en vernietigen gebeuren in het register zelf")
+            payloads.append(None)
+            continue
         if kind not in kinds and kind not in ("corrected", "retracted"):
             errors.add(f"{epath}.kind", f"onbekend soort stap '{kind}'")
             payloads.append(None)

@@ -22,6 +22,7 @@ from app.model.eventlog import Event, new_id
 from app.model.fold import fold_case
 from app.model.interchange import ExportCase, ExportSignal, ImportPlan, export_document, plan_import
 from app.model.lint import KIND_LABELS, lint_fields
+from app.model.retention import for_file
 from app.storage.repository import Register
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -189,7 +190,9 @@ def export_data(reg: Register, with_personal: bool = False) -> dict[str, Any]:
     ex_cases = []
     for evs in cases:
         state = fold_case(evs)
-        ex_cases.append(ExportCase(state.ref or state.number or "", evs,
+        if state.destroyed:
+            continue  # a tombstone carries nothing another system could use
+        ex_cases.append(ExportCase(state.ref or state.number or "", for_file(evs),
                                    personal.get(state.entity_id)))
     ex_cases.sort(key=lambda c: (c.events[0].occurred_on, min(e.hlc for e in c.events)))
     ex_signals = []

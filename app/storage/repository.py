@@ -37,6 +37,7 @@ from app.model.eventlog import (
 )
 from app.model.events import (
     CASE_KINDS,
+    ERASING_KINDS,
     SIGNAL_KINDS,
     canonical_json,
     kind_label,
@@ -46,6 +47,8 @@ from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.model.interchange import occurred_on_for
 from app.model.lint import is_valid_bsn
 from app.model.passphrase import problems as passphrase_problems
+from app.model.settings import SECRET_SETTINGS, check_setting
+from app.model.workflow import DESTROYED
 from app.storage import audit, crypto, eventrows, keyring, schema, seal, unlock
 from app.storage.crypto import DEFAULT_KDF, KdfParams
 from app.storage.db import Connection, DatabaseError, connect, translate
@@ -97,6 +100,9 @@ class Settings:
     auto_lock_minutes: int = 10
     suppress_below: int = 5
     demo: bool = False
+    #: the team's exchange passphrase for bundles (EXPORTS.md): kept here, inside the
+    #: encrypted register, never shown back in full (Beheer -> Instellingen)
+    exchange_passphrase: str = field(default="", repr=False)
     #: after restoring a backup older than what this laptop already sent in a bundle:
     #: its own event count must reach this before it takes a new step (SECURITY.md)
     awaiting_own_events: int = 0
@@ -282,6 +288,11 @@ class Register:
         self._lock = lock
         self.codelists = codelists
         self._key = key
+        # Freed pages and cells are zeroed (SECURITY.md "Erasure"): on every connection,
+        # not only while erasing, because each step rewrites its case's projection row
+        # and FTS entry, and a copy freed before an erasure would otherwise keep the
+        # erased text in the file. Measured: no difference per step (fsync dominates).
+        conn.execute("PRAGMA secure_delete = ON")
         self.today: Callable[[], date] = today_amsterdam
         self.settings = self._load_settings()
         self._clock = HybridClock(self.settings.device_id or "unknown")
@@ -533,17 +544,54 @@ class Register:
         return Settings(**{k: v for k, v in values.items() if k in known})
 
     def update_settings(self, **changes: Any) -> Settings:
+        """Change settings (Beheer -> Instellingen), each change one audit row.
+
+        The device code can change only while this laptop has issued no case or signal
+        number (its code is in every number it issued); the exchange passphrase is
+        audited as changed, never with its value.
+        """
         self._require_writable()
         known = {f.name: f for f in fields(Settings)}
         for key in changes:
-            if key not in known or key in ("device_id", "device_code", "awaiting_own_events"):
+            if key not in known or key in ("device_id", "awaiting_own_events"):
                 raise UserError(f"Onbekende of vaste instelling '{key}'.")
+        clean = {key: check_setting(key, value) for key, value in changes.items()}
+        if "device_code" in clean and clean["device_code"] != self.settings.device_code \
+                and self.last_sequence("case") + self.last_sequence("signal"):
+            raise UserError("De apparaatcode staat in de nummers van de casussen en signalen "
+                            "van deze laptop en kan niet meer worden gewijzigd.")
+        old = self.settings
         with self._transaction():
-            for key, value in changes.items():
+            for key, value in clean.items():
+                before = getattr(old, key)
+                if value == before:
+                    continue
                 self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                                   (key, json.dumps(value)))
+                if key == "device_code":
+                    self.conn.execute("UPDATE devices SET code = ? WHERE num = ?",
+                                      (value, self._device_num))
+                shown = "gewijzigd" if key in SECRET_SETTINGS else f"{before} -> {value}"
+                audit.write(self.conn, old.handler, old.device_id, "settings_change", key,
+                            shown)
         self.settings = self._load_settings()
         return self.settings
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """A write transaction for the storage layer's own modules (retention, merges):
+        the same checks, the same one transaction and re-seal as every public write."""
+        self._require_writable()
+        with self._transaction():
+            yield
+
+    def record(self, entity_id: str, kind: str, payload: dict[str, Any], old: list[Event]
+               ) -> CaseState | SignalState:
+        """Append an already validated step to an entity with events ``old`` (inside
+        ``writing``), checked against the workflow rules like every step."""
+        ev = self._new_event(old[0].entity, entity_id, None, kind, payload,
+                             {e.id: e for e in old})
+        return self._commit(ev, old)
 
     # ------------------------------------------------------------------ audit
 
@@ -631,6 +679,8 @@ class Register:
         if q.status:
             clauses.append("c.status = ?")
             args.append(q.status)
+        else:  # tombstones only under their own filter (DOMAIN.md)
+            clauses.append(f"c.status != '{DESTROYED}'")
         if q.phase:
             clauses.append("c.phase = ?")
             args.append(q.phase)
@@ -1002,6 +1052,9 @@ class Register:
         entity_id, events, target = self._entity_of_event(target_id)
         if target.kind in ("corrected", "retracted"):
             raise RuleViolation("Corrigeer de oorspronkelijke stap, niet een correctie.")
+        if target.kind in ERASING_KINDS:
+            raise RuleViolation("Een wisstap kan niet worden gecorrigeerd: wissen is "
+                                "onherroepelijk.")
         inner = self._payload(target.kind, data)
         if target.kind in ("signal_linked", "signal_unlinked"):
             inner["signal"] = target.payload.get("signal")
@@ -1027,6 +1080,8 @@ class Register:
                                 "alleen vernietigd volgens de bewaartermijn.")
         if target.kind == "retracted":
             raise RuleViolation("Een intrekking kan niet zelf vervallen.")
+        if target.kind in ERASING_KINDS:
+            raise RuleViolation("Een wisstap kan niet vervallen: wissen is onherroepelijk.")
         if any(e.kind == "retracted" and e.payload.get("target") == target_id for e in events):
             raise RuleViolation("Deze stap is al vervallen.")
         payload = validate_payload("retracted", {"target": target_id, "reason": reason},
@@ -1059,6 +1114,10 @@ class Register:
                      audit_it: bool = True) -> None:
         self._require_writable()
         entity_id = self.case_id(number)
+        if self.conn.execute("SELECT status FROM cases WHERE entity_id = ?",
+                             (entity_id,)).fetchone()[0] == DESTROYED:
+            raise UserError(f"Casus {number} is vernietigd: er worden geen persoonsgegevens "
+                            "meer bij vastgelegd.")
         clean = self._check_personal(data)
         now = utc_now_iso()
         with self._transaction():
