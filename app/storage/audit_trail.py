@@ -35,8 +35,13 @@ def verify_trail(reg: Register) -> TrailCheck:
     if ring is not None and ring.seal is not None:
         if ring.seal.valid(reg.data_key):
             check.sealed = True
-            check.problems += audit.head_problems(reg.conn, ring.seal.audit_seq,
-                                                  ring.seal.audit_head)
+            cut = audit.head_problems(reg.conn, ring.seal.audit_seq, ring.seal.audit_head)
+            if cut:
+                # As on opening: the register is behind its seal, read-only until the
+                # handler restores or accepts. Writing on would re-seal, and the seal is
+                # the only witness of rows cut off at the end.
+                reg.behind_seal = [*reg.behind_seal, *cut]
+            check.problems += cut
         else:
             check.problems.append("het zegel in de sleutelring klopt niet bij dit register")
     if not reg.read_only:
