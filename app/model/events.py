@@ -604,12 +604,12 @@ FREE_TEXT: dict[str, tuple[str, ...]] = {
 def erasable_fields(kind: str, corrects: str | None = None) -> tuple[str, ...]:
     """The free-text fields ``text_erased`` may name for an event of ``kind``.
 
-    For a correction (``corrects``: the kind of the step it corrects) its own
-    ``reason`` and ``payload.<field>`` for each free-text field of that kind.
+    For a correction (``corrects``: the kind of the step it corrects)
+    ``payload.<field>`` for each free-text field of that kind, and its own ``reason``.
     """
     if kind != "corrected":
         return FREE_TEXT.get(kind, ())
-    return ("reason", *(f"payload.{f}" for f in FREE_TEXT.get(corrects or "", ())))
+    return (*(f"payload.{f}" for f in FREE_TEXT.get(corrects or "", ())), "reason")
 
 
 class TextErased(Payload):

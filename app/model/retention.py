@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from app.model.eventlog import Event
-from app.model.events import ERASING_KINDS, MODELS
+from app.model.events import ERASING_KINDS, FIELD_LABELS, MODELS, erasable_fields
 
 #: Statuses whose P2 data age towards the purge, and the date column that starts it.
 AGEING = {"afgerond": "closed_on", "doorverwezen": "triaged_on",
@@ -109,3 +109,54 @@ def _fill(kind: str, payload: dict[str, Any], name: str) -> dict[str, Any]:
     else:
         payload.pop(name, None)
     return payload
+
+
+# --------------------------------------------------------------------------- erasable text
+
+
+@dataclass(frozen=True)
+class ErasableText:
+    """One free-text field with text in it, of a step or of one of its corrections."""
+
+    event: Event
+    field: str  # as ``text_erased`` names it (``payload.text`` in a correction)
+    label: str
+    text: str
+    correction: bool
+
+
+def erasable_texts(events: Sequence[Event], event_id: str) -> list[ErasableText]:
+    """What "Tekst wissen" on a step can erase: its own free text and that of every
+    correction of it, in recording order (the original first)."""
+    by_id = {e.id: e for e in events}
+    step = by_id.get(event_id)
+    if step is None or step.kind in ERASING_KINDS:
+        return []
+    if step.kind == "corrected":
+        original = by_id.get(str(step.payload.get("target", "")))
+        step = original or step
+    fixes = sorted((e for e in events if e.kind == "corrected"
+                    and e.payload.get("target") == step.id), key=lambda e: e.hlc)
+    versions = [step, *fixes]
+    out: list[ErasableText] = []
+    for ev in versions:
+        corrects = step.kind if ev.kind == "corrected" else None
+        for name in erasable_fields(ev.kind, corrects):
+            value = _value(ev.payload, name)
+            if value:
+                label = FIELD_LABELS.get(name.removeprefix("payload."), name)
+                if ev.kind == "corrected" and name == "reason":
+                    label = "Reden van de correctie"
+                out.append(ErasableText(ev, name, label, value, ev.kind == "corrected"))
+    return out
+
+
+def _value(payload: dict[str, Any], name: str) -> str:
+    if name.startswith("payload."):
+        inner = payload.get("payload")
+        value = inner.get(name[8:]) if isinstance(inner, dict) else None
+    else:
+        value = payload.get(name)
+    if isinstance(value, dict):
+        return ", ".join(str(v) for v in value.values() if v)
+    return str(value) if value not in (None, "", []) else ""

@@ -253,6 +253,8 @@ class TrailCheck:
     rows: int
     problems: list[str] = field(default_factory=list)
     sealed: bool = False  # whether a valid seal was there to check the head against
+    #: rows cut off at the end (only the seal knows): the register must stop writing
+    cut: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -42,6 +42,7 @@ def verify_trail(reg: Register) -> TrailCheck:
                 # the only witness of rows cut off at the end.
                 reg.behind_seal = [*reg.behind_seal, *cut]
             check.problems += cut
+            check.cut = cut
         else:
             check.problems.append("het zegel in de sleutelring klopt niet bij dit register")
     if not reg.read_only:

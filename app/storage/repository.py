@@ -129,7 +129,8 @@ class CaseQuery:
 
 #: The day a case stopped ageing: its closing, or the triage that sent it elsewhere.
 ENDED_ON = ("CASE WHEN c.status = 'afgerond' THEN c.closed_on "
-            "WHEN c.status IN ('doorverwezen', 'niet_in_behandeling') THEN c.triaged_on END")
+            "WHEN c.status IN ('doorverwezen', 'niet_in_behandeling') THEN c.triaged_on "
+            "WHEN c.status = 'vernietigd' THEN c.last_step_on END")
 
 SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "number": ("c.number",),
@@ -542,6 +543,12 @@ class Register:
             "SELECT key, value FROM settings")}
         known = {f.name for f in fields(Settings)}
         return Settings(**{k: v for k, v in values.items() if k in known})
+
+    def reload_settings(self) -> Settings:
+        """Read the settings again: another connection (the GUI's, beside a worker's)
+        may have changed them, and new steps must carry the current handler name."""
+        self.settings = self._load_settings()
+        return self.settings
 
     def update_settings(self, **changes: Any) -> Settings:
         """Change settings (Beheer -> Instellingen), each change one audit row.

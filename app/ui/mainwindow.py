@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         session.unlocked.connect(self._on_unlocked)
         session.case_changed.connect(self._case_changed)
         session.data_changed.connect(self._data_changed)
+        session.settings_changed.connect(self._settings_changed)
 
         self.nav.setCurrentRow(NAV_CASES)
         if session.is_open:
@@ -407,6 +408,12 @@ class MainWindow(QMainWindow):
         self.cases_page.refresh()
         self.deadlines_page.reload()
         self.signals_page.reload()
+
+    def _settings_changed(self) -> None:
+        """Beheer -> Instellingen: the idle lock and the status bar follow at once."""
+        if self.session.is_open:
+            self.idle.set_minutes(self.session.register.settings.auto_lock_minutes)
+            self._update_status()
 
     # ------------------------------------------------------------------ lock and unlock
 

@@ -24,6 +24,8 @@ class Session(QObject):
     signal_changed = Signal(str)
     #: many things changed (import, merge): every list reloads
     data_changed = Signal()
+    #: Beheer -> Instellingen changed a setting or a codelist (auto-lock, handler, ...)
+    settings_changed = Signal()
 
     def __init__(self, register: Register | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -16,7 +16,11 @@ from app.ui.session import Session
 from app.ui.worker import BackgroundReader
 
 #: (module in app.ui.beheer, class name), in the order the tabs appear.
-TABS: tuple[tuple[str, str], ...] = ()
+TABS: tuple[tuple[str, str], ...] = (
+    ("settings_tab", "SettingsTab"),
+    ("retention_tab", "RetentionTab"),
+    ("audit_tab", "AuditTab"),
+)
 
 
 class BeheerPage(QWidget):
