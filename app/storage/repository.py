@@ -585,10 +585,18 @@ class Register:
         return self.settings
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(self, *, steps: bool = True) -> Iterator[None]:
         """A write transaction for the storage layer's own modules (retention, merges):
-        the same checks, the same one transaction and re-seal as every public write."""
-        self._require_writable()
+        the same checks, the same one transaction and re-seal as every public write.
+
+        ``steps=False`` for a write that records no step (a purge deletes personal data
+        only): it may run while this laptop waits for its own steps back after a
+        restore, which only stops new steps from forking its chain.
+        """
+        if steps:
+            self._require_writable()
+        elif self.behind_seal:
+            raise ReadOnlyRegister(read_only_message(self.behind_seal))
         with self._transaction():
             yield
 

@@ -55,7 +55,7 @@ from app.model.dates import nl_date
 from app.model.describe import details, value_text
 from app.model.errors import UserError, ValidationFailed
 from app.model.eventlog import Event
-from app.model.events import FIELD_LABELS, kind_label
+from app.model.events import ERASING_KINDS, FIELD_LABELS, kind_label
 from app.model.fold import CaseState, Effective
 from app.model.lint import mask_bsn
 from app.model.retention import ErasableText, erasable_texts
@@ -603,15 +603,14 @@ class CaseTab(QWidget):
         meta = {e.id: e for e in events if e.kind in ("corrected", "retracted")}
         retraction = {str(e.payload.get("target")): e for e in meta.values()
                       if e.kind == "retracted"}
-        erased: dict[str, list[str]] = {}
+        erased: dict[str, list[tuple[str, str, str]]] = {}  # target -> (date, fields, why)
         for e in events:
             if e.kind == "text_erased":
                 fields = e.payload.get("fields") or []
                 gone = ", ".join(FIELD_LABELS.get(str(f).removeprefix("payload."), str(f))
                                  .lower() for f in fields)
                 erased.setdefault(str(e.payload.get("target")), []).append(
-                    tr("Tekst gewist op {d} ({f}): {r}").format(
-                        d=nl_date(e.occurred_on), f=gone, r=e.payload.get("reason", "")))
+                    (nl_date(e.occurred_on), gone, str(e.payload.get("reason", ""))))
         violations: dict[str, list[str]] = {}
         for eid, reason in state.violations:
             violations.setdefault(eid, []).append(reason)
@@ -645,9 +644,14 @@ class CaseTab(QWidget):
                     item.setForeground(col, QBrush(VOIDED_COLOR))
                 for col in (0, 1):
                     item.setFont(col, italic)
-            for version in (ev, *(eff.corrections if eff is not None else ())):
-                for erasure in erased.get(version.id, []):
-                    lines.append(erasure)
+            fixes = eff.corrections if eff is not None else ()
+            for version in (ev, *fixes):
+                which = (tr("correctie") if version is not ev else
+                         tr("oorspronkelijke versie") if fixes else "")
+                for on_day, gone, why in erased.get(version.id, []):
+                    what = f"{gone}, {which}" if which else gone
+                    lines.append(tr("Tekst gewist op {d} ({f}): {r}").format(
+                        d=on_day, f=what, r=why))
             if ev.flag:
                 lines.append(tr("Ter beoordeling (samenvoegen): {f}").format(f=ev.flag))
             for reason in violations.get(ev.id, []):
@@ -697,6 +701,8 @@ class CaseTab(QWidget):
         effective = item.data(0, STATE_ROLE) == "effective"
         eid = item.data(0, ID_ROLE)
         kind = next((e.kind for e in self.view.state.effective if e.id == eid), "")
+        if kind in ERASING_KINDS:  # erasing is irrevocable
+            return False, False
         return effective, effective and kind != "registered"
 
     def _selection_changed(self) -> None:

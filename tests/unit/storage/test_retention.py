@@ -354,3 +354,19 @@ def test_a_fold_as_of_any_date_keeps_the_tombstone(reg: Register) -> None:
         state = fold_case(events, as_of)
         assert state.status == "vernietigd" and state.registration == {}
         assert state.next_steps == []
+
+
+def test_purge_runs_while_a_restored_laptop_waits_for_its_own_steps(reg: Register) -> None:
+    """After a restore that lacks steps already sent, no new step may be recorded (its
+    chain would fork), but the purge that follows the restore records none."""
+    from app.storage.errors import ReadOnlyRegister
+
+    number = case_ended(reg, "afgerond", "2025-03-10")
+    reg.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES "
+                     "('awaiting_own_events', '1000')")
+    reg.reload_settings()
+    reg.today = lambda: date(2026, 6, 1)
+    with pytest.raises(ReadOnlyRegister):
+        reg.append(number, "note", {"on": "2025-03-11", "text": "x"})
+    assert [i.number for i in purge(reg).items] == [number]
+    assert not has_personal(reg, number)
