@@ -42,6 +42,7 @@ ACTION_LABELS: dict[str, str] = {
     "lock": "Vergrendeld",
     "view_personal": "Persoonsgegevens ingezien",
     "edit_personal": "Persoonsgegevens gewijzigd",
+    "print_personal": "Persoonsgegevens afgedrukt",
     "export_evaluation": "Export evaluatiewerkmap",
     "export_report": "Export rapportage",
     "export_signals": "Export signaalformulieren",

@@ -269,3 +269,25 @@ def test_locking_clears_the_tab(qtbot: Any, session: Session) -> None:
     session.lock()
     assert tab.handler_edit.text() == "" and tab.codes.topLevelItemCount() == 0
     assert not tab.save_button.isEnabled()
+
+
+@pytest.mark.parametrize("name", ["SettingsTab", "RetentionTab", "AuditTab"])
+def test_every_control_is_named_and_reachable_by_keyboard(qtbot: Any, session: Session,
+                                                          name: str) -> None:
+    from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
+
+    from tests.gui.conftest import unnamed_controls
+
+    settings_tab(qtbot, session)
+    page = PAGES[0]
+    page.show_tab(name)
+    tab = page.tab(name)
+    qtbot.waitUntil(lambda: page.reader.wait(100) or True)
+    assert unnamed_controls(tab) == []
+    labels = [w for w in tab.findChildren(QLabel) if w.buddy() is not None]
+    assert labels and all("&" in w.text() for w in labels)
+    # Alt+letter reaches one control each (and never the window's Alt+V, "Vergrendelen")
+    texts = [w.text() for w in labels] + [b.text() for b in tab.findChildren(QPushButton)
+                                          + tab.findChildren(QCheckBox)]
+    keys = [t[t.index("&") + 1].lower() for t in texts if "&" in t]
+    assert len(keys) == len(set(keys)) and "v" not in keys, sorted(keys)

@@ -62,7 +62,7 @@ class RetentionTab(QWidget):
         self.explain = QLabel(purge_box)
         self.explain.setObjectName("hint")
         self.explain.setWordWrap(True)
-        self.preview_button = QPushButton(self.tr("&Voorbeeld tonen"), purge_box)
+        self.preview_button = QPushButton(self.tr("Voorbeeld &tonen"), purge_box)
         self.preview_button.setAccessibleName(self.tr("Voorbeeld van wat gewist wordt"))
         self.preview_button.clicked.connect(self.preview)
         self.purge_button = QPushButton(self.tr("Persoonsgegevens &wissen…"), purge_box)
@@ -109,7 +109,7 @@ class RetentionTab(QWidget):
         self.reason_edit.setAccessibleName(self.tr("Reden van vernietiging"))
         self.reason_edit.setPlaceholderText(self.tr("bijvoorbeeld: bewaartermijn volgens "
                                                     "de selectielijst verstreken"))
-        self.destroy_button = QPushButton(self.tr("&Vernietigen…"), destroy_box)
+        self.destroy_button = QPushButton(self.tr("Vernieti&gen…"), destroy_box)
         self.destroy_button.setAccessibleName(self.tr("Casus vernietigen"))
         self.destroy_button.clicked.connect(self.destroy_case)
         self.destroy_status = QLabel(destroy_box)

@@ -72,6 +72,7 @@ class SettingsTab(QWidget):
         layout.addWidget(self._build_places(body))
         layout.addStretch(1)
         scroll = QScrollArea(self)
+        scroll.setAccessibleName(self.tr("Instellingen"))
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
@@ -116,14 +117,14 @@ class SettingsTab(QWidget):
         rows: list[tuple[str, QWidget]] = [
             (self.tr("&Naam behandelaar"), self.handler_edit),
             (self.tr("&Apparaatcode"), self.device_edit),
-            (self.tr("Automatisch &vergrendelen na"), self._spin("auto_lock_minutes", box)),
-            (self.tr("Eigen interne &norm doorlooptijd"),
+            (self.tr("A&utomatisch vergrendelen na"), self._spin("auto_lock_minutes", box)),
+            (self.tr("Eigen interne nor&m doorlooptijd"),
              self._spin("leadtime_norm_days", box)),
             (self.tr("Jaardoel Belasting&dienst"), self._spin("target_belastingdienst", box)),
             (self.tr("Jaardoel Dienst &Toeslagen"),
              self._spin("target_dienst_toeslagen", box)),
             (self.tr("&Bewaartermijn persoonsgegevens"), self._spin("retention_months", box)),
-            (self.tr("Kleine aantallen afschermen &onder"),
+            (self.tr("&Kleine aantallen afschermen onder"),
              self._spin("suppress_below", box)),
         ]
         for text, widget in rows:
@@ -217,13 +218,13 @@ class SettingsTab(QWidget):
         self.codes.setColumnWidth(2, 150)
         self.codes.setMinimumHeight(200)
         self.codes.currentItemChanged.connect(lambda *_: self._code_buttons())
-        self.add_button = QPushButton(self.tr("&Toevoegen…"), box)
+        self.add_button = QPushButton(self.tr("Toevoe&gen…"), box)
         self.add_button.setAccessibleName(self.tr("Waarde toevoegen aan de codelijst"))
         self.add_button.clicked.connect(self.add_code)
-        self.hide_button = QPushButton(self.tr("&Verbergen"), box)
+        self.hide_button = QPushButton(self.tr("Ve&rbergen"), box)
         self.hide_button.setAccessibleName(self.tr("Waarde verbergen of weer tonen"))
         self.hide_button.clicked.connect(self.toggle_hidden)
-        self.remove_button = QPushButton(self.tr("Ver&wijderen"), box)
+        self.remove_button = QPushButton(self.tr("Verwijd&eren"), box)
         self.remove_button.setAccessibleName(self.tr("Toegevoegde waarde verwijderen"))
         self.remove_button.clicked.connect(self.remove_code)
         self.codes_status = QLabel(box)
@@ -345,8 +346,8 @@ class SettingsTab(QWidget):
     def _code_buttons(self) -> None:
         row = self._selected_code()
         self.hide_button.setEnabled(row is not None)
-        self.hide_button.setText(self.tr("&Verbergen") if row is None or row.active
-                                 else self.tr("&Weer tonen"))
+        self.hide_button.setText(self.tr("Ve&rbergen") if row is None or row.active
+                                 else self.tr("Weer &zichtbaar maken"))
         self.remove_button.setEnabled(row is not None and row.added)
 
     def clear(self) -> None:

@@ -370,3 +370,35 @@ def test_purge_runs_while_a_restored_laptop_waits_for_its_own_steps(reg: Registe
         reg.append(number, "note", {"on": "2025-03-11", "text": "x"})
     assert [i.number for i in purge(reg).items] == [number]
     assert not has_personal(reg, number)
+
+
+def test_the_workbook_counts_destroyed_cases_and_shows_none(reg: Register,
+                                                           tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from app.export.workbook import write_evaluation
+
+    kept = case_ended(reg, "afgerond", "2025-05-01")
+    gone = case_ended(reg, "afgerond", "2025-05-02")
+    destroy(reg, gone, "Archiefwet.")
+    out = tmp_path / "evaluatie.xlsx"
+    write_evaluation(reg, date(2025, 1, 1), date(2025, 12, 31), out, temp_dir=tmp_path / "t")
+    wb = load_workbook(out, read_only=True)
+    rows = {r[0]: r[1] for r in wb["Verantwoording"].iter_rows(values_only=True)
+            if len(r) > 1 and r[0]}
+    assert rows["Vernietigde casussen (in geen cijfer)"] == 1
+    assert rows["Casussen gelezen"] == 2
+    numbers = {c for row in wb["Casussen"].iter_rows(values_only=True) for c in row
+               if isinstance(c, str) and c.startswith("2025-TST-")}
+    assert numbers == {kept}
+    wb.close()
+
+
+def test_a_tombstone_is_not_printed(reg: Register, tmp_path: Path) -> None:
+    from app.export.case_overview import write_case_overview
+
+    number = case_ended(reg, "niet_in_behandeling", "2025-03-06")
+    destroy(reg, number, "Archiefwet.")
+    with pytest.raises(UserError, match="vernietigd"):
+        write_case_overview(reg, reg.case(number), tmp_path / "o.html")
+    assert not (tmp_path / "o.html").exists()
