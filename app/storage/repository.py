@@ -1047,6 +1047,10 @@ class Register:
         return self.append(case_number, "signal_unlinked",
                            {"on": on.isoformat(), "signal": signal_number})
 
+    def step(self, event_id: str) -> tuple[str, list[Event], Event]:
+        """(entity id, every event of its case or signal, the event) for a step id."""
+        return self._entity_of_event(event_id)
+
     def _entity_of_event(self, event_id: str) -> tuple[str, list[Event], Event]:
         try:
             key = uuid_bytes(event_id)

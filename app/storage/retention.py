@@ -43,7 +43,7 @@ from app.model.fold import CaseState, fold_case
 from app.model.retention import purge_from, retention_start
 from app.model.workflow import DESTROYED, erasure_problem
 from app.storage.db import DatabaseError
-from app.storage.eventrows import uuid_bytes, uuid_text
+from app.storage.eventrows import uuid_bytes
 from app.storage.projections import write_case
 from app.storage.repository import Register
 
@@ -177,9 +177,7 @@ def erase_text(reg: Register, event_id: str, fields: Sequence[str], reason: str
     if not reason:
         raise UserError("Geef een reden op (--reason): die komt bij de stap 'Tekst gewist'.")
     with reg.writing():
-        entity_id = _entity_of(reg, event_id)
-        events = reg.events_of(entity_id)
-        target = next(e for e in events if e.id == event_id)
+        entity_id, events, target = reg.step(event_id)
         if target.entity != "case":
             raise UserError("Tekst wissen kan alleen bij een stap van een casus.")
         state = fold_case(events)
@@ -312,17 +310,6 @@ def _registers(row: _Row, by_id: dict[bytes, _Row]) -> bool:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _entity_of(reg: Register, event_id: str) -> str:
-    try:
-        key = uuid_bytes(event_id)
-    except ValueError:
-        raise UserError(f"Stap {event_id} bestaat niet in dit register.") from None
-    row = reg.conn.execute("SELECT entity_id FROM events WHERE id = ?", (key,)).fetchone()
-    if row is None:
-        raise UserError(f"Stap {event_id} bestaat niet in dit register.")
-    return uuid_text(row[0])
 
 
 def _field(payload: dict[str, Any], name: str) -> Any:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,12 +33,11 @@ from app.storage import audit
 from app.storage.audit import ACTION_LABELS, AuditQuery, AuditRow, TrailCheck
 from app.storage.audit_trail import export_trail, verify_trail
 from app.storage.repository import Register
+from app.ui.beheer.tab import BeheerTab, say
 from app.ui.session import Session
-from app.ui.widgets import ERROR_STYLE
 from app.ui.worker import BackgroundReader
 
 SHOWN = 2000
-OK_STYLE = "color: #1e5e2f;"
 
 
 @dataclass(frozen=True)
@@ -67,14 +65,12 @@ def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
-class AuditTab(QWidget):
+class AuditTab(BeheerTab):
     def __init__(self, session: Session, reader: BackgroundReader,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, reader, parent)
         self.setObjectName("auditTab")
         self.setAccessibleName(self.title())
-        self.session = session
-        self.reader = reader
         self.view: TrailView | None = None
         self._filling = False
 
@@ -153,8 +149,6 @@ class AuditTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
 
-        session.locked.connect(self.clear)
-        session.unlocked.connect(self._refresh_if_shown)
         self._enable(False)
 
     def title(self) -> str:
@@ -162,13 +156,8 @@ class AuditTab(QWidget):
 
     # ------------------------------------------------------------------ reading
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
+    def refresh(self) -> None:
         self.reload()
-
-    def _refresh_if_shown(self) -> None:
-        if self.isVisible():
-            self.reload()
 
     def _period_toggled(self, on: bool) -> None:
         self.date_from.setEnabled(on)
@@ -236,8 +225,7 @@ class AuditTab(QWidget):
         self._enable(self.session.is_open)
 
     def _say(self, text: str, ok: bool | None) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet("" if ok is None else OK_STYLE if ok else ERROR_STYLE)
+        say(self.status, text, ok)
 
     def _enable(self, on: bool) -> None:
         for w in (self.period_check, self.action_combo, self.actor_combo,

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -30,11 +29,9 @@ from PySide6.QtWidgets import (
 from app.model.nlformat import nl_date
 from app.storage.repository import Register
 from app.storage.retention import PurgeResult, destroy, purge
+from app.ui.beheer.tab import BeheerTab, say
 from app.ui.session import Session
-from app.ui.widgets import ERROR_STYLE
 from app.ui.worker import BackgroundReader
-
-OK_STYLE = "color: #1e5e2f;"
 
 
 def _preview(reg: Register) -> PurgeResult:
@@ -47,14 +44,12 @@ def _purge(reg: Register) -> PurgeResult:
     return purge(reg)
 
 
-class RetentionTab(QWidget):
+class RetentionTab(BeheerTab):
     def __init__(self, session: Session, reader: BackgroundReader,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, reader, parent)
         self.setObjectName("retentionTab")
         self.setAccessibleName(self.title())
-        self.session = session
-        self.reader = reader
         self.result: PurgeResult | None = None
 
         # -- purge
@@ -134,23 +129,13 @@ class RetentionTab(QWidget):
         layout.addWidget(purge_box, 1)
         layout.addWidget(destroy_box)
 
-        session.locked.connect(self.clear)
-        session.unlocked.connect(self._refresh_if_shown)
-        session.settings_changed.connect(self._refresh_if_shown)
+        session.settings_changed.connect(self.refresh_if_shown)
         self._buttons()
 
     def title(self) -> str:
         return self.tr("Bewaartermijn")
 
     # ------------------------------------------------------------------ reading
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
-
-    def _refresh_if_shown(self) -> None:
-        if self.isVisible():
-            self.refresh()
 
     def refresh(self) -> None:
         if not self.session.is_open:
@@ -166,8 +151,7 @@ class RetentionTab(QWidget):
         self._buttons()
 
     def preview(self) -> None:
-        self.purge_status.setText(self.tr("Bezig met zoeken…"))
-        self.purge_status.setStyleSheet("")
+        say(self.purge_status, self.tr("Bezig met zoeken…"), None)
         self.preview_button.setEnabled(False)
         self.reader.submit(_preview, self._show, self._failed)
 
@@ -191,14 +175,12 @@ class RetentionTab(QWidget):
                            "niets gewist.")
         else:
             text = self.tr("Er zijn geen persoonsgegevens die gewist moeten worden.")
-        self.purge_status.setText(text.replace("%1", str(result.values)).replace(
-            "%2", str(len(result.items))))
-        self.purge_status.setStyleSheet(OK_STYLE if result.done else "")
+        say(self.purge_status, text.replace("%1", str(result.values)).replace(
+            "%2", str(len(result.items))), True if result.done else None)
         self._buttons()
 
     def _failed(self, message: str) -> None:
-        self.purge_status.setText(message)
-        self.purge_status.setStyleSheet(ERROR_STYLE)
+        say(self.purge_status, message, False)
         self._buttons()
 
     def _buttons(self) -> None:
@@ -240,8 +222,7 @@ class RetentionTab(QWidget):
         if not self.session.is_open:
             return False
         if not number or not reason:
-            self.destroy_status.setText(self.tr("Vul het casusnummer en de reden in."))
-            self.destroy_status.setStyleSheet(ERROR_STYLE)
+            say(self.destroy_status, self.tr("Vul het casusnummer en de reden in."), False)
             (self.number_edit if not number else self.reason_edit).setFocus()
             return False
         if not self.confirm(self.tr("Casus vernietigen"), self.tr(
@@ -250,8 +231,7 @@ class RetentionTab(QWidget):
                 "ongedaan worden gemaakt.").replace("%1", number)):
             return False
         self.destroy_button.setEnabled(False)
-        self.destroy_status.setText(self.tr("Bezig met vernietigen…"))
-        self.destroy_status.setStyleSheet("")
+        say(self.destroy_status, self.tr("Bezig met vernietigen…"), None)
 
         def job(reg: Register) -> str:
             reg.reload_settings()
@@ -261,9 +241,8 @@ class RetentionTab(QWidget):
         return True
 
     def _destroyed(self, number: Any) -> None:
-        self.destroy_status.setText(self.tr("Casus %1 is vernietigd.").replace(
-            "%1", str(number)))
-        self.destroy_status.setStyleSheet(OK_STYLE)
+        say(self.destroy_status, self.tr("Casus %1 is vernietigd.").replace(
+            "%1", str(number)), True)
         self.number_edit.clear()
         self.reason_edit.clear()
         self._buttons()
@@ -271,8 +250,7 @@ class RetentionTab(QWidget):
         self.session.data_changed.emit()
 
     def _destroy_failed(self, message: str) -> None:
-        self.destroy_status.setText(message)
-        self.destroy_status.setStyleSheet(ERROR_STYLE)
+        say(self.destroy_status, message, False)
         self._buttons()
 
     def clear(self) -> None:

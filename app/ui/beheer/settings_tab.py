@@ -16,7 +16,6 @@ import unicodedata
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,11 +39,9 @@ from app.model.codelists import Codelists
 from app.model.errors import UserError
 from app.model.settings import EXCHANGE_MIN_LENGTH, NUMBERS
 from app.storage import codelist_overrides as overrides
+from app.ui.beheer.tab import BeheerTab, say
 from app.ui.session import Session
-from app.ui.widgets import ERROR_STYLE
 from app.ui.worker import BackgroundReader
-
-OK_STYLE = "color: #1e5e2f;"
 
 
 def _hint(text: str, parent: QWidget) -> QLabel:
@@ -54,14 +51,12 @@ def _hint(text: str, parent: QWidget) -> QLabel:
     return label
 
 
-class SettingsTab(QWidget):
+class SettingsTab(BeheerTab):
     def __init__(self, session: Session, reader: BackgroundReader,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, reader, parent)
         self.setObjectName("settingsTab")
         self.setAccessibleName(self.title())
-        self.session = session
-        self.reader = reader
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -79,9 +74,6 @@ class SettingsTab(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-
-        session.locked.connect(self.clear)
-        session.unlocked.connect(self._refresh_if_shown)
 
     def title(self) -> str:
         return self.tr("Instellingen")
@@ -269,14 +261,6 @@ class SettingsTab(QWidget):
 
     # ------------------------------------------------------------------ reading
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
-
-    def _refresh_if_shown(self) -> None:
-        if self.isVisible():
-            self.refresh()
-
     def refresh(self) -> None:
         if not self.session.is_open:
             return
@@ -367,10 +351,6 @@ class SettingsTab(QWidget):
 
     # ------------------------------------------------------------------ acts
 
-    def _say(self, label: QLabel, text: str, ok: bool) -> None:
-        label.setText(text)
-        label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
-
     def changes(self) -> dict[str, object]:
         s = self.session.register.settings
         new: dict[str, object] = {"handler": self.handler_edit.text().strip(),
@@ -383,14 +363,14 @@ class SettingsTab(QWidget):
             return False
         changed = self.changes()
         if not changed:
-            self._say(self.status, self.tr("Er is niets gewijzigd."), True)
+            say(self.status, self.tr("Er is niets gewijzigd."), True)
             return True
         try:
             self.session.register.update_settings(**changed)
         except UserError as exc:
-            self._say(self.status, str(exc), False)
+            say(self.status, str(exc), False)
             return False
-        self._say(self.status, self.tr("Opgeslagen (%n wijziging(en), vastgelegd in het "
+        say(self.status, self.tr("Opgeslagen (%n wijziging(en), vastgelegd in het "
                                        "auditlogboek).", "", len(changed)).replace(
             "%n", str(len(changed))), True)
         self.session.settings_changed.emit()
@@ -402,17 +382,17 @@ class SettingsTab(QWidget):
             return False
         first, again = self.exchange_edit.text(), self.exchange_again.text()
         if first != again:
-            self._say(self.exchange_status, self.tr("De twee wachtwoordzinnen zijn niet "
+            say(self.exchange_status, self.tr("De twee wachtwoordzinnen zijn niet "
                                                     "gelijk."), False)
             return False
         try:
             self.session.register.update_settings(exchange_passphrase=first)
         except UserError as exc:
-            self._say(self.exchange_status, str(exc), False)
+            say(self.exchange_status, str(exc), False)
             return False
         self.exchange_edit.clear()
         self.exchange_again.clear()
-        self._say(self.exchange_status, self.tr("De uitwisselingswachtwoordzin is "
+        say(self.exchange_status, self.tr("De uitwisselingswachtwoordzin is "
                                                 "ingesteld."), True)
         self.refresh()
         return True
@@ -451,9 +431,9 @@ class SettingsTab(QWidget):
         try:
             act()
         except (UserError, OSError) as exc:
-            self._say(self.codes_status, str(exc), False)
+            say(self.codes_status, str(exc), False)
             return False
-        self._say(self.codes_status, done, True)
+        say(self.codes_status, done, True)
         self.session.settings_changed.emit()
         self.refresh()
         return True
