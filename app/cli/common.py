@@ -23,7 +23,8 @@ from app.model.os_errors import describe_os_error
 
 PASSPHRASE_ENV = "CASUSREGISTER_PASSPHRASE"
 #: The derived statuses of DOMAIN.md (a fixed list: filters take exactly these).
-STATUSES = ("aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling", "afgerond")
+STATUSES = ("aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling", "afgerond",
+            "vernietigd")
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -14,7 +14,15 @@ import traceback
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import bundle_cmds, case_cmds, export_cmds, key_cmds, register_cmds
+from app.cli import (
+    audit_cmds,
+    bundle_cmds,
+    case_cmds,
+    export_cmds,
+    key_cmds,
+    register_cmds,
+    retention_cmds,
+)
 from app.cli.common import Handler, Parser
 from app.model.errors import UserError, ValidationFailed
 from app.model.os_errors import os_error_line, sqlite_os_problem
@@ -34,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="OPDRACHT")
     p = sub.add_parser("export", help="schrijf een export")
     exp = p.add_subparsers(dest="what", parser_class=Parser, metavar="SOORT", required=True)
-    for module in (register_cmds, case_cmds, export_cmds, key_cmds, bundle_cmds):
+    for module in (register_cmds, case_cmds, export_cmds, key_cmds, bundle_cmds,
+                   retention_cmds, audit_cmds):
         module.add_commands(sub, exp)
     return parser
 

@@ -33,6 +33,7 @@ from app.export.templating import (
 from app.model.codelists import Codelists
 from app.model.deadlines import PAUSE_WARNING, falls_in_pause
 from app.model.describe import details
+from app.model.errors import UserError
 from app.model.events import kind_label
 from app.model.fold import CaseState, Deadline, Effective
 from app.model.nlformat import date_time
@@ -163,6 +164,9 @@ def write_case_overview(reg: Register, view: CaseView, out: Path, *,
     of its own). ``template_dir`` replaces the user's override folder (tests).
     """
     state = view.state
+    if state.destroyed:
+        raise UserError(f"Casus {state.number} is vernietigd: er is niets meer om af te "
+                        "drukken.")
     cl = reg.codelists
     number = state.number or ""
     today = reg.today()

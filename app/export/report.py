@@ -209,11 +209,12 @@ def _tables(f: _Figures, columns: list[str], settings_target: dict[str, int]
     table("doorlooptijd", "Doorlooptijd van afgeronde casussen", lead_rows,
           "Bruto is de tijd van ontvangst tot afronding. Netto trekt de dagen met de "
           "pauzeknop af en staat er alleen ter vergelijking.", cols=lead_cols)
-    table("doorlooptijd_norm", "Doorlooptijd en norm", [
+    table("doorlooptijd_norm", "Doorlooptijd en eigen interne norm", [
         f.row("Afgeronde casussen", "closed.total"),
-        f.row("Norm (dagen)", "leadtime.norm_days"),
+        f.row("Eigen interne norm (dagen)", "leadtime.norm_days"),
         f.row("Afgerond binnen de norm", "leadtime.within_norm"),
-    ])
+    ], "De norm is de eigen, interne norm van het bureau voor de bruto doorlooptijd, "
+       "geen wettelijke termijn.")
     services = cl.keys("service")
     coop_cols = ["", *[cl.label("service", s) for s in services]]
     coop_rows = []

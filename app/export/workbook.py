@@ -1102,7 +1102,7 @@ class _EvaluationWriter:
                 "de dagen met de pauzeknop, alleen ter vergelijking."], NOTE)
         sh.blank()
 
-        self.section(sh, "Norm")
+        self.section(sh, "Eigen interne norm")
         self.period_header(sh)
         self.figure_rows(sh, ["leadtime.norm_days", "closed.total", "leadtime.within_norm"])
         shares: list[Any] = []
@@ -1417,7 +1417,8 @@ class _EvaluationWriter:
             ("Filters", "Geen: alle casussen en signalen, zoals ze op de einddatum stonden",
              VALUE),
             ("Afscherming kleine aantallen", suppression, VALUE),
-            ("Norm doorlooptijd (dagen)", settings.leadtime_norm_days, VALUE_COUNT),
+            ("Eigen interne norm doorlooptijd (dagen)", settings.leadtime_norm_days,
+             VALUE_COUNT),
             ("Controle op persoonsgegevens", self.lint_note, VALUE),
             ("Rubricering", CLASSIFICATION, VALUE),
         ]
@@ -1429,6 +1430,7 @@ class _EvaluationWriter:
         counted = [
             ("Stappen gelezen", self.read_counts.get("events", 0)),
             ("Casussen gelezen", self.read_counts.get("cases", 0)),
+            ("Vernietigde casussen (in geen cijfer)", self.read_counts.get("destroyed", 0)),
             ("Signalen gelezen", self.read_counts.get("signals", 0)),
             ("Rijen op Casussen", len(self.records) if self.suppress is None else 0),
             ("Rijen op Onderwerpen", self.topic_rows),
@@ -1576,7 +1578,9 @@ def _terms(reg: Register, suppress: int | None) -> list[tuple[str, str]]:
                                "de burger wachtte."),
         ("Netto doorlooptijd", "De bruto doorlooptijd min de dagen met de pauzeknop; alleen "
                                "ter vergelijking."),
-        ("Norm", f"De norm voor de bruto doorlooptijd uit de instellingen: nu {norm} dagen."),
+        ("Eigen interne norm", f"De eigen, interne norm van het bureau voor de bruto "
+                               f"doorlooptijd (een instelling, geen wettelijke termijn): nu "
+                               f"{norm} dagen."),
         ("Openstaand", "In behandeling op de einddatum."),
         ("Leeftijd van een openstaande casus", "Dagen van ontvangst tot de einddatum, in "
                                                "groepen: 0-27, 28-55, 56-90, 91-181 en 182 "
@@ -1740,6 +1744,7 @@ def _write_evaluation(
     step(15, "Cijfers berekenen")
     t = time.perf_counter()
     folded = fold_register(cases, signals, end)  # one fold serves figures and rows
+    read_counts["destroyed"] = sum(1 for st in folded.cases if st.destroyed)
     fig = figures_from_fold(reg, folded, start)
     weekly = weekly_intake_of(cases, end.year, end)
     timings["figures"] = time.perf_counter() - t

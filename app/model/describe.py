@@ -35,6 +35,9 @@ HIDDEN = {"ref", "helper_contact"}
 
 
 def value_text(name: str, value: Any, codelists: Codelists) -> str:
+    if name == "fields" and isinstance(value, list):  # the fields a text_erased erased
+        return ", ".join(FIELD_LABELS.get(str(v).removeprefix("payload."), str(v)).lower()
+                         for v in value)
     cl = FIELD_CODELIST.get(name)
     if isinstance(value, bool):
         return "ja" if value else "nee"
@@ -117,6 +120,15 @@ def case_json(state: CaseState, events: Sequence[Event]) -> dict[str, Any]:
 def case_text(state: CaseState, events: Sequence[Event], codelists: Codelists | None = None
               ) -> str:
     cl = codelists or default_codelists()
+    if state.destroyed:  # a tombstone: number, year and reason are all that is left
+        return "\n".join([
+            f"Casus {state.number}",
+            "Status:      Vernietigd (Archiefwet)",
+            f"Jaar:        {state.received_on.year}",
+            f"Vernietigd:  {nl_date(state.destroyed_on)}",
+            f"Reden:       {state.destroyed_reason or ''}",
+            "",
+            "Alle stappen en persoonsgegevens van deze casus zijn gewist."])
     reg = state.registration
     status = cl.label("status", state.status)
     if state.phase:

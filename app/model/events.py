@@ -85,6 +85,8 @@ CASE_KINDS: tuple[str, ...] = (
     "story_approved",
     "signal_linked",
     "signal_unlinked",
+    "text_erased",
+    "case_destroyed",
 )
 SIGNAL_KINDS: tuple[str, ...] = (
     "signal_created",
@@ -94,6 +96,9 @@ SIGNAL_KINDS: tuple[str, ...] = (
     "signal_closed",
 )
 META_KINDS: tuple[str, ...] = ("corrected", "retracted")
+#: Kinds whose recording erases payloads in place (ARCHITECTURE.md "Erasure"): they
+#: are never corrected or retracted, and they travel in bundles like any other step.
+ERASING_KINDS: tuple[str, ...] = ("text_erased", "case_destroyed")
 ALL_KINDS: tuple[str, ...] = CASE_KINDS + SIGNAL_KINDS + META_KINDS
 
 #: The business date of each kind: the first date field in its row of DOMAIN.md.
@@ -122,6 +127,8 @@ DATE_FIELD: dict[str, str] = {
     "story_approved": "on",
     "signal_linked": "on",
     "signal_unlinked": "on",
+    "text_erased": "on",
+    "case_destroyed": "on",
     "signal_created": "created_on",
     "signal_submitted": "on",
     "signal_response": "received_on",
@@ -134,6 +141,7 @@ REFERENCE_FIELDS: dict[str, tuple[str, ...]] = {
     "corrected": ("target", "supersedes"),
     "retracted": ("target",),
     "deadline_met": ("deadline",),
+    "text_erased": ("target",),
 }
 
 #: Dutch names of payload fields, for error messages and the timeline.
@@ -219,6 +227,7 @@ FIELD_LABELS: dict[str, str] = {
     "status": "Status",
     "to": "Aan wie",
     "ref": "Herkomstnummer",
+    "fields": "Gewiste velden",
 }
 
 # ---------------------------------------------------------------------------
@@ -630,6 +639,72 @@ class SignalUnlinked(Payload):
 
 
 # ---------------------------------------------------------------------------
+# Erasure (retention, SECURITY.md "does not outlive its purpose")
+
+#: The free-text fields of each kind: what a handler types in words, so what may hold
+#: personal data typed by mistake, and what ``text_erased`` may erase (DOMAIN.md "Free
+#: text": summary, help request, notes, solution, story, signal texts, and every other
+#: field a handler writes in his own words). Codes, dates, numbers and the names of
+#: colleagues (``handler``, ``by`` of an approval) are not free text. ``helper_contact``
+#: is the helper's own P1 contact, erased as a whole. A ``corrected`` event holds its
+#: replacement payload under ``payload``: its free text is named ``payload.<field>``,
+#: after the fields of the corrected kind.
+FREE_TEXT: dict[str, tuple[str, ...]] = {
+    "registered": ("partner_org", "helper_contact", "help_request", "urgency_reason",
+                   "summary"),
+    "triaged": ("reason",),
+    "handover_confirmed": ("by",),
+    "note": ("text",),
+    "partner_informed": ("how",),
+    "data_requested": ("what",),
+    "consulted": ("with", "summary"),
+    "opinion_sent": ("proposed_solution",),
+    "service_response": ("summary",),
+    "escalated": ("reason",),
+    "escalation_response": ("summary",),
+    "paused": ("procedure", "agreed_with"),
+    "deadline_set": ("description",),
+    "deadline_met": ("how",),
+    "closed": ("solution", "powers_note"),
+    "closing_interview": ("remarks",),
+    "reopened": ("reason",),
+    "story": ("text",),
+    "story_approved": ("note",),
+    "retracted": ("reason",),
+}
+
+
+def erasable_fields(kind: str, corrects: str | None = None) -> tuple[str, ...]:
+    """The free-text fields ``text_erased`` may name for an event of ``kind``.
+
+    For a correction (``corrects``: the kind of the step it corrects)
+    ``payload.<field>`` for each free-text field of that kind, and its own ``reason``.
+    """
+    if kind != "corrected":
+        return FREE_TEXT.get(kind, ())
+    return (*(f"payload.{f}" for f in FREE_TEXT.get(corrects or "", ())), "reason")
+
+
+class TextErased(Payload):
+    kind: Literal["text_erased"] = "text_erased"
+    on: IsoDate
+    target: EventRef
+    fields: list[Short] = Field(min_length=1)
+    reason: Text
+
+    @model_validator(mode="after")
+    def _check(self) -> TextErased:
+        _unique(self.fields, "fields")
+        return self
+
+
+class CaseDestroyed(Payload):
+    kind: Literal["case_destroyed"] = "case_destroyed"
+    on: IsoDate
+    reason: Text
+
+
+# ---------------------------------------------------------------------------
 # Signal events
 
 
@@ -703,6 +778,7 @@ PAYLOAD_MODELS: tuple[type[Payload], ...] = (
     DataRequested, Consulted, OpinionSent, ReminderSent, ServiceResponse, Escalated,
     EscalationResponse, Paused, Resumed, DeadlineSet, DeadlineMet, Closed,
     ClosingInterview, Reopened, Story, StoryApproved, SignalLinked, SignalUnlinked,
+    TextErased, CaseDestroyed,
     SignalCreated, SignalSubmitted, SignalResponse, SignalFeedbackGiven, SignalClosed,
     Corrected, Retracted,
 )

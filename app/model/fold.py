@@ -17,8 +17,8 @@ from typing import Any
 
 from app.model.dates import as_date
 from app.model.eventlog import Event
-from app.model.events import business_date, kind_label
-from app.model.workflow import CaseMachine, SignalMachine
+from app.model.events import ERASING_KINDS, business_date, kind_label
+from app.model.workflow import DESTROYED, CaseMachine, SignalMachine, erasure_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +100,9 @@ def effective_events(events: Iterable[Event], as_of: date | None = None) -> Effe
         if target not in originals:
             problems.append((ev.id, "de correctie verwijst naar een onbekende stap"))
             continue
+        if originals[target].kind in ERASING_KINDS:
+            problems.append((ev.id, "een wisstap kan niet worden gecorrigeerd"))
+            continue
         new = ev.payload.get("payload")
         if not isinstance(new, dict) or business_date(originals[target].kind, new) is None:
             problems.append((ev.id, "de correctie heeft geen bruikbare nieuwe gegevens"))
@@ -115,6 +118,9 @@ def effective_events(events: Iterable[Event], as_of: date | None = None) -> Effe
         if target in originals:
             if originals[target].kind in ("registered", "signal_created"):
                 problems.append((ev.id, "de eerste stap kan niet vervallen"))
+                continue
+            if originals[target].kind in ERASING_KINDS:
+                problems.append((ev.id, "een wisstap kan niet vervallen"))
                 continue
             retracted.add(target)
         elif target in correction_target:
@@ -199,6 +205,13 @@ class CaseState:
     log: EffectiveLog
     violations: list[tuple[str, str]]
     machine: CaseMachine
+    #: a destroyed case (Archiefwet): the date and reason of its ``case_destroyed``
+    destroyed_on: date | None = None
+    destroyed_reason: str | None = None
+
+    @property
+    def destroyed(self) -> bool:
+        return self.status == DESTROYED
 
     @property
     def next_steps(self) -> list[str]:
@@ -246,8 +259,47 @@ def _source_ref(first: Event) -> str | None:
     return str(ref) if ref else None
 
 
+def destroyer_of(events: Iterable[Event]) -> Event | None:
+    """The ``case_destroyed`` that made the case a tombstone (the first, by hlc)."""
+    return min((e for e in events if e.kind == "case_destroyed"), key=lambda e: e.hlc,
+               default=None)
+
+
+def _tombstone(events: Sequence[Event], destroyer: Event) -> CaseState:
+    """A destroyed case: number, year and reason, whatever its erased events held.
+
+    Its payloads are erased, so nothing else can be read, and nothing may be: a step
+    recorded after the destruction (possible only after a merge) is flagged, and the
+    storage erases it on arrival. Dates come from the events' metadata, which the hash
+    chain keeps.
+    """
+    first = next((e for e in sorted(events, key=lambda e: e.hlc)
+                  if e.kind == "registered"), None) or min(events, key=lambda e: e.hlc)
+    after = [(e.id, "de casus is vernietigd; daarna kan niets meer worden vastgelegd")
+             for e in events if e.hlc > destroyer.hlc and e.kind not in ERASING_KINDS]
+    kept = Effective(destroyer, destroyer.kind, destroyer.occurred_on, dict(destroyer.payload))
+    reason = destroyer.payload.get("reason")
+    return CaseState(
+        entity_id=first.entity_id, number=first.number, ref=None, status=DESTROYED,
+        phase=None, received_on=first.occurred_on, registration={}, triage=None,
+        triaged_on=None, handler=None, registered_by=first.actor, closed_on=None,
+        closing=None, path=None, pauses=[], deadlines=[], signals=[], reopened=0,
+        interviews=[], stories=[], approved_story=None, waiting_since=None,
+        last_step_on=destroyer.occurred_on, log=EffectiveLog([kept], [], [], [], []),
+        violations=after, machine=CaseMachine(status=DESTROYED),
+        destroyed_on=destroyer.occurred_on,
+        destroyed_reason=str(reason) if reason is not None else None)
+
+
 def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
-    """Fold one case. Never raises on a well-formed event list of one entity."""
+    """Fold one case. Never raises on a well-formed event list of one entity.
+
+    A destroyed case folds to its tombstone, as of any date: it is in no figure, for
+    no period (DOMAIN.md).
+    """
+    destroyer = destroyer_of(events)
+    if destroyer is not None:
+        return _tombstone(events, destroyer)
     log = effective_events(events, as_of)
     first = next((e for e in log.effective if e.kind == "registered"), None)
     reg_event = first.event if first else min(events, key=lambda e: e.hlc)
@@ -289,10 +341,14 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
                 violations.append((eff.id, f"{kind_label(eff.kind)} is vastgelegd vóór de "
                                            "aanmelding van de casus"))
         sequence = [first] + [e for e in sequence if e is not first]
+    by_id: dict[str, Event] | None = None
     for eff in sequence:
         kind, p, on = eff.kind, eff.payload, eff.on
         ev = eff.event
         reason = machine.check(kind, on, p, ev.actor, ev.recorded_at, ev.device)
+        if reason is None and kind == "text_erased":
+            by_id = by_id or {e.id: e for e in events}
+            reason = _erasure_check(p, by_id)
         if reason is not None:
             violations.append((eff.id, reason))
         machine.apply(eff.id, kind, on, p, ev.actor, ev.recorded_at, ev.device)
@@ -410,6 +466,18 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
         violations=violations + log.problems,
         machine=machine,
     )
+
+
+def _erasure_check(payload: dict[str, Any], by_id: dict[str, Event]) -> str | None:
+    target = by_id.get(str(payload.get("target", "")))
+    corrects = None
+    if target is not None and target.kind == "corrected":
+        original = by_id.get(str(target.payload.get("target", "")))
+        corrects = original.kind if original is not None else None
+    fields = payload.get("fields")
+    return erasure_problem(target.kind if target is not None else None,
+                           [str(f) for f in fields] if isinstance(fields, list) else [],
+                           corrects)
 
 
 # ---------------------------------------------------------------------------

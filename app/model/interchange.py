@@ -22,6 +22,7 @@ from app.model.eventlog import Event, HybridClock, new_id
 from app.model.events import (
     CASE_KINDS,
     DATE_FIELD,
+    ERASING_KINDS,
     REFERENCE_FIELDS,
     SIGNAL_KINDS,
     business_date,
@@ -211,6 +212,11 @@ def _validate_events(
             continue
         events.append(ev)
         kind = ev.get("kind")
+        if kind in ERASING_KINDS:  # recorded in a register, never read from a file
+            errors.add(f"{epath}.kind", f"'{kind}' kan niet uit een bestand worden gelezen: "
+                                        "wissen en vernietigen gebeuren in het register zelf")
+            payloads.append(None)
+            continue
         if not isinstance(kind, str) or (kind not in kinds
                                          and kind not in ("corrected", "retracted")):
             message = "het soort stap ('kind') ontbreekt" if kind is None else \

@@ -443,9 +443,10 @@ def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
     specs += [
         _Spec(
             "leadtime.norm_days",
-            "Norm doorlooptijd (dagen)",
-            f"De norm voor de bruto doorlooptijd uit de instellingen (standaard 56 dagen; "
-            f"nu {settings.norm_days}).",
+            "Eigen interne norm doorlooptijd (dagen)",
+            f"De eigen, interne norm van het bureau voor de bruto doorlooptijd (een "
+            f"instelling, geen wettelijke termijn; standaard 56 dagen; nu "
+            f"{settings.norm_days}).",
         ),
         _Spec(
             "leadtime.within_norm",
@@ -694,8 +695,8 @@ def metrics_from_fold(
 
     for state in folded.cases:
         reg = state.registration
-        if not reg:
-            continue  # not yet received as of the end of the period
+        if not reg or state.destroyed:
+            continue  # not yet received as of the end of the period, or destroyed
         received = state.received_on
         route = str(reg.get("route", ""))
 
@@ -911,8 +912,8 @@ def weekly_intake(
     last = iso.week if iso.year == year else weeks_in_year
     counts = [0] * (last + 1)
     for events in cases:
-        if not events:
-            continue
+        if not events or any(e.kind == "case_destroyed" for e in events):
+            continue  # a destroyed case is in no figure (DOMAIN.md)
         received = _received_on(events, until)
         if received is None:
             continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.model.events import kind_label
+from app.model.events import FIELD_LABELS, erasable_fields, kind_label
 from app.model.nlformat import nl_date
 
 ANY = frozenset({"aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling",
@@ -24,7 +24,15 @@ STATUS_LABELS: dict[str, str] = {
     "doorverwezen": "Doorverwezen",
     "niet_in_behandeling": "Niet in behandeling genomen",
     "afgerond": "Afgerond",
+    "vernietigd": "Vernietigd",
 }
+
+#: The status of a destroyed case (Archiefwet): a tombstone, after which nothing counts.
+DESTROYED = "vernietigd"
+#: Where a case may be destroyed: only once it is no longer with the office.
+DESTROYABLE = frozenset({"afgerond", "doorverwezen", "niet_in_behandeling"})
+#: Steps recorded from Beheer or a timeline row's menu, never offered as a next step.
+NOT_OFFERED = frozenset({"text_erased", "case_destroyed"})
 
 ADMINISTRATIVE = (
     "assigned", "note", "partner_informed", "consulted", "story", "story_approved",
@@ -54,6 +62,8 @@ RULES: dict[str, Rule] = {
     "closed": Rule(frozenset({"in_behandeling"})),
     "closing_interview": Rule(frozenset({"afgerond", "doorverwezen"})),
     "reopened": Rule(frozenset({"afgerond"})),
+    "text_erased": Rule(ANY),
+    "case_destroyed": Rule(DESTROYABLE),
 }
 
 SIGNAL_STEPS = ("signal_submitted", "signal_response", "signal_feedback_given",
@@ -197,7 +207,8 @@ class CaseMachine:
             return ["registered"]
         out: list[str] = []
         for kind, rule in RULES.items():
-            if kind == "registered" or self.status not in rule.statuses:
+            if kind == "registered" or kind in NOT_OFFERED \
+                    or self.status not in rule.statuses:
                 continue
             if rule.pause is True and not self.pause_running:
                 continue
@@ -213,6 +224,26 @@ class CaseMachine:
                 continue
             out.append(kind)
         return out
+
+
+def erasure_problem(target_kind: str | None, fields: list[str],
+                    corrects: str | None = None) -> str | None:
+    """Why a ``text_erased`` naming ``fields`` of a step of ``target_kind`` may not be
+    recorded (None: it may). ``target_kind`` None: the step is not of this case;
+    ``corrects``: for a correction, the kind of the step it corrects."""
+    if target_kind is None:
+        return "de stap waarvan tekst gewist moet worden hoort niet bij deze casus"
+    if target_kind in ("text_erased", "case_destroyed"):
+        return "een wisstap zelf kan niet worden gewist"
+    allowed = erasable_fields(target_kind, corrects)
+    if not allowed:
+        return f"{kind_label(target_kind)} heeft geen vrije tekst om te wissen"
+    wrong = [f for f in fields if f not in allowed]
+    if wrong:
+        names = ", ".join(f"{FIELD_LABELS.get(f, f)} ({f})" for f in allowed)
+        return (f"'{wrong[0]}' is geen tekstveld van {kind_label(target_kind).lower()}; "
+                f"te wissen zijn: {names}")
+    return None
 
 
 @dataclass

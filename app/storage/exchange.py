@@ -46,6 +46,7 @@ from app.storage.bundle_file import check_exchange_passphrase, read_bundle, writ
 from app.storage.crypto import DEFAULT_KDF, KdfParams
 from app.storage.eventrows import hlc_int, hlc_text, uuid_bytes, uuid_text
 from app.storage.repository import Register
+from app.storage.retention import apply_erasures
 
 Progress = Callable[[int, int], None]
 PASSPHRASE_SETTING = "exchange_passphrase"
@@ -429,14 +430,9 @@ def _erased_entities(reg: Register, new: Sequence[CanonicalEvent]) -> set[str]:
 
 
 def _apply_erasures(reg: Register, new: Sequence[CanonicalEvent]) -> None:
-    """Erasing events that arrive erase here too (retention travels in bundles)."""
-    try:
-        from app.storage import retention
-    except ImportError:
-        return
-    apply = getattr(retention, "apply_erasures", None)
-    if apply is not None:
-        apply(reg, [ev.to_event() for ev in new])
+    """Erasing events that arrive erase here too (retention travels in bundles), and a
+    destroyed case erases whatever arrives for it later (``retention.apply_erasures``)."""
+    apply_erasures(reg, [ev.entity_id for ev in new if ev.entity == "case"])
 
 
 def _summarise(reg: Register, report: ImportReport, touched: Mapping[str, str],

@@ -32,6 +32,7 @@ from app.model.interchange import (
 from app.model.limits import shown
 from app.model.lint import KIND_LABELS, lint_fields
 from app.model.os_errors import describe_os_error
+from app.model.retention import for_file
 from app.storage.files import existing_folder, write_text_atomic
 from app.storage.repository import Register
 
@@ -366,7 +367,9 @@ def export_data(reg: Register, with_personal: bool = False) -> dict[str, Any]:
     ex_cases = []
     for evs in cases:
         state = fold_case(evs)
-        ex_cases.append(ExportCase(state.ref or state.number or "", evs,
+        if state.destroyed:
+            continue  # a tombstone carries nothing another system could use
+        ex_cases.append(ExportCase(state.ref or state.number or "", for_file(evs),
                                    personal.get(state.entity_id)))
     ex_cases.sort(key=lambda c: (c.events[0].occurred_on, min(e.hlc for e in c.events)))
     ex_signals = []

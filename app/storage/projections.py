@@ -61,7 +61,7 @@ def case_rows(events: Sequence[Event]) -> tuple[CaseState, tuple[Any, ...],
         codes_text(reg.get("topics", [])),
         str(reg.get("target_group", "")),
         1 if reg.get("urgent") else 0,
-        str(reg.get("summary", "")),
+        str(reg.get("summary") or ""),  # None once erased
         state.handler or state.registered_by,
         _iso(state.triaged_on),
         (state.triage or {}).get("decision"),
@@ -129,7 +129,7 @@ def fts_row(state: CaseState, codelists: Codelists) -> tuple[str, str, str, str]
     reg = state.registration
     topics = [str(t) for t in reg.get("topics", [])]
     words = topics + [codelists.label("topic", t) for t in topics]
-    return (state.number or "", str(reg.get("summary", "")), " ".join(words),
+    return (state.number or "", str(reg.get("summary") or ""), " ".join(words),
             str(reg.get("partner_org") or ""))
 
 

@@ -37,6 +37,7 @@ from app.model.eventlog import (
 )
 from app.model.events import (
     CASE_KINDS,
+    ERASING_KINDS,
     SIGNAL_KINDS,
     canonical_json,
     kind_label,
@@ -46,7 +47,8 @@ from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.model.interchange import clean_personal, occurred_on_for
 from app.model.nlformat import nl_date, soon_horizon
 from app.model.passphrase import problems as passphrase_problems
-from app.model.workflow import four_eyes_problem
+from app.model.settings import SECRET_SETTINGS, check_setting
+from app.model.workflow import DESTROYED, four_eyes_problem
 from app.storage import audit, crypto, eventrows, keyring, schema, seal, unlock
 from app.storage.crypto import DEFAULT_KDF, KdfParams
 from app.storage.db import Connection, DatabaseError, connect, translate
@@ -98,6 +100,9 @@ class Settings:
     auto_lock_minutes: int = 10
     suppress_below: int = 5
     demo: bool = False
+    #: the team's exchange passphrase for bundles (EXPORTS.md): kept here, inside the
+    #: encrypted register, never shown back in full (Beheer -> Instellingen)
+    exchange_passphrase: str = field(default="", repr=False)
     #: after restoring a backup older than what this laptop already sent in a bundle:
     #: its own event count must reach this before it takes a new step (SECURITY.md)
     awaiting_own_events: int = 0
@@ -124,7 +129,8 @@ class CaseQuery:
 
 #: The day a case stopped ageing: its closing, or the triage that sent it elsewhere.
 ENDED_ON = ("CASE WHEN c.status = 'afgerond' THEN c.closed_on "
-            "WHEN c.status IN ('doorverwezen', 'niet_in_behandeling') THEN c.triaged_on END")
+            "WHEN c.status IN ('doorverwezen', 'niet_in_behandeling') THEN c.triaged_on "
+            "WHEN c.status = 'vernietigd' THEN c.last_step_on END")
 
 SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "number": ("c.number",),
@@ -283,6 +289,11 @@ class Register:
         self._lock = lock
         self.codelists = codelists
         self._key = key
+        # Freed pages and cells are zeroed (SECURITY.md "Erasure"): on every connection,
+        # not only while erasing, because each step rewrites its case's projection row
+        # and FTS entry, and a copy freed before an erasure would otherwise keep the
+        # erased text in the file. Measured: no difference per step (fsync dominates).
+        conn.execute("PRAGMA secure_delete = ON")
         self.today: Callable[[], date] = today_amsterdam
         self.settings = self._load_settings()
         self._clock = HybridClock(self.settings.device_id or "unknown")
@@ -542,18 +553,69 @@ class Register:
         known = {f.name for f in fields(Settings)}
         return Settings(**{k: v for k, v in values.items() if k in known})
 
+    def reload_settings(self) -> Settings:
+        """Read the settings again: another connection (the GUI's, beside a worker's)
+        may have changed them, and new steps must carry the current handler name."""
+        self.settings = self._load_settings()
+        return self.settings
+
     def update_settings(self, **changes: Any) -> Settings:
+        """Change settings (Beheer -> Instellingen), each change one audit row.
+
+        The device code can change only while this laptop has issued no case or signal
+        number (its code is in every number it issued); the exchange passphrase is
+        audited as changed, never with its value.
+        """
         self._require_writable()
         known = {f.name: f for f in fields(Settings)}
         for key in changes:
-            if key not in known or key in ("device_id", "device_code", "awaiting_own_events"):
+            if key not in known or key in ("device_id", "awaiting_own_events"):
                 raise UserError(f"Onbekende of vaste instelling '{key}'.")
+        clean = {key: check_setting(key, value) for key, value in changes.items()}
+        if "device_code" in clean and clean["device_code"] != self.settings.device_code \
+                and self.last_sequence("case") + self.last_sequence("signal"):
+            raise UserError("De apparaatcode staat in de nummers van de casussen en signalen "
+                            "van deze laptop en kan niet meer worden gewijzigd.")
+        old = self.settings
         with self._transaction():
-            for key, value in changes.items():
+            for key, value in clean.items():
+                before = getattr(old, key)
+                if value == before:
+                    continue
                 self.conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                                   (key, json.dumps(value)))
+                if key == "device_code":
+                    self.conn.execute("UPDATE devices SET code = ? WHERE num = ?",
+                                      (value, self._device_num))
+                shown = "gewijzigd" if key in SECRET_SETTINGS else f"{before} -> {value}"
+                audit.write(self.conn, old.handler, old.device_id, "settings_change", key,
+                            shown)
         self.settings = self._load_settings()
         return self.settings
+
+    @contextmanager
+    def writing(self, *, steps: bool = True) -> Iterator[None]:
+        """A write transaction for the storage layer's own modules (retention, merges):
+        the same checks, the same one transaction and re-seal as every public write.
+
+        ``steps=False`` for a write that records no step (a purge deletes personal data
+        only): it may run while this laptop waits for its own steps back after a
+        restore, which only stops new steps from forking its chain.
+        """
+        if steps:
+            self._require_writable()
+        elif self.behind_seal:
+            raise ReadOnlyRegister(read_only_message(self.behind_seal))
+        with self._transaction():
+            yield
+
+    def record(self, entity_id: str, kind: str, payload: dict[str, Any], old: list[Event]
+               ) -> CaseState | SignalState:
+        """Append an already validated step to an entity with events ``old`` (inside
+        ``writing``), checked against the workflow rules like every step."""
+        ev = self._new_event(old[0].entity, entity_id, None, kind, payload,
+                             {e.id: e for e in old})
+        return self._commit(ev, old)
 
     # ------------------------------------------------------------------ audit
 
@@ -641,6 +703,8 @@ class Register:
         if q.status:
             clauses.append("c.status = ?")
             args.append(q.status)
+        else:  # tombstones only under their own filter (DOMAIN.md)
+            clauses.append(f"c.status != '{DESTROYED}'")
         if q.phase:
             clauses.append("c.phase = ?")
             args.append(q.phase)
@@ -993,6 +1057,10 @@ class Register:
         return self.append(case_number, "signal_unlinked",
                            {"on": on.isoformat(), "signal": signal_number})
 
+    def step(self, event_id: str) -> tuple[str, list[Event], Event]:
+        """(entity id, every event of its case or signal, the event) for a step id."""
+        return self._entity_of_event(event_id)
+
     def _entity_of_event(self, event_id: str) -> tuple[str, list[Event], Event]:
         try:
             key = uuid_bytes(event_id)
@@ -1013,6 +1081,9 @@ class Register:
         entity_id, events, target = self._entity_of_event(target_id)
         if target.kind in ("corrected", "retracted"):
             raise RuleViolation("Corrigeer de oorspronkelijke stap, niet een correctie.")
+        if target.kind in ERASING_KINDS:
+            raise RuleViolation("Een wisstap kan niet worden gecorrigeerd: wissen is "
+                                "onherroepelijk.")
         inner = self._payload(target.kind, data)
         if target.kind in ("signal_linked", "signal_unlinked"):
             inner["signal"] = target.payload.get("signal")
@@ -1038,6 +1109,8 @@ class Register:
                                 "alleen vernietigd volgens de bewaartermijn.")
         if target.kind == "retracted":
             raise RuleViolation("Een intrekking kan niet zelf vervallen.")
+        if target.kind in ERASING_KINDS:
+            raise RuleViolation("Een wisstap kan niet vervallen: wissen is onherroepelijk.")
         if any(e.kind == "retracted" and e.payload.get("target") == target_id for e in events):
             raise RuleViolation("Deze stap is al vervallen.")
         payload = validate_payload("retracted", {"target": target_id, "reason": reason},
@@ -1068,6 +1141,10 @@ class Register:
                      audit_it: bool = True) -> None:
         self._require_writable()
         entity_id = self.case_id(number)
+        if self.conn.execute("SELECT status FROM cases WHERE entity_id = ?",
+                             (entity_id,)).fetchone()[0] == DESTROYED:
+            raise UserError(f"Casus {number} is vernietigd: er worden geen persoonsgegevens "
+                            "meer bij vastgelegd.")
         clean = self._check_personal(data)
         now = utc_now_iso()
         with self._transaction():

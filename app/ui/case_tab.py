@@ -55,10 +55,12 @@ from app.model.dates import nl_date
 from app.model.describe import details, value_text
 from app.model.errors import UserError, ValidationFailed
 from app.model.eventlog import Event
-from app.model.events import FIELD_LABELS, kind_label
+from app.model.events import ERASING_KINDS, FIELD_LABELS, kind_label
 from app.model.fold import CaseState, Effective
 from app.model.lint import mask_bsn
-from app.storage.repository import CaseView
+from app.model.retention import ErasableText, erasable_texts
+from app.storage.repository import CaseView, Register
+from app.storage.retention import erase_text as erase_storage
 from app.ui.session import Session
 from app.ui.step_forms import LABELS, StepForm, action_label
 from app.ui.widgets import (
@@ -69,6 +71,7 @@ from app.ui.widgets import (
     PersonalFields,
     tr,
 )
+from app.ui.worker import BackgroundReader
 
 #: Steps that move the case on (status or phase), offered first.
 TREATMENT_STEPS = (
@@ -82,7 +85,7 @@ ADMIN_STEPS = (
 )
 
 #: Alt letters in use on the timeline page besides the step buttons' (see _set_buttons)
-RESERVED_ON_TIMELINE = "vitgrpaol"
+RESERVED_ON_TIMELINE = "vitgrpaolw"
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1  # "effective" | "voided"
@@ -272,10 +275,15 @@ class CaseTab(QWidget):
         self.retract_button = QPushButton(tr("Stap laten verva&llen…"), page)
         self.correct_button.clicked.connect(lambda: self._correct(self._selected_id()))
         self.retract_button.clicked.connect(lambda: self._retract(self._selected_id()))
+        self.erase_button = QPushButton(tr("Tekst &wissen…"), page)
+        self.erase_button.setToolTip(tr("Per ongeluk getypte persoonsgegevens uit deze stap "
+                                        "wissen (ook uit de correcties ervan)"))
+        self.erase_button.clicked.connect(lambda: self.erase_text(self._selected_id()))
         hint = QLabel(tr("Of: rechtermuisknop (of de menutoets) op een stap."), page)
         hint.setStyleSheet("color: #555555;")
         row.addWidget(self.correct_button)
         row.addWidget(self.retract_button)
+        row.addWidget(self.erase_button)
         row.addWidget(hint)
         row.addStretch(1)
         layout.addLayout(row)
@@ -402,6 +410,8 @@ class CaseTab(QWidget):
         self._fill_timeline(state, self.view.events)
         self._fill_signals(state)
         self._fill_story(state)
+        if state.destroyed:
+            self._fill_tombstone(state)
         self.setAccessibleName(tr("Casus {n}").format(n=self.number))
         self.title_changed.emit(self.number)
 
@@ -419,7 +429,8 @@ class CaseTab(QWidget):
         self.story_text.clear()
         self._set_buttons([])
         self.hide_personal()
-        for btn in (self.correct_button, self.retract_button, self.link_button,
+        for btn in (self.correct_button, self.retract_button, self.erase_button,
+                    self.link_button,
                     self.unlink_button, self.story_button, self.approve_button,
                     self.correct_intake_button, self.show_personal_button):
             btn.setEnabled(False)
@@ -427,8 +438,29 @@ class CaseTab(QWidget):
     def _today(self) -> date:
         return self.session.register.today()
 
+    def _fill_tombstone(self, state: CaseState) -> None:
+        """A destroyed case: number, year and reason, nothing more (DOMAIN.md)."""
+        self.number_label.setText(tr("Casus {n}").format(n=state.number))
+        self.status_label.setText(tr("Vernietigd"))
+        self.age_label.setText(tr("Ontvangen in {y} · vernietigd op {d}").format(
+            y=state.received_on.year, d=nl_date(state.destroyed_on)))
+        self.deadline_label.clear()
+        self.handler_label.clear()
+        self.notice_label.setText(tr(
+            "Vernietigd (Archiefwet): {r}. Alle stappen en persoonsgegevens zijn gewist; "
+            "de casus telt in geen enkel cijfer mee.").format(r=state.destroyed_reason or ""))
+        self.notice_label.setStyleSheet("color: #5c3b00;")
+        self.notice_label.show()
+        for btn in (self.print_button, self.correct_intake_button, self.show_personal_button,
+                    self.link_button, self.story_button, self.approve_button):
+            btn.setEnabled(False)
+
     def _fill_header(self, state: CaseState) -> None:
         cl = self.session.register.codelists
+        if state.destroyed:
+            self._fill_tombstone(state)
+            return
+        self.print_button.setEnabled(True)
         title = tr("Casus {n}").format(n=state.number)
         if state.ref and state.ref != state.number:
             title += tr("  (herkomstnummer {r})").format(r=state.ref)
@@ -546,6 +578,12 @@ class CaseTab(QWidget):
             v.setAccessibleName(label)
             self.intake_form.addRow(QLabel(label + ":"), v)
 
+        if state.destroyed:
+            add(tr("Jaar van ontvangst"), str(state.received_on.year))
+            add(tr("Vernietigd op"), nl_date(state.destroyed_on))
+            add(tr("Reden"), state.destroyed_reason or "")
+            self.correct_intake_button.setEnabled(False)
+            return
         add(tr("Datum ontvangst"), nl_date(state.received_on))
         for label, value in details("registered", reg_payload, cl):
             add(label, value)
@@ -579,6 +617,14 @@ class CaseTab(QWidget):
         meta = {e.id: e for e in events if e.kind in ("corrected", "retracted")}
         retraction = {str(e.payload.get("target")): e for e in meta.values()
                       if e.kind == "retracted"}
+        erased: dict[str, list[tuple[str, str, str]]] = {}  # target -> (date, fields, why)
+        for e in events:
+            if e.kind == "text_erased":
+                fields = e.payload.get("fields") or []
+                gone = ", ".join(FIELD_LABELS.get(str(f).removeprefix("payload."), str(f))
+                                 .lower() for f in fields)
+                erased.setdefault(str(e.payload.get("target")), []).append(
+                    (nl_date(e.occurred_on), gone, str(e.payload.get("reason", ""))))
         violations: dict[str, list[str]] = {}
         for eid, reason in state.violations:
             violations.setdefault(eid, []).append(reason)
@@ -612,6 +658,14 @@ class CaseTab(QWidget):
                     item.setForeground(col, QBrush(VOIDED_COLOR))
                 for col in (0, 1):
                     item.setFont(col, italic)
+            fixes = eff.corrections if eff is not None else ()
+            for version in (ev, *fixes):
+                which = (tr("correctie") if version is not ev else
+                         tr("oorspronkelijke versie") if fixes else "")
+                for on_day, gone, why in erased.get(version.id, []):
+                    what = f"{gone}, {which}" if which else gone
+                    lines.append(tr("Tekst gewist op {d} ({f}): {r}").format(
+                        d=on_day, f=what, r=why))
             if ev.flag:
                 lines.append(tr("Ter beoordeling (samenvoegen): {f}").format(f=ev.flag))
             for reason in violations.get(ev.id, []):
@@ -685,12 +739,21 @@ class CaseTab(QWidget):
         effective = item.data(0, STATE_ROLE) == "effective"
         eid = item.data(0, ID_ROLE)
         kind = next((e.kind for e in self.view.state.effective if e.id == eid), "")
+        if kind in ERASING_KINDS:  # erasing is irrevocable
+            return False, False
         return effective, effective and kind != "registered"
 
     def _selection_changed(self) -> None:
         can_correct, can_retract = self._can(self._selected_item())
         self.correct_button.setEnabled(can_correct)
         self.retract_button.setEnabled(can_retract)
+        self.erase_button.setEnabled(self._can_erase(self._selected_item()))
+
+    def _can_erase(self, item: QTreeWidgetItem | None) -> bool:
+        """Whether the row's step (or a correction of it) holds free text to erase."""
+        if item is None or self.view is None or self.view.state.destroyed:
+            return False
+        return bool(erasable_texts(self.view.events, str(item.data(0, ID_ROLE))))
 
     def timeline_menu(self, item: QTreeWidgetItem | None) -> QMenu:
         """The context menu for a timeline row (built apart so tests can use it)."""
@@ -703,8 +766,12 @@ class CaseTab(QWidget):
         retract = QAction(tr("&Laten vervallen…"), menu)
         retract.setEnabled(can_retract)
         retract.triggered.connect(lambda: self._retract(eid))
+        erase = QAction(tr("Tekst &wissen…"), menu)
+        erase.setEnabled(self._can_erase(item))
+        erase.triggered.connect(lambda: self.erase_text(eid))
         menu.addAction(correct)
         menu.addAction(retract)
+        menu.addAction(erase)
         return menu
 
     def _timeline_context_menu(self, pos: QPoint) -> None:
@@ -832,6 +899,48 @@ class CaseTab(QWidget):
         if not event_id or not self.session.is_open:
             return False
         return StepForm.run(self.session, self.number, "retracted", self, target=event_id)
+
+    def erase_text(self, event_id: str | None) -> bool:
+        """"Tekst wissen": personal data typed into a free-text field by mistake.
+
+        The handler picks the fields (of the step and of each correction of it) and
+        gives a reason; each version gets its own ``text_erased`` step. Run in the
+        window's worker: erasing the registration's text merges the search index.
+        """
+        if not event_id or not self.session.is_open or self.view is None:
+            return False
+        texts = erasable_texts(self.view.events, event_id)
+        if not texts:
+            return False
+        chosen = EraseTextDialog.ask(texts, self)
+        if chosen is None:
+            return False
+        picks, reason = chosen
+        number = self.number
+
+        def job(reg: Register) -> str:
+            reg.reload_settings()
+            for target, fields in picks.items():
+                erase_storage(reg, target, fields, reason)
+            return number
+
+        reader = getattr(self.window(), "reader", None)
+        if isinstance(reader, BackgroundReader):
+            reader.submit(job, self._erased, self._erase_failed)
+            return True
+        try:
+            self._erased(job(self.session.register))
+        except UserError as exc:
+            self._erase_failed(str(exc))
+            return False
+        return True
+
+    def _erased(self, number: Any) -> None:
+        self.session.case_changed.emit(str(number))
+        self.session.data_changed.emit()
+
+    def _erase_failed(self, message: str) -> None:
+        QMessageBox.warning(self, tr("Tekst wissen"), message)
 
     def print_overview(self) -> None:
         """"Afdrukken": the casusoverzicht of EXPORTS.md, personal data only on request."""
@@ -974,4 +1083,73 @@ class PersonalDialog(QDialog):
         return dlg.result_data
 
 
-__all__ = ["CaseTab", "PersonalDialog"]
+class EraseTextDialog(QDialog):
+    """Which texts to erase from a step and its corrections, and why (irrevocable)."""
+
+    def __init__(self, texts: list[ErasableText], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Tekst wissen"))
+        self.setAccessibleName(self.windowTitle())
+        self.texts = texts
+        layout = QVBoxLayout(self)
+        intro = QLabel(tr(
+            "Kies de tekst met persoonsgegevens die per ongeluk is getypt. Gewiste tekst is "
+            "voorgoed weg (back-ups bewaren hem tot ze vervallen, hoogstens ongeveer vijf "
+            "weken); de stap zelf blijft staan met 'Tekst gewist'."), self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.boxes: list[tuple[QCheckBox, ErasableText]] = []
+        for t in texts:
+            where = (tr("correctie van {d}").format(d=nl_date(date.fromisoformat(
+                t.event.recorded_at[:10]))) if t.correction and t.event.recorded_at
+                else tr("correctie") if t.correction else tr("oorspronkelijke stap"))
+            shown = t.text if len(t.text) <= 90 else t.text[:87] + "…"
+            box = QCheckBox(f"{t.label} ({where}): {shown}", self)
+            box.setAccessibleName(f"{t.label} ({where})")
+            box.setToolTip(t.text)
+            box.toggled.connect(self._update)
+            layout.addWidget(box)
+            self.boxes.append((box, t))
+        self.reason = QPlainTextEdit(self)
+        self.reason.setAccessibleName(tr("Reden van het wissen"))
+        self.reason.setPlaceholderText(tr("Bijvoorbeeld: BSN per ongeluk in de notitie getypt"))
+        self.reason.setFixedHeight(60)
+        self.reason.textChanged.connect(self._update)
+        reason_label = QLabel(tr("&Reden (komt bij de stap 'Tekst gewist'):"), self)
+        reason_label.setBuddy(self.reason)
+        layout.addWidget(reason_label)
+        layout.addWidget(self.reason)
+        self.buttons = QDialogButtonBox(self)
+        self.ok = self.buttons.addButton(tr("Tekst &wissen"),
+                                         QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = self.buttons.addButton(tr("&Annuleren"),
+                                        QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok.clicked.connect(self.accept)
+        cancel.clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._update()
+        self.resize(620, self.sizeHint().height())
+
+    def _update(self) -> None:
+        self.ok.setEnabled(any(b.isChecked() for b, _ in self.boxes)
+                           and bool(self.reason.toPlainText().strip()))
+
+    def choice(self) -> tuple[dict[str, list[str]], str]:
+        picks: dict[str, list[str]] = {}
+        for box, t in self.boxes:
+            if box.isChecked():
+                picks.setdefault(t.event.id, []).append(t.field)
+        return picks, self.reason.toPlainText().strip()
+
+    @classmethod
+    def ask(cls, texts: list[ErasableText], parent: QWidget | None = None
+            ) -> tuple[dict[str, list[str]], str] | None:
+        """Modal; the chosen fields per step id and the reason, or None. Tests patch
+        this."""
+        dialog = cls(texts, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.choice()
+
+
+__all__ = ["CaseTab", "EraseTextDialog", "PersonalDialog"]

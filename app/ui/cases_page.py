@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.model.codelists import default_codelists
 from app.model.dates import today as today_amsterdam
+from app.model.workflow import DESTROYED
 from app.storage.repository import PRESETS, CaseQuery, Register
 from app.ui import style
 from app.ui.cases_model import COLUMNS, NUMBER_ROLE, CasesModel
@@ -248,6 +249,12 @@ class CasesPage(QWidget):
         self._labels: dict[QComboBox, str] = {}
         self.status_combo = self._code_combo("status", self.tr("&Status"),
                                              self.tr("Alle statussen"))
+        # Destroyed cases (Archiefwet) only under their own filter (DOMAIN.md).
+        destroyed = self.status_combo.findData(DESTROYED)
+        if destroyed >= 0:
+            self.status_combo.setItemData(destroyed, self.tr(
+                "Vernietigde casussen (Archiefwet): alleen nummer, jaar en reden zijn "
+                "bewaard"), Qt.ItemDataRole.ToolTipRole)
         self.phase_combo = self._code_combo("phase", self.tr("&Fase"), self.tr("Alle fasen"))
         self.route_combo = self._code_combo("route", self.tr("&Route"), self.tr("Alle routes"))
         self.service_combo = self._code_combo("service", self.tr("&Dienst"),

@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
         session.case_changed.connect(self._case_changed)
         session.data_changed.connect(self._data_changed)
         session.state_changed.connect(self._state_changed)
+        session.settings_changed.connect(self._settings_changed)
 
         self.nav.setCurrentRow(NAV_CASES)
         if session.is_open:
@@ -438,6 +439,12 @@ class MainWindow(QMainWindow):
         """Beheer -> Sleutels en back-ups (the seal banner's "Back-up terugzetten…")."""
         self.show_page(NAV_BEHEER)
         self.beheer_page.show_tab("KeysTab")
+
+    def _settings_changed(self) -> None:
+        """Beheer -> Instellingen: the idle lock and the status bar follow at once."""
+        if self.session.is_open:
+            self.idle.set_minutes(self.session.register.settings.auto_lock_minutes)
+            self._update_status()
 
     # ------------------------------------------------------------------ lock and unlock
 

@@ -45,6 +45,8 @@ class Session(QObject):
     backups_changed = Signal()
     #: the register's read-only state or its missing own events changed
     state_changed = Signal()
+    #: Beheer -> Instellingen changed a setting or a codelist (auto-lock, handler, ...)
+    settings_changed = Signal()
 
     def __init__(self, register: Register | None = None, parent: QObject | None = None,
                  *, kdf: KdfParams = DEFAULT_KDF) -> None:

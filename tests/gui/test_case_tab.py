@@ -162,7 +162,7 @@ def test_correct_from_the_context_menu(qtbot, monkeypatch, reg, session):  # noq
     note = next(e for e in reg.case(number).state.effective if e.kind == "note")
     item = tab.item_for(note.id)
     menu = tab.timeline_menu(item)
-    correct, _retract = menu.actions()
+    correct, _retract, _erase = menu.actions()
     assert correct.text() == "&Corrigeren…" and correct.isEnabled()
 
     def reason_required(form):
@@ -206,7 +206,7 @@ def test_retract_from_the_context_menu(qtbot, monkeypatch, reg, session):  # noq
     assert "Aandrager geïnformeerd (vervallen)" in text
     assert "Vervallen: Bij de verkeerde casus vastgelegd." in text
     # A lapsed step offers neither correction nor retraction.
-    correct, retract = tab.timeline_menu(tab.item_for(informed.id)).actions()
+    correct, retract, _erase = tab.timeline_menu(tab.item_for(informed.id)).actions()
     assert not correct.isEnabled() and not retract.isEnabled()
 
 

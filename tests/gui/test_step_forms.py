@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from app.model.events import CASE_KINDS, FIELD_LABELS, MODELS
+from app.model.events import CASE_KINDS, ERASING_KINDS, FIELD_LABELS, MODELS
 from app.ui.step_forms import LABELS, FormContext, PayloadForm, StepForm
 from app.ui.widgets import (
     CheckField,
@@ -39,7 +39,7 @@ def open_form(qtbot, session, number, kind, **kw) -> StepForm:  # noqa: F811
 
 def test_every_case_kind_gets_a_form_in_model_order(qtbot, reg):  # noqa: F811
     ctx = FormContext(today=reg.today())
-    for kind in CASE_KINDS:
+    for kind in (k for k in CASE_KINDS if k not in ERASING_KINDS):  # their own dialogs
         form = PayloadForm(kind, reg.codelists, ctx)
         qtbot.addWidget(form)
         expected = [(f.alias or n) for n, f in MODELS[kind].model_fields.items()

@@ -17,7 +17,10 @@ from app.ui.worker import BackgroundReader
 
 #: (module in app.ui.beheer, class name), in the order the tabs appear.
 TABS: tuple[tuple[str, str], ...] = (
+    ("settings_tab", "SettingsTab"),
     ("keys_tab", "KeysTab"),
+    ("retention_tab", "RetentionTab"),
+    ("audit_tab", "AuditTab"),
 )
 
 

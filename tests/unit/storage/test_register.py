@@ -240,7 +240,7 @@ def test_settings_survive_reopen(tmp_path):
     r = make_register(tmp_path)
     r.update_settings(auto_lock_minutes=5, leadtime_norm_days=60)
     with pytest.raises(UserError):
-        r.update_settings(device_code="XX")
+        r.update_settings(device_id="00000000-0000-4000-8000-000000000000")
     r = reopen(r)
     assert (r.settings.auto_lock_minutes, r.settings.leadtime_norm_days) == (5, 60)
     assert r.settings.device_code == "TST"

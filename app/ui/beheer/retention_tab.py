@@ -1,0 +1,263 @@
+"""Beheer -> Bewaartermijn: purge personal data after the retention, destroy a case.
+
+SECURITY.md "personal data does not outlive its purpose": the preview lists the cases
+whose personal data are due (``purge(dry_run=True)``), nothing is erased before the
+handler confirms, and a destroyed case (Archiefwet) needs its number, a reason and a
+second confirmation. Both run in the page's worker (``BackgroundReader``) on its own
+connection: a purge or a destruction rewrites pages and merges the search index.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.model.nlformat import nl_date
+from app.storage.repository import Register
+from app.storage.retention import PurgeResult, destroy, purge
+from app.ui.beheer.tab import BeheerTab, say
+from app.ui.session import Session
+from app.ui.worker import BackgroundReader
+
+
+def _preview(reg: Register) -> PurgeResult:
+    reg.reload_settings()
+    return purge(reg, dry_run=True)
+
+
+def _purge(reg: Register) -> PurgeResult:
+    reg.reload_settings()  # the handler name and retention as set in the window
+    return purge(reg)
+
+
+class RetentionTab(BeheerTab):
+    def __init__(self, session: Session, reader: BackgroundReader,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(session, reader, parent)
+        self.setObjectName("retentionTab")
+        self.setAccessibleName(self.title())
+        self.result: PurgeResult | None = None
+
+        # -- purge
+        purge_box = QGroupBox(self.tr("Persoonsgegevens wissen na de bewaartermijn"), self)
+        self.explain = QLabel(purge_box)
+        self.explain.setObjectName("hint")
+        self.explain.setWordWrap(True)
+        self.preview_button = QPushButton(self.tr("Voorbeeld &tonen"), purge_box)
+        self.preview_button.setAccessibleName(self.tr("Voorbeeld van wat gewist wordt"))
+        self.preview_button.clicked.connect(self.preview)
+        self.purge_button = QPushButton(self.tr("Persoonsgegevens &wissen…"), purge_box)
+        self.purge_button.setAccessibleName(self.tr("Persoonsgegevens wissen"))
+        self.purge_button.clicked.connect(self.purge_now)
+        self.list = QTreeWidget(purge_box)
+        self.list.setObjectName("purgeList")
+        self.list.setAccessibleName(self.tr("Casussen waarvan de persoonsgegevens gewist "
+                                            "worden"))
+        self.list.setRootIsDecorated(False)
+        self.list.setUniformRowHeights(True)
+        self.list.setHeaderLabels([self.tr("Casus"), self.tr("Status"), self.tr("Sinds"),
+                                   self.tr("Te wissen vanaf"), self.tr("Gegevens")])
+        for col, width in enumerate((150, 220, 110, 130)):
+            self.list.setColumnWidth(col, width)
+        self.purge_status = QLabel(purge_box)
+        self.purge_status.setWordWrap(True)
+        self.purge_status.setAccessibleName(self.tr("Melding over het wissen"))
+        row = QHBoxLayout()
+        row.addWidget(self.preview_button)
+        row.addWidget(self.purge_button)
+        row.addWidget(self.purge_status, 1)
+        pl = QVBoxLayout(purge_box)
+        pl.addWidget(self.explain)
+        pl.addLayout(row)
+        pl.addWidget(self.list, 1)
+
+        # -- destroy
+        destroy_box = QGroupBox(self.tr("Casus vernietigen (Archiefwet)"), self)
+        intro = QLabel(self.tr(
+            "Een afgeronde, doorverwezen of niet in behandeling genomen casus kan worden "
+            "vernietigd. Alle stappen en persoonsgegevens worden gewist; alleen het "
+            "nummer, het jaar en de reden blijven over (in de lijst onder de status "
+            "Vernietigd). De casus telt in geen enkel cijfer meer mee. Dit kan niet "
+            "ongedaan worden gemaakt en gaat met de bundels naar de andere laptops."),
+            destroy_box)
+        intro.setObjectName("hint")
+        intro.setWordWrap(True)
+        self.number_edit = QLineEdit(destroy_box)
+        self.number_edit.setAccessibleName(self.tr("Casusnummer"))
+        self.number_edit.setPlaceholderText("2025-ZWL-0001")
+        self.number_edit.setMaximumWidth(220)
+        self.reason_edit = QLineEdit(destroy_box)
+        self.reason_edit.setAccessibleName(self.tr("Reden van vernietiging"))
+        self.reason_edit.setPlaceholderText(self.tr("bijvoorbeeld: bewaartermijn volgens "
+                                                    "de selectielijst verstreken"))
+        self.destroy_button = QPushButton(self.tr("Vernieti&gen…"), destroy_box)
+        self.destroy_button.setAccessibleName(self.tr("Casus vernietigen"))
+        self.destroy_button.clicked.connect(self.destroy_case)
+        self.destroy_status = QLabel(destroy_box)
+        self.destroy_status.setWordWrap(True)
+        self.destroy_status.setAccessibleName(self.tr("Melding over het vernietigen"))
+        form = QFormLayout()
+        for text, widget in ((self.tr("Casus&nummer"), self.number_edit),
+                             (self.tr("&Reden"), self.reason_edit)):
+            label = QLabel(text, destroy_box)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        drow = QHBoxLayout()
+        drow.addWidget(self.destroy_button)
+        drow.addWidget(self.destroy_status, 1)
+        dl = QVBoxLayout(destroy_box)
+        dl.addWidget(intro)
+        dl.addLayout(form)
+        dl.addLayout(drow)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(purge_box, 1)
+        layout.addWidget(destroy_box)
+
+        session.settings_changed.connect(self.refresh_if_shown)
+        self._buttons()
+
+    def title(self) -> str:
+        return self.tr("Bewaartermijn")
+
+    # ------------------------------------------------------------------ reading
+
+    def refresh(self) -> None:
+        if not self.session.is_open:
+            return
+        months = self.session.register.settings.retention_months
+        self.explain.setText(self.tr(
+            "Persoonsgegevens (naam, BSN, telefoon, e-mail, adres, kenmerk van de dienst) "
+            "worden %1 maanden na de afronding gewist, of na het triagebesluit bij een "
+            "doorverwezen of niet in behandeling genomen casus (instelling "
+            "Bewaartermijn). Een heropende of nog niet getrieerde casus houdt ze. De "
+            "cijfers veranderen niet. Back-ups bewaren gewiste gegevens tot ze vervallen "
+            "(hoogstens ongeveer vijf weken).").replace("%1", str(months)))
+        self._buttons()
+
+    def preview(self) -> None:
+        say(self.purge_status, self.tr("Bezig met zoeken…"), None)
+        self.preview_button.setEnabled(False)
+        self.reader.submit(_preview, self._show, self._failed)
+
+    def _show(self, result: Any) -> None:
+        assert isinstance(result, PurgeResult)
+        self.result = result
+        cl = self.session.register.codelists if self.session.is_open else None
+        self.list.clear()
+        for item in result.items:
+            status = cl.label("status", item.status) if cl else item.status
+            row = QTreeWidgetItem([item.number, status, nl_date(item.since),
+                                   nl_date(item.due_from), str(item.values)])
+            row.setTextAlignment(4, Qt.AlignmentFlag.AlignRight)
+            self.list.addTopLevelItem(row)
+        if result.done:
+            text = self.tr("%1 persoonsgegevens van %2 casussen gewist (vastgelegd in het "
+                           "auditlogboek).")
+            self.list.clear()
+        elif result.items:
+            text = self.tr("%1 persoonsgegevens van %2 casussen zijn aan de beurt. Er is nog "
+                           "niets gewist.")
+        else:
+            text = self.tr("Er zijn geen persoonsgegevens die gewist moeten worden.")
+        say(self.purge_status, text.replace("%1", str(result.values)).replace(
+            "%2", str(len(result.items))), True if result.done else None)
+        self._buttons()
+
+    def _failed(self, message: str) -> None:
+        say(self.purge_status, message, False)
+        self._buttons()
+
+    def _buttons(self) -> None:
+        open_ = self.session.is_open
+        self.preview_button.setEnabled(open_)
+        self.purge_button.setEnabled(open_ and self.result is not None
+                                     and not self.result.done and bool(self.result.items))
+        for w in (self.number_edit, self.reason_edit, self.destroy_button):
+            w.setEnabled(open_)
+
+    # ------------------------------------------------------------------ acts
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask before anything is erased (tests patch this)."""
+        answer = QMessageBox.question(
+            self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def purge_now(self) -> bool:
+        if self.result is None or not self.result.items or not self.session.is_open:
+            return False
+        if not self.confirm(self.tr("Persoonsgegevens wissen"), self.tr(
+                "De persoonsgegevens van %1 casussen worden gewist. Dit kan niet ongedaan "
+                "worden gemaakt. Doorgaan?").replace("%1", str(len(self.result.items)))):
+            return False
+        self.purge_button.setEnabled(False)
+        self.purge_status.setText(self.tr("Bezig met wissen…"))
+        self.reader.submit(_purge, self._purged, self._failed)
+        return True
+
+    def _purged(self, result: Any) -> None:
+        self._show(result)
+        self.session.data_changed.emit()
+
+    def destroy_case(self) -> bool:
+        number = self.number_edit.text().strip()
+        reason = self.reason_edit.text().strip()
+        if not self.session.is_open:
+            return False
+        if not number or not reason:
+            say(self.destroy_status, self.tr("Vul het casusnummer en de reden in."), False)
+            (self.number_edit if not number else self.reason_edit).setFocus()
+            return False
+        if not self.confirm(self.tr("Casus vernietigen"), self.tr(
+                "Casus %1 vernietigen? Alle stappen en persoonsgegevens worden gewist; "
+                "alleen het nummer, het jaar en de reden blijven over. Dit kan niet "
+                "ongedaan worden gemaakt.").replace("%1", number)):
+            return False
+        self.destroy_button.setEnabled(False)
+        say(self.destroy_status, self.tr("Bezig met vernietigen…"), None)
+
+        def job(reg: Register) -> str:
+            reg.reload_settings()
+            return str(destroy(reg, number, reason).number)
+
+        self.reader.submit(job, self._destroyed, self._destroy_failed)
+        return True
+
+    def _destroyed(self, number: Any) -> None:
+        say(self.destroy_status, self.tr("Casus %1 is vernietigd.").replace(
+            "%1", str(number)), True)
+        self.number_edit.clear()
+        self.reason_edit.clear()
+        self._buttons()
+        self.session.case_changed.emit(str(number))
+        self.session.data_changed.emit()
+
+    def _destroy_failed(self, message: str) -> None:
+        say(self.destroy_status, message, False)
+        self._buttons()
+
+    def clear(self) -> None:
+        self.result = None
+        self.list.clear()
+        for label in (self.explain, self.purge_status, self.destroy_status):
+            label.clear()
+        self.number_edit.clear()
+        self.reason_edit.clear()
+        self._buttons()
