@@ -3,8 +3,7 @@
 Each act of SECURITY.md's table (and of issue 9: destroy, erase a text, a settings
 change) is performed through the same functions the GUI and the CLI call, and its row
 is read back: time, actor, device, action, object and result, never a passphrase, a
-recovery code or a personal-data value. Merging a bundle is not here: the bundle
-import does not exist in the register yet (its storage part is a later issue).
+recovery code or a personal-data value.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from app.storage.repository import Register
 from tests.gui.conftest import EXAMPLE, KDF, PASSPHRASE
 
 NEW_PASSPHRASE = "een-nieuwe-lange-zin-voor-het-team"
+TEAM = "team-wachtwoordzin-2025"
 NAME, BSN = "Geertruida Zonnebloem", "111222333"
 
 
@@ -35,6 +35,8 @@ def test_every_sensitive_act_leaves_its_row(qtbot: Any, tmp_path: Path,
     from app.cli.main import main
     from app.export.workbook import write_evaluation
     from app.storage.backup import make_backup
+    from app.storage.crypto import TEST_KDF
+    from app.storage.exchange import export_bundle, import_bundles, set_exchange_passphrase
     from app.storage.interchange_io import export_file, import_file
     from app.storage.keys import change_passphrase
     from app.storage.retention import destroy, erase_text, purge
@@ -68,6 +70,17 @@ def test_every_sensitive_act_leaves_its_row(qtbot: Any, tmp_path: Path,
     expected["override_lint"] = "titel wordt nog aangepast"
     backup = make_backup(reg, out=tmp_path / "kopie.db")
     expected["backup"] = "kopie.db"
+    set_exchange_passphrase(reg, TEAM)
+    expected["exchange_passphrase_set"] = path.name
+    week = tmp_path / "week.bundel"
+    export_bundle(reg, week, kdf=TEST_KDF)
+    handover = tmp_path / "overdracht.bundel"
+    export_bundle(reg, handover, handover=[number], kdf=TEST_KDF)
+    expected["bundle_export"] = "overdracht.bundel"  # each bundle has its row; the last
+    expected["handover_sent"] = number
+    import_bundles(reg, [week, handover])  # the merge; here it finds nothing new
+    expected["bundle_import"] = "overdracht.bundel"
+    expected["handover_received"] = number
     closed = next(r.number for r in reg.list_cases() if r.status == "afgerond")
     note = reg.append(closed, "note", {"on": "2025-12-01", "text": "Tekst met een naam."})
     note_id = next(e.id for e in note.effective if e.kind == "note")
@@ -92,7 +105,7 @@ def test_every_sensitive_act_leaves_its_row(qtbot: Any, tmp_path: Path,
         for action, part in expected.items():
             check_row(last(reg, action), part, device)
         assert last(reg, "unlock_failed").result == "geweigerd"
-        no_secrets(reg, PASSPHRASE, NEW_PASSPHRASE, code, NAME, BSN)
+        no_secrets(reg, PASSPHRASE, NEW_PASSPHRASE, TEAM, code, NAME, BSN)
     finally:
         reg.close()
 
