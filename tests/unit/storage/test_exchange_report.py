@@ -94,3 +94,29 @@ def test_each_file_is_unlocked_once_although_its_manifest_is_read_first(
     report = import_bundles(lead, files)
     assert not report.refused and report.new_events == 2
     assert len(calls) == 2 and len(set(calls)) == 2
+
+
+def test_the_lead_sees_each_laptop_and_its_last_step_here_and_in_the_workbook(
+        team, tmp_path):
+    from datetime import timedelta
+
+    from openpyxl import load_workbook
+
+    from app.export.workbook import write_evaluation
+
+    a, lead = team["AAA"], team["TL"]
+    a.register_case(registration())
+    import_bundles(lead, [_send(a, tmp_path / "anna-week-11.bundel")])
+    later = lead.today() + timedelta(days=12)
+    lines = {line.code: line for line in lead.device_lines(today=later)}
+    assert lines["AAA"].text == "apparaat AAA (Anna): laatste stap 12 dagen oud"
+    assert lines["AAA"].received_from == "anna-week-11.bundel" and lines["AAA"].stale
+    assert lines["AAA"].events == 1 and not lines["AAA"].own
+    assert "TL" not in lines  # the lead recorded nothing yet
+
+    lead.today = lambda: later
+    out = tmp_path / "evaluatie.xlsx"
+    write_evaluation(lead, later - timedelta(days=6), later, out)
+    sheet = load_workbook(out, read_only=True)["Verantwoording"]
+    texts = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "apparaat AAA (Anna): laatste stap 12 dagen oud" in texts
