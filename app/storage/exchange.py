@@ -295,7 +295,12 @@ def _check_payload() -> Any:
 
 def import_bundles(reg: Register, paths: Sequence[Path], *, passphrase: str | None = None,
                    progress: Progress | None = None) -> ImportReport:
-    """Merge bundle files, each all or nothing (see the module doc)."""
+    """Merge bundle files, each all or nothing (see the module doc).
+
+    ``progress(done, total)`` counts bytes: each file weighs its size, half for reading
+    and checking it, half for merging it; files retried after a gap are not counted
+    again.
+    """
     reg._require_writable()
     secret = resolve_passphrase(reg, passphrase)
     report = ImportReport()
@@ -309,16 +314,25 @@ def import_bundles(reg: Register, paths: Sequence[Path], *, passphrase: str | No
     queue = [p for p, _ in sort_bundles(manifests, lambda item: item[1])]
     existing_before: set[str] = set()
     touched_all: dict[str, str] = {}
-    done_total = 0
+    sizes = {path: _size(path) for path in queue}
+    total = max(1, sum(sizes.values()))
+    base = 0
+    first_pass = True
     while queue:
         gaps: list[Path] = []
         progressed = False
         for path in queue:
             file_report = FileReport(path)
+            reading = None
+            if progress is not None and first_pass:
+                def reading(done: int, whole: int, at: int = base, size: int = sizes[path]
+                            ) -> None:
+                    assert progress is not None
+                    progress(at + done * size // (2 * max(1, whole)), total)
             try:
                 texts: dict[str, str] = {}
                 bundle = read_bundle(path, secret, check_payload=_check_payload(),
-                                     texts=texts, keys=keys)
+                                     texts=texts, keys=keys, progress=reading)
                 m = bundle.manifest
                 file_report.source, file_report.sequence = m.source_code, m.sequence
                 plan, existing = merge(reg, bundle, path.name, payload_json=texts)
@@ -339,12 +353,23 @@ def import_bundles(reg: Register, paths: Sequence[Path], *, passphrase: str | No
             except UserError as exc:
                 file_report.refused = str(exc)
             report.files = [f for f in report.files if f.path != path] + [file_report]
-            done_total += 1
-            if progress is not None:
-                progress(done_total, len(paths))
+            if first_pass:
+                base += sizes[path]
+                if progress is not None:
+                    progress(base, total)
         queue = gaps if progressed else []
+        first_pass = False
     _summarise(reg, report, touched_all, existing_before)
+    if progress is not None:
+        progress(total, total)
     return report
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def merge(reg: Register, bundle: Bundle, source: str, *,

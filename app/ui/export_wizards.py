@@ -188,19 +188,19 @@ def _ui_state() -> QSettings:
     return QSettings(str(config_dir() / "ui-state.ini"), QSettings.Format.IniFormat)
 
 
-def last_folder() -> Path:
+def last_folder(key: str = "export/last_folder") -> Path:
     """The folder of the previous export, else the user's Documents, else home."""
-    value = _ui_state().value("export/last_folder", "")
+    value = _ui_state().value(key, "")
     if isinstance(value, str) and value and Path(value).is_dir():
         return Path(value)
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
 
-def remember_folder(folder: Path) -> None:
+def remember_folder(folder: Path, key: str = "export/last_folder") -> None:
     private_dir(config_dir())  # the file names a folder of exports: 0700/0600 on POSIX
     settings = _ui_state()
-    settings.setValue("export/last_folder", str(folder))
+    settings.setValue(key, str(folder))
     settings.sync()
     restrict(Path(settings.fileName()))
 

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.deadlines_page.open_case.connect(self.open_case)
         self.signals_page.open_case.connect(self.open_case)
         self.overview_page.open_case.connect(self.open_case)
+        self.beheer_page.open_case.connect(self.open_case)
 
         # -- the case area: the list plus closable case tabs
         self.tabs = QTabWidget(self)
