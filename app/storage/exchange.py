@@ -311,21 +311,26 @@ def import_bundles(reg: Register, paths: Sequence[Path], *, passphrase: str | No
             manifests.append((path, bundle_file.read_manifest(path, secret, keys=keys)))
         except UserError as exc:
             report.files.append(FileReport(path, refused=str(exc)))
-    queue = [p for p, _ in sort_bundles(manifests, lambda item: item[1])]
+    # Positions, not paths: a file named twice is read twice (the second time it adds
+    # nothing, and says so), and a file retried after a gap replaces its own refusal.
+    order = sort_bundles(list(enumerate(manifests)), lambda item: item[1][1])
+    queue = [i for i, _ in order]
+    slots: dict[int, FileReport] = {}
     existing_before: set[str] = set()
     touched_all: dict[str, str] = {}
-    sizes = {path: _size(path) for path in queue}
+    sizes = {i: _size(manifests[i][0]) for i in queue}
     total = max(1, sum(sizes.values()))
     base = 0
     first_pass = True
     while queue:
-        gaps: list[Path] = []
+        gaps: list[int] = []
         progressed = False
-        for path in queue:
+        for i in queue:
+            path = manifests[i][0]
             file_report = FileReport(path)
             reading = None
             if progress is not None and first_pass:
-                def reading(done: int, whole: int, at: int = base, size: int = sizes[path]
+                def reading(done: int, whole: int, at: int = base, size: int = sizes[i]
                             ) -> None:
                     assert progress is not None
                     progress(at + done * size // (2 * max(1, whole)), total)
@@ -344,21 +349,21 @@ def import_bundles(reg: Register, paths: Sequence[Path], *, passphrase: str | No
                 file_report.new_by_device = {codes.get(d, d[:8]): n
                                              for d, n in plan.new_by_device.items()}
                 file_report.known = plan.known
-                if m.handover:
-                    report.handovers.extend(m.handover)
+                report.handovers += [n for n in m.handover if n not in report.handovers]
                 progressed = True
             except ChainGap as exc:
                 file_report.refused = str(exc)
-                gaps.append(path)
+                gaps.append(i)
             except UserError as exc:
                 file_report.refused = str(exc)
-            report.files = [f for f in report.files if f.path != path] + [file_report]
+            slots[i] = file_report
             if first_pass:
-                base += sizes[path]
+                base += sizes[i]
                 if progress is not None:
                     progress(base, total)
         queue = gaps if progressed else []
         first_pass = False
+    report.files += list(slots.values())
     _summarise(reg, report, touched_all, existing_before)
     if progress is not None:
         progress(total, total)

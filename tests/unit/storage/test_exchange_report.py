@@ -120,3 +120,13 @@ def test_the_lead_sees_each_laptop_and_its_last_step_here_and_in_the_workbook(
     sheet = load_workbook(out, read_only=True)["Verantwoording"]
     texts = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert "apparaat AAA (Anna): laatste stap 12 dagen oud" in texts
+
+
+def test_a_file_named_twice_is_reported_twice_and_the_first_keeps_its_news(team, tmp_path):
+    a, lead = team["AAA"], team["TL"]
+    a.register_case(registration())
+    out = _send(a, tmp_path / "a.bundel", handover=[a.list_cases()[0].number])
+    report = import_bundles(lead, [out, out])
+    assert [(f.path.name, f.new_by_device, f.known) for f in report.files] == [
+        ("a.bundel", {"AAA": 1}, 0), ("a.bundel", {}, 1)]
+    assert report.new_events == 1 and report.handovers == [a.list_cases()[0].number]
