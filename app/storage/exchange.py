@@ -267,8 +267,12 @@ def holdings(reg: Register) -> Holdings:
         devices[text] = DeviceHead(code, bytes(head).hex(), int(count),
                                    hlc_text(int(head_hlc), text) if count else None)
 
+    empty = reg.conn.execute("SELECT 1 FROM events LIMIT 1").fetchone() is None
+
     def known(ids: Collection[str]) -> dict[str, str]:
         found: dict[str, str] = {}
+        if empty:  # a first import: nothing to look up, one id at a time
+            return found
         keys = [uuid_bytes(i) for i in ids]
         for start in range(0, len(keys), 500):
             part = keys[start:start + 500]
@@ -489,8 +493,9 @@ def _rows(events: Sequence[CanonicalEvent], nums: Mapping[str, int],
             entity_key = entity_keys[ev.entity_id] = uuid_bytes(ev.entity_id)
         payload = None if ev.payload is None else (
             texts.get(ev.id) or canonical_json(ev.payload))
+        # the reader checked every id is a canonical UUID: no need to check it again
         out.append((
-            uuid_bytes(ev.id), codes[ev.entity], entity_key, ev.number, ev.kind,
+            fromhex(ev.id.replace("-", "")), codes[ev.entity], entity_key, ev.number, ev.kind,
             ev.occurred_on, ev.recorded_at, hlc_int(ev.hlc), nums[ev.device], ev.actor,
             payload, fromhex(ev.payload_hash), fromhex(ev.prev_hash), fromhex(ev.hash),
             None, uuid_bytes(ev.erased_by) if ev.erased_by else None))

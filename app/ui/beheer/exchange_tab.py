@@ -848,6 +848,18 @@ class ExchangeTab(QWidget):
         self._show_state(None)
 
 
+def sentences(text: str) -> list[str]:
+    """A reason in sentences (split after '. ' or ': ' before a capital), to show as rows."""
+    out: list[str] = []
+    start = 0
+    for i in range(len(text) - 2):
+        if text[i] in ".:" and text[i + 1] == " " and text[i + 2].isupper():
+            out.append(text[start:i + 1].strip())
+            start = i + 2
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
 def select_first(tree: QTreeWidget) -> None:
     """Make the first row current, so the keyboard starts in the list, not before it."""
     first = tree.topLevelItem(0)
@@ -881,7 +893,17 @@ def fill_report(tree: QTreeWidget, report: ImportReport) -> None:
 
     files = section("Bestanden", len(report.files))
     for f, line in zip(report.files, report_lines(report), strict=True):
-        child(files, line, warn=bool(f.refused))
+        if not f.refused:
+            child(files, line)
+            continue
+        # a refusal's reason is long: one row per sentence under the file, none cut off
+        head = QTreeWidgetItem(files, [f"{f.path.name}: geweigerd, er is niets van "
+                                       "ingelezen."])
+        head.setForeground(0, QBrush(STALE_COLOR))
+        head.setToolTip(0, line)
+        for sentence in sentences(f.refused):
+            child(head, sentence, warn=True)
+        head.setExpanded(True)
     for title, numbers, is_case in (("Nieuwe casussen", report.new_cases, True),
                                     ("Bijgewerkte casussen", report.updated_cases, True),
                                     ("Nieuwe signalen", report.new_signals, False),
