@@ -26,7 +26,7 @@ from app.storage.repository import Register
 from app.ui.beheer import exchange_tab
 from app.ui.beheer.exchange_tab import ExchangeTab
 from app.ui.export_wizards import PAGE_FILE, PAGE_PERIOD, PAGE_PREVIEW, ExportWizard, RunPage
-from app.ui.mainwindow import NAV_BEHEER, MainWindow
+from app.ui.mainwindow import NAV_BEHEER, NAV_OVERVIEW, MainWindow
 from app.ui.weekronde import PAGE_DEVICES, PAGE_FOLDER, PAGE_READ, RoundReadPage
 from app.ui.worker import BackgroundReader
 from tests.gui.conftest import unnamed_controls, visible_texts
@@ -317,12 +317,22 @@ def test_a_case_from_the_report_opens_in_the_main_window(
     tab.report.setCurrentItem(case_item(tab.report, number))
     qtbot.mouseClick(tab.open_button, Qt.MouseButton.LeftButton)
     assert number in win.open_case_numbers()
-    # the case list of the merged register holds the other laptop's cases, by handler
-    win.show_page(0)
-    combo = win.cases_page.handler_combo
-    assert combo.findData("Bram Jansen") >= 0
-    combo.setCurrentIndex(combo.findData("Bram Jansen"))
+    # the Overzicht counts the other laptop's open cases under its handler; Enter on
+    # that handler shows the case list filtered to them
+    with qtbot.waitSignal(win.overview_page.loaded, timeout=30000):
+        win.show_page(NAV_OVERVIEW)
+    tree = win.overview_page.handler_tree
+    bram = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                if tree.topLevelItem(i).text(0) == "Bram Jansen")
+    assert bram.text(3) == "2"
+    tree.setFocus()
+    tree.setCurrentItem(bram)
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    assert win.nav.currentRow() == 0 and win.tabs.currentIndex() == 0
+    assert win.cases_page.handler_combo.currentData() == "Bram Jansen"
     qtbot.waitUntil(lambda: win.cases_page.model.rowCount() == 2, timeout=5000)
+    shown = {win.cases_page.model.number_at(r) for r in range(2)}
+    assert shown == set(laptops["BBB"].numbers)
     win.reader.shutdown()
 
 
