@@ -165,7 +165,9 @@ def case_item(tree: Any, number: str) -> Any:
 
 def test_the_exchange_passphrase_is_set_once_and_never_shown(qtbot, tab, session):
     assert "Nog niet ingesteld" in tab.passphrase_label.text()
+    assert unnamed_controls(tab) == []
     dialog = tab.set_passphrase()
+    assert unnamed_controls(dialog) == []
     dialog.first.setText("te kort")
     dialog.second.setText("te kort")
     dialog.save()
@@ -351,6 +353,7 @@ def test_a_handover_carries_the_chosen_cases_personal_data(
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.list.count() > 0, timeout=5000)
     assert not dialog.ok.isEnabled()
+    assert unnamed_controls(dialog) == []
     qtbot.keyClicks(dialog.search, chosen)
     visible = [dialog.list.item(i) for i in range(dialog.list.count())
                if not dialog.list.item(i).isHidden()]
