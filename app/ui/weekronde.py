@@ -44,7 +44,8 @@ from app.model.nlformat import date_time
 from app.model.team_week import STALE_AFTER_DAYS, DeviceLine, RoundVerdict, week_round
 from app.storage.exchange import ImportReport, import_bundles
 from app.storage.repository import Register
-from app.ui.beheer.exchange_tab import STALE_COLOR, SUFFIX, fill_report, select_first
+from app.ui.beheer.exchange_report import STALE_COLOR, fill_report, select_first
+from app.ui.beheer.exchange_tab import SUFFIX
 from app.ui.export_wizards import (
     PAGE_PERIOD,
     ExportRunner,

@@ -21,8 +21,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QWizard
 from app.storage import audit
 from app.storage.bundle_file import read_manifest
 from app.storage.crypto import TEST_KDF
-from app.storage.exchange import export_bundle, import_bundles, set_exchange_passphrase
-from app.storage.repository import Register
+from app.storage.exchange import (
+    export_bundle,
+    import_bundles,
+    set_exchange_passphrase,
+    stored_passphrase,
+)
+from app.storage.repository import CaseQuery, Register
 from app.ui.beheer import exchange_tab
 from app.ui.beheer.exchange_tab import ExchangeTab
 from app.ui.export_wizards import PAGE_FILE, PAGE_PERIOD, PAGE_PREVIEW, ExportWizard, RunPage
@@ -178,10 +183,10 @@ def test_the_exchange_passphrase_is_set_once_and_never_shown(qtbot, tab, session
     assert "niet gelijk" in dialog.error.text()
     dialog.reject()
     qtbot.waitUntil(lambda: tab.passphrase_dialog is None)
-    assert exchange_tab.stored_passphrase(session.register) is None  # nothing half-saved
+    assert stored_passphrase(session.register) is None  # nothing half-saved
 
     set_passphrase(qtbot, tab)  # typed, Tab, typed again, Enter: keyboard only
-    assert exchange_tab.stored_passphrase(session.register) == TEAM
+    assert stored_passphrase(session.register) == TEAM
     assert "Ingesteld" in tab.passphrase_label.text()
     assert "wijzigen" in tab.passphrase_button.text()
     assert not any(TEAM in t for t in visible_texts())
@@ -206,7 +211,7 @@ def test_a_bundle_since_last_time_then_everything(qtbot, tab, session, files, tm
     assert "Bundel 1 opgeslagen" in tab.status.text() and f"{held} stappen" in tab.status.text()
     assert files.asked[0].startswith("Bundel opslaan: bundel-TST-")
 
-    n = session.register.list_cases(exchange_tab.CaseQuery(limit=1))[0].number
+    n = session.register.list_cases(CaseQuery(limit=1))[0].number
     session.register.append(n, "note", {"on": session.register.today().isoformat(),
                                         "text": "Een stap erbij."})
     qtbot.mouseClick(tab.make_button, Qt.MouseButton.LeftButton)
@@ -345,7 +350,7 @@ def test_a_handover_carries_the_chosen_cases_personal_data(
         qtbot, tab, session, files, tmp_path):
     set_passphrase(qtbot, tab)
     reg = session.register
-    rows = reg.list_cases(exchange_tab.CaseQuery(limit=3))
+    rows = reg.list_cases(CaseQuery(limit=3))
     chosen, other = rows[0].number, rows[1].number
     reg.set_personal(chosen, {"name": "Piet Overdracht", "bsn": "111222333"})
     reg.set_personal(other, {"name": "Blijft Hier"})

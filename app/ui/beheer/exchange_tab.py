@@ -21,20 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtGui import QBrush, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -45,21 +39,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model.errors import UserError
 from app.model.nlformat import date_time
 from app.model.team_week import DeviceLine
-from app.storage.bundle_file import MIN_EXCHANGE_PASSPHRASE, check_exchange_passphrase
 from app.storage.crypto import DEFAULT_KDF, KdfParams
 from app.storage.exchange import (
     ExportResult,
     ImportReport,
     export_bundle,
     import_bundles,
-    set_exchange_passphrase,
     stored_passphrase,
 )
-from app.storage.repository import CaseQuery, CaseRow, Register
+from app.storage.repository import Register
 from app.ui import style
+from app.ui.beheer.exchange_dialogs import HandoverDialog, PassphraseDialog, plain_label
+from app.ui.beheer.exchange_report import (
+    ROLE_NUMBER,
+    STALE_COLOR,
+    empty_report,
+    fill_report,
+    select_first,
+)
 from app.ui.session import Session
 from app.ui.worker import BackgroundReader
 
@@ -71,10 +70,6 @@ if TYPE_CHECKING:
 BUNDLE_KDF: KdfParams = DEFAULT_KDF
 SUFFIX = ".bundel"
 NAME_FILTER = "Uitwisselingsbundels (*.bundel);;Alle bestanden (*)"
-#: How many cases the handover dialog lists (newest first; the search narrows them).
-HANDOVER_LIST = 500
-STALE_COLOR = QColor("#a4000f")
-ROLE_NUMBER = Qt.ItemDataRole.UserRole
 
 
 @dataclass(frozen=True)
@@ -96,21 +91,6 @@ def default_folder() -> Path:
     return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
-def report_lines(report: ImportReport) -> list[str]:
-    """One line per file read: accepted with what was new, or refused and why."""
-    out: list[str] = []
-    for f in report.files:
-        if f.refused:
-            out.append(f"{f.path.name}: geweigerd, er is niets van ingelezen. {f.refused}")
-            continue
-        new = sum(f.new_by_device.values())
-        per = ", ".join(f"{code} {n}" for code, n in sorted(f.new_by_device.items()))
-        out.append(f"{f.path.name} (van {f.source}, bundel {f.sequence}): {new} nieuwe "
-                   f"stap{'pen' if new != 1 else ''}" + (f" ({per})" if per else "")
-                   + f", {f.known} al aanwezig.")
-    return out
-
-
 def export_text(result: ExportResult) -> str:
     kind = ("Overdrachtsbundel" if result.handover else
             "Volledige bundel" if result.complete else "Bundel")
@@ -127,209 +107,6 @@ class _Relay(QObject):
     """Carries progress from the worker thread to the GUI thread (a queued signal)."""
 
     progressed = Signal(int, int, int)  # job, done, total
-
-
-def _label(text: str, parent: QWidget, name: str = "", *, accessible: str = "",
-           wrap: bool = True) -> QLabel:
-    label = QLabel(text, parent)
-    label.setWordWrap(wrap)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    if accessible:
-        label.setAccessibleName(accessible)
-    return label
-
-
-# --------------------------------------------------------------------------- dialogs
-
-
-class PassphraseDialog(QDialog):
-    """Set (or change) the team's exchange passphrase: typed twice, never shown."""
-
-    def __init__(self, session: Session, already_set: bool,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.setObjectName("exchangePassphraseDialog")
-        self.setWindowTitle(self.tr("Uitwisselingswachtwoordzin"))
-        self.setAccessibleName(self.windowTitle())
-        intro = _label(self.tr(
-            "De uitwisselingswachtwoordzin versleutelt de bundels tussen de laptops. Het "
-            "hele team gebruikt dezelfde; spreek haar mondeling af, niet per e-mail. Ze "
-            "wordt versleuteld in dit register bewaard en nooit getoond."), self, "hint")
-        self.first = QLineEdit(self)
-        self.first.setEchoMode(QLineEdit.EchoMode.Password)
-        self.first.setAccessibleName(self.tr("Nieuwe uitwisselingswachtwoordzin"))
-        self.second = QLineEdit(self)
-        self.second.setEchoMode(QLineEdit.EchoMode.Password)
-        self.second.setAccessibleName(self.tr("Herhaal de uitwisselingswachtwoordzin"))
-        self.error = _label("", self, "errorMessage", accessible=self.tr("Foutmelding"))
-        self.error.hide()
-        form = QFormLayout()
-        form.addRow(self.tr("&Wachtwoordzin:"), self.first)
-        form.addRow(self.tr("&Herhaal:"), self.second)
-        note = _label(self.tr("Minstens %1 tekens.").replace(
-            "%1", str(MIN_EXCHANGE_PASSPHRASE)), self, "hint")
-        if already_set:
-            note.setText(note.text() + " " + self.tr(
-                "Er is er al een ingesteld: wijzig haar alleen als het hele team dat doet, "
-                "anders kunnen de laptops elkaars bundels niet meer lezen."))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setText(self.tr("&Opslaan"))
-        save.setAccessibleName(self.tr("Uitwisselingswachtwoordzin opslaan"))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.tr("Annuleren"))
-        cancel.setAccessibleName(self.tr("Annuleren"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
-        self.first.setFocus()
-
-    def save(self) -> None:
-        first, second = self.first.text(), self.second.text()
-        problem = ""
-        try:
-            check_exchange_passphrase(first)
-        except UserError as exc:
-            problem = str(exc)
-        if not problem and first != second:
-            problem = self.tr("De twee wachtwoordzinnen zijn niet gelijk.")
-        if not problem:
-            if not self.session.is_open:
-                problem = self.tr("Het register is vergrendeld.")
-            else:
-                try:
-                    set_exchange_passphrase(self.session.register, first)
-                except UserError as exc:
-                    problem = str(exc)
-        if problem:
-            self.error.setText(problem)
-            self.error.show()
-            self.first.setFocus()
-            self.first.selectAll()
-            return
-        self.clear_fields()
-        self.accept()
-
-    def clear_fields(self) -> None:
-        self.first.clear()
-        self.second.clear()
-
-    def done(self, result: int) -> None:
-        self.clear_fields()
-        super().done(result)
-
-
-class HandoverDialog(QDialog):
-    """Choose the cases to hand over (their P2 data goes with them, audited)."""
-
-    def __init__(self, reader: BackgroundReader, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.reader = reader
-        self.rows: list[CaseRow] = []
-        self.setObjectName("handoverDialog")
-        self.setWindowTitle(self.tr("Casus overdragen"))
-        self.setAccessibleName(self.windowTitle())
-        intro = _label(self.tr(
-            "Kies de casussen die een collega overneemt. De overdrachtsbundel bevat alles "
-            "wat dit register heeft, plus de persoonsgegevens van precies deze casussen; "
-            "het overdragen komt in het auditlogboek. De casus houdt haar nummer."),
-            self, "hint")
-        self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Zoek op nummer, kenmerk of tekst"))
-        self.search.setAccessibleName(self.tr("Casussen zoeken"))
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._filter)
-        self.list = QListWidget(self)
-        self.list.setObjectName("handoverCases")
-        self.list.setAccessibleName(self.tr("Casussen om over te dragen (spatie kiest)"))
-        self.list.itemChanged.connect(lambda _item: self._update())
-        self.status = _label(self.tr("Casussen worden gelezen…"), self, "hint",
-                             accessible=self.tr("Gekozen casussen"))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(self.tr("&Overdrachtsbundel maken…"))
-        self.ok.setAccessibleName(self.tr("Overdrachtsbundel maken"))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.tr("Annuleren"))
-        cancel.setAccessibleName(self.tr("Annuleren"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        find = QLabel(self.tr("&Zoeken:"), self)
-        find.setBuddy(self.search)
-        row = QHBoxLayout()
-        row.addWidget(find)
-        row.addWidget(self.search, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(row)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
-        self.resize(640, 520)
-        self._update()
-        self.search.setFocus()
-        reader.submit(lambda reg: reg.list_cases(CaseQuery(limit=HANDOVER_LIST)),
-                      self._loaded, self._failed)
-
-    def _loaded(self, rows: object) -> None:
-        assert isinstance(rows, list)
-        self.rows = rows
-        self.list.clear()
-        for r in rows:
-            text = f"{r.number}  –  {r.status.replace('_', ' ')}"
-            if r.handler:
-                text += f"  –  {r.handler}"
-            item = QListWidgetItem(text, self.list)
-            item.setData(ROLE_NUMBER, r.number)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-        if rows:
-            self.list.setCurrentRow(0)
-        self._filter(self.search.text())
-        self._update()
-
-    def _failed(self, message: str) -> None:
-        self.status.setText(message)
-
-    def _filter(self, text: str) -> None:
-        needle = text.strip().lower()
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            item.setHidden(bool(needle) and needle not in item.text().lower())
-
-    def numbers(self) -> list[str]:
-        return [str(self.list.item(i).data(ROLE_NUMBER)) for i in range(self.list.count())
-                if self.list.item(i).checkState() == Qt.CheckState.Checked]
-
-    def check(self, number: str) -> bool:
-        """Tick a case (tests, and a number typed in the search box then Enter)."""
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            if item.data(ROLE_NUMBER) == number:
-                item.setCheckState(Qt.CheckState.Checked)
-                return True
-        return False
-
-    def _update(self) -> None:
-        chosen = self.numbers()
-        self.ok.setEnabled(bool(chosen))
-        if self.rows or chosen:
-            self.status.setText(self.tr("Gekozen: %1").replace(
-                "%1", ", ".join(chosen) if chosen else self.tr("nog geen casus (spatie kiest)")))
-
-
-# --------------------------------------------------------------------------- the tab
 
 
 class ExchangeTab(QWidget):
@@ -373,7 +150,7 @@ class ExchangeTab(QWidget):
 
         # -- read bundles
         read_box = QGroupBox(self.tr("Bundels inlezen"), self)
-        read_hint = _label(self.tr("Eén of meer bestanden tegelijk; elk bestand wordt "
+        read_hint = plain_label(self.tr("Eén of meer bestanden tegelijk; elk bestand wordt "
                                    "helemaal of niet ingelezen."), read_box, "hint")
         self.read_button = QPushButton(self.tr("Bundels &inlezen…"), read_box)
         self.read_button.setAccessibleName(self.tr("Bundels inlezen"))
@@ -394,7 +171,7 @@ class ExchangeTab(QWidget):
 
         # -- hand over
         hand_box = QGroupBox(self.tr("Casus overdragen"), self)
-        hand_hint = _label(self.tr("Een collega neemt een casus over, met de "
+        hand_hint = plain_label(self.tr("Een collega neemt een casus over, met de "
                                    "persoonsgegevens; de casus houdt haar nummer."),
                            hand_box, "hint")
         self.handover_button = QPushButton(self.tr("Casus &overdragen…"), hand_box)
@@ -407,7 +184,7 @@ class ExchangeTab(QWidget):
 
         # -- passphrase
         pass_box = QGroupBox(self.tr("Uitwisselingswachtwoordzin"), self)
-        self.passphrase_label = _label("", pass_box, accessible=self.tr(
+        self.passphrase_label = plain_label("", pass_box, accessible=self.tr(
             "Stand van de uitwisselingswachtwoordzin"))
         self.passphrase_button = QPushButton(self.tr("Wachtwoordzin &instellen…"), pass_box)
         self.passphrase_button.setAccessibleName(self.tr(
@@ -429,7 +206,7 @@ class ExchangeTab(QWidget):
         self.progress.setAccessibleName(self.tr("Voortgang van het uitwisselen"))
         self.progress.setMaximumWidth(320)
         self.progress.hide()
-        self.status = _label("", self, accessible=self.tr("Melding over het uitwisselen"))
+        self.status = plain_label("", self, accessible=self.tr("Melding over het uitwisselen"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         srow = QHBoxLayout()
         srow.addWidget(self.progress)
@@ -437,7 +214,8 @@ class ExchangeTab(QWidget):
 
         # -- devices
         dev_panel = QWidget(self)
-        self.devices_title = _label(self.tr("Apparaten in dit register"), dev_panel, wrap=False)
+        self.devices_title = plain_label(self.tr("Apparaten in dit register"), dev_panel,
+                                         wrap=False)
         self.devices_title.setFont(style.bold(self.devices_title.font()))
         self.devices = QTreeWidget(dev_panel)
         self.devices.setObjectName("deviceTable")
@@ -460,7 +238,7 @@ class ExchangeTab(QWidget):
 
         # -- the report of the last import
         rep_panel = QWidget(self)
-        self.report_title = _label(self.tr("Verslag van het laatste inlezen"), rep_panel,
+        self.report_title = plain_label(self.tr("Verslag van het laatste inlezen"), rep_panel,
                                    wrap=False)
         self.report_title.setFont(style.bold(self.report_title.font()))
         self.report = QTreeWidget(rep_panel)
@@ -848,91 +626,3 @@ class ExchangeTab(QWidget):
         self._show_state(None)
 
 
-def sentences(text: str) -> list[str]:
-    """A reason in sentences (split after '. ' or ': ' before a capital), to show as rows."""
-    out: list[str] = []
-    start = 0
-    for i in range(len(text) - 2):
-        if text[i] in ".:" and text[i + 1] == " " and text[i + 2].isupper():
-            out.append(text[start:i + 1].strip())
-            start = i + 2
-    out.append(text[start:].strip())
-    return [s for s in out if s]
-
-
-def select_first(tree: QTreeWidget) -> None:
-    """Make the first row current, so the keyboard starts in the list, not before it."""
-    first = tree.topLevelItem(0)
-    if first is not None:
-        tree.setCurrentItem(first)
-
-
-def fill_report(tree: QTreeWidget, report: ImportReport) -> None:
-    """The import report as a tree: files, new and updated cases and signals, rule
-    violations and conflicts. Case rows carry their number (Enter opens the case)."""
-    tree.clear()
-    bold = style.bold(tree.font())
-
-    def section(title: str, count: int | None = None) -> QTreeWidgetItem:
-        text = title if count is None else f"{title} ({count})"
-        item = QTreeWidgetItem([text])
-        item.setFont(0, bold)
-        tree.addTopLevelItem(item)
-        item.setExpanded(True)
-        return item
-
-    def child(parent: QTreeWidgetItem, text: str, number: str | None = None,
-              warn: bool = False) -> None:
-        item = QTreeWidgetItem(parent, [text])
-        item.setToolTip(0, text)
-        if number:
-            item.setData(0, ROLE_NUMBER, number)
-            item.setToolTip(0, f"{text} – Enter opent de casus")
-        if warn:
-            item.setForeground(0, QBrush(STALE_COLOR))
-
-    files = section("Bestanden", len(report.files))
-    for f, line in zip(report.files, report_lines(report), strict=True):
-        if not f.refused:
-            child(files, line)
-            continue
-        # a refusal's reason is long: one row per sentence under the file, none cut off
-        head = QTreeWidgetItem(files, [f"{f.path.name}: geweigerd, er is niets van "
-                                       "ingelezen."])
-        head.setForeground(0, QBrush(STALE_COLOR))
-        head.setToolTip(0, line)
-        for sentence in sentences(f.refused):
-            child(head, sentence, warn=True)
-        head.setExpanded(True)
-    for title, numbers, is_case in (("Nieuwe casussen", report.new_cases, True),
-                                    ("Bijgewerkte casussen", report.updated_cases, True),
-                                    ("Nieuwe signalen", report.new_signals, False),
-                                    ("Bijgewerkte signalen", report.updated_signals, False)):
-        if numbers:
-            head = section(title, len(numbers))
-            for number in numbers:
-                child(head, number, number if is_case else None)
-    if report.handovers:
-        head = section("Overgedragen casussen, met persoonsgegevens", len(report.handovers))
-        for number in report.handovers:
-            child(head, f"{number}: leg 'Toegewezen' aan uzelf vast", number)
-    if report.violations:
-        head = section("Regels geschonden (gemarkeerd, niet weggelaten)",
-                       len(report.violations))
-        for number, event_id, why in report.violations:
-            child(head, f"{number} (stap {event_id[:8]}): {why}",
-                  number if not number.startswith("S-") else None, warn=True)
-    if report.conflicts:
-        head = section("Conflicten: twee correcties van dezelfde stap", len(report.conflicts))
-        for number, target in report.conflicts:
-            child(head, f"{number} (stap {target[:8]}): leg een nieuwe correctie vast die de "
-                        "juiste waarde kiest", number, warn=True)
-    if not report.files:
-        section("Geen bestanden gekozen")
-
-
-def empty_report(tree: QTreeWidget) -> None:
-    tree.clear()
-    item = QTreeWidgetItem(["Nog niets ingelezen. Kies 'Bundels inlezen…' of de Weekronde."])
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-    tree.addTopLevelItem(item)
