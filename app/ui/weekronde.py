@@ -44,6 +44,7 @@ from app.model.nlformat import date_time
 from app.model.team_week import STALE_AFTER_DAYS, DeviceLine, RoundVerdict, week_round
 from app.storage.exchange import ImportReport, import_bundles
 from app.storage.repository import Register
+from app.ui.beheer.exchange_dialogs import plain_label
 from app.ui.beheer.exchange_report import STALE_COLOR, fill_report, select_first
 from app.ui.beheer.exchange_tab import SUFFIX
 from app.ui.export_wizards import (
@@ -61,17 +62,6 @@ PAGE_FOLDER, PAGE_READ, PAGE_DEVICES = -30, -20, -10
 FOLDER_KEY = "weekronde/folder"
 #: bundles modified longer ago than this are not ticked (read in an earlier round)
 RECENT_DAYS = 7
-
-
-def _label(text: str, parent: QWidget, name: str = "", accessible: str = "") -> QLabel:
-    label = QLabel(text, parent)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    if accessible:
-        label.setAccessibleName(accessible)
-    return label
 
 
 def bundles_in(folder: Path) -> list[Path]:
@@ -114,8 +104,8 @@ class RoundFolderPage(QWizardPage):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.files.itemChanged.connect(lambda *_: self._count())
-        self.note = _label("", self, "hint", tr("Hoeveel bundels worden ingelezen"))
-        self.error = _label("", self, "errorMessage", tr("Fout in de map"))
+        self.note = plain_label("", self, "hint", accessible=tr("Hoeveel bundels worden ingelezen"))
+        self.error = plain_label("", self, "errorMessage", accessible=tr("Fout in de map"))
         self.error.hide()
         row = QHBoxLayout()
         row.addWidget(label)
@@ -226,11 +216,11 @@ class RoundReadPage(QWizardPage):
         self.setTitle(tr("Bundels inlezen"))
         self.setSubTitle(tr("Elke bundel wordt eerst helemaal gecontroleerd en dan in zijn "
                             "geheel ingelezen, of helemaal niet."))
-        self.status = _label("", self, "", tr("Stand van het inlezen"))
+        self.status = plain_label("", self, "", accessible=tr("Stand van het inlezen"))
         self.bar = QProgressBar(self)
         self.bar.setObjectName("roundProgress")
         self.bar.setAccessibleName(tr("Voortgang van het inlezen"))
-        self.error = _label("", self, "errorMessage", tr("Foutmelding"))
+        self.error = plain_label("", self, "errorMessage", accessible=tr("Foutmelding"))
         self.error.hide()
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("roundReport")
@@ -340,7 +330,7 @@ class RoundDevicesPage(QWizardPage):
         self.setTitle(tr("Is elke laptop binnen?"))
         self.setSubTitle(tr("Per apparaat: de laatste stap die dit register ervan heeft en "
                             "of er deze ronde een bundel van kwam."))
-        self.summary = _label("", self, "", tr("Samenvatting van de apparaten"))
+        self.summary = plain_label("", self, "", accessible=tr("Samenvatting van de apparaten"))
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("roundDevices")
         self.tree.setAccessibleName(tr("Apparaten en hun week"))
@@ -351,9 +341,9 @@ class RoundDevicesPage(QWizardPage):
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.hint = _label(tr("U kunt de weekexport ook maken als een laptop ontbreekt; de "
-                              "werkmap noemt per apparaat de laatste stap (blad "
-                              "Verantwoording)."), self, "hint")
+        self.hint = plain_label(tr("U kunt de weekexport ook maken als een laptop ontbreekt; "
+                                   "de werkmap noemt per apparaat de laatste stap (blad "
+                                   "Verantwoording)."), self, "hint")
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)
