@@ -1455,6 +1455,8 @@ class _EvaluationWriter:
                    [KEY, COUNT, VALUE_TIME, VALUE_TIME, VALUE_TIME])
         if not devices:
             sh.put(["Nog geen stappen in dit register"], NOTE)
+        for line in self.reg.device_lines():  # "apparaat ZWL (Anna): laatste stap 12 dagen oud"
+            sh.put([line.text], NOTE)
         sh.put(["Ziet u een apparaat met een oude laatste stap, dan is de week van die laptop "
                 "nog niet binnen: vraag om een bundel."], NOTE)
 

@@ -121,11 +121,13 @@ def _text_or_null(value: str | None) -> str:
     return "null" if value is None else encode_basestring(value)
 
 
-def canonical_line(ev: CanonicalEvent) -> str:
+def canonical_line(ev: CanonicalEvent, payload_json: str | None = None) -> str:
     """``canonical_json(ev.to_json())`` written out by hand (a test proves them equal).
 
     Writing a bundle of 120,000 events serialises each once; sorting fifteen keys per
     event through the general encoder costs more than the compression after it.
+    ``payload_json`` is the payload's canonical JSON when the caller already has it
+    (the register stores exactly that text), so it is not encoded a second time.
     """
     return "".join((
         '{"actor":', encode_basestring(ev.actor), ',"device":', encode_basestring(ev.device),
@@ -134,7 +136,8 @@ def canonical_line(ev: CanonicalEvent) -> str:
         ',"hash":', encode_basestring(ev.hash), ',"hlc":', encode_basestring(ev.hlc),
         ',"id":', encode_basestring(ev.id), ',"kind":', encode_basestring(ev.kind),
         ',"number":', _text_or_null(ev.number), ',"occurred_on":',
-        encode_basestring(ev.occurred_on), ',"payload":', _ENCODER.encode(ev.payload),
+        encode_basestring(ev.occurred_on), ',"payload":',
+        _ENCODER.encode(ev.payload) if payload_json is None else payload_json,
         ',"payload_hash":', encode_basestring(ev.payload_hash), ',"prev_hash":',
         encode_basestring(ev.prev_hash), ',"recorded_at":', encode_basestring(ev.recorded_at),
         "}"))
@@ -244,8 +247,12 @@ class EventParser:
     per bundle (its memory is bounded by the bundle's own distinct values).
     """
 
-    def __init__(self, check_payload: PayloadCheck | None = None) -> None:
+    def __init__(self, check_payload: PayloadCheck | None = None,
+                 texts: dict[str, str] | None = None) -> None:
         self._check = check_payload
+        #: id -> the payload's canonical JSON, computed anyway to check its hash; the
+        #: register stores exactly that text, so a merge need not encode it again
+        self._texts = texts
         self._uuids: set[str] = set()
         self._dates: set[str] = set()
         self._stamps: set[str] = set()
@@ -330,16 +337,18 @@ class EventParser:
         if erased_by is not None:  # an erased payload no longer meets its rules nor its hash
             return _hash_problems(data, ("payload_hash",))
         try:
-            p_hash = sha256_hex(_ENCODER.encode(payload))
+            text = _ENCODER.encode(payload)
         except (TypeError, ValueError):
             return ["'payload' is geen JSON"]
-        if p_hash != data["payload_hash"]:
+        if sha256_hex(text) != data["payload_hash"]:
             return (_hash_problems(data, ("payload_hash",))
                     or ["de inhoud klopt niet met 'payload_hash'"])
-        if self._check is None:
-            return []
-        return [f"payload.{e}" if e.path else str(e)
-                for e in self._check(str(data["kind"]), payload)]
+        problems = [] if self._check is None else [
+            f"payload.{e}" if e.path else str(e)
+            for e in self._check(str(data["kind"]), payload)]
+        if self._texts is not None and not problems:
+            self._texts[str(data["id"])] = text
+        return problems
 
     def _quick(self, d: dict[str, Any]) -> CanonicalEvent | None:
         """The common case in one pass, or None to let the full check decide and explain.
@@ -364,7 +373,8 @@ class EventParser:
                 and _HLC_DIGITS.fullmatch(hlc) is not None):
             return None
         try:
-            p_hash = sha256_hex(_ENCODER.encode(payload))
+            text = _ENCODER.encode(payload)
+            p_hash = sha256_hex(text)
             if p_hash != d["payload_hash"] or sha256_hex(prev + _meta_json(d) + p_hash) \
                     != d["hash"]:
                 return None
@@ -373,6 +383,8 @@ class EventParser:
         if self._check is not None and self._check(kind, payload):
             return None
         self._last[device] = d["hash"]
+        if self._texts is not None:
+            self._texts[ident] = text
         return CanonicalEvent(ident, entity, d["entity_id"], None, kind, d["occurred_on"],
                               d["recorded_at"], hlc, d["actor"], device, payload, p_hash,
                               prev, d["hash"], None)

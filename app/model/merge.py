@@ -73,7 +73,8 @@ class ChainGap(MergeRefused):
         super().__init__(
             f"Van apparaat {code} ({device}) ontbreken stappen: deze bundel gaat verder "
             f"na stap {starts_after} van dat apparaat, dit register heeft er {have}. "
-            "Er is een bundel zoekgeraakt; vraag om een volledige bundel (--all).")
+            "Er is een bundel zoekgeraakt; vraag om een volledige bundel (--all), in het "
+            "programma: Beheer -> Uitwisselen, Alles (volledige bundel).")
 
 
 class ChainFork(MergeRefused):

@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from app.model import events as event_models
+from app.model.bulk import paused_gc
 from app.model.bundle import Bundle, Manifest, build_manifest
-from app.model.canonical import CanonicalEvent, from_event, number_code
+from app.model.canonical import CanonicalEvent, number_code
 from app.model.dates import utc_now_iso
 from app.model.errors import UserError
-from app.model.eventlog import Event
+from app.model.eventlog import Event, sha256_hex
 from app.model.events import canonical_json
 from app.model.fold import CaseState, SignalState
 from app.model.merge import (
@@ -44,7 +45,7 @@ from app.model.merge import (
 from app.storage import bundle_file, eventrows, keyring
 from app.storage.bundle_file import check_exchange_passphrase, read_bundle, write_bundle
 from app.storage.crypto import DEFAULT_KDF, KdfParams
-from app.storage.eventrows import hlc_int, hlc_text, uuid_bytes, uuid_text
+from app.storage.eventrows import device_map, hlc_int, hlc_text, uuid_bytes, uuid_text
 from app.storage.repository import Register
 from app.storage.retention import apply_erasures
 
@@ -122,23 +123,44 @@ def _devices(reg: Register) -> dict[int, tuple[str, str | None, str | None, int]
                 "SELECT num, uuid, code, handler, events FROM devices")}
 
 
-def _canonical_rows(reg: Register, after_seq: int) -> tuple[list[CanonicalEvent], int]:
-    decoder = reg.decoder()
+def _canonical_rows(reg: Register, after_seq: int
+                    ) -> tuple[list[CanonicalEvent], dict[str, str], int]:
+    """The events stored after ``after_seq`` in canonical form, straight from the rows.
+
+    Also returns each payload's stored text where it is exactly the canonical JSON the
+    chain hashed (its sha256 is the stored ``payload_hash``: every unerased payload),
+    so the writer need not encode it again; an erased payload is encoded afresh.
+    Payloads are parsed a chunk at a time (one ``json.loads`` per chunk).
+    """
+    devices = device_map(reg.conn.execute("SELECT num, uuid FROM devices"))
+    entity_ids: dict[bytes, str] = {}
     out: list[CanonicalEvent] = []
+    texts: dict[str, str] = {}
     last_seq = after_seq
+    names = eventrows.ENTITY_NAMES
     cursor = reg.conn.execute(
-        f"SELECT {eventrows.SELECT}, e.payload_hash, e.prev_hash, e.hash, e.erased_by, e.seq "
-        f"FROM {eventrows.FROM} WHERE e.seq > ? ORDER BY e.seq", (after_seq,))
-    while rows := cursor.fetchmany(4096):
-        for row in rows:
-            ev = decoder.event(row)
-            out.append(from_event(
-                ev, payload_hash=bytes(row[12]).hex(), prev_hash=bytes(row[13]).hex(),
-                hash=bytes(row[14]).hex(),
-                erased_by=uuid_text(row[15]) if row[15] is not None else None,
-                destroyed=row[9] is None))
-            last_seq = int(row[16])
-    return out, last_seq
+        "SELECT id, entity, entity_id, number, kind, occurred_on, recorded_at, hlc, "
+        "device, actor, payload_json, payload_hash, prev_hash, hash, erased_by, seq "
+        "FROM events WHERE seq > ? ORDER BY seq", (after_seq,))
+    with paused_gc():
+        while rows := cursor.fetchmany(4096):
+            payloads = json.loads("[" + ",".join(r[10] or "null" for r in rows) + "]")
+            for r, payload in zip(rows, payloads, strict=True):
+                ident = uuid_text(r[0])
+                entity_id = entity_ids.get(r[2])
+                if entity_id is None:
+                    entity_id = entity_ids[r[2]] = uuid_text(r[2])
+                device = devices[r[8]]
+                p_hash = bytes(r[11]).hex()
+                if r[10] is not None and r[14] is None and sha256_hex(r[10]) == p_hash:
+                    texts[ident] = r[10]
+                out.append(CanonicalEvent(
+                    ident, names[r[1]], entity_id, r[3], r[4], r[5], r[6],
+                    hlc_text(r[7], device), r[9], device, payload, p_hash,
+                    bytes(r[12]).hex(), bytes(r[13]).hex(),
+                    uuid_text(r[14]) if r[14] is not None else None))
+            last_seq = int(rows[-1][15])
+    return out, texts, last_seq
 
 
 def export_bundle(reg: Register, out: Path, *, everything: bool = False,
@@ -161,7 +183,7 @@ def export_bundle(reg: Register, out: Path, *, everything: bool = False,
         if data:
             personal[entity_id] = data
     watermark = 0 if complete else int(_setting(reg, WATERMARK_SETTING, 0))
-    events, last_seq = _canonical_rows(reg, watermark)
+    events, texts, last_seq = _canonical_rows(reg, watermark)
     devices = _devices(reg)
     by_uuid = {uuid: (code, handler, count) for uuid, code, handler, count in devices.values()}
     carried: dict[str, int] = {}
@@ -176,7 +198,7 @@ def export_bundle(reg: Register, out: Path, *, everything: bool = False,
         handlers={d: by_uuid[d][1] or "" for d in carried}, complete=complete,
         handover=numbers, personal=len(personal))
     size = write_bundle(out, manifest, events, secret, personal=personal, kdf=kdf,
-                        progress=progress)
+                        progress=progress, payload_json=texts)
     # The file is whole: only now does the watermark move.
     with reg.transaction():
         _put_setting(reg, SEQUENCE_SETTING, sequence)
@@ -246,8 +268,12 @@ def holdings(reg: Register) -> Holdings:
         devices[text] = DeviceHead(code, bytes(head).hex(), int(count),
                                    hlc_text(int(head_hlc), text) if count else None)
 
+    empty = reg.conn.execute("SELECT 1 FROM events LIMIT 1").fetchone() is None
+
     def known(ids: Collection[str]) -> dict[str, str]:
         found: dict[str, str] = {}
+        if empty:  # a first import: nothing to look up, one id at a time
+            return found
         keys = [uuid_bytes(i) for i in ids]
         for start in range(0, len(keys), 500):
             part = keys[start:start + 500]
@@ -274,61 +300,99 @@ def _check_payload() -> Any:
 
 def import_bundles(reg: Register, paths: Sequence[Path], *, passphrase: str | None = None,
                    progress: Progress | None = None) -> ImportReport:
-    """Merge bundle files, each all or nothing (see the module doc)."""
+    """Merge bundle files, each all or nothing (see the module doc).
+
+    ``progress(done, total)`` counts bytes: each file weighs its size, half for reading
+    and checking it, half for merging it; files retried after a gap are not counted
+    again.
+    """
     reg.require_writable()
     secret = resolve_passphrase(reg, passphrase)
     report = ImportReport()
+    keys = bundle_file.UnwrappedKeys()
     manifests: list[tuple[Path, Manifest]] = []
     for path in paths:
         try:
-            manifests.append((path, bundle_file.read_manifest(path, secret)))
+            manifests.append((path, bundle_file.read_manifest(path, secret, keys=keys)))
         except UserError as exc:
             report.files.append(FileReport(path, refused=str(exc)))
-    queue = [p for p, _ in sort_bundles(manifests, lambda item: item[1])]
+    # Positions, not paths: a file named twice is read twice (the second time it adds
+    # nothing, and says so), and a file retried after a gap replaces its own refusal.
+    order = sort_bundles(list(enumerate(manifests)), lambda item: item[1][1])
+    queue = [i for i, _ in order]
+    slots: dict[int, FileReport] = {}
     existing_before: set[str] = set()
     touched_all: dict[str, str] = {}
-    done_total = 0
+    sizes = {i: _size(manifests[i][0]) for i in queue}
+    total = max(1, sum(sizes.values()))
+    base = 0
+    first_pass = True
     while queue:
-        gaps: list[Path] = []
+        gaps: list[int] = []
         progressed = False
-        for path in queue:
+        for i in queue:
+            path = manifests[i][0]
             file_report = FileReport(path)
+            reading = None
+            if progress is not None and first_pass:
+                def reading(done: int, whole: int, at: int = base, size: int = sizes[i]
+                            ) -> None:
+                    assert progress is not None
+                    progress(at + done * size // (2 * max(1, whole)), total)
             try:
-                bundle = read_bundle(path, secret, check_payload=_check_payload())
+                texts: dict[str, str] = {}
+                bundle = read_bundle(path, secret, check_payload=_check_payload(),
+                                     texts=texts, keys=keys, progress=reading)
                 m = bundle.manifest
                 file_report.source, file_report.sequence = m.source_code, m.sequence
-                plan, existing = merge(reg, bundle, path.name)
-                existing_before |= existing
+                plan, existing = merge(reg, bundle, path.name, payload_json=texts)
+                # "new" is new to the register before this import: a case that an
+                # earlier file of the same import brought in is still new, not updated
+                existing_before |= existing - touched_all.keys()
                 touched_all.update(plan.touched)
                 codes = {s.device: s.code for s in m.devices}
                 file_report.new_by_device = {codes.get(d, d[:8]): n
                                              for d, n in plan.new_by_device.items()}
                 file_report.known = plan.known
-                if m.handover:
-                    report.handovers.extend(m.handover)
+                report.handovers += [n for n in m.handover if n not in report.handovers]
                 progressed = True
             except ChainGap as exc:
                 file_report.refused = str(exc)
-                gaps.append(path)
+                gaps.append(i)
             except UserError as exc:
                 file_report.refused = str(exc)
-            report.files = [f for f in report.files if f.path != path] + [file_report]
-            done_total += 1
-            if progress is not None:
-                progress(done_total, len(paths))
+            slots[i] = file_report
+            if first_pass:
+                base += sizes[i]
+                if progress is not None:
+                    progress(base, total)
         queue = gaps if progressed else []
+        first_pass = False
+    report.files += list(slots.values())
     _summarise(reg, report, touched_all, existing_before)
+    if progress is not None:
+        progress(total, total)
     return report
 
 
-def merge(reg: Register, bundle: Bundle, source: str) -> tuple[MergePlan, set[str]]:
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def merge(reg: Register, bundle: Bundle, source: str, *,
+          payload_json: Mapping[str, str] | None = None) -> tuple[MergePlan, set[str]]:
     """Merge one bundle already read and checked: plan, then apply in one transaction.
 
-    Returns the plan and which touched cases and signals existed before.
+    ``payload_json``: event id -> its payload's canonical JSON, as the reader checked
+    it (``read_bundle(texts=...)``); stored as it is. Returns the plan and which
+    touched cases and signals existed before.
     """
     plan = plan_merge(bundle, holdings(reg))
     existing = _existing(reg, plan.touched)
-    _apply(reg, plan, bundle, source, existing)
+    _apply(reg, plan, bundle, source, existing, payload_json or {})
     return plan, existing
 
 
@@ -359,7 +423,7 @@ def _device_number(reg: Register, uuid: str, code: str, handler: str) -> int:
 
 
 def _apply(reg: Register, plan: MergePlan, bundle: Bundle, source: str,
-           existing: set[str]) -> None:
+           existing: set[str], texts: Mapping[str, str]) -> None:
     """Insert what the plan decided, fold again and record the receipt (one transaction)."""
     m = plan.manifest
     spans = {s.device: s for s in m.devices}
@@ -369,7 +433,7 @@ def _apply(reg: Register, plan: MergePlan, bundle: Bundle, source: str,
         if m.source_device not in nums:  # a sender with nothing new is known all the same
             nums[m.source_device] = _device_number(reg, m.source_device, m.source_code,
                                                    m.handler)
-        rows = [_row(ev, nums[ev.device]) for ev in plan.new_events]
+        rows = _rows(plan.new_events, nums, texts)
         reg.conn.executemany(eventrows.INSERT, rows)
         for device, head in plan.heads.items():
             last_at = max((ev.recorded_at for ev in plan.new_events if ev.device == device),
@@ -415,13 +479,28 @@ def _apply(reg: Register, plan: MergePlan, bundle: Bundle, source: str,
                       f"persoonsgegevens uit {source}")
 
 
-def _row(ev: CanonicalEvent, device_num: int) -> tuple[Any, ...]:
-    payload = None if ev.payload is None else canonical_json(ev.payload)
-    return (uuid_bytes(ev.id), eventrows.ENTITY_CODES[ev.entity], uuid_bytes(ev.entity_id),
-            ev.number, ev.kind, ev.occurred_on, ev.recorded_at, hlc_int(ev.hlc), device_num,
-            ev.actor, payload, bytes.fromhex(ev.payload_hash), bytes.fromhex(ev.prev_hash),
-            bytes.fromhex(ev.hash), None,
-            uuid_bytes(ev.erased_by) if ev.erased_by else None)
+def _rows(events: Sequence[CanonicalEvent], nums: Mapping[str, int],
+          texts: Mapping[str, str]) -> list[tuple[Any, ...]]:
+    """The INSERT parameters of the new events. A case's id and a device repeat in
+    many events, so their bytes are made once; a payload's canonical JSON is taken
+    from the reader when it has it (the text it hashed), else encoded here."""
+    entity_keys: dict[str, bytes] = {}
+    codes = eventrows.ENTITY_CODES
+    fromhex = bytes.fromhex
+    out: list[tuple[Any, ...]] = []
+    for ev in events:
+        entity_key = entity_keys.get(ev.entity_id)
+        if entity_key is None:
+            entity_key = entity_keys[ev.entity_id] = uuid_bytes(ev.entity_id)
+        payload = None if ev.payload is None else (
+            texts.get(ev.id) or canonical_json(ev.payload))
+        # the reader checked every id is a canonical UUID: no need to check it again
+        out.append((
+            fromhex(ev.id.replace("-", "")), codes[ev.entity], entity_key, ev.number, ev.kind,
+            ev.occurred_on, ev.recorded_at, hlc_int(ev.hlc), nums[ev.device], ev.actor,
+            payload, fromhex(ev.payload_hash), fromhex(ev.prev_hash), fromhex(ev.hash),
+            None, uuid_bytes(ev.erased_by) if ev.erased_by else None))
+    return out
 
 
 def _erased_entities(reg: Register, new: Sequence[CanonicalEvent]) -> set[str]:
@@ -437,25 +516,43 @@ def _apply_erasures(reg: Register, new: Sequence[CanonicalEvent]) -> None:
 
 def _summarise(reg: Register, report: ImportReport, touched: Mapping[str, str],
                existing: set[str]) -> None:
+    """New and updated cases and signals, rule violations and conflicts, for the report.
+
+    Read from the projections the merge has just written (their number and how many
+    flags and conflicts the fold found), so a 10,000-case import is not read and
+    folded a second time; only the few entities with flags or conflicts are folded
+    again, for the reasons themselves.
+    """
+    projected: dict[str, tuple[str, int, int]] = {}
+    keys = list(touched)
+    for start in range(0, len(keys), 500):
+        part = keys[start:start + 500]
+        marks = ",".join("?" * len(part))
+        for eid, number, flags, conflicts in reg.conn.execute(
+                f"SELECT entity_id, number, flags, conflicts FROM cases "
+                f"WHERE entity_id IN ({marks}) UNION ALL "
+                f"SELECT entity_id, number, flags, 0 FROM signals "
+                f"WHERE entity_id IN ({marks})", part + part):
+            projected[eid] = (str(number), int(flags), int(conflicts))
     for entity_id, entity in touched.items():
-        if entity == "case":
+        found = projected.get(entity_id)
+        if found is not None and not found[1] and not found[2]:
+            number = found[0]
+        else:  # flagged, in conflict, or not projected: the fold says what and why
             events = reg.events_of(entity_id)
             if not events:
                 continue
-            state = _fold_case(events)
+            state: CaseState | SignalState = (
+                _fold_case(events) if entity == "case" else _fold_signal(events))
             number = state.number or entity_id[:8]
-            (report.updated_cases if entity_id in existing else report.new_cases).append(number)
             report.violations += [(number, vid, why) for vid, why in state.violations]
-            report.conflicts += [(number, c.target) for c in state.log.conflicts]
+            if isinstance(state, CaseState):
+                report.conflicts += [(number, c.target) for c in state.log.conflicts]
+        if entity == "case":
+            (report.updated_cases if entity_id in existing else report.new_cases).append(number)
         else:
-            events = reg.events_of(entity_id)
-            if not events:
-                continue
-            sig = _fold_signal(events)
-            number = sig.number or entity_id[:8]
             (report.updated_signals if entity_id in existing else report.new_signals
              ).append(number)
-            report.violations += [(number, vid, why) for vid, why in sig.violations]
     for names in (report.new_cases, report.updated_cases, report.new_signals,
                   report.updated_signals):
         names.sort()

@@ -48,6 +48,7 @@ from app.model.interchange import clean_personal, occurred_on_for
 from app.model.nlformat import nl_date, soon_horizon
 from app.model.passphrase import problems as passphrase_problems
 from app.model.settings import SECRET_SETTINGS, check_setting
+from app.model.team_week import DeviceLine, device_line
 from app.model.workflow import DESTROYED, four_eyes_problem
 from app.storage import audit, crypto, eventrows, keyring, schema, seal, unlock
 from app.storage.crypto import DEFAULT_KDF, KdfParams
@@ -246,6 +247,8 @@ class DeviceActivity:
     last_hlc: str
     last_recorded_at: str
     received_at: str | None
+    handler: str | None = None  # as the device named itself in its bundles
+    received_from: str | None = None  # the file name of that last bundle
 
 
 @dataclass
@@ -840,9 +843,10 @@ class Register:
         issued (``YYYY-DEV-NNNN``, ``S-YYYY-DEV-NNN``). Ordered by device code.
         """
         out: list[DeviceActivity] = []
-        for num, key, code, count, head_hlc, last_at, received in self.conn.execute(
-                "SELECT num, uuid, code, events, head_hlc, last_recorded_at, received_at "
-                "FROM devices WHERE events > 0"):
+        for num, key, code, count, head_hlc, last_at, received, handler, source in \
+                self.conn.execute(
+                    "SELECT num, uuid, code, events, head_hlc, last_recorded_at, received_at, "
+                    "handler, received_from FROM devices WHERE events > 0"):
             device = uuid_text(key)
             if not code:
                 row = self.conn.execute(
@@ -850,9 +854,21 @@ class Register:
                     (num,)).fetchone()
                 code = _device_code_of(row[0] if row else None)
             out.append(DeviceActivity(device, code, int(count), hlc_text(int(head_hlc), device),
-                                      str(last_at or ""), received))
+                                      str(last_at or ""), received, handler, source))
         out.sort(key=lambda d: (d.device_code or "", d.device))
         return out
+
+    def device_lines(self, today: date | None = None) -> list[DeviceLine]:
+        """``device_activity`` in the team lead's words: per device its code, handler,
+        last step and its age ("apparaat ZWL (Anna): laatste stap 12 dagen oud"), for
+        Beheer -> Uitwisselen, the Weekronde and the workbook's Verantwoording."""
+        day = today or self.today()
+        return [device_line(device=d.device, code=d.device_code, handler=d.handler,
+                            events=d.events, last_hlc=d.last_hlc,
+                            last_recorded_at=d.last_recorded_at, received_at=d.received_at,
+                            received_from=d.received_from,
+                            own=d.device == self.settings.device_id, today=day)
+                for d in self.device_activity()]
 
     # ------------------------------------------------------------------ writing
 

@@ -473,6 +473,16 @@ class CasesPage(QWidget):
         for button in self.preset_buttons.values():
             button.setText(str(button.property("baseText")))
 
+    def show_handler(self, handler: str) -> bool:
+        """Every case of one handler: the link from the Overzicht's work per handler (in
+        a merged register, each laptop's cases under its handler)."""
+        idx = self.handler_combo.findData(handler)
+        if idx < 0:
+            return False
+        self.reset_filters()
+        self.handler_combo.setCurrentIndex(idx)
+        return True
+
     def _fill_handlers(self) -> None:
         current = self.handler_combo.currentData()
         self._applying = True

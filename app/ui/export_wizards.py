@@ -181,18 +181,18 @@ def half_year_name(start: date) -> str:
 # --------------------------------------------------------------------------- UI state
 
 
-def last_folder() -> Path:
+def last_folder(key: str = "export/last_folder") -> Path:
     """The folder of the previous export, else the user's Documents, else home."""
-    value = ui_state().value("export/last_folder", "")
+    value = ui_state().value(key, "")
     if isinstance(value, str) and value and Path(value).is_dir():
         return Path(value)
     docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(docs) if docs and Path(docs).is_dir() else Path.home()
 
 
-def remember_folder(folder: Path) -> None:
+def remember_folder(folder: Path, key: str = "export/last_folder") -> None:
     settings = ui_state()
-    settings.setValue("export/last_folder", str(folder))
+    settings.setValue(key, str(folder))
     save_state(settings)
 
 

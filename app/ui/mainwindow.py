@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabBar,
     QTabWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -81,6 +82,8 @@ class MainWindow(QMainWindow):
         self.deadlines_page.open_case.connect(self.open_case)
         self.signals_page.open_case.connect(self.open_case)
         self.overview_page.open_case.connect(self.open_case)
+        self.beheer_page.open_case.connect(self.open_case)
+        self.overview_page.handler_tree.itemActivated.connect(self._show_handler)
 
         # -- the case area: the list plus closable case tabs
         self.tabs = QTabWidget(self)
@@ -308,6 +311,12 @@ class MainWindow(QMainWindow):
         self.show_page(NAV_CASES)
         self.tabs.setCurrentIndex(0)
         self.cases_page.focus_search()
+
+    def _show_handler(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        """Enter on a handler in the Overzicht: the case list of that handler."""
+        if self.cases_page.show_handler(item.text(0)):
+            self.show_page(NAV_CASES)
+            self.tabs.setCurrentIndex(0)
 
     # ------------------------------------------------------------------ case tabs
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.session import Session
@@ -17,14 +18,18 @@ from app.ui.worker import BackgroundReader
 
 #: (module in app.ui.beheer, class name), in the order the tabs appear.
 TABS: tuple[tuple[str, str], ...] = (
-    ("settings_tab", "SettingsTab"),
+    ("exchange_tab", "ExchangeTab"),
     ("keys_tab", "KeysTab"),
     ("retention_tab", "RetentionTab"),
     ("audit_tab", "AuditTab"),
+    ("settings_tab", "SettingsTab"),
 )
 
 
 class BeheerPage(QWidget):
+    #: a tab asks to open a case (its own ``open_case`` signal, forwarded)
+    open_case = Signal(str)
+
     def __init__(self, session: Session, reader: BackgroundReader,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +48,8 @@ class BeheerPage(QWidget):
             module = importlib.import_module(f"app.ui.beheer.{module_name}")
             tab = getattr(module, class_name)(session, reader, self)
             self.tabs.addTab(tab, tab.title())
+            if hasattr(tab, "open_case"):
+                tab.open_case.connect(self.open_case)
 
     def tab(self, class_name: str) -> QWidget | None:
         """The tab of that class (for tests and for links from other pages)."""
