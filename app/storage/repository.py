@@ -468,6 +468,29 @@ class Register:
                                                                         []).append(ev)
         return list(cases.values()), list(signals.values())
 
+    # ---------------------------------------------------------- streaming whole-register reads
+
+    def iter_entities(self) -> Iterator[list[Event]]:
+        """Every case's and every signal's events, one entity at a time, in hlc order.
+
+        The whole-register readers (figures, the workbook) fold an entity and let it
+        go, so their memory no longer grows with the register (PERFORMANCE.md: under
+        1 GB at 100,000 cases). Cases and signals come mixed; tell them apart by
+        ``entity``. Exhaust (or close) the generator before writing on this connection.
+        """
+        cursor = self.conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events ORDER BY entity_id, hlc")
+        current: list[Event] = []
+        for ev in _stream_events(cursor):
+            if current and ev.entity_id != current[0].entity_id:
+                yield current
+                current = []
+            current.append(ev)
+        if current:
+            yield current
+
+    # ----------------------------------------------------------------------------------------
+
     def case_id(self, number: str) -> str:
         row = self.conn.execute(
             "SELECT entity_id FROM cases WHERE number = ? OR ref = ? "

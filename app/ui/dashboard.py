@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.dates import nl_date
-from app.model.metrics import metric_definitions, weekly_intake
+from app.model.metrics import metric_definitions
 from app.storage.figures import Figures, MetricValue, figures, metric_settings
 from app.storage.repository import CaseQuery, CaseRow, DeadlineRow, HandlerLoad, Register
 from app.ui import style
@@ -167,9 +167,8 @@ def collect(reg: Register, kind: str) -> DashboardData:
     today = reg.today()
     version = reg.data_version()
     start, end = period_of(kind, today)
-    cases, signals = reg.grouped_events()
-    figs = figures(reg, start, end, grouped=(cases, signals))
-    weekly = weekly_intake(cases, end.year, end)
+    figs = figures(reg, start, end)  # one entity at a time: memory stays flat
+    weekly = figs.weekly
     settings = reg.settings
     soon = today + timedelta(days=SOON_DAYS)
     return DashboardData(
