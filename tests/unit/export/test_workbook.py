@@ -310,7 +310,11 @@ def test_charts_are_native_excel_charts(q3: Path) -> None:
 def test_print_setup_and_classification_in_every_header(q3: Path) -> None:
     for name, xml in sheet_xml(q3).items():
         assert 'orientation="landscape"' in xml, name
-        assert 'fitToWidth="1"' in xml and 'fitToPage="1"' in xml, name
+        assert 'fitToPage="1"' in xml and 'fitToHeight="0"' in xml, name
+        wide = re.search(r'fitToWidth="(\d+)"', xml)
+        assert wide, name
+        # Casussen (30 columns) spreads over several readable pages, not one at 2 pt.
+        assert (int(wide.group(1)) > 1) == (name == "Casussen"), name
         assert CLASSIFICATION in xml, name  # the printed page header
 
 
@@ -522,12 +526,12 @@ def test_a_failed_save_leaves_no_partial_file_and_keeps_the_old_one(
 
 def test_a_crash_while_building_leaves_nothing(reg: Register, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.export import workbook
+    from app.export.workbook import reference_sheets
 
-    def crash(self: Any) -> None:
+    def crash(book: Any) -> None:
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr(workbook._EvaluationWriter, "accountability", crash)
+    monkeypatch.setattr(reference_sheets, "accountability", crash)
     with pytest.raises(RuntimeError):
         write_evaluation(reg, *Q3, tmp_path / "e.xlsx", temp_dir=tmp_path / "owned")
     assert [p.name for p in tmp_path.iterdir()] == ["owned"]
