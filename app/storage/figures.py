@@ -66,11 +66,20 @@ def figures(reg: Register, start: date, end: date, *, with_ytd: bool = True,
 
     Reads the register one entity at a time unless the caller already holds every
     entity's events (``grouped``: cases, signals). ``on_case`` and ``on_signal`` see
-    each fold as of ``end`` (the fold the figures count) before it is let go.
+    each fold as of ``end`` (the fold the figures count) before it is let go; without
+    them, cases settled before the period and the year (``iter_entities``) are not
+    read at all, and the counts of what was read cover only the rest.
     """
     check_period(start, end)
-    entities: Iterable[Sequence[Event]] = (
-        reg.iter_entities() if grouped is None else itertools.chain(*grouped))
+    entities: Iterable[Sequence[Event]]
+    if grouped is not None:
+        entities = itertools.chain(*grouped)
+    elif on_case is None:
+        # Nothing of such a case is counted from this day on; the weekly intake starts
+        # on 1 January, which a settled case's steps all precede too.
+        entities = reg.iter_entities(settled_before=min(start, date(end.year, 1, 1)))
+    else:
+        entities = reg.iter_entities()
     return figures_of(entities, start, end, metric_settings(reg), reg.codelists,
                       with_ytd=with_ytd, on_case=on_case, on_signal=on_signal)
 
