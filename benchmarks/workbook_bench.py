@@ -67,7 +67,9 @@ def child_program(db: Path, out: Path, start: date, end: date) -> dict[str, Any]
     reg = Register.open(db, PASSPHRASE)
     unlock = time.perf_counter() - t
     try:
-        summary = write_evaluation(reg, start, end, out)
+        # A folder of its own: the program empties its shared temp folder on every
+        # export, so another export running at the same time would wipe ours.
+        summary = write_evaluation(reg, start, end, out, temp_dir=out.parent / "owned")
     finally:
         reg.close()
     return {"unlock": unlock, **summary.timings, "case_rows": summary.case_rows,
@@ -80,6 +82,7 @@ def child_bare(values: Path, out: Path) -> dict[str, Any]:
 
     t = time.perf_counter()
     data = json.loads(values.read_text(encoding="utf-8"))
+    load = time.perf_counter() - t
     wb = Workbook(write_only=True)
     for title, rows in data.items():
         ws = wb.create_sheet(title)
@@ -87,8 +90,11 @@ def child_bare(values: Path, out: Path) -> dict[str, Any]:
             ws.append([date.fromisoformat(v["d"]) if isinstance(v, dict) and "d" in v else
                        datetime.fromisoformat(v["t"]) if isinstance(v, dict) else v
                        for v in row])
+    sheets = time.perf_counter() - t - load
     wb.save(out)
-    return {"total": time.perf_counter() - t, "peak_mb": _peak_mb()}
+    total = time.perf_counter() - t
+    return {"load": load, "sheets": sheets, "save": total - load - sheets, "total": total,
+            "peak_mb": _peak_mb()}
 
 
 def dump_values(xlsx: Path, target: Path) -> int:
@@ -135,6 +141,7 @@ def measure(db: Path, work: Path, rounds: int, start: date, end: date,
                                    str(work / "bare.xlsx")]),
     }, rounds)
     reports = [json.loads(s.output.strip().splitlines()[-1]) for s in samples["program"]]
+    bare_reports = [json.loads(s.output.strip().splitlines()[-1]) for s in samples["bare"]]
     report = json.loads(first.output.strip().splitlines()[-1])
     phase_names = [k for k in reports[0] if k not in ("case_rows", "events", "peak_mb")]
     phases = {k: statistics.median(float(r[k]) for r in reports) for k in phase_names}
@@ -149,6 +156,8 @@ def measure(db: Path, work: Path, rounds: int, start: date, end: date,
         "program_peak_mb": peak_mb(samples["program"]),
         "bare_peak_mb": peak_mb(samples["bare"]),
         "phases_s": phases,
+        "bare_phases_s": {k: statistics.median(float(r[k]) for r in bare_reports)
+                          for k in ("load", "sheets", "save", "total")},
         "rounds": rounds,
         "period": [start.isoformat(), end.isoformat()],
     }
@@ -174,6 +183,8 @@ def print_table(r: dict[str, Any]) -> None:
         print("  ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)))
     print("\nprogramma per fase (s): " + ", ".join(
         f"{k} {v:.2f}" for k, v in r["phases_s"].items()))
+    print("kaal per fase (s): " + ", ".join(
+        f"{k} {v:.2f}" for k, v in r["bare_phases_s"].items()))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -171,19 +171,20 @@ def suppress(values: Mapping[Cell, int | None], relations: Sequence[Relation],
         exposed = recoverable(counts, fixed, relations, primary, secondary, below)
         if not exposed:
             return Suppression(below, frozenset(primary), frozenset(secondary))
+        used: set[int] = set()
         for cell in sorted(exposed, key=lambda c: order.get(c, len(order))):
-            options = [r for r in relations if any(c == cell for c, _ in r.terms)]
-            options.sort(key=lambda r: sum(1 for c, _ in r.terms
-                                           if c in primary or c in secondary))
-            for rel in options:
+            options = [(i, r) for i, r in enumerate(relations)
+                       if i not in used and any(c == cell for c, _ in r.terms)]
+            options.sort(key=lambda ir: sum(1 for c, _ in ir[1].terms
+                                            if c in primary or c in secondary))
+            for i, rel in options:
                 found = (candidates(rel, parts_only=True)
                          or candidates(rel, parts_only=False))
                 if found:
                     secondary.add(found[0])
+                    used.add(i)
                     changed = True
                     break
-            if changed:
-                break  # solve again before hiding more
         if not changed:
             return Suppression(below, frozenset(primary), frozenset(secondary),
                                frozenset(exposed))
@@ -199,12 +200,18 @@ def recoverable(values: Mapping[Cell, int | None], fixed: Mapping[Cell, int | No
                 secondary: Iterable[Cell], below: int) -> set[Cell]:
     """The hidden cells whose exact value follows from what is printed.
 
-    Two attacks: linear algebra over every relation (a hidden cell is recoverable when
-    its unit vector lies in the row space of the relations restricted to the unknowns),
-    and bounds (a "< 5" is 1 to 4, a secondary cell at least ``below``, an unprinted sum
-    at least 0) narrowed through the relations until one closes on a single value.
+    The evaluator knows every printed count, every relation, and what the markers say:
+    a "< 5" is 1 to 4, a cell hidden to protect another is at least ``below`` (else it
+    would read "< 5"), a sum that is not printed is at least 0. Two attacks, on each
+    group of hidden cells that relations tie together: linear algebra (a cell whose unit
+    vector lies in the row space of the relations restricted to the unknowns comes out
+    whatever the values) and bounds narrowed through the relations until they meet
+    (1 + a hidden cell of at least 5 = 6 gives the 1 away). Whole-number reasoning that
+    combines relations (as a mean with a few scores allows) is beyond both.
     """
     hidden = set(primary) | set(secondary)
+    if not hidden:
+        return set()
     known: dict[Cell, int] = {}
     for c, v in values.items():
         if c not in hidden and isinstance(v, int):
@@ -212,30 +219,52 @@ def recoverable(values: Mapping[Cell, int | None], fixed: Mapping[Cell, int | No
     for c, v in fixed.items():
         if isinstance(v, int):
             known[c] = v
-    if not hidden:
-        return set()
-    unknowns = list(dict.fromkeys(c for r in relations for c, _ in r.terms if c not in known))
-    out = _linear(relations, unknowns) & hidden
-    out |= _bounds(relations, known, unknowns, set(primary), set(secondary), below) & hidden
+    rows: list[tuple[list[tuple[Cell, int]], int]] = []
+    for rel in relations:
+        terms = [(c, k) for c, k in rel.terms if c not in known]
+        if terms:
+            rows.append((terms, -sum(k * known[c] for c, k in rel.terms if c in known)))
+    out: set[Cell] = set()
+    for group in _groups(rows):
+        unknowns = list(dict.fromkeys(c for terms, _ in group for c, _ in terms))
+        out |= _linear(group, unknowns) & hidden
+        out |= _bounds(group, unknowns, set(primary), set(secondary), below) & hidden
     return out
 
 
-def _linear(relations: Sequence[Relation], unknowns: Sequence[Cell]) -> set[Cell]:
+def _groups(rows: list[tuple[list[tuple[Cell, int]], int]]
+            ) -> list[list[tuple[list[tuple[Cell, int]], int]]]:
+    """Rows that share an unknown, transitively: each group is solved on its own."""
+    parent: dict[Cell, Cell] = {}
+
+    def find(c: Cell) -> Cell:
+        while parent.setdefault(c, c) != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for terms, _ in rows:
+        first = find(terms[0][0])
+        for c, _ in terms[1:]:
+            parent[find(c)] = first
+    groups: dict[Cell, list[tuple[list[tuple[Cell, int]], int]]] = {}
+    for row in rows:
+        groups.setdefault(find(row[0][0][0]), []).append(row)
+    return list(groups.values())
+
+
+def _linear(rows: Sequence[tuple[list[tuple[Cell, int]], int]],
+            unknowns: Sequence[Cell]) -> set[Cell]:
     """Unknowns fixed by the relations alone (reduced row echelon form, exact)."""
     index = {c: i for i, c in enumerate(unknowns)}
-    rows: list[dict[int, Fraction]] = []
-    for rel in relations:
-        row: dict[int, Fraction] = {}
-        for c, k in rel.terms:
-            if c in index:
-                j = index[c]
-                row[j] = row.get(j, Fraction(0)) + k
-        row = {j: v for j, v in row.items() if v}
-        if row:
-            rows.append(row)
     pivots: list[tuple[int, dict[int, Fraction]]] = []
-    for row in rows:
-        for col, prow in pivots:  # reduce by every pivot found so far
+    for terms, _ in rows:
+        row: dict[int, Fraction] = {}
+        for c, k in terms:
+            j = index[c]
+            row[j] = row.get(j, Fraction(0)) + k
+        row = {j: v for j, v in row.items() if v}
+        for col, prow in pivots:  # pivot rows are kept reduced: one pass suffices
             f = row.get(col)
             if f:
                 for j, v in prow.items():
@@ -246,7 +275,7 @@ def _linear(relations: Sequence[Relation], unknowns: Sequence[Cell]) -> set[Cell
         col = min(row)
         lead = row[col]
         row = {j: v / lead for j, v in row.items()}
-        for i, (pcol, prow) in enumerate(pivots):  # keep the earlier rows reduced
+        for i, (pcol, prow) in enumerate(pivots):
             f = prow.get(col)
             if f:
                 new = dict(prow)
@@ -257,10 +286,9 @@ def _linear(relations: Sequence[Relation], unknowns: Sequence[Cell]) -> set[Cell
     return {unknowns[col] for col, prow in pivots if len(prow) == 1}
 
 
-def _bounds(relations: Sequence[Relation], known: Mapping[Cell, int],
-            unknowns: Sequence[Cell], primary: set[Cell], secondary: set[Cell],
-            below: int) -> set[Cell]:
-    """Unknowns whose bounds, narrowed through the relations, meet."""
+def _bounds(rows: Sequence[tuple[list[tuple[Cell, int]], int]], unknowns: Sequence[Cell],
+            primary: set[Cell], secondary: set[Cell], below: int) -> set[Cell]:
+    """Unknowns whose whole-number bounds, narrowed through the relations, meet."""
     lo: dict[Cell, float] = {}
     hi: dict[Cell, float] = {}
     for c in unknowns:
@@ -272,19 +300,23 @@ def _bounds(relations: Sequence[Relation], known: Mapping[Cell, int],
             lo[c], hi[c] = 0, inf
     for _ in range(50):
         moved = False
-        for rel in relations:
-            const = sum(k * known[c] for c, k in rel.terms if c in known)
-            terms = [(c, k) for c, k in rel.terms if c not in known]
-            for i, (c, k) in enumerate(terms):
-                # k * c == -const - (the sum of the other unknown terms)
-                rest_lo = rest_hi = float(-const)
-                for j, (o, ko) in enumerate(terms):
-                    if j != i:
-                        a, b = ko * lo[o], ko * hi[o]
-                        rest_lo -= max(a, b)
-                        rest_hi -= min(a, b)
-                low, high = (rest_lo / k, rest_hi / k) if k > 0 else (rest_hi / k,
-                                                                      rest_lo / k)
+        for terms, const in rows:
+            # sum(k * x) == const: each term lies between const minus the others' extremes.
+            # Sums of the finite extremes, and how many are infinite (inf - inf is nan).
+            lows = [min(k * lo[c], k * hi[c]) for c, k in terms]
+            highs = [max(k * lo[c], k * hi[c]) for c, k in terms]
+            low_inf = sum(1 for v in lows if v == -inf)
+            high_inf = sum(1 for v in highs if v == inf)
+            low_sum = sum(v for v in lows if v != -inf)
+            high_sum = sum(v for v in highs if v != inf)
+            for (c, k), own_low, own_high in zip(terms, lows, highs, strict=True):
+                rest_low = (-inf if low_inf - (own_low == -inf) else
+                            low_sum - (own_low if own_low != -inf else 0))
+                rest_high = (inf if high_inf - (own_high == inf) else
+                             high_sum - (own_high if own_high != inf else 0))
+                a = const - rest_high  # the least k * x can be
+                b = const - rest_low  # the most
+                low, high = (a / k, b / k) if k > 0 else (b / k, a / k)
                 if low != -inf and ceil(low - 1e-9) > lo[c]:
                     lo[c], moved = ceil(low - 1e-9), True
                 if high != inf and floor(high + 1e-9) < hi[c]:
@@ -361,6 +393,17 @@ def score_sum(column: Hashable, who: str) -> tuple[Hashable, str]:
     return (column, f"interview.{who}.score_sum")
 
 
+def printed_score_sum(figures: Mapping[str, int | float | None], who: str, below: int
+                      ) -> int | None:
+    """The sum of scores an output gives away by printing a mean, or None: the mean is
+    shown as "te weinig" when the count of scores is small (it may be hidden for other
+    reasons too; assuming it printed then only hides more)."""
+    n = figures.get(f"interview.{who}.n")
+    if not isinstance(n, int) or 0 < n < below:
+        return None
+    return sum(k * int(figures.get(f"interview.{who}.score.{k}") or 0) for k in range(1, 11))
+
+
 def two_way(cells: Sequence[Sequence[Cell]], row_totals: Sequence[Cell] | None,
             column_totals: Sequence[Cell] | None, name: str) -> list[Relation]:
     """Rows and columns of a two-way table; a ``None`` total side is not a sum that
@@ -388,6 +431,7 @@ __all__ = [
     "Suppression",
     "Unpublished",
     "catalogue_relations",
+    "printed_score_sum",
     "recoverable",
     "score_sum",
     "secondary_note",

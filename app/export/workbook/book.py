@@ -51,6 +51,7 @@ from app.model.suppression import (
     Relation,
     Suppression,
     catalogue_relations,
+    printed_score_sum,
     score_sum,
     secondary_note,
     suppress,
@@ -272,8 +273,7 @@ def workbook_suppression(fig: Figures, crosses: CrossTables, cl: Codelists, belo
             if is_count(key) and isinstance(value, int):
                 values[(column, key)] = value
         for who in ("citizen", "helper"):
-            fixed[score_sum(column, who)] = sum(
-                n * int(figures.get(f"interview.{who}.score.{n}") or 0) for n in range(1, 11))
+            fixed[score_sum(column, who)] = printed_score_sum(figures, who, below)
         relations += catalogue_relations(cl, column)
         i = 0 if column == PERIOD else 1
         for table, counts, rows, cols, totals in (

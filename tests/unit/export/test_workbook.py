@@ -33,6 +33,7 @@ from app.storage import audit
 from app.storage.figures import figures
 from app.storage.interchange_io import import_file
 from app.storage.repository import Register
+from tests.helpers.disclosure import catalogue_sums, hidden_recomputed
 from tests.helpers.registers import (
     EXAMPLE,
     FAST_KDF,
@@ -676,3 +677,61 @@ def test_safe_cells_types(tmp_path: Path) -> None:
     assert row[0].value == datetime(2025, 1, 2) and row[0].number_format == DATE_FORMAT
     assert (row[1].value, row[1].data_type) == (3, "n")
     assert row[2].value == 2.5 and row[3].value is None and row[4].value is True
+
+
+def _count(value: Any) -> int | None:
+    """A printed count as a reader takes it: hidden ("< 5", "×") is unknown."""
+    return value if isinstance(value, int) else None
+
+
+@pytest.mark.parametrize("period", [Q3, YEAR], ids=["q3", "year"])
+def test_suppressed_counts_cannot_be_recomputed_from_any_printed_total(
+        reg: Register, tmp_path: Path, period: tuple[date, date]) -> None:
+    """Issue 11, item 31: the Cijfers sheet prints every total; Instroom prints route x
+    service with its column totals. Nothing hidden comes back from them."""
+    out = tmp_path / "afgeschermd.xlsx"
+    write_evaluation(reg, *period, out, suppress_below=5, temp_dir=tmp_path / "t")
+    book = openpyxl.load_workbook(out)
+    expected = figures(reg, *period)
+    shown: dict[Any, int | None] = {}
+    truth: dict[Any, int] = {}
+    for key, (p, y) in cijfers(book).items():
+        for col, value, real in ((0, p, expected.period[key]),
+                                 (1, y, expected.year_to_date[key])):
+            if isinstance(real, int) and not key.endswith(("_days", ".median", ".mean")):
+                shown[(col, key)] = _count(value)
+                truth[(col, key)] = real
+                assert value == real or value in ("< 5", "×"), key
+                if 0 < real < 5:
+                    assert value == "< 5", key
+    sums = [((col, total), tuple((col, p) for p in parts))
+            for col in (0, 1) for total, parts in catalogue_sums(reg.codelists)]
+    # Route x service: each service column adds up to the intake for that service.
+    ws = book["Instroom"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "Route")
+    services = reg.codelists.keys("service")
+    routes = {reg.codelists.label("route", k): k for k in reg.codelists.keys("route")}
+    n = len(services) + 1
+    cases, _ = reg.grouped_events()
+    crosses = cross_tables([r for evs in cases if (r := case_record(evs, period[1],
+                                                                     reg.codelists))],
+                           *period)
+    for row in rows[head + 1:head + 1 + len(routes)]:
+        route = routes[row[0]]
+        for col in (0, 1):
+            for i, s in enumerate(services):
+                cell = (col, "cross", route, s)
+                shown[cell] = _count(row[1 + col * (n + 1) + i])
+                truth[cell] = crosses.route_service[col][(route, s)]
+    for col in (0, 1):
+        for s in services:
+            sums.append(((col, f"intake.by_service.{s}"),
+                         tuple((col, "cross", r, s) for r in routes.values())))
+    assert any(v is None for v in shown.values())
+    for total, parts in sums:  # the evaluator's sums hold for these figures
+        assert truth[total] == sum(truth[p] for p in parts), total
+    assert hidden_recomputed(shown, truth, sums) == {}
+    notes = [c for r in rows for c in r if isinstance(c, str) and c.startswith("× = ")]
+    marks = [c for r in rows for c in r if c == "×"]
+    assert bool(marks) <= bool(notes)  # a secondary mark has its footnote
