@@ -21,6 +21,7 @@ from app.export.safe_cells import CellStyle
 from app.export.workbook.sheet import (
     MetricValue,
     Sheet,
+    categories_down,
     chart_rows,
     colour_series,
     style_axes,
@@ -159,10 +160,10 @@ class Book:
                       dated: bool = False) -> None:
         """Column heads; ``dated`` adds the dates on a second line (Overzicht)."""
         if dated:
-            sh.put([first, f"Periode\n{self.short_period}", f"Jaar tot nu\n{self.short_ytd}"],
-                   [HEAD_LEFT, HEAD, HEAD], height=32)
+            sh.head([first, f"Periode\n{self.short_period}", f"Jaar tot nu\n{self.short_ytd}"],
+                    [HEAD_LEFT, HEAD, HEAD], least=32)
         else:
-            sh.put([first, "Periode", "Jaar tot nu"], [HEAD_LEFT, HEAD, HEAD], height=20)
+            sh.head([first, "Periode", "Jaar tot nu"], [HEAD_LEFT, HEAD, HEAD])
 
     def figure_rows(self, sh: Sheet, keys: Sequence[str], *, total: str | None = None,
                     labels: dict[str, str] | None = None) -> tuple[int, int]:
@@ -222,7 +223,7 @@ class Book:
         chart.set_categories(Reference(sh.ws, min_col=1, min_row=cats[0], max_row=cats[1]))
         style_axes(chart, y_title, peak=peak)
         if horizontal:
-            chart.x_axis.scaling.orientation = "maxMin"  # first category on top
+            categories_down(chart)
         colour_series(chart)
         if series == 1:
             chart.legend = None

@@ -16,8 +16,9 @@ from datetime import date
 from typing import Any
 
 from app.export import safe_cells as sc
+from app.export.sheet_layout import pages_wide
 from app.export.workbook.book import Book
-from app.export.workbook.sheet import add_table, pages_wide, unique_names
+from app.export.workbook.sheet import add_table, unique_names
 from app.export.workbook.styles import NOTE, TABLE_DATE, TABLE_HEAD
 from app.model.case_records import DATE, ID, NUMBER, YESNO, case_columns, case_row
 from app.model.codelists import Codelists
@@ -84,7 +85,7 @@ def cases_sheet(book: Book) -> None:
     widths = case_widths(book)
     sh = book.new_sheet("Casussen", widths, gridlines=True, freeze="B2", title_rows="1:1",
                         title_cols="A:A", pages_wide=pages_wide(widths, repeated=widths[0]))
-    head_row = sh.put(headers, TABLE_HEAD, height=48)
+    head_row = sh.head(headers, TABLE_HEAD, least=30)
     if book.suppress is not None:
         sh.put([None] * len(headers))
         add_table(sh.ws, "Casussen", headers, head_row, sh.n)
@@ -109,7 +110,7 @@ def topics_sheet(book: Book) -> None:
     sh = book.new_sheet("Onderwerpen", [16, 36], gridlines=True, freeze="A2",
                         title_rows="1:1")
     headers = ["Casusnummer", "Onderwerp"]
-    head_row = sh.put(headers, TABLE_HEAD, height=30)
+    head_row = sh.head(headers, TABLE_HEAD, least=30)
     if book.suppress is None:
         ws = sh.ws
         append = ws.append

@@ -55,7 +55,7 @@ def figures_sheet(book: Book) -> None:
             "zijn die van 'casusregister metrics --json'"], SUBTITLE)
     sh.blank()
     headers = ["Sleutel", "Omschrijving", "Periode", "Jaar tot nu", "Definitie"]
-    head_row = sh.put(headers, TABLE_HEAD, height=20)
+    head_row = sh.head(headers, TABLE_HEAD)
     for key in book.fig.period:
         p, ps = book.shown(key, PERIOD)
         y, ys = book.shown(key, YTD)
@@ -147,8 +147,8 @@ def accountability(book: Book) -> None:
     sh.blank()
 
     book.section(sh, "Per apparaat: laatste stap in dit register", width=5)
-    sh.put(["Apparaat", "Stappen", "Laatste stap gemaakt", "Laatste stap vastgelegd",
-            "Laatste bundel ontvangen"], [HEAD_LEFT, HEAD, HEAD, HEAD, HEAD], height=32)
+    sh.head(["Apparaat", "Stappen", "Laatste stap gemaakt", "Laatste stap vastgelegd",
+            "Laatste bundel ontvangen"], [HEAD_LEFT, HEAD, HEAD, HEAD, HEAD], least=32)
     devices = book.devices
     for d in devices:
         code = d.device_code or f"onbekend ({d.device[:8]})"

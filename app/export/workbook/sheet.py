@@ -20,6 +20,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from app.export import safe_cells as sc
 from app.export.safe_cells import CellStyle
+from app.export.sheet_layout import a4_landscape, row_height, wrapped_lines
 from app.export.workbook.styles import SERIES_COLOURS, TABLE_STYLE
 
 CLASSIFICATION = "Vertrouwelijk: gepseudonimiseerde gegevens"
@@ -47,26 +48,9 @@ class Sheet:
         ws.sheet_view.zoomScale = 100
         if freeze:
             ws.freeze_panes = freeze
-        if title_rows:
-            ws.print_title_rows = title_rows
-        if title_cols:
-            ws.print_title_cols = title_cols
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = 9  # A4
-        # As many pages wide as asked (a wide table spread over several pages stays
-        # readable, where one page would print it at 2 pt), as many pages down as needed.
-        ws.page_setup.fitToWidth = pages_wide
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.75
-        ws.print_options.horizontalCentered = False
-        hf = ws.HeaderFooter
-        hf.oddHeader.left.text = "&A"
-        hf.oddHeader.right.text = CLASSIFICATION
-        hf.oddHeader.right.color = "C00000"
-        hf.oddFooter.left.text = period_text
-        hf.oddFooter.right.text = "Pagina &P van &N"
+        a4_landscape(ws, pages_wide=pages_wide, title_rows=title_rows, title_cols=title_cols,
+                     header_right=CLASSIFICATION, header_colour="C00000",
+                     footer_left=period_text)
 
     def add(self, cells: Sequence[Any] = (), height: float | None = None) -> int:
         self.n += 1
@@ -88,6 +72,13 @@ class Sheet:
             made = [sc.cell(self.ws, v, s) for v, s in zip(values, styles, strict=True)]
         return self.add(made, height)
 
+    def head(self, values: Sequence[Any], styles: Sequence[CellStyle | None] | CellStyle,
+             *, least: float = 20.0) -> int:
+        """Append a header row as high as its wrapped, bold labels need (a fixed height
+        cut "Periode / 01-01 t/m 31-12-2025" off where Excel wraps it to three lines)."""
+        return self.put(values, styles, height=max(least, row_height(values, self.widths,
+                                                                     bold=True) or 0))
+
     def blank(self, rows: int = 1) -> None:
         for _ in range(rows):
             self.add()
@@ -96,33 +87,6 @@ class Sheet:
         """Leave empty rows until the next row written is ``row`` (below a chart)."""
         while self.n < row - 1:
             self.add()
-
-
-#: Column-width units across an A4 landscape page between 0.5" margins at 100%
-#: (Calibri 11: about 7 pixels a unit plus 5 of padding per column, 96 pixels an inch).
-A4_LANDSCAPE_UNITS = 125.0
-
-
-def pages_wide(widths: Sequence[float], *, repeated: float = 0.0,
-               smallest_scale: float = 0.8) -> int:
-    """Pages across for a wide table printed at no less than ``smallest_scale``, with
-    the ``repeated`` width (a printed title column) on every page."""
-    per_page = (A4_LANDSCAPE_UNITS - repeated) * smallest_scale / 1.0
-    rest = sum(widths) - repeated
-    return max(1, -(-int(rest) // int(per_page)))
-
-
-def wrapped_lines(value: Any, width: float) -> int:
-    """Lines a wrapped text needs in a column of ``width`` (Excel's character units).
-
-    LibreOffice does not re-measure rows when it opens an .xlsx and a row without a
-    height stays one line high, hiding the rest of the text; an estimate (Calibri 11
-    fits about 1.2 characters per unit, less a little for word breaks) is better.
-    """
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(1, int(width * 1.2) - 3)
-    return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
 
 
 def turned_height(labels: Sequence[str]) -> float:
@@ -154,6 +118,16 @@ def style_axes(chart: Any, y_title: str | None = None, x_title: str | None = Non
         chart.y_axis.title = y_title
     if x_title:
         chart.x_axis.title = x_title
+
+
+def categories_down(chart: Any) -> None:
+    """A horizontal bar chart read top to bottom: the first category on top, the value
+    axis at the bottom under its title, and every category labelled (Excel skips
+    labels it finds crowded, and a skipped age bucket reads as a missing one)."""
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.tickLblSkip = 1
+    chart.x_axis.tickMarkSkip = 1
+    chart.y_axis.crosses = "max"
 
 
 def colour_series(chart: Any, *, line: bool = False) -> None:

@@ -22,6 +22,7 @@ from app.export.workbook.sheet import (
     CLASSIFICATION,
     Sheet,
     add_table,
+    categories_down,
     chart_rows,
     colour_series,
     peak_of,
@@ -60,7 +61,7 @@ AGE_LABELS = {"0_4w": "0 tot 4 weken", "4_8w": "4 tot 8 weken", "8_13w": "8 tot 
 
 
 def overview(book: Book) -> None:
-    sh = book.new_sheet("Overzicht", [46, 19, 19, 13, 3])
+    sh = book.new_sheet("Overzicht", [46, 22, 22, 13, 3])
     organisation = book.reg.settings.organisation
     sh.put(["Evaluatie casusregister"], TITLE, height=26)
     sh.put([organisation], SUBTITLE)
@@ -98,8 +99,8 @@ def overview(book: Book) -> None:
     sh.blank()
 
     book.section(sh, "Doelen eerste jaar", width=4)
-    sh.put(["Route", "In behandeling\n(jaar tot nu)", "Doel", "Voortgang"],
-           [HEAD_LEFT, HEAD, HEAD, HEAD], height=32)
+    sh.head(["Route", "In behandeling\n(jaar tot nu)", "Doel", "Voortgang"],
+           [HEAD_LEFT, HEAD, HEAD, HEAD], least=32)
     settings = book.settings
     first = sh.n + 1
     for route, target in (("belastingdienst", settings.target_belastingdienst),
@@ -241,7 +242,7 @@ def _route_chart(book: Book, sh: Sheet, first: int, last: int, n: int, anchor: s
     style_axes(chart, "Casussen", peak=peak_of(
         fig[f"intake.by_route.{r}"] for fig in (book.fig.period, book.fig.year_to_date)
         for r in book.cl.keys("route")))
-    chart.x_axis.scaling.orientation = "maxMin"
+    categories_down(chart)
     chart.legend.position = "b"
     colour_series(chart)
     sh.ws.add_chart(chart, anchor)
@@ -304,8 +305,8 @@ def triage(book: Book) -> None:
     for i, (column, text) in enumerate(((PERIOD, f"Periode {book.period_text}"),
                                         (YTD, f"Jaar tot nu {book.ytd_text}"))):
         sh.put([text, *[None] * len(decisions)], [GROUP] * (len(decisions) + 1))
-        sh.put(["Route", *[book.cl.label("triage_decision", d) for d in decisions]],
-               [HEAD_LEFT, *[HEAD] * len(decisions)], height=32)
+        sh.head(["Route", *[book.cl.label("triage_decision", d) for d in decisions]],
+               [HEAD_LEFT, *[HEAD] * len(decisions)], least=32)
         first = sh.n + 1
         for route in routes:
             values: list[Any] = [book.cl.label("route", route)]
@@ -339,7 +340,7 @@ def triage(book: Book) -> None:
     chart.set_categories(Reference(sh.ws, min_col=1, min_row=first, max_row=last))
     style_axes(chart, "Casussen", peak=peak_of(
         sum(book.crosses.decision_route[1][(d, r)] for d in decisions) for r in routes))
-    chart.x_axis.scaling.orientation = "maxMin"
+    categories_down(chart)
     chart.legend.position = "b"
     colour_series(chart)
     sh.ws.add_chart(chart, f"{get_column_letter(len(decisions) + 3)}4")
@@ -452,7 +453,7 @@ def leadtimes(book: Book) -> None:
     sh.blank()
     chart_end = book.bar_chart(sh, "Openstaande casussen naar leeftijd",
                                (age_first, age_last), 2, 1, f"D{age_first - 2}",
-                               horizontal=True, width=15, height=6.5, labels=True,
+                               horizontal=True, width=17, height=8, labels=True,
                                peak=peak_of(book.fig.period[f"open.age.{b[0]}"]
                                           for b in AGE_BUCKETS))
     book.section(sh, f"Termijnen ({as_of.lower()})", width=2)
@@ -473,8 +474,8 @@ def interviews(book: Book) -> None:
            [None, GROUP, GROUP, GROUP, GROUP])
     # One term for each score (FIELD_LABELS: the GUI's and the report's words too).
     citizen, helper = FIELD_LABELS["citizen_score"], FIELD_LABELS["helper_score"]
-    sh.put(["Cijfer", citizen, helper, citizen, helper],
-           [HEAD_LEFT, HEAD, HEAD, HEAD, HEAD], height=32)
+    sh.head(["Cijfer", citizen, helper, citizen, helper],
+           [HEAD_LEFT, HEAD, HEAD, HEAD, HEAD], least=32)
     first = sh.n + 1
     for score in SCORES:
         values: list[Any] = [score]
@@ -527,7 +528,7 @@ def signals_sheet(book: Book) -> None:
                total: str | None = None) -> None:
         book.section(sh, heading, width=4)
         sh.put(["Onderdeel", None, "Periode", "Jaar tot nu"],
-               [HEAD_LEFT, HEAD_LEFT, HEAD, HEAD], height=20)
+               [HEAD_LEFT, HEAD_LEFT, HEAD, HEAD])
         for key in keys:
             label = (labels or {}).get(key) or book.labels[key]
             p, ps = book.shown(key, PERIOD)
@@ -555,7 +556,9 @@ def signals_sheet(book: Book) -> None:
     book.section(sh, f"Lijst van signalen (stand op {nl_date(book.end)})", width=7)
     headers = ["Nummer", "Titel", "Thema", "Status", "Eerst ingediend",
                "Laatste reactie", "Laatst teruggekoppeld"]
-    head_row = sh.put(headers, TABLE_HEAD, height=30)
+    head_row = sh.head(headers, TABLE_HEAD, least=30)
+    # The list runs over many pages: its head is printed on each of them.
+    sh.ws.print_title_rows = f"{head_row}:{head_row}"
     for s in book.signals:
         sh.put([s.number, s.title, book.label("signal_theme", s.theme),
                 book.label("signal_status", s.status), s.submitted_on,

@@ -735,3 +735,35 @@ def test_suppressed_counts_cannot_be_recomputed_from_any_printed_total(
     notes = [c for r in rows for c in r if isinstance(c, str) and c.startswith("× = ")]
     marks = [c for r in rows for c in r if c == "×"]
     assert bool(marks) <= bool(notes)  # a secondary mark has its footnote
+
+
+def test_print_layout_keeps_heads_and_labels_on_paper(q3: Path,
+                                                      q3_book: openpyxl.Workbook) -> None:
+    """Issue 11, item 34, checked on the file (the PDF LibreOffice makes of it was looked
+    at by hand): no header row is lower than its wrapped text, the signal list and the
+    case list repeat their head on every page, Casussen prints across several readable
+    pages, and the ageing chart labels every bucket."""
+    ws = q3_book["Overzicht"]
+    head = next(r for r in ws.iter_rows() if r[0].value == "Kerncijfer")
+    height = ws.row_dimensions[head[0].row].height
+    for cell in head[1:3]:
+        lines = str(cell.value).split("\n")
+        width = ws.column_dimensions[cell.column_letter].width
+        assert all(len(line) <= width for line in lines), cell.value  # no third line
+        assert height >= 14 * len(lines)
+    signals = q3_book["Signalen"]
+    list_head = next(r[0].row for r in signals.iter_rows() if r[0].value == "Nummer")
+    assert signals.print_title_rows == f"${list_head}:${list_head}"
+    cases = q3_book["Casussen"]
+    assert cases.print_title_rows == "$1:$1" and cases.print_title_cols == "$A:$A"
+    assert cases.page_setup.fitToWidth > 1 and cases.page_setup.pageOrder == "overThenDown"
+    with zipfile.ZipFile(q3) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/")]
+    ageing = next(c for c in charts if "Openstaande casussen naar leeftijd" in c)
+    category_axis = re.search(r"<(?:c:)?catAx>(.*?)</(?:c:)?catAx>", ageing, re.S)
+    value_axis = re.search(r"<(?:c:)?valAx>(.*?)</(?:c:)?valAx>", ageing, re.S)
+    assert category_axis and value_axis
+    assert re.search(r'<(?:c:)?delete val="0"', category_axis.group(1))
+    assert re.search(r'<(?:c:)?tickLblSkip val="1"', category_axis.group(1))
+    # the values along the bottom, under their title
+    assert re.search(r'<(?:c:)?crosses val="max"', value_axis.group(1))
