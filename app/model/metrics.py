@@ -389,18 +389,19 @@ def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
         "Afgerond met uitkomst {name}",
         "Casussen afgerond in de periode met uitkomst '{name}'.",
     )
+    # The founding report's two resolution paths, in the office's codelist words.
     specs += [
         _Spec(
             "closed.resolved.without_escalation",
-            "Opgelost zonder escalatie",
+            cl.label("resolution_path", "zonder_escalatie"),
             "Casussen afgerond in de periode, (deels) opgelost, zonder escalatie op of "
             "vóór de afronding.",
         ),
         _Spec(
             "closed.resolved.after_escalation",
-            "Opgelost na escalatie",
+            cl.label("resolution_path", "na_escalatie"),
             "Casussen afgerond in de periode, (deels) opgelost, met minstens één escalatie "
-            "op of vóór de afronding.",
+            "(heroverwegingsverzoek) op of vóór de afronding.",
         ),
     ]
     specs += _per(

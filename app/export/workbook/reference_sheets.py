@@ -188,6 +188,8 @@ def terms(book: Book) -> list[tuple[str, str]]:
     suppress = book.suppress
     paths = book.cl["resolution_path"]
     without, after = paths.label("zonder_escalatie"), paths.label("na_escalatie")
+    # The names of the services and of the IBTD as the office spells them: its codelist.
+    routes = ", ".join(book.cl.label("route", k) for k in book.cl.keys("route"))
     return [
         ("Periode", "De gekozen dagen, begin- en einddatum meegeteld. Standaard de laatste "
                     "volledige ISO-week (maandag tot en met zondag)."),
@@ -200,8 +202,8 @@ def terms(book: Book) -> list[tuple[str, str]]:
                                   "daarom zijn de kolommen periode en jaar tot nu daar gelijk."),
         ("In de periode", "De datum van de stap (bijvoorbeeld de datum van ontvangst of "
                           "van het besluit) valt in de periode."),
-        ("Casus", "Een vastgelopen zaak van een burger of ondernemer, aangedragen door een "
-                  "maatschappelijke partner, de Belastingdienst, Dienst Toeslagen of de IBTD."),
+        ("Casus", "Een vastgelopen zaak van een burger of ondernemer, binnengekomen via "
+                  f"een van de routes: {routes}."),
         ("Instroom", "Casussen met een datum van ontvangst in de periode."),
         ("Triage", "Het besluit van afdeling I: in behandeling nemen, doorverwijzen of niet "
                    "in behandeling nemen."),

@@ -767,3 +767,46 @@ def test_print_layout_keeps_heads_and_labels_on_paper(q3: Path,
     assert re.search(r'<(?:c:)?tickLblSkip val="1"', category_axis.group(1))
     # the values along the bottom, under their title
     assert re.search(r'<(?:c:)?crosses val="max"', value_axis.group(1))
+
+
+def test_the_office_words_come_from_its_codelists(tmp_path: Path) -> None:
+    """Issue 11, items 21, 22, 29: the resolution paths, the helper's score and the
+    services' names are the codelists' words wherever the workbook uses them."""
+    override = tmp_path / "codelists.toml"
+    override.write_text('[resolution_path]\nitems.zonder_escalatie = "(Deels) minnelijk '
+                        'opgelost"\nitems.na_escalatie = "(Deels) opgelost na '
+                        'heroverwegingsverzoek"\n', encoding="utf-8")
+    cl = load_codelists(override)
+    reg = Register.create(tmp_path / "r.db", PASSPHRASE, "TST", "Tester", kdf_iter=FAST_KDF,
+                          codelists=cl)
+    try:
+        import_file(reg, EXAMPLE)
+        out = tmp_path / "w.xlsx"
+        write_evaluation(reg, *YEAR, out, temp_dir=tmp_path / "t")
+    finally:
+        reg.close()
+    book = openpyxl.load_workbook(out)
+    treatment = [r[0].value for r in book["Behandeling"].iter_rows(max_col=1)]
+    assert "(Deels) minnelijk opgelost" in treatment
+    assert "(Deels) opgelost na heroverwegingsverzoek" in treatment
+    overview = [r[0].value for r in book["Overzicht"].iter_rows(max_col=1)]
+    assert "(Deels) minnelijk opgelost" in overview
+    labels = {r[0].value: r[1].value for r in book["Cijfers"].iter_rows(min_row=5, max_col=2)}
+    assert labels["closed.resolved.after_escalation"] == (
+        "(Deels) opgelost na heroverwegingsverzoek")
+    interview_head = next(r for r in book["Eindgesprek"].iter_rows(values_only=True)
+                          if r[0] == "Cijfer")
+    assert interview_head[1:5] == ("Rapportcijfer burger", "Rapportcijfer aandrager") * 2
+    header, rows = table_rows(book["Casussen"], "Casussen")
+    assert header[-1] == "Rapportcijfer aandrager"
+    path, outcome = header.index("Oplosroute"), header.index("Uitkomst")
+    paths = {r[path].value for r in rows if r[outcome].value in ("Opgelost", "Deels opgelost")}
+    assert paths <= {"(Deels) minnelijk opgelost", "(Deels) opgelost na heroverwegingsverzoek"}
+    assert paths  # the fixture has resolved cases
+    # a case that was not solved has no path to a solution
+    assert all(r[path].value is None for r in rows
+               if r[outcome].value in ("Niet opgelost", "Ingetrokken"))
+    terms = " ".join(str(c.value) for r in book["Definities"].iter_rows() for c in r
+                     if c.value)
+    for route in cl.keys("route"):
+        assert cl.label("route", route) in terms
