@@ -12,7 +12,6 @@ sheets stay empty: rows per case would undo it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from app.export import safe_cells as sc
@@ -56,12 +55,6 @@ class _Labels(dict[Any, Any]):
         return value
 
 
-def _date_cells(ws: Any) -> Convert:
-    def convert(value: date | None) -> Any:
-        return None if value is None else sc.cell(ws, value, TABLE_DATE)
-    return convert
-
-
 def _converters(book: Book, ws: Any) -> list[Convert | None]:
     """One conversion per Casussen column (None: the value is written as it is)."""
     yes_no = {True: "Ja", False: "Nee", None: None}.__getitem__
@@ -70,7 +63,7 @@ def _converters(book: Book, ws: Any) -> list[Convert | None]:
         if column.source == ID:
             out.append(lambda v: sc.cell(ws, v))
         elif column.source == DATE:
-            out.append(_date_cells(ws))
+            out.append(sc.date_column(ws, TABLE_DATE))
         elif column.source == YESNO:
             out.append(yes_no)
         elif column.source == NUMBER:
