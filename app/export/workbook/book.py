@@ -197,6 +197,19 @@ class Book:
             values.append(v)
             styles.append(bold(st))
 
+    def paired_row(self, first: Any, first_style: CellStyle, keys: Sequence[str], *,
+                   total: bool = False) -> tuple[list[Any], list[CellStyle | None]]:
+        """A label, then ``keys`` for the period, then the same for the year to date
+        (in bold on a totals row)."""
+        values: list[Any] = [first]
+        styles: list[CellStyle | None] = [first_style]
+        for column in (PERIOD, YTD):
+            for key in keys:
+                v, st = self.shown(key, column)
+                values.append(v)
+                styles.append(bold(st) if total else st)
+        return values, styles
+
     def keys(self, prefix: str, list_name: str) -> list[str]:
         return [f"{prefix}.{k}" for k in self.cl.keys(list_name)]
 

@@ -124,6 +124,7 @@ def _lint_titles(signals: Sequence[SignalRecord]) -> list[tuple[str, str]]:
     return found
 
 
+@paused_gc()
 def write_evaluation(
     reg: Register,
     start: date,
@@ -137,35 +138,16 @@ def write_evaluation(
 ) -> WorkbookSummary:
     """Write the evaluation workbook of METRICS.md for ``[start, end]`` to ``out``.
 
-    Runs with the cyclic collector paused (app.model.bulk): the events, folds and
-    cells are hundreds of thousands of short-lived objects without cycles.
-    """
-    with paused_gc():
-        return _write_evaluation(reg, start, end, out, suppress_below=suppress_below,
-                                 progress=progress, override_lint=override_lint,
-                                 temp_dir=temp_dir)
-
-
-def _write_evaluation(
-    reg: Register,
-    start: date,
-    end: date,
-    out: Path,
-    *,
-    suppress_below: int | None = None,
-    progress: Progress | None = None,
-    override_lint: str | None = None,
-    temp_dir: Path | None = None,
-) -> WorkbookSummary:
-    """The body of write_evaluation.
-
-    ``suppress_below=N`` shows counts from 1 to N-1 as "< N" and leaves the per-case
-    sheets empty (default: no suppression, METRICS.md). ``override_lint`` is the
-    audited reason to go on when a signal title trips the personal-data lint;
-    without it such a title raises ``LintStopped`` and nothing is written.
-    ``temp_dir`` replaces ``paths.temp_dir()`` for openpyxl's temp files (tests).
-    Raises ``UserError`` for a reversed period, a bad suppression value, a name that
-    is not ``.xlsx`` or a file that cannot be written (open in Excel, no access).
+    ``suppress_below=N`` shows counts from 1 to N-1 as "< N" (with the second cells
+    ``app.model.suppression`` adds) and leaves the per-case sheets empty (default: no
+    suppression, METRICS.md). ``override_lint`` is the audited reason to go on when a
+    signal title trips the personal-data lint; without it such a title raises
+    ``LintStopped`` and nothing is written. ``temp_dir`` replaces ``paths.temp_dir()``
+    for openpyxl's temp files (tests). Raises ``UserError`` for a reversed period, a bad
+    suppression value, a name that is not ``.xlsx`` or a file that cannot be written
+    (open in Excel, no access). Runs with the cyclic collector paused (app.model.bulk):
+    the events, folds and cells are hundreds of thousands of short-lived objects
+    without cycles.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

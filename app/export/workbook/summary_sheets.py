@@ -7,6 +7,7 @@ every count goes through the workbook's one suppression when suppression is aske
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -96,6 +97,7 @@ def overview(book: Book) -> None:
     for heading, keys in groups:
         sh.put([heading, None, None], [GROUP, GROUP, GROUP])
         book.figure_rows(sh, keys)
+    book.footnote(sh)
     sh.blank()
 
     book.section(sh, "Doelen eerste jaar", width=4)
@@ -192,11 +194,8 @@ def intake(book: Book) -> None:
             if i:
                 values.append(None)
                 styles.append(None)
-            for s in services:
-                v, st = book.count_shown(cross_cell(column, "route_service", route, s),
-                                         book.crosses.route_service[i][(route, s)], ZERO_DASH)
-                values.append(v)
-                styles.append(st)
+            _cross_cells(book, column, "route_service", route, services,
+                         book.crosses.route_service[i], values, styles)
             v2, st2 = book.shown(f"intake.by_route.{route}", column)
             values.append(v2)
             styles.append(bold(st2))
@@ -222,6 +221,18 @@ def intake(book: Book) -> None:
     _partner_topic(book, sh, 0, f"Aandrager en onderwerp, periode {book.period_text}")
     _partner_topic(book, sh, 1, f"Aandrager en onderwerp, jaar tot nu {book.ytd_text}")
     weekly_table(book, sh)
+
+
+def _cross_cells(book: Book, column: str, table: str, row: str, cols: Sequence[str],
+                 counts: Mapping[tuple[str, str], int], values: list[Any],
+                 styles: list[CellStyle | None], *, flipped: bool = False) -> None:
+    """One row of a cross table (its counts keyed (row, col), or (col, row) when
+    ``flipped``), each through the workbook's suppression."""
+    for c in cols:
+        v, st = book.count_shown(cross_cell(column, table, row, c),
+                                 counts[(c, row) if flipped else (row, c)], ZERO_DASH)
+        values.append(v)
+        styles.append(st)
 
 
 def _route_chart(book: Book, sh: Sheet, first: int, last: int, n: int, anchor: str) -> None:
@@ -258,11 +269,8 @@ def _partner_topic(book: Book, sh: Sheet, i: int, heading: str) -> None:
     for pt in book.cl.keys("partner_type"):
         values: list[Any] = [book.cl.label("partner_type", pt)]
         styles: list[CellStyle | None] = [LABEL]
-        for t in topics:
-            v, st = book.count_shown(cross_cell(column, "partner_topic", pt, t),
-                                     book.crosses.partner_topic[i][(pt, t)], ZERO_DASH)
-            values.append(v)
-            styles.append(st)
+        _cross_cells(book, column, "partner_topic", pt, topics, book.crosses.partner_topic[i],
+                     values, styles)
         v, st = book.shown(f"intake.by_partner_type.{pt}", column)
         values.append(v)
         styles.append(bold(st))
@@ -311,12 +319,8 @@ def triage(book: Book) -> None:
         for route in routes:
             values: list[Any] = [book.cl.label("route", route)]
             styles: list[CellStyle | None] = [LABEL]
-            for d in decisions:
-                v, st = book.count_shown(cross_cell(column, "decision_route", route, d),
-                                         book.crosses.decision_route[i][(d, route)],
-                                         ZERO_DASH)
-                values.append(v)
-                styles.append(st)
+            _cross_cells(book, column, "decision_route", route, decisions,
+                         book.crosses.decision_route[i], values, styles, flipped=True)
             sh.put(values, styles)
         last = sh.n
         totals: list[Any] = ["Totaal"]
@@ -404,15 +408,8 @@ def leadtimes(book: Book) -> None:
            [HEAD_LEFT, HEAD, HEAD, HEAD, HEAD])
     for suffix, name in (("median_days", "Mediaan"), ("mean_days", "Gemiddelde"),
                          ("p90_days", "90e percentiel"), ("max_days", "Langste")):
-        values: list[Any] = [name]
-        styles: list[CellStyle | None] = [LABEL]
-        for column in (PERIOD, YTD):
-            for kind in ("gross", "net"):
-                key = f"leadtime.{kind}.{suffix}"
-                v, st = book.shown(key, column)
-                values.append(v)
-                styles.append(st)
-        sh.put(values, styles)
+        sh.put(*book.paired_row(name, LABEL, [f"leadtime.{kind}.{suffix}"
+                                              for kind in ("gross", "net")]))
     sh.put(["Bruto: van ontvangst tot afronding (wat de burger wachtte). Netto: bruto min "
             "de dagen met de pauzeknop, alleen ter vergelijking."], NOTE)
     sh.blank()
@@ -478,26 +475,13 @@ def interviews(book: Book) -> None:
            [HEAD_LEFT, HEAD, HEAD, HEAD, HEAD], least=32)
     first = sh.n + 1
     for score in SCORES:
-        values: list[Any] = [score]
-        styles: list[CellStyle | None] = [LEFT_NUMBER]
-        for column in (PERIOD, YTD):
-            for who in ("citizen", "helper"):
-                key = f"interview.{who}.score.{score}"
-                v, st = book.shown(key, column)
-                values.append(v)
-                styles.append(st)
-        sh.put(values, styles)
+        sh.put(*book.paired_row(score, LEFT_NUMBER, [f"interview.{who}.score.{score}"
+                                                      for who in ("citizen", "helper")]))
     last = sh.n
     for suffix, name in (("n", "Aantal cijfers"), ("mean", "Gemiddelde")):
-        values = [name]
-        styles = [LABEL_TOTAL]
-        for column in (PERIOD, YTD):
-            for who in ("citizen", "helper"):
-                key = f"interview.{who}.{suffix}"
-                v, st = book.shown(key, column)
-                values.append(v)
-                styles.append(bold(st))
-        sh.put(values, styles)
+        sh.put(*book.paired_row(name, LABEL_TOTAL, [f"interview.{who}.{suffix}"
+                                                     for who in ("citizen", "helper")],
+                                total=True))
     sh.put([f"{citizen}: het cijfer van de burger; {helper.lower()}: het cijfer van de "
             "hulpverlener die de casus aandroeg. Niet gevraagd telt niet mee."], NOTE)
     book.footnote(sh)
