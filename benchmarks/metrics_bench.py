@@ -63,6 +63,16 @@ def child_floor(db: Path, passphrase_file: Path) -> int:
     return n
 
 
+def child_check(db: Path, passphrase_file: Path, check: bool) -> int:
+    """Unlock, with or without SQLCipher's page check (every CLI open runs it today)."""
+    from app.storage.db import connect
+
+    conn = connect(db, passphrase_file.read_text(encoding="utf-8").strip())
+    n = len(conn.execute("PRAGMA cipher_integrity_check").fetchall()) if check else 0
+    conn.close()
+    return n
+
+
 def child_json(path: Path) -> int:
     data = json.loads(path.read_text(encoding="utf-8"))
     return sum(len(c["events"]) for c in data["cases"]) + sum(
@@ -108,23 +118,34 @@ def computation(db: Path, start: date, end: date, repeat: int = 3) -> dict[str, 
     return out
 
 
-def measure(db: Path, rounds: int, start: date, end: date, app_root: Path = ROOT
-            ) -> dict[str, Any]:
+def measure(db: Path, rounds: int, start: date, end: date, app_root: Path = ROOT,
+            compare_root: Path | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="metrics-bench-") as tmp:
         pw = Path(tmp) / "pw.txt"
         pw.write_text(PASSPHRASE, encoding="utf-8")
         export = interchange_file(db, pw)
         me = str(Path(__file__).resolve())
+        command = [sys.executable, "-m", "app", "metrics", "--db", str(db),
+                   "--passphrase-file", str(pw), "--from", start.isoformat(), "--to",
+                   end.isoformat(), "--json"]
         contenders = {
-            "metrics": lambda: run_child([
-                sys.executable, "-m", "app", "metrics", "--db", str(db), "--passphrase-file",
-                str(pw), "--from", start.isoformat(), "--to", end.isoformat(), "--json"],
-                cwd=app_root),
+            "metrics": lambda: run_child(command, cwd=app_root),
             "floor": lambda: run_child([sys.executable, me, "--child-floor", str(db),
                                         str(pw)]),
             "json": lambda: run_child([sys.executable, me, "--child-json", str(export)]),
+            "check": lambda: run_child([sys.executable, me, "--child-check", str(db),
+                                        str(pw), "1"]),
+            "unlock": lambda: run_child([sys.executable, me, "--child-check", str(db),
+                                         str(pw), "0"]),
         }
+        if compare_root is not None:  # the same command of another checkout, in turn
+            contenders["compare"] = lambda: run_child(command, cwd=compare_root)
         samples = alternate(contenders, rounds)
+        if compare_root is not None:
+            outputs = {json.loads(x.output)["metrics"] == json.loads(y.output)["metrics"]
+                       for x, y in zip(samples["metrics"], samples["compare"], strict=True)}
+            if outputs != {True}:
+                raise SystemExit("de twee versies geven andere cijfers")
     result: dict[str, Any] = {
         "period": [start.isoformat(), end.isoformat()],
         "rounds": rounds,
@@ -132,7 +153,19 @@ def measure(db: Path, rounds: int, start: date, end: date, app_root: Path = ROOT
         **{f"{name}_peak_mb": peak_mb(s) for name, s in samples.items()},
         "ratio_to_floor": median_ratio(samples["metrics"], samples["floor"]),
         "ratio_to_json": median_ratio(samples["metrics"], samples["json"]),
+        # The page check every CLI open runs today, and the command without it.
+        "page_check_s": statistics.median(
+            c.seconds - u.seconds for c, u in zip(samples["check"], samples["unlock"],
+                                                  strict=True)),
     }
+    result["ratio_to_floor_without_check"] = statistics.median(
+        (m.seconds - (c.seconds - u.seconds)) / f.seconds for m, c, u, f in zip(
+            samples["metrics"], samples["check"], samples["unlock"], samples["floor"],
+            strict=True))
+    if compare_root is not None:
+        result["compare_to_floor"] = median_ratio(samples["compare"], samples["floor"])
+        result["compare_to_json"] = median_ratio(samples["compare"], samples["json"])
+        result["metrics_vs_compare"] = median_ratio(samples["metrics"], samples["compare"])
     if app_root == ROOT:
         result.update(computation(db, start, end))
     return result
@@ -149,6 +182,13 @@ def print_table(r: dict[str, Any]) -> None:
         ("dezelfde stappen uit interchange-JSON", f"{r['json_s']:.2f}",
          f"{r['json_peak_mb']:.0f}", f"{r['ratio_to_json']:.2f}x (<= 4x)"),
     ]
+    rows += [("  waarvan cipher_integrity_check bij openen", f"{r['page_check_s']:.2f}", "",
+              f"zonder: {r['ratio_to_floor_without_check']:.2f}x vloer")]
+    if "compare_s" in r:
+        rows += [("dezelfde opdracht, --compare-root", f"{r['compare_s']:.2f}",
+                  f"{r['compare_peak_mb']:.0f}",
+                  f"{r['compare_to_floor']:.2f}x vloer, {r['compare_to_json']:.2f}x json; "
+                  f"metrics/deze {r['metrics_vs_compare']:.2f}x")]
     if "computation_s" in r:
         rows += [
             ("rekenen (vouwen + catalogus, in geheugen)", f"{r['computation_s']:.2f}", "",
@@ -173,9 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--from", dest="start", type=date.fromisoformat, default=START)
     p.add_argument("--to", dest="end", type=date.fromisoformat, default=END)
     p.add_argument("--app-root", type=Path, default=ROOT,
-                   help="run the metrics command of another checkout (before/after)")
+                   help="run the metrics command of another checkout")
+    p.add_argument("--compare-root", type=Path,
+                   help="also run the command of this checkout, in turn (before/after)")
     p.add_argument("--child-floor", nargs=2, type=Path, help=argparse.SUPPRESS)
     p.add_argument("--child-json", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--child-check", nargs=3, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child_floor:
         print(child_floor(*args.child_floor))
@@ -183,11 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.child_json:
         print(child_json(args.child_json))
         return 0
+    if args.child_check:
+        db, pw, check = args.child_check
+        print(child_check(Path(db), Path(pw), check == "1"))
+        return 0
     from benchmarks.generate import cached_register
 
     db, _ = cached_register(args.data, PASSPHRASE, args.cases)
     result = {"cases": args.cases, "machine": machine(),
-              **measure(db, args.rounds, args.start, args.end, args.app_root.resolve())}
+              **measure(db, args.rounds, args.start, args.end, args.app_root.resolve(),
+                        args.compare_root.resolve() if args.compare_root else None)}
     print_table(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")

@@ -127,7 +127,7 @@ def dump_values(xlsx: Path, target: Path) -> int:
 
 
 def measure(db: Path, work: Path, rounds: int, start: date, end: date,
-            app_root: Path = ROOT) -> dict[str, Any]:
+            app_root: Path = ROOT, compare_root: Path | None = None) -> dict[str, Any]:
     out = work / "evaluatie.xlsx"
     values = work / "values.json"
     me = str(Path(__file__).resolve())
@@ -135,11 +135,16 @@ def measure(db: Path, work: Path, rounds: int, start: date, end: date,
                end.isoformat(), str(app_root)]
     first = run_child(program)  # once ahead, to have the values the bare side writes
     cells = dump_values(out, values)
-    samples = alternate({
+    contenders = {
         "program": lambda: run_child(program),
         "bare": lambda: run_child([sys.executable, me, "--child-bare", str(values),
                                    str(work / "bare.xlsx")]),
-    }, rounds)
+    }
+    if compare_root is not None:  # the program of another checkout, in turn
+        other = [*program[:-1], str(compare_root)]
+        other[4] = str(work / "compare.xlsx")
+        contenders["compare"] = lambda: run_child(other)
+    samples = alternate(contenders, rounds)
     reports = [json.loads(s.output.strip().splitlines()[-1]) for s in samples["program"]]
     bare_reports = [json.loads(s.output.strip().splitlines()[-1]) for s in samples["bare"]]
     report = json.loads(first.output.strip().splitlines()[-1])
@@ -155,6 +160,11 @@ def measure(db: Path, work: Path, rounds: int, start: date, end: date,
         "ratio": median_ratio(samples["program"], samples["bare"]),
         "program_peak_mb": peak_mb(samples["program"]),
         "bare_peak_mb": peak_mb(samples["bare"]),
+        **({"compare_s": median_seconds(samples["compare"]),
+            "compare_ratio": median_ratio(samples["compare"], samples["bare"]),
+            "compare_peak_mb": peak_mb(samples["compare"]),
+            "program_vs_compare": median_ratio(samples["program"], samples["compare"])}
+           if compare_root is not None else {}),
         "phases_s": phases,
         "bare_phases_s": {k: statistics.median(float(r[k]) for r in bare_reports)
                           for k in ("load", "sheets", "save", "total")},
@@ -177,6 +187,12 @@ def print_table(r: dict[str, Any]) -> None:
          f"{r['bare_peak_mb']:.0f}", f"{r['program_peak_mb'] / r['bare_peak_mb']:.2f}x",
          "< 300 MB"),
     ]
+    if "compare_s" in r:
+        rows.append(("--compare-root: tijd (s)", f"{r['compare_s']:.2f}", f"{r['bare_s']:.2f}",
+                     f"{r['compare_ratio']:.2f}x",
+                     f"programma/deze {r['program_vs_compare']:.2f}x"))
+        rows.append(("--compare-root: piekgeheugen (MB)", f"{r['compare_peak_mb']:.0f}", "", "",
+                     ""))
     head = ("maat", "programma", "kaal openpyxl", "verhouding", "budget")
     widths = [max(len(str(x[i])) for x in [head, *rows]) for i in range(5)]
     for line in [head, tuple("-" * w for w in widths), *rows]:
@@ -197,7 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--from", dest="start", type=date.fromisoformat, default=START)
     p.add_argument("--to", dest="end", type=date.fromisoformat, default=END)
     p.add_argument("--app-root", type=Path, default=ROOT,
-                   help="run the program of another checkout (before/after)")
+                   help="run the program of another checkout")
+    p.add_argument("--compare-root", type=Path,
+                   help="also run the program of this checkout, in turn (before/after)")
     p.add_argument("--child-program", nargs=5, help=argparse.SUPPRESS)
     p.add_argument("--child-bare", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -215,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     db, _ = cached_register(args.data, PASSPHRASE, args.cases)
     with tempfile.TemporaryDirectory(prefix="workbook-bench-") as tmp:
         result = measure(db, Path(tmp), args.rounds, args.start, args.end,
-                         args.app_root.resolve())
+                         args.app_root.resolve(),
+                         args.compare_root.resolve() if args.compare_root else None)
     print_table(result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
