@@ -18,7 +18,14 @@ weighted sum behind a mean score), and hides more than the small counts:
 
 Secondary cells are not "< 5" (that would be untrue); the output marks them with
 ``SECONDARY_MARK`` and a footnote. Everything here is pure and deterministic: the same
-figures always hide the same cells, so the report and the workbook never disagree.
+figures in the same output always hide the same cells.
+
+What it cannot do: zeros are printed (nobody is behind them), so a breakdown whose
+every non-zero cell is small and whose total is small too still tells, by bounds
+alone, that four "< 5" cells under a "< 5" total are 1 each; such cells are listed in
+``Suppression.exposed`` rather than hiding zeros. Whole-number reasoning that combines
+relations (a mean over a few scores) is beyond the check, but the weighted sum behind a
+printed mean does take part in the linear algebra.
 """
 
 from __future__ import annotations
