@@ -1,24 +1,29 @@
 """Benchmarks of PERFORMANCE.md: one command, a table and JSON.
 
-    python benchmarks/run.py --cases 10000 [--json out.json] [--plain-ratio]
+    python benchmarks/run.py [--sizes 1000,10000] [--large] [--data DIR]
+                             [--plain-ratio] [--rounds 5] [--json out.json]
 
-Builds (or reuses) a register of N synthetic cases with benchmarks/generate.py and
-times what a handler and a team lead wait for. Medians over repeats; the machine is
-noisy, so compare ratios measured in the same run rather than absolute figures.
-These are not tests: nothing here fails a build.
+Builds (once, into ``--data``) a register of N synthetic cases per size with
+benchmarks/generate.py and times what a handler and a team lead wait for, at 1,000 and
+10,000 cases and, with ``--large``, at 100,000. ``--plain-ratio`` compares the same
+workloads on an encrypted and a plain (unkeyed) register built side by side, alternated
+round by round, and reports medians of the per-round ratios (benchmarks/pairs.py): one
+run of A followed by one run of B would measure the machine's drift. These are not
+tests: nothing here fails a build. Process-level figures (the `metrics` command, the
+workbook) are in metrics_bench.py and workbook_bench.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
+import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,12 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.generate import generate  # noqa: E402
+from benchmarks.generate import cached_register, generate  # noqa: E402
+from benchmarks.pairs import alternate, machine, median_ratio, timed  # noqa: E402
 
 PASSPHRASE = "benchmark-wachtwoordzin"
+WORDS = ["kinderopvang", "betalingsregeling", "herziening", "toeslag", "Zwolle"]
+YEAR = (date(2025, 1, 1), date(2025, 12, 31))
 
 
-def timed(fn: Callable[[], Any], repeat: int = 5) -> float:
+def median_of(fn: Callable[[], Any], repeat: int) -> float:
     samples = []
     for _ in range(repeat):
         t = time.perf_counter()
@@ -41,72 +49,118 @@ def timed(fn: Callable[[], Any], repeat: int = 5) -> float:
     return statistics.median(samples)
 
 
-def measure(db: Path, cases: int) -> dict[str, float]:
-    from app.model.metrics import MetricSettings, compute_metrics
+def measure(db: Path, build: dict[str, float], *, verify: bool = True) -> dict[str, float]:
+    """Every in-process figure of PERFORMANCE.md on one register."""
+    from app.model.bulk import paused_gc
     from app.storage.db import connect
+    from app.storage.figures import figures_of, metric_settings
     from app.storage.projections import rebuild_all
     from app.storage.repository import CaseQuery, Register
-    from app.storage.verify import verify
+    from app.storage.verify import verify as verify_register
 
     out: dict[str, float] = {}
+    events = float(build["events"])
+    out["events"] = events
+    out["import_us_per_event"] = 1e6 * build["import_s"] / events
     t = time.perf_counter()
     connect(db, PASSPHRASE).close()
-    out["key_derivation_s"] = time.perf_counter() - t
+    kdf = out["key_derivation_s"] = time.perf_counter() - t
 
     def unlock_and_list() -> None:
-        reg = Register.open(db, PASSPHRASE)
+        reg = Register.open(db, PASSPHRASE, audit_unlock=False)
         reg.count_cases(CaseQuery())
         reg.list_cases(CaseQuery(limit=200))
         reg.close()
 
-    out["unlock_to_list_s"] = max(0.0, timed(unlock_and_list, 3) - out["key_derivation_s"])
+    out["unlock_to_list_s"] = max(0.0, median_of(unlock_and_list, 3) - kdf)
 
-    reg = Register.open(db, PASSPHRASE)
+    firsts = []
+    for word in WORDS[:3]:  # the first search after unlock: cold statements and pages
+        reg = Register.open(db, PASSPHRASE, audit_unlock=False)
+        t = time.perf_counter()
+        reg.count_cases(CaseQuery(search=word))
+        reg.list_cases(CaseQuery(search=word, limit=200))
+        firsts.append(time.perf_counter() - t)
+        reg.close()
+    out["first_search_after_unlock_ms"] = 1000 * statistics.median(firsts)
+
+    reg = Register.open(db, PASSPHRASE, audit_unlock=False)
     reg.today = lambda: date(2025, 12, 31)
     try:
-        words = ["kinderopvang", "betalingsregeling", "herziening", "toeslag", "Zwolle"]
         out["search_keystroke_ms"] = 1000 * statistics.median(
-            timed(lambda w=w: (reg.count_cases(CaseQuery(search=w)),
-                               reg.list_cases(CaseQuery(search=w, limit=200))), 3)
-            for w in words)
-        out["sort_and_window_ms"] = 1000 * timed(
-            lambda: reg.list_cases(CaseQuery(sort="next_deadline", offset=5000, limit=200)))
-
-        number = reg.list_cases(CaseQuery(status="in_behandeling", limit=1))[0].number
-        steps = []
-        for i in range(100):
+            median_of(lambda w=w: (reg.count_cases(CaseQuery(search=w)),
+                                   reg.list_cases(CaseQuery(search=w, limit=200))), 3)
+            for w in WORDS)
+        out["sort_and_window_ms"] = 1000 * median_of(
+            lambda: reg.list_cases(CaseQuery(sort="next_deadline", offset=5000, limit=200)), 5)
+        settings, codelists = metric_settings(reg), reg.codelists
+        with paused_gc():
+            # What `metrics` for the year reads: every case not settled before it.
+            year = list(reg.iter_entities(settled_before=YEAR[0]))
+            out["metrics_year_s"] = median_of(lambda: figures_of(
+                year, *YEAR, settings, codelists, with_ytd=False), 3)
+            out["metrics_year_entities"] = float(len(year))
             t = time.perf_counter()
-            reg.append(number, "note", {"on": "2025-12-30", "text": f"Benchmarknotitie {i}"})
-            steps.append(time.perf_counter() - t)
-        out["record_step_median_ms"] = 1000 * statistics.median(steps)
-
-        t = time.perf_counter()
-        cases_ev, signals_ev = reg.grouped_events()
-        out["read_all_events_s"] = time.perf_counter() - t
-        out["metrics_year_s"] = timed(lambda: compute_metrics(
-            cases_ev, signals_ev, date(2025, 1, 1), date(2025, 12, 31), MetricSettings()), 3)
+            entities = list(reg.iter_entities())
+            out["read_all_events_s"] = time.perf_counter() - t
+            out["fold_every_case_s"] = median_of(lambda: figures_of(
+                entities, *YEAR, settings, codelists, with_ytd=False), 1)
+        cases_ev = [e for e in entities if e[0].entity == "case"]
+        signals_ev = [e for e in entities if e[0].entity == "signal"]
 
         def rebuild() -> None:
             reg.conn.execute("BEGIN IMMEDIATE")
             rebuild_all(reg.conn, cases_ev, signals_ev, reg.codelists)
             reg.conn.execute("ROLLBACK")
 
-        out["rebuild_projections_s"] = timed(rebuild, 1)
-        out["verify_s"] = timed(lambda: verify(reg), 1)
+        out["rebuild_projections_s"] = median_of(rebuild, 1)
+        if verify:
+            out["verify_s"] = median_of(lambda: verify_register(reg), 1)
     finally:
         reg.close()
+    with copied(db) as copy:  # a step commits: never into the shared register
+        out["record_step_median_ms"] = 1000 * record_steps(copy, 100)
     return out
 
 
-def plain_ratio(cases: int, folder: Path) -> dict[str, float]:
-    """The same workload on an unkeyed (plain SQLite) register, for the 1.25x ratio."""
+@contextmanager
+def copied(db: Path) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="bench-copy-") as tmp:
+        copy = Path(tmp) / db.name
+        shutil.copy(db, copy)
+        yield copy
+
+
+def record_steps(db: Path, n: int) -> float:
+    """The median time of ``n`` steps appended (validated, projected, committed)."""
+    from app.storage.repository import CaseQuery, Register
+
+    reg = Register.open(db, PASSPHRASE, audit_unlock=False)
+    reg.today = lambda: date(2025, 12, 31)
+    try:
+        number = reg.list_cases(CaseQuery(status="in_behandeling", limit=1))[0].number
+        steps = []
+        for i in range(n):
+            t = time.perf_counter()
+            reg.append(number, "note", {"on": "2025-12-30", "text": f"Benchmarknotitie {i}"})
+            steps.append(time.perf_counter() - t)
+    finally:
+        reg.close()
+    return statistics.median(steps)
+
+
+# ---------------------------------------------------------------------------
+# Encrypted vs plain SQLite, alternated
+
+
+@contextmanager
+def plain_sqlite() -> Iterator[None]:
+    """Connections made inside have no key and no cipher pragmas: plain SQLite."""
     import sqlcipher3
 
     import app.storage.db as db_module
 
     class Unkeyed:
-        """The same connection with the key and cipher pragmas dropped: plain SQLite."""
-
         def __init__(self, conn: Any) -> None:
             self._conn = conn
 
@@ -119,59 +173,119 @@ def plain_ratio(cases: int, folder: Path) -> dict[str, float]:
             return getattr(self._conn, name)
 
     real = db_module.sqlcipher3
-    results: dict[str, float] = {}
-    for label in ("encrypted", "plain"):
-        if label == "plain":
-            fake = type("Plain", (), {})()
-            fake.connect = lambda *a, **k: Unkeyed(sqlcipher3.connect(*a, **k))
-            fake.Error = sqlcipher3.Error
-            fake.DatabaseError = sqlcipher3.DatabaseError
-            db_module.sqlcipher3 = fake  # type: ignore[assignment]
-        try:
-            path = folder / f"ratio-{label}.db"
-            gen = generate(path, PASSPHRASE, cases, seed=7, quiet=True)
-            results[f"{label}_import_s"] = gen["import_s"]
-            m = measure(path, cases)
-            results[f"{label}_record_step_ms"] = m["record_step_median_ms"]
-            results[f"{label}_read_all_events_s"] = m["read_all_events_s"]
-        finally:
-            db_module.sqlcipher3 = real
-    for key in ("import_s", "record_step_ms", "read_all_events_s"):
-        results[f"ratio_{key}"] = results[f"encrypted_{key}"] / results[f"plain_{key}"]
-    return results
+    fake: Any = type("Plain", (), {})()
+    fake.connect = lambda *a, **k: Unkeyed(sqlcipher3.connect(*a, **k))
+    fake.Error = sqlcipher3.Error
+    fake.DatabaseError = sqlcipher3.DatabaseError
+    db_module.sqlcipher3 = fake
+    try:
+        yield
+    finally:
+        db_module.sqlcipher3 = real
 
 
-def show(result: dict[str, Any]) -> None:
+def plain_ratio(cases: int, folder: Path, rounds: int) -> dict[str, float]:
+    """Import, a full read and one committed step: encrypted / plain, per round."""
+    from app.storage.repository import Register
+
+    paths = {"encrypted": folder / "ratio-encrypted.db", "plain": folder / "ratio-plain.db"}
+
+    def build(label: str) -> Callable[[], Any]:
+        def run() -> Any:
+            path = paths[label]
+            for f in (path, path.with_name(path.name + "-wal"),
+                      path.with_name(path.name + "-shm")):
+                f.unlink(missing_ok=True)
+            if label == "plain":
+                with plain_sqlite():
+                    return generate(path, PASSPHRASE, cases, seed=7, quiet=True)
+            return generate(path, PASSPHRASE, cases, seed=7, quiet=True)
+        return run
+
+    imports = alternate({label: _sample_of(build(label), "import_s") for label in paths},
+                        max(2, rounds // 2))
+    regs = {"encrypted": Register.open(paths["encrypted"], PASSPHRASE, audit_unlock=False)}
+    with plain_sqlite():
+        regs["plain"] = Register.open(paths["plain"], PASSPHRASE, audit_unlock=False)
+    try:
+        reads = alternate({label: timed(lambda r=reg: sum(1 for _ in r.iter_entities()))
+                           for label, reg in regs.items()}, rounds)
+
+        from app.storage.repository import CaseQuery
+
+        numbers = {label: reg.list_cases(CaseQuery(status="in_behandeling", limit=1))[0].number
+                   for label, reg in regs.items()}
+        for reg in regs.values():
+            reg.today = lambda: date(2025, 12, 31)
+
+        def one_step(label: str) -> None:
+            regs[label].append(numbers[label], "note",
+                               {"on": "2025-12-30", "text": "Benchmarknotitie"})
+
+        steps = alternate({label: timed(lambda x=label: one_step(x)) for label in regs},
+                          rounds * 10)
+    finally:
+        for reg in regs.values():
+            reg.close()
+    return {
+        "ratio_cases": cases,
+        "ratio_import": median_ratio(imports["encrypted"], imports["plain"]),
+        "ratio_read_all_events": median_ratio(reads["encrypted"], reads["plain"]),
+        "ratio_record_step": median_ratio(steps["encrypted"], steps["plain"]),
+    }
+
+
+def _sample_of(fn: Callable[[], dict[str, float]], key: str) -> Callable[[], Any]:
+    from benchmarks.pairs import Sample
+
+    def run() -> Sample:
+        return Sample(fn()[key], 0.0)
+    return run
+
+
+def show(title: str, result: dict[str, Any]) -> None:
+    print(f"\n{title}")
     width = max(len(k) for k in result)
     for key, value in result.items():
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        print(f"{key:<{width}}  {shown}", flush=True)
+        print(f"  {key:<{width}}  {shown}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="Casusregister benchmarks (PERFORMANCE.md)")
-    p.add_argument("--cases", type=int, default=10_000)
-    p.add_argument("--db", type=Path, help="reuse this register (passphrase: see source)")
-    p.add_argument("--json", type=Path)
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="1000,10000",
+                   help="aantallen casussen, met komma's (standaard 1000,10000)")
+    p.add_argument("--large", action="store_true", help="ook 100.000 casussen")
+    p.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) /
+                   "casusregister-bench", help="map met de benchmarkregisters (hergebruikt)")
     p.add_argument("--plain-ratio", action="store_true")
+    p.add_argument("--ratio-cases", type=int, help="omvang voor --plain-ratio "
+                   "(standaard de grootste, hoogstens 10.000)")
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--no-verify", action="store_true")
+    p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
-    folder = Path(tempfile.mkdtemp(prefix="casusregister-bench-"))
-    db = args.db or folder / "bench.db"
-    result: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                   f"Python {platform.python_version()}",
-        "cases": args.cases,
-    }
-    if not db.exists():
-        gen = generate(db, PASSPHRASE, args.cases, seed=1, quiet=True)
-        result.update({"events": gen["events"], "generate_s": gen["generate_s"],
-                       "import_s": gen["import_s"]})
-    result.update(measure(db, args.cases))
-    show(result)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.large and 100_000 not in sizes:
+        sizes.append(100_000)
+    result: dict[str, Any] = {"machine": machine(), "sizes": {}}
+    print(result["machine"])
+    for n in sizes:
+        db, build = cached_register(args.data, PASSPHRASE, n)
+        figures = measure(db, build, verify=not args.no_verify)
+        result["sizes"][str(n)] = figures
+        show(f"{n} casussen", figures)
+    if len(sizes) > 1:
+        base = result["sizes"][str(sizes[0])]["import_us_per_event"]
+        result["import_linearity"] = {
+            str(n): result["sizes"][str(n)]["import_us_per_event"] / base for n in sizes}
+        show("import per stap, t.o.v. de kleinste omvang", result["import_linearity"])
     if args.plain_ratio:
-        ratio = plain_ratio(min(args.cases, 3000), folder)
-        show(ratio)
-        result.update(ratio)
+        with tempfile.TemporaryDirectory(prefix="bench-ratio-") as tmp:
+            ratio = plain_ratio(args.ratio_cases or min(max(sizes), 10_000), Path(tmp),
+                                args.rounds)
+        result["plain_ratio"] = ratio
+        show("versleuteld / onversleuteld (mediaan van de verhoudingen per ronde)", ratio)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 0

@@ -12,9 +12,11 @@ What keeps it safe to publish:
 - Every figure comes from ``app.storage.figures.figures`` (METRICS.md: nothing
   computes a figure twice) and is suppressed **in Python, before any template sees
   it**: a count from 1 to ``suppress_below - 1`` prints as "< 5", 0 stays 0. An edited
-  template therefore cannot print a small number by mistake. A median or mean resting
-  on fewer cases than the threshold prints as "te weinig" where the catalogue gives
-  its base count (lead times, days to triage, interview scores).
+  template therefore cannot print a small number by mistake. Where a printed total
+  would give such a count back, the next smallest count is hidden too ("×", with a
+  footnote): ``app.model.suppression`` decides for the whole report at once. A median
+  or mean resting on a hidden count prints as "te weinig" (lead times, days to
+  triage, interview scores).
 - Only stories with a ``story_approved`` (four eyes) appear, only their text (no case
   number, no service or topic the approver did not see next to it), and only when
   the approval falls in the period, so a story is told once.
@@ -55,6 +57,16 @@ from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.model.lint import lint_text
 from app.model.metrics import metric_definitions, metric_labels
 from app.model.nlformat import date_time, metric
+from app.model.suppression import (
+    SECONDARY_MARK,
+    VALUE_BASIS,
+    Suppression,
+    catalogue_relations,
+    printed_score_sum,
+    score_sum,
+    secondary_note,
+)
+from app.model.suppression import suppress as protect
 from app.storage.figures import Figures, check_period, figures, metric_settings
 from app.storage.repository import Register
 
@@ -66,17 +78,8 @@ FIRST_YEAR = 2025
 #: What a suppressed median or mean prints as.
 TOO_FEW = "te weinig"
 
-#: Figures that are not counts (days, scores, the norm): never "< 5", but hidden when
-#: the count they rest on is suppressed.
-_BASIS: dict[str, str] = {
-    "triage.days.median": "triage.total",
-    "interview.citizen.mean": "interview.citizen.n",
-    "interview.helper.mean": "interview.helper.n",
-    **{f"leadtime.{kind}.{stat}": "closed.total"
-       for kind in ("gross", "net") for stat in ("median_days", "mean_days", "p90_days",
-                                                 "max_days")},
-}
 _VALUE_SUFFIXES = ("_days", ".median", ".mean")
+_PERIOD, _YTD = "p", "y"
 
 
 @dataclass(frozen=True)
@@ -100,18 +103,19 @@ class _Figures:
         self.below = below
         self.cl = codelists
         self.ytd = ytd
+        self.hide = _suppression(figs, below, codelists, ytd)
 
     def _one(self, values: dict[str, Any], key: str) -> str:
+        column = _PERIOD if values is self.p else _YTD
         value = values.get(key)
         if key.endswith(_VALUE_SUFFIXES) and not key.endswith("norm_days"):
-            basis = _BASIS.get(key)
-            n = values.get(basis) if basis else None
-            if isinstance(n, int) and 0 < n < self.below:
+            basis = VALUE_BASIS.get(key)
+            if basis is not None and self.hide.hidden((column, basis)):
                 return TOO_FEW
             return metric(key, value)
         if key.endswith("norm_days"):
             return suppress(value, 0)
-        return suppress(value, self.below)
+        return self.hide.mark((column, key)) or suppress(value, 0)
 
     def cells(self, key: str) -> list[str]:
         out = [self._one(self.p, key)]
@@ -138,8 +142,26 @@ class _Figures:
         return rows, hidden
 
 
+def _suppression(figs: Figures, below: int, cl: Codelists, ytd: bool) -> Suppression:
+    """One decision for every count the report prints (both columns, every table)."""
+    values: dict[Any, int | None] = {}
+    fixed: dict[Any, int | None] = {}
+    relations = []
+    for column, figures_ in ((_PERIOD, figs.period), (_YTD, figs.year_to_date)):
+        if column == _YTD and not ytd:
+            continue
+        values.update({(column, k): v for k, v in figures_.items()
+                       if isinstance(v, int) and not k.endswith(_VALUE_SUFFIXES)})
+        for who in ("citizen", "helper"):  # a printed mean gives away the sum of scores
+            fixed[score_sum(column, who)] = printed_score_sum(figures_, who, below)
+        relations += catalogue_relations(cl, column)
+    return protect(values, relations, below, fixed=fixed)
+
+
 def _table(title: str, columns: list[str], rows: list[dict[str, Any]],
-           note: str | None = None) -> dict[str, Any]:
+           note: str | None = None, below: int = 0) -> dict[str, Any]:
+    if any(SECONDARY_MARK in r["waarden"] for r in rows):
+        note = " ".join(x for x in (note, secondary_note(below)) if x)
     return {"titel": title, "kolommen": columns, "rijen": rows, "noot": note}
 
 
@@ -154,7 +176,7 @@ def _tables(f: _Figures, columns: list[str], settings_target: dict[str, int]
 
     def table(name: str, title: str, rows: list[dict[str, Any]], note: str | None = None,
               cols: list[str] | None = None) -> None:
-        t[name] = _table(title, cols or columns, rows, note)
+        t[name] = _table(title, cols or columns, rows, note, f.below)
 
     def breakdown(name: str, title: str, prefix: str, list_name: str, *,
                   total: tuple[str, str] | None = None, hide_zero: bool = False) -> None:
@@ -249,7 +271,7 @@ def _tables(f: _Figures, columns: list[str], settings_target: dict[str, int]
     target_rows = []
     for route in ("belastingdienst", "dienst_toeslagen"):
         target_rows.append({"label": f"Via {cl.label('route', route)}", "totaal": False,
-                            "waarden": [suppress(f.raw(f"targets.ytd.{route}"), f.below),
+                            "waarden": [f.cells(f"targets.ytd.{route}")[0],
                                         str(settings_target[route])]})
     table("doelen", "Doelen voor het eerste jaar", target_rows,
           "Geteld vanaf 1 januari tot en met de laatste dag van de periode.",

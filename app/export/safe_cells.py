@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -213,6 +214,25 @@ def _with_default_format(style: CellStyle | None, number_format: str,
     return style
 
 
+def date_column(ws: Any, style: CellStyle | None = None) -> Callable[[date | None], Any]:
+    """Date cells for one column of a write-only sheet, made once and reused.
+
+    A write-only sheet writes a row the moment it is appended, so the same styled cell
+    can carry the next row's date: 10,000 rows then cost one ``Cell`` per date column
+    instead of one per row. Use it for one column of one write-only sheet only.
+    """
+    cell = _new_cell(ws, _with_default_format(style, DATE_FORMAT, _DATE))
+
+    def convert(value: date | None) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            raise TypeError("een datumkolom verwacht datums, geen tijdstippen")
+        cell.value = value
+        return cell
+    return convert
+
+
 def set_value(target: Cell, value: CellValue, style: CellStyle | None = None) -> Cell:
     """The same rules for a cell of an ordinary (not write-only) worksheet."""
     made = cell(target.parent, value, style)
@@ -248,6 +268,7 @@ __all__ = [
     "CellValue",
     "cell",
     "clean_text",
+    "date_column",
     "is_risky",
     "row",
     "set_value",

@@ -33,6 +33,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from app.export.safe_cells import CellStyle, set_value
+from app.export.sheet_layout import a4_landscape, row_height
 from app.export.tempfiles import owned_temp_dir
 from app.export.templating import (
     TextFinding,
@@ -421,31 +422,59 @@ def _render_txt(reg: Register, env: Any, form: SignalForm, plan: SignalExportPla
     return render(env, "signal_form.txt.j2", _context(reg, [form], plan, "txt"))
 
 
-_HEADER = CellStyle(font=Font(bold=True, color="FFFFFF"),
+# Calibri by name: a font without a name prints as a serif in LibreOffice, wider than
+# the column widths and row heights were reckoned for.
+_HEADER = CellStyle(font=Font(name="Calibri", size=11, bold=True, color="FFFFFF"),
                     fill=PatternFill("solid", fgColor="154273"),
                     alignment=Alignment(vertical="top", wrap_text=True),
                     border=Border(bottom=Side(style="thin", color="154273")))
-_BODY = CellStyle(alignment=Alignment(vertical="top", wrap_text=True))
+_BODY = CellStyle(font=Font(name="Calibri", size=11),
+                  alignment=Alignment(vertical="top", wrap_text=True))
+
+
+def _column_width(f: FormField, values: Sequence[FormValue]) -> float:
+    """Wide enough for the column's longest short value (up to 28) and for its label's
+    longest word; multi-line texts wrap in 42. The whole list then prints across one
+    landscape page at a scale that stays readable."""
+    if f.multiline:
+        return 42.0
+    longest = max((len(v.text) for v in values), default=0)
+    word = max((len(w) for w in f.label.split()), default=8)
+    return float(min(28, max(10, longest + 2, word + 3)))
 
 
 def _write_xlsx(path: Path, forms: list[SignalForm], plan: SignalExportPlan,
                 organisation: str, temp_dir: Path | None) -> Path:
-    """One row per signal, one column per field; every string a text cell."""
+    """One row per signal, one column per field; every string a text cell.
+
+    Printed for a hand-over meeting, so (issue 11, item 34) each row is as high as
+    its wrapped texts need (LibreOffice does not measure rows itself), the page is A4
+    landscape with every column across it, and the header row repeats on each page.
+    """
     fields_ = _fields(plan.internal)
+    widths = [_column_width(f, [v for form in forms for v in form.values if v.key == f.key])
+              for f in fields_]
     wb = Workbook()
     ws = wb.active
     ws.title = "Signalen"
     for col, f in enumerate(fields_, start=1):
         set_value(ws.cell(row=1, column=col), f.label, _HEADER)
+    ws.row_dimensions[1].height = row_height([f.label for f in fields_], widths, bold=True)
     for row, form in enumerate(forms, start=2):
         by_key = {v.key: v for v in form.values}
-        for col, f in enumerate(fields_, start=1):
-            set_value(ws.cell(row=row, column=col), by_key[f.key].value, _BODY)
-    for col, f in enumerate(fields_, start=1):
-        width = 60 if f.multiline else max(14, min(40, len(f.label) + 4))
+        values = [by_key[f.key].value for f in fields_]
+        for col, value in enumerate(values, start=1):
+            set_value(ws.cell(row=row, column=col), value, _BODY)
+        height = row_height(values, widths)
+        if height is not None:
+            ws.row_dimensions[row].height = height
+    for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(fields_))}{len(forms) + 1}"
+    a4_landscape(ws, title_rows="1:1",
+                 header_right="Intern: bevat contactpersoon en casusnummers"
+                 if plan.internal else "")
     props = wb.properties
     props.title = "Signalen voor het Klantsignaal Management Systeem"
     props.creator = organisation

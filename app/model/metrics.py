@@ -1,7 +1,8 @@
 """The one catalogue of figures of METRICS.md, computed from folded cases and signals.
 
-The CLI, the GUI dashboard, the evaluation workbook and the report all call
-``compute_metrics``: a figure computed in two places drifts apart, and an evaluator
+The CLI, the GUI dashboard, the evaluation workbook and the report all get their
+figures from ``MetricsBuilder`` (through ``app.storage.figures``; ``compute_metrics`` is
+the same for events in memory): a figure computed in two places drifts apart, and an evaluator
 comparing the dashboard with the workbook must never find two answers. Keys are stable
 API and every codelist key is present (zeros included), so the shape of the result
 never depends on the data and a spreadsheet built on it keeps working.
@@ -9,7 +10,9 @@ never depends on the data and a spreadsheet built on it keeps working.
 Each case and signal is folded exactly once, as of the last day of the period, and
 every figure is read from that fold's effective events and state. Folding is the
 expensive part at 10,000 cases; a second fold per figure group would double the cost
-and, worse, could disagree with the first about corrections and retractions.
+and, worse, could disagree with the first about corrections and retractions. The folds
+stream past one case at a time and only counters stay behind, so a 100,000-case
+register costs no more memory than one case's events.
 """
 
 from __future__ import annotations
@@ -392,6 +395,7 @@ def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
         "Afgerond met uitkomst {name}",
         "Casussen afgerond in de periode met uitkomst '{name}'.",
     )
+    # The founding report's two resolution paths, in the office's codelist words.
     specs += [
         _Spec(
             "closed.resolved.without_escalation",
@@ -403,7 +407,7 @@ def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
             "closed.resolved.after_escalation",
             cl.label("resolved_by_path", "na_escalatie"),
             "Casussen afgerond in de periode, (deels) opgelost, met minstens één escalatie "
-            "op of vóór de afronding.",
+            "(heroverwegingsverzoek) op of vóór de afronding.",
         ),
     ]
     specs += _per(
@@ -605,7 +609,7 @@ def _strs(value: Any) -> list[str]:
 
 
 # ---------------------------------------------------------------------------
-# The computation
+# The computation: folded cases stream past one at a time
 
 
 class _Counts:
@@ -625,78 +629,89 @@ class _Counts:
             self.c[key] += n
 
 
-@dataclass(frozen=True)
-class FoldedRegister:
-    """Every case and signal folded once as of ``end`` (METRICS.md: "as of `to`").
+class _Tally:
+    """What one period ``[start, end]`` keeps while the cases stream past: counters and
+    the day counts its medians need, never a case or an event."""
 
-    The period's figures and the year to date end on the same day, so they share one
-    fold; folding is most of the work (about 0.75 s on 10,000 cases).
+    __slots__ = (
+        "citizen",
+        "first_feedback_days",
+        "gross",
+        "helper",
+        "n",
+        "net",
+        "response_days",
+        "start",
+        "triage_days",
+    )
+
+    def __init__(self, start: date, count_keys: Sequence[str], services: Sequence[str]
+                 ) -> None:
+        self.start = start
+        self.n = _Counts(count_keys)
+        self.triage_days: list[int] = []
+        self.first_feedback_days: list[int] = []
+        self.response_days: dict[str, list[int]] = {s: [] for s in services}
+        self.gross: list[int] = []
+        self.net: list[int] = []
+        self.citizen: list[int] = []
+        self.helper: list[int] = []
+
+
+#: A counted step of one case, as the tallies read it: (kind, date, payload).
+_Step = tuple[str, date, dict[str, Any]]
+
+
+class MetricsBuilder:
+    """The catalogue for periods that end on the same day, fed one fold at a time.
+
+    Each case and signal is folded once, as of ``end``, handed to ``add_case`` or
+    ``add_signal`` and then dropped: the builder keeps counters and day counts per
+    period (the period and the year to date share one pass), so the memory a year's
+    figures need no longer grows with the events of the register (PERFORMANCE.md: under
+    1 GB at 100,000 cases). ``weekly`` counts the intake per ISO week of ``end``'s
+    year from the same folds, for the charts.
     """
 
-    end: date
-    cases: list[CaseState]
-    signals: list[SignalState]
+    def __init__(self, end: date, starts: Sequence[date],
+                 settings: MetricSettings = MetricSettings(),
+                 codelists: Codelists | None = None) -> None:
+        for start in starts:
+            if start > end:
+                raise ValueError("de periode begint na de einddatum")
+        self.end = end
+        self.settings = settings
+        self.codelists = codelists or default_codelists()
+        self._specs = _catalogue(self.codelists, settings)
+        count_keys = [s.key for s in self._specs if s.count]
+        services = self.codelists.keys("service")
+        self._tallies = {start: _Tally(start, count_keys, services)
+                         for start in dict.fromkeys(starts)}
+        self._ytd_start = date(end.year, 1, 1)
+        self._horizon = soon_horizon(end)
+        self._weeks_last = _last_week(end.year, end)
+        self._weeks = [0] * (self._weeks_last + 1)
 
+    # ----------------------------------------------------------------- cases
 
-def fold_register(cases: Sequence[Sequence[Event]], signals: Sequence[Sequence[Event]],
-                  end: date) -> FoldedRegister:
-    with paused_gc():
-        return FoldedRegister(
-            end,
-            [fold_case(events, as_of=end) for events in cases if events],
-            [fold_signal(events, as_of=end) for events in signals if events],
-        )
-
-
-def compute_metrics(
-    cases: Sequence[Sequence[Event]],
-    signals: Sequence[Sequence[Event]],
-    start: date,
-    end: date,
-    settings: MetricSettings = MetricSettings(),
-    codelists: Codelists | None = None,
-) -> dict[str, MetricValue]:
-    """The full flat catalogue of METRICS.md for the period ``[start, end]``.
-
-    ``cases`` and ``signals`` hold each entity's events (corrections and retractions
-    included). Counts are ints, day figures floats rounded to 1 decimal, interview
-    means to 2, and a figure over an empty set is None. A reversed period is a caller's
-    mistake, not an empty period, so it raises ``ValueError`` instead of printing zeros.
-    """
-    if start > end:  # before the fold: a caller's mistake should cost nothing
-        raise ValueError("de periode begint na de einddatum")
-    return metrics_from_fold(fold_register(cases, signals, end), start, settings, codelists)
-
-
-def metrics_from_fold(
-    folded: FoldedRegister,
-    start: date,
-    settings: MetricSettings = MetricSettings(),
-    codelists: Codelists | None = None,
-) -> dict[str, MetricValue]:
-    """The catalogue for ``[start, folded.end]`` from an existing fold."""
-    end = folded.end
-    if start > end:
-        raise ValueError("de periode begint na de einddatum")
-    cl = codelists or default_codelists()
-    specs = _catalogue(cl, settings)
-    n = _Counts(s.key for s in specs if s.count)
-    add = n.add
-    ytd_start = date(end.year, 1, 1)
-    horizon = soon_horizon(end)
-
-    triage_days: list[int] = []
-    first_feedback_days: list[int] = []
-    response_days: dict[str, list[int]] = {s: [] for s in cl.keys("service")}
-    gross: list[int] = []
-    net: list[int] = []
-    citizen: list[int] = []
-    helper: list[int] = []
-
-    for state in folded.cases:
+    def add_case(self, state: CaseState) -> None:
+        """Count one case folded as of ``end``."""
         reg = state.registration
         if not reg or state.destroyed:
-            continue  # not yet received as of the end of the period, or destroyed
+            return  # not yet received as of the end of the period, or destroyed
+        received = state.received_on
+        r = received.isocalendar()
+        if r.year == self.end.year and r.week <= self._weeks_last:
+            self._weeks[r.week] += 1
+        steps: list[_Step] = [(e.kind, e.on, e.payload) for e in state.effective
+                              if e.kind in _COUNTED_KINDS]
+        for tally in self._tallies.values():
+            self._case_into(tally, state, reg, steps)
+
+    def _case_into(self, t: _Tally, state: CaseState, reg: dict[str, Any],
+                   steps: Sequence[_Step]) -> None:
+        start, end = t.start, self.end
+        add = t.n.add
         received = state.received_on
         route = str(reg.get("route", ""))
 
@@ -720,16 +735,13 @@ def metrics_from_fold(
         first_informed: date | None = None
         opinions: dict[str, list[date]] = {}
         responses: list[tuple[str, date]] = []
-        for eff in state.effective:
-            kind = eff.kind
-            if kind not in _COUNTED_KINDS:
-                continue
-            on, p = eff.on, eff.payload
+        for kind, on, p in steps:
             in_period = on >= start  # the fold as of ``end`` holds nothing after it
             if kind == "triaged":
                 triaged = True
                 decision = str(p.get("decision", ""))
-                if on >= ytd_start and decision == "in_behandeling" and route in TARGET_ROUTES:
+                if (on >= self._ytd_start and decision == "in_behandeling"
+                        and route in TARGET_ROUTES):
                     add(f"targets.ytd.{route}")
                 if in_period:
                     add("triage.total")
@@ -737,7 +749,7 @@ def metrics_from_fold(
                     add(f"triage.by_reason.{p.get('reason_code', '')}")
                     if decision == "doorverwezen":
                         add(f"triage.referred_to.{p.get('referred_to', '')}")
-                    triage_days.append((on - received).days)
+                    t.triage_days.append((on - received).days)
             elif kind == "partner_informed":
                 if first_informed is None:
                     first_informed = on
@@ -770,36 +782,28 @@ def metrics_from_fold(
                 add("triage.handover_confirmed")
             elif kind == "closing_interview":
                 add("interview.total")
-                for who, scores in (("citizen", citizen), ("helper", helper)):
+                for who, scores in (("citizen", t.citizen), ("helper", t.helper)):
                     score = p.get(f"{who}_score")
                     if isinstance(score, int) and score in SCORES:
                         scores.append(score)
                         add(f"interview.{who}.score.{score}")
 
         if first_informed is not None and first_informed >= start:
-            first_feedback_days.append((first_informed - received).days)
+            t.first_feedback_days.append((first_informed - received).days)
         for service, on in responses:
             sent = opinions.get(service)
-            if not sent or service not in response_days:
+            if not sent or service not in t.response_days:
                 continue
             i = bisect_right(sent, on)  # ``sent`` is in date order: the fold's order
             if i:
-                response_days[service].append((on - sent[i - 1]).days)
+                t.response_days[service].append((on - sent[i - 1]).days)
 
         status = state.status
         if not triaged:
             add("triage.pending")
         if status == "afgerond" and state.closed_on is not None and state.closed_on >= start:
-            _closed(
-                n,
-                state.closing or {},
-                state.path,
-                settings,
-                (state.closed_on - received).days,
-                state.paused_days(),
-                gross,
-                net,
-            )
+            _closed(t, state.closing or {}, state.path, self.settings,
+                    (state.closed_on - received).days, state.paused_days())
         elif status == "in_behandeling":
             add("open.total")
             if state.pause_running:
@@ -815,63 +819,103 @@ def metrics_from_fold(
                     continue
                 if d.due_on < end:
                     add("deadlines.overdue")
-                elif d.due_on <= horizon:
+                elif d.due_on <= self._horizon:
                     add("deadlines.due_next_14d")
 
-    for sig in folded.signals:
+    # ----------------------------------------------------------------- signals
+
+    def add_signal(self, sig: SignalState) -> None:
+        """Count one signal folded as of ``end``."""
         if not sig.creation:
-            continue  # not yet created as of the end of the period
-        if sig.created_on >= start:
-            add("signals.created")
-            add(f"signals.by_theme.{sig.creation.get('theme', '')}")
-        for eff in sig.submissions:
-            if eff.on >= start:
-                add("signals.submitted")
-                add(f"signals.submitted.by_recipient.{eff.payload.get('recipient', '')}")
-        for eff in sig.responses:
-            if eff.on >= start:
-                add(f"signals.responses.{eff.payload.get('status', '')}")
-        for eff in sig.feedback:
-            if eff.on >= start:
-                add("signals.feedback_given")
-        if sig.awaiting_feedback:
-            add("signals.awaiting_feedback")
+            return  # not yet created as of the end of the period
+        for t in self._tallies.values():
+            add, start = t.n.add, t.start
+            if sig.created_on >= start:
+                add("signals.created")
+                add(f"signals.by_theme.{sig.creation.get('theme', '')}")
+            for eff in sig.submissions:
+                if eff.on >= start:
+                    add("signals.submitted")
+                    add(f"signals.submitted.by_recipient.{eff.payload.get('recipient', '')}")
+            for eff in sig.responses:
+                if eff.on >= start:
+                    add(f"signals.responses.{eff.payload.get('status', '')}")
+            for eff in sig.feedback:
+                if eff.on >= start:
+                    add("signals.feedback_given")
+            if sig.awaiting_feedback:
+                add("signals.awaiting_feedback")
 
-    n.c["leadtime.norm_days"] = settings.norm_days
-    values: dict[str, MetricValue] = {
-        "triage.days.median": _rounded(percentile_inc(triage_days, _MEDIAN)),
-        "partner_feedback.first_days.median": _rounded(
-            percentile_inc(first_feedback_days, _MEDIAN)
-        ),
-        "interview.citizen.mean": _rounded(_mean(citizen), _SCORE),
-        "interview.helper.mean": _rounded(_mean(helper), _SCORE),
-    }
-    n.c["interview.citizen.n"] = len(citizen)
-    n.c["interview.helper.n"] = len(helper)
-    for service, days in response_days.items():
-        values[f"cooperation.{service}.response_days.median"] = _rounded(
-            percentile_inc(days, _MEDIAN)
-        )
-    for prefix, days in (("leadtime.gross", gross), ("leadtime.net", net)):
-        values[f"{prefix}.median_days"] = _rounded(percentile_inc(days, _MEDIAN))
-        values[f"{prefix}.mean_days"] = _rounded(_mean(days))
-        values[f"{prefix}.p90_days"] = _rounded(percentile_inc(days, _P90))
-        values[f"{prefix}.max_days"] = max(days) if days else None
+    # ----------------------------------------------------------------- results
 
-    return {s.key: n.c[s.key] if s.count else values.get(s.key) for s in specs}
+    def metrics(self, start: date) -> dict[str, MetricValue]:
+        """The flat catalogue for ``[start, end]`` (``start`` was given at creation)."""
+        t = self._tallies[start]
+        counts = dict(t.n.c)
+        counts["leadtime.norm_days"] = self.settings.norm_days
+        counts["interview.citizen.n"] = len(t.citizen)
+        counts["interview.helper.n"] = len(t.helper)
+        values: dict[str, MetricValue] = {
+            "triage.days.median": _rounded(percentile_inc(t.triage_days, _MEDIAN)),
+            "partner_feedback.first_days.median": _rounded(
+                percentile_inc(t.first_feedback_days, _MEDIAN)
+            ),
+            "interview.citizen.mean": _rounded(_mean(t.citizen), _SCORE),
+            "interview.helper.mean": _rounded(_mean(t.helper), _SCORE),
+        }
+        for service, days in t.response_days.items():
+            values[f"cooperation.{service}.response_days.median"] = _rounded(
+                percentile_inc(days, _MEDIAN)
+            )
+        for prefix, days in (("leadtime.gross", t.gross), ("leadtime.net", t.net)):
+            values[f"{prefix}.median_days"] = _rounded(percentile_inc(days, _MEDIAN))
+            values[f"{prefix}.mean_days"] = _rounded(_mean(days))
+            values[f"{prefix}.p90_days"] = _rounded(percentile_inc(days, _P90))
+            values[f"{prefix}.max_days"] = max(days) if days else None
+        return {s.key: counts[s.key] if s.count else values.get(s.key)
+                for s in self._specs}
+
+    def weekly(self) -> list[tuple[int, int]]:
+        """Cases received per ISO week of ``end``'s year (see ``weekly_intake``)."""
+        return [(week, self._weeks[week]) for week in range(1, self._weeks_last + 1)]
+
+
+def compute_metrics(
+    cases: Sequence[Sequence[Event]],
+    signals: Sequence[Sequence[Event]],
+    start: date,
+    end: date,
+    settings: MetricSettings = MetricSettings(),
+    codelists: Codelists | None = None,
+) -> dict[str, MetricValue]:
+    """The full flat catalogue of METRICS.md for the period ``[start, end]``.
+
+    ``cases`` and ``signals`` hold each entity's events (corrections and retractions
+    included). Counts are ints, day figures floats rounded to 1 decimal, interview
+    means to 2, and a figure over an empty set is None. A reversed period is a caller's
+    mistake, not an empty period, so it raises ``ValueError`` instead of printing zeros.
+    """
+    builder = MetricsBuilder(end, [start], settings, codelists)  # checks the period first
+    with paused_gc():
+        for events in cases:
+            if events:
+                builder.add_case(fold_case(events, as_of=end))
+        for events in signals:
+            if events:
+                builder.add_signal(fold_signal(events, as_of=end))
+    return builder.metrics(start)
 
 
 def _closed(
-    n: _Counts,
+    t: _Tally,
     closing: dict[str, Any],
     path: str | None,
     settings: MetricSettings,
     gross_days: int,
     paused_days: int,
-    gross: list[int],
-    net: list[int],
 ) -> None:
     """Count one case closed in the period (its latest, not reopened closing)."""
+    n = t.n
     outcome = str(closing.get("outcome", ""))
     n.add("closed.total")
     n.add(f"closed.by_outcome.{outcome}")
@@ -885,8 +929,8 @@ def _closed(
     for power in set(_strs(closing.get("powers_used"))):
         n.add(f"closed.powers_used.{power}")
     n.add(f"closed.powers_sufficient.{closing.get('powers_sufficient', '')}")
-    gross.append(gross_days)
-    net.append(gross_days - paused_days)
+    t.gross.append(gross_days)
+    t.net.append(gross_days - paused_days)
     if gross_days <= settings.norm_days:
         n.add("leadtime.within_norm")
 
@@ -905,11 +949,7 @@ def weekly_intake(
     30 December 2024 therefore counts in week 1 of 2025. Only corrections are resolved
     (not the whole fold): the chart needs nothing but the effective ``received_on``.
     """
-    weeks_in_year = date(year, 12, 28).isocalendar().week
-    iso = until.isocalendar()
-    if iso.year < year:
-        return []
-    last = iso.week if iso.year == year else weeks_in_year
+    last = _last_week(year, until)
     counts = [0] * (last + 1)
     for events in cases:
         if not events or any(e.kind == "case_destroyed" for e in events):
@@ -921,6 +961,14 @@ def weekly_intake(
         if r.year == year and r.week <= last:
             counts[r.week] += 1
     return [(week, counts[week]) for week in range(1, last + 1)]
+
+
+def _last_week(year: int, until: date) -> int:
+    """The last ISO week of ``year`` the charts show up to ``until`` (0: none yet)."""
+    iso = until.isocalendar()
+    if iso.year < year:
+        return 0
+    return iso.week if iso.year == year else date(year, 12, 28).isocalendar().week
 
 
 def _received_on(events: Sequence[Event], until: date) -> date | None:

@@ -170,9 +170,9 @@ def rotate(db: Path) -> list[Path]:
     return gone
 
 
-#: What counts as the day's backup: a register set aside by a restore or the copy made
-#: before a new key is not one.
-DAY_LABELS = ("dagelijks", "handmatig")
+#: What counts as the day's backup: a copy of the register as it is now. A register set
+#: aside by a restore, or a copy made before a migration or a new key, is not one.
+DAY_LABELS = ("dagelijks", "handmatig", "na-nieuwe-sleutel")
 
 
 def made_today(db: Path, today: date) -> bool:

@@ -1,26 +1,32 @@
 """The register's figures: the one call the CLI, dashboard, workbook and report share.
 
-METRICS.md: "nothing computes a figure twice". This reads every event once and hands
-them to the pure metric function with the register's own norm and targets.
+METRICS.md: "nothing computes a figure twice". This streams every case and signal
+once from the register, folds it as of the end of the period and hands the fold to the
+pure ``MetricsBuilder`` with the register's own norm and targets. A caller that needs
+more from the same folds (the workbook's case rows, the report's stories) passes a
+visitor instead of folding again; nothing keeps a fold after its visitors have seen it,
+so memory stays flat however large the register grows (PERFORMANCE.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
+from app.model.bulk import paused_gc
+from app.model.codelists import Codelists
 from app.model.errors import UserError
 from app.model.eventlog import Event
+from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.model.limits import date_in_range, date_range_text
-from app.model.metrics import (
-    FoldedRegister,
-    MetricSettings,
-    fold_register,
-    metrics_from_fold,
-)
+from app.model.metrics import MetricsBuilder, MetricSettings
 from app.storage.repository import Register
 
 MetricValue = int | float | None
+CaseVisitor = Callable[[CaseState], None]
+SignalVisitor = Callable[[SignalState], None]
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,12 @@ class Figures:
     end: date
     period: dict[str, MetricValue]
     year_to_date: dict[str, MetricValue]
+    #: Cases received per ISO week of ``end``'s year, up to ``end`` (for the charts).
+    weekly: list[tuple[int, int]] = field(default_factory=list)
+    #: What was read to compute them (the workbook's Verantwoording).
+    events_read: int = 0
+    cases_read: int = 0
+    signals_read: int = 0
 
     def to_json(self) -> dict[str, object]:
         return {"period": {"from": self.start.isoformat(), "to": self.end.isoformat()},
@@ -57,22 +69,59 @@ def check_period(start: date, end: date) -> None:
 
 
 def figures(reg: Register, start: date, end: date, *, with_ytd: bool = True,
-            grouped: tuple[list[list[Event]], list[list[Event]]] | None = None) -> Figures:
+            grouped: tuple[Sequence[Sequence[Event]], Sequence[Sequence[Event]]] | None = None,
+            on_case: CaseVisitor | None = None,
+            on_signal: SignalVisitor | None = None) -> Figures:
+    """The period's figures and (``with_ytd``) the year to date, from one fold each.
+
+    Reads the register one entity at a time unless the caller already holds every
+    entity's events (``grouped``: cases, signals). ``on_case`` and ``on_signal`` see
+    each fold as of ``end`` (the fold the figures count) before it is let go; without
+    them, cases settled before the period and the year (``iter_entities``) are not
+    read at all, and the counts of what was read cover only the rest.
+    """
     check_period(start, end)
-    cases, signals = grouped or reg.grouped_events()
-    return figures_from_fold(reg, fold_register(cases, signals, end), start, with_ytd=with_ytd)
-
-
-def figures_from_fold(reg: Register, folded: FoldedRegister, start: date, *,
-                      with_ytd: bool = True) -> Figures:
-    """Period and year to date from one fold (they end on the same day)."""
-    settings = metric_settings(reg)
-    period = metrics_from_fold(folded, start, settings, reg.codelists)
-    ytd_start = date(folded.end.year, 1, 1)
-    if not with_ytd:
-        ytd = {}
-    elif ytd_start == start:
-        ytd = dict(period)
+    entities: Iterable[Sequence[Event]]
+    if grouped is not None:
+        entities = itertools.chain(*grouped)
+    elif on_case is None:
+        # Nothing of such a case is counted from this day on; the weekly intake starts
+        # on 1 January, which a settled case's steps all precede too.
+        entities = reg.iter_entities(settled_before=min(start, date(end.year, 1, 1)))
     else:
-        ytd = metrics_from_fold(folded, ytd_start, settings, reg.codelists)
-    return Figures(start, folded.end, period, ytd)
+        entities = reg.iter_entities()
+    return figures_of(entities, start, end, metric_settings(reg), reg.codelists,
+                      with_ytd=with_ytd, on_case=on_case, on_signal=on_signal)
+
+
+def figures_of(entities: Iterable[Sequence[Event]], start: date, end: date,
+               settings: MetricSettings, codelists: Codelists, *, with_ytd: bool = True,
+               on_case: CaseVisitor | None = None,
+               on_signal: SignalVisitor | None = None) -> Figures:
+    """``figures`` over any source of per-entity event lists (benchmarks, tests)."""
+    check_period(start, end)
+    ytd_start = date(end.year, 1, 1)
+    builder = MetricsBuilder(end, [start, ytd_start] if with_ytd else [start], settings,
+                             codelists)
+    events = cases = signals = 0
+    # The cyclic collector would walk every short-lived event and fold (app.model.bulk).
+    with paused_gc():
+        for evs in entities:
+            if not evs:
+                continue
+            events += len(evs)
+            if evs[0].entity == "case":
+                cases += 1
+                state = fold_case(evs, as_of=end)
+                builder.add_case(state)
+                if on_case is not None:
+                    on_case(state)
+            else:
+                signals += 1
+                sig = fold_signal(evs, as_of=end)
+                builder.add_signal(sig)
+                if on_signal is not None:
+                    on_signal(sig)
+    period = builder.metrics(start)
+    ytd = builder.metrics(ytd_start) if with_ytd else {}
+    return Figures(start, end, period, ytd, builder.weekly(), events, cases, signals)

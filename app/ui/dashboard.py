@@ -48,8 +48,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model.fold import fold_signal
-from app.model.metrics import metric_definitions, weekly_intake
+from app.model.fold import SignalState
+from app.model.metrics import metric_definitions
 from app.model.nlformat import NO_VALUE, SOON_DAYS, clock, metric, nl_date, soon_horizon
 from app.model.nlformat import weekday_date as nl_weekday_date
 from app.storage.figures import Figures, MetricValue, figures, metric_settings
@@ -170,13 +170,17 @@ def collect(reg: Register, kind: str) -> DashboardData:
     today = reg.today()
     version = reg.data_version()
     start, end = period_of(kind, today)
-    cases, signals = reg.grouped_events()
-    figs = figures(reg, start, end, grouped=(cases, signals))
-    weekly = weekly_intake(cases, end.year, end)
+    created: list[SignalState] = []
+
+    def on_signal(state: SignalState) -> None:
+        if state.creation:  # created by the end of the period
+            created.append(state)
+
+    # one entity at a time: memory stays flat; the signals' folds are seen on the way
+    figs = figures(reg, start, end, on_signal=on_signal)
+    weekly = figs.weekly
     settings = reg.settings
     soon = soon_horizon(today)
-    signal_states = [fold_signal(events, as_of=end) for events in signals if events]
-    created = [s for s in signal_states if s.creation]
     return DashboardData(
         kind=kind,
         key=(kind, today, version),

@@ -18,6 +18,7 @@ from app.storage.figures import figures
 from app.storage.interchange_io import import_file
 from app.storage.repository import Register
 from tests.helpers.colleague import Colleague
+from tests.helpers.disclosure import AGES, catalogue_sums, hidden_recomputed
 from tests.helpers.registers import EXAMPLE, make_register
 
 START, END = date(2025, 1, 1), date(2025, 12, 31)
@@ -89,7 +90,7 @@ def test_small_counts_are_suppressed_in_tables_and_key_figures(reg: Register,
     for score in range(1, 11):
         for col in (0, 1):
             value = _cell(html, "Verdeling van de rapportcijfers", str(score), col)
-            assert value == "0" or value == "< 5" or int(value) >= 5
+            assert value in ("0", "< 5", "×") or int(value) >= 5
     # nowhere in a table does a bare 1 to 4 appear
     for cell in re.findall(r'<td class="getal">([^<]*)</td>', html):
         assert unescape(cell).strip() not in {"1", "2", "3", "4"}, cell
@@ -247,3 +248,104 @@ def test_user_override_template_and_strict_undefined(reg: Register, tmp_path: Pa
     assert "eigen sjabloon" in str(exc.value)
     assert not out.exists()
     assert len([r for r in audit.rows(reg.conn) if r.action == "export_report"]) == 1
+
+
+# --------------------------------------------------------------------------- suppression
+# What a reader of the HTML can add up: every table whose rows are a codelist and whose
+# total is printed (in the table or elsewhere in the report), read from the HTML alone.
+
+BREAKDOWNS = {  # caption -> (key prefix, codelist, total key)
+    "Instroom naar route": ("intake.by_route", "route", "intake.total"),
+    "Instroom naar soort aandrager": ("intake.by_partner_type", "partner_type",
+                                      "intake.total"),
+    "Instroom naar doelgroep": ("intake.by_target_group", "target_group", "intake.total"),
+    "Triagebesluiten": ("triage.by_decision", "triage_decision", "triage.total"),
+    "Redenen van het triagebesluit": ("triage.by_reason", "triage_reason", "triage.total"),
+    "Doorverwezen naar": ("triage.referred_to", "referred_to",
+                          "triage.by_decision.doorverwezen"),
+    "Heroverwegingsverzoeken (escalaties) naar niveau": (
+        "treatment.escalations.by_level", "escalation_level", "treatment.escalations"),
+    "Uitkomst van afgeronde casussen": ("closed.by_outcome", "outcome", "closed.total"),
+    "Waren de bevoegdheden toereikend?": ("closed.powers_sufficient", "powers_sufficient",
+                                          "closed.total"),
+    "Signalen aangemaakt, naar thema": ("signals.by_theme", "signal_theme",
+                                        "signals.created"),
+    "Indieningen van signalen, naar ontvanger": ("signals.submitted.by_recipient",
+                                           "signal_recipient", "signals.submitted"),
+}
+
+
+def _rows(html: str, caption: str) -> dict[str, list[str]]:
+    start = html.index(f"<caption>{caption}</caption>")
+    table = html[start:html.index("</table>", start)]
+    return {unescape(label): [unescape(c) for c in re.findall(r'<td class="getal">([^<]*)</td>',
+                                                              cells)]
+            for label, cells in re.findall(r'<th scope="row">([^<]*)</th>(.*?)</tr>',
+                                           table, re.S)}
+
+
+def _number(text: str) -> int | None:
+    """A printed count as a reader takes it: hidden ("< 5", "×") is unknown."""
+    text = text.replace(".", "")
+    return int(text) if text.isdigit() else None
+
+
+def _published(reg: Register, html: str) -> dict[tuple[int, str], int | None]:
+    """(column, key) -> the count the report prints (None: hidden)."""
+    cl = reg.codelists
+    out: dict[tuple[int, str], int | None] = {}
+    for caption, (prefix, list_name, total) in BREAKDOWNS.items():
+        rows = _rows(html, caption)
+        labels = {cl.label(list_name, k): k for k in cl.keys(list_name)}
+        columns = len(next(iter(rows.values())))
+        for col in range(columns):
+            for key in cl.keys(list_name):  # a category left out has no cases: 0
+                out.setdefault((col, f"{prefix}.{key}"), 0)
+            for label, cells in rows.items():
+                if label in labels:
+                    out[(col, f"{prefix}.{labels[label]}")] = _number(cells[col])
+                elif label.startswith("Totaal"):
+                    out[(col, total)] = _number(cells[col])
+    scores = _rows(html, "Verdeling van de rapportcijfers")
+    for label, cells in scores.items():
+        out[(0, f"interview.citizen.score.{label}")] = _number(cells[0])
+        out[(0, f"interview.helper.score.{label}")] = _number(cells[1])
+    for label, cells in _rows(html, "Eindgesprekken").items():
+        if label.startswith("Rapportcijfers van"):  # the number of scores given
+            who = "citizen" if "burger" in label else "helper"
+            out[(0, f"interview.{who}.n")] = _number(cells[0])
+    ages = _rows(html, "Hoe lang casussen in behandeling al openstaan")
+    for age, cells in zip(AGES, ages.values(), strict=True):  # youngest first
+        for col, text in enumerate(cells):
+            out[(col, f"open.age.{age}")] = _number(text)
+    open_now = next(iter(_rows(html, "Werkvoorraad aan het eind van de periode").values()))
+    for col, text in enumerate(open_now):  # the first row: in behandeling
+        out[(col, "open.total")] = _number(text)
+    return out
+
+
+@pytest.mark.parametrize("period", [(START, END), (date(2025, 7, 1), date(2025, 9, 30))],
+                         ids=["year", "q3-with-ytd"])
+@pytest.mark.parametrize("below", [5, 10])
+def test_no_hidden_count_can_be_recomputed_from_a_printed_total(
+        reg: Register, tmp_path: Path, period: tuple[date, date], below: int) -> None:
+    html = _report(reg, tmp_path, f"r{below}.html", start=period[0], end=period[1],
+                   suppress_below=below)
+    figs = figures(reg, *period)
+    shown = _published(reg, html)
+    columns = sorted({col for col, _ in shown})
+    truth = {(col, key): (figs.period if col == 0 else figs.year_to_date).get(key)
+             for col, key in shown}
+    assert any(v is None for v in shown.values())  # something is hidden
+    sums = [((col, total), tuple((col, p) for p in parts))
+            for col in columns for total, parts in catalogue_sums(reg.codelists)]
+    for (cell, parts) in sums:  # the evaluator's sums are true for these figures
+        if truth.get(cell) is not None and all(truth.get(p) is not None for p in parts):
+            assert truth[cell] == sum(truth[p] for p in parts), cell
+    assert hidden_recomputed(shown, {c: v for c, v in truth.items() if v is not None},
+                             sums) == {}
+    # every printed count is the figure itself, or hidden: never altered
+    for cell, value in shown.items():
+        assert value is None or value == truth[cell], cell
+    if "×" in html:
+        assert "× = afgeschermd" in html  # the footnote under its table

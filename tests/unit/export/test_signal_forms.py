@@ -303,3 +303,28 @@ def test_broken_override_template_fails_with_a_dutch_error(reg: Register, tmp_pa
     assert isinstance(exc.value, UserError)
     assert "Er is niets geschreven" in str(exc.value)
     assert not out.exists()  # not even the text forms, which rendered fine
+
+
+def test_xlsx_prints_landscape_across_one_page_with_rows_as_high_as_their_text(
+        reg: Register, tmp_path: Path) -> None:
+    """Issue 11, item 34: wrapped texts get their row height (LibreOffice does not
+    measure rows), the page is landscape fitted to its width, the header repeats."""
+    long = _signal(reg, problem="Bij samenloop van beslagen " * 12,
+                   proposed_solution="Eenmaal centraal berekenen.")
+    plan = plan_signal_export(reg, [long], {"xlsx"})
+    (tmp_path / "uit").mkdir()  # exports never make folders
+    path = write_signal_forms(reg, plan, tmp_path / "uit", temp_dir=tmp_path / "tmp")[0]
+    ws = load_workbook(path)["Signalen"]
+    setup = ws.page_setup
+    assert setup.orientation == "landscape" and setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$1:$1"
+    header = [c.value for c in ws[1]]
+    problem = ws.cell(row=2, column=header.index("Knelpunt") + 1)
+    assert problem.alignment.wrap_text
+    width = ws.column_dimensions[problem.column_letter].width
+    text = problem.value
+    lines = -(-len(text) // int(width))  # at least this many lines at ~1 char a unit
+    assert ws.row_dimensions[2].height >= 12 * lines  # every line of the text shows
+    assert ws.row_dimensions[1].height is None or ws.row_dimensions[1].height >= 15

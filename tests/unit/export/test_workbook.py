@@ -33,6 +33,7 @@ from app.storage import audit
 from app.storage.figures import figures
 from app.storage.interchange_io import import_file
 from app.storage.repository import Register
+from tests.helpers.disclosure import catalogue_sums, hidden_recomputed
 from tests.helpers.registers import (
     EXAMPLE,
     FAST_KDF,
@@ -310,7 +311,11 @@ def test_charts_are_native_excel_charts(q3: Path) -> None:
 def test_print_setup_and_classification_in_every_header(q3: Path) -> None:
     for name, xml in sheet_xml(q3).items():
         assert 'orientation="landscape"' in xml, name
-        assert 'fitToWidth="1"' in xml and 'fitToPage="1"' in xml, name
+        assert 'fitToPage="1"' in xml and 'fitToHeight="0"' in xml, name
+        wide = re.search(r'fitToWidth="(\d+)"', xml)
+        assert wide, name
+        # Casussen (30 columns) spreads over several readable pages, not one at 2 pt.
+        assert (int(wide.group(1)) > 1) == (name == "Casussen"), name
         assert CLASSIFICATION in xml, name  # the printed page header
 
 
@@ -522,12 +527,12 @@ def test_a_failed_save_leaves_no_partial_file_and_keeps_the_old_one(
 
 def test_a_crash_while_building_leaves_nothing(reg: Register, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.export import workbook
+    from app.export.workbook import reference_sheets
 
-    def crash(self: Any) -> None:
+    def crash(book: Any) -> None:
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr(workbook._EvaluationWriter, "accountability", crash)
+    monkeypatch.setattr(reference_sheets, "accountability", crash)
     with pytest.raises(RuntimeError):
         write_evaluation(reg, *Q3, tmp_path / "e.xlsx", temp_dir=tmp_path / "owned")
     assert [p.name for p in tmp_path.iterdir()] == ["owned"]
@@ -672,3 +677,136 @@ def test_safe_cells_types(tmp_path: Path) -> None:
     assert row[0].value == datetime(2025, 1, 2) and row[0].number_format == DATE_FORMAT
     assert (row[1].value, row[1].data_type) == (3, "n")
     assert row[2].value == 2.5 and row[3].value is None and row[4].value is True
+
+
+def _count(value: Any) -> int | None:
+    """A printed count as a reader takes it: hidden ("< 5", "×") is unknown."""
+    return value if isinstance(value, int) else None
+
+
+@pytest.mark.parametrize("period", [Q3, YEAR], ids=["q3", "year"])
+def test_suppressed_counts_cannot_be_recomputed_from_any_printed_total(
+        reg: Register, tmp_path: Path, period: tuple[date, date]) -> None:
+    """Issue 11, item 31: the Cijfers sheet prints every total; Instroom prints route x
+    service with its column totals. Nothing hidden comes back from them."""
+    out = tmp_path / "afgeschermd.xlsx"
+    write_evaluation(reg, *period, out, suppress_below=5, temp_dir=tmp_path / "t")
+    book = openpyxl.load_workbook(out)
+    expected = figures(reg, *period)
+    shown: dict[Any, int | None] = {}
+    truth: dict[Any, int] = {}
+    for key, (p, y) in cijfers(book).items():
+        for col, value, real in ((0, p, expected.period[key]),
+                                 (1, y, expected.year_to_date[key])):
+            if isinstance(real, int) and not key.endswith(("_days", ".median", ".mean")):
+                shown[(col, key)] = _count(value)
+                truth[(col, key)] = real
+                assert value == real or value in ("< 5", "×"), key
+                if 0 < real < 5:
+                    assert value == "< 5", key
+    sums = [((col, total), tuple((col, p) for p in parts))
+            for col in (0, 1) for total, parts in catalogue_sums(reg.codelists)]
+    # Route x service: each service column adds up to the intake for that service.
+    ws = book["Instroom"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "Route")
+    services = reg.codelists.keys("service")
+    routes = {reg.codelists.label("route", k): k for k in reg.codelists.keys("route")}
+    n = len(services) + 1
+    cases, _ = reg.grouped_events()
+    crosses = cross_tables([r for evs in cases if (r := case_record(evs, period[1],
+                                                                     reg.codelists))],
+                           *period)
+    for row in rows[head + 1:head + 1 + len(routes)]:
+        route = routes[row[0]]
+        for col in (0, 1):
+            for i, s in enumerate(services):
+                cell = (col, "cross", route, s)
+                shown[cell] = _count(row[1 + col * (n + 1) + i])
+                truth[cell] = crosses.route_service[col][(route, s)]
+    for col in (0, 1):
+        for s in services:
+            sums.append(((col, f"intake.by_service.{s}"),
+                         tuple((col, "cross", r, s) for r in routes.values())))
+    assert any(v is None for v in shown.values())
+    for total, parts in sums:  # the evaluator's sums hold for these figures
+        assert truth[total] == sum(truth[p] for p in parts), total
+    assert hidden_recomputed(shown, truth, sums) == {}
+    notes = [c for r in rows for c in r if isinstance(c, str) and c.startswith("× = ")]
+    marks = [c for r in rows for c in r if c == "×"]
+    assert bool(marks) <= bool(notes)  # a secondary mark has its footnote
+
+
+def test_print_layout_keeps_heads_and_labels_on_paper(q3: Path,
+                                                      q3_book: openpyxl.Workbook) -> None:
+    """Issue 11, item 34, checked on the file (the PDF LibreOffice makes of it was looked
+    at by hand): no header row is lower than its wrapped text, the signal list and the
+    case list repeat their head on every page, Casussen prints across several readable
+    pages, and the ageing chart labels every bucket."""
+    ws = q3_book["Overzicht"]
+    head = next(r for r in ws.iter_rows() if r[0].value == "Kerncijfer")
+    height = ws.row_dimensions[head[0].row].height
+    for cell in head[1:3]:
+        lines = str(cell.value).split("\n")
+        width = ws.column_dimensions[cell.column_letter].width
+        assert all(len(line) <= width for line in lines), cell.value  # no third line
+        assert height >= 14 * len(lines)
+    signals = q3_book["Signalen"]
+    list_head = next(r[0].row for r in signals.iter_rows() if r[0].value == "Nummer")
+    assert signals.print_title_rows == f"${list_head}:${list_head}"
+    cases = q3_book["Casussen"]
+    assert cases.print_title_rows == "$1:$1" and cases.print_title_cols == "$A:$A"
+    assert cases.page_setup.fitToWidth > 1 and cases.page_setup.pageOrder == "overThenDown"
+    with zipfile.ZipFile(q3) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/")]
+    ageing = next(c for c in charts if "Openstaande casussen naar leeftijd" in c)
+    category_axis = re.search(r"<(?:c:)?catAx>(.*?)</(?:c:)?catAx>", ageing, re.S)
+    value_axis = re.search(r"<(?:c:)?valAx>(.*?)</(?:c:)?valAx>", ageing, re.S)
+    assert category_axis and value_axis
+    assert re.search(r'<(?:c:)?delete val="0"', category_axis.group(1))
+    assert re.search(r'<(?:c:)?tickLblSkip val="1"', category_axis.group(1))
+    # the values along the bottom, under their title
+    assert re.search(r'<(?:c:)?crosses val="max"', value_axis.group(1))
+
+
+def test_the_office_words_come_from_its_codelists(tmp_path: Path) -> None:
+    """Issue 11, items 21, 22, 29: the resolution paths, the helper's score and the
+    services' names are the codelists' words wherever the workbook uses them."""
+    override = tmp_path / "codelists.toml"
+    override.write_text('[resolution_path]\nitems.zonder_escalatie = "(Deels) minnelijk '
+                        'opgelost"\nitems.na_escalatie = "(Deels) opgelost na '
+                        'heroverwegingsverzoek"\n', encoding="utf-8")
+    cl = load_codelists(override)
+    reg = Register.create(tmp_path / "r.db", PASSPHRASE, "TST", "Tester", kdf=FAST_KDF,
+                          codelists=cl)
+    try:
+        import_file(reg, EXAMPLE)
+        out = tmp_path / "w.xlsx"
+        write_evaluation(reg, *YEAR, out, temp_dir=tmp_path / "t")
+    finally:
+        reg.close()
+    book = openpyxl.load_workbook(out)
+    treatment = [r[0].value for r in book["Behandeling"].iter_rows(max_col=1)]
+    assert "(Deels) minnelijk opgelost" in treatment
+    assert "(Deels) opgelost na heroverwegingsverzoek" in treatment
+    overview = [r[0].value for r in book["Overzicht"].iter_rows(max_col=1)]
+    assert "(Deels) minnelijk opgelost" in overview
+    labels = {r[0].value: r[1].value for r in book["Cijfers"].iter_rows(min_row=5, max_col=2)}
+    assert labels["closed.resolved.after_escalation"] == (
+        "(Deels) opgelost na heroverwegingsverzoek")
+    interview_head = next(r for r in book["Eindgesprek"].iter_rows(values_only=True)
+                          if r[0] == "Cijfer")
+    assert interview_head[1:5] == ("Rapportcijfer burger", "Rapportcijfer aandrager") * 2
+    header, rows = table_rows(book["Casussen"], "Casussen")
+    assert header[-1] == "Rapportcijfer aandrager"
+    path, outcome = header.index("Oplosroute"), header.index("Uitkomst")
+    paths = {r[path].value for r in rows if r[outcome].value in ("Opgelost", "Deels opgelost")}
+    assert paths <= {"(Deels) minnelijk opgelost", "(Deels) opgelost na heroverwegingsverzoek"}
+    assert paths  # the fixture has resolved cases
+    # a case that was not solved has no path to a solution
+    assert all(r[path].value is None for r in rows
+               if r[outcome].value in ("Niet opgelost", "Ingetrokken"))
+    terms = " ".join(str(c.value) for r in book["Definities"].iter_rows() for c in r
+                     if c.value)
+    for route in cl.keys("route"):
+        assert cl.label("route", route) in terms
