@@ -7,7 +7,7 @@ Three ways in, one ``app.cli.main``:
 - ``gui()``: the frozen windowed ``Casusregister`` and pip's ``casusregister-gui``.
 
 A windowed program on Windows has no console: ``sys.stdout`` and ``sys.stderr`` are
-None and the first print would crash it (FACTS.md). ``gui()`` points stderr at the log
+None and the first print would crash it (docs/PLATFORM.md). ``gui()`` points stderr at the log
 file (the CLI's last guard writes tracebacks without messages there, never case data)
 and stdout at the null device. A command's output would vanish there, so the windowed
 program given a command says so and names ``casusregister-cli`` instead.

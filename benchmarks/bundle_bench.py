@@ -1,4 +1,4 @@
-"""Exchange bundles through the register, timed at scale (PERFORMANCE.md).
+"""Exchange bundles through the register, timed at scale (docs/BENCHMARKS.md).
 
     python benchmarks/bundle_bench.py --db REG.db --passphrase-file PW [--repeat 3]
                                       [--weeks 3] [--json out.json]

@@ -1,4 +1,4 @@
-"""The storage-independent half of an exchange bundle, timed at scale (PERFORMANCE.md).
+"""The storage-independent half of an exchange bundle, timed at scale (docs/BENCHMARKS.md).
 
     python benchmarks/bundle_file_bench.py --cases 10000 [--json out.json]
 

@@ -1,4 +1,4 @@
-"""Benchmark of `metrics` for a year (PERFORMANCE.md): time, peak memory, two ratios.
+"""Benchmark of `metrics` for a year (docs/BENCHMARKS.md): time, peak memory, two ratios.
 
     python benchmarks/metrics_bench.py [--cases 10000] [--data DIR] [--rounds 5]
                                        [--from 2025-01-01 --to 2025-12-31] [--json out.json]

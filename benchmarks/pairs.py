@@ -1,4 +1,4 @@
-"""Timing pairs the way PERFORMANCE.md asks: alternated, and medians of the ratios.
+"""Timing pairs the way docs/BENCHMARKS.md asks: alternated, and medians of the ratios.
 
 One run of A followed by one run of B measures the machine's drift as much as A and B
 (a shared 2-core machine once gave 0.57x for a pair that is 1.2x). So every pair here

@@ -1,4 +1,4 @@
-"""Benchmarks of PERFORMANCE.md: one command, a table and JSON.
+"""Benchmarks of docs/BENCHMARKS.md: one command, a table and JSON.
 
     python benchmarks/run.py [--sizes 1000,10000] [--large] [--data DIR]
                              [--plain-ratio] [--rounds 5] [--json out.json]
@@ -50,7 +50,7 @@ def median_of(fn: Callable[[], Any], repeat: int) -> float:
 
 
 def measure(db: Path, build: dict[str, float], *, verify: bool = True) -> dict[str, float]:
-    """Every in-process figure of PERFORMANCE.md on one register."""
+    """Every in-process figure of docs/BENCHMARKS.md on one register."""
     from app.model.bulk import paused_gc
     from app.storage.db import connect
     from app.storage.figures import figures_of, metric_settings

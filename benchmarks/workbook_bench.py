@@ -1,4 +1,4 @@
-"""Benchmark of the evaluation workbook (PERFORMANCE.md): time, peak memory, ratio.
+"""Benchmark of the evaluation workbook (docs/BENCHMARKS.md): time, peak memory, ratio.
 
     python benchmarks/workbook_bench.py [--cases 10000] [--data DIR] [--rounds 3]
                                         [--from 2025-01-01 --to 2025-12-31] [--json out.json]
@@ -44,7 +44,7 @@ from benchmarks.pairs import (  # noqa: E402
 )
 
 PASSPHRASE = "benchmark-wachtwoordzin"
-#: "The evaluation workbook for a year" (PERFORMANCE.md); --from/--to for a week.
+#: "The evaluation workbook for a year" (docs/BENCHMARKS.md); --from/--to for a week.
 START, END = date(2025, 1, 1), date(2025, 12, 31)
 
 

@@ -1,6 +1,6 @@
 """The audit trail at the command line: read it, check it, hand it to an auditor.
 
-SECURITY.md "every sensitive act leaves a trace" (BIO 8.15): a privacy officer or the
+docs/SECURITY.md "every sensitive act leaves a trace" (BIO 8.15): a privacy officer or the
 team lead reads who did what (``audit``), checks that nothing was changed, removed or
 reordered (``audit verify``: the hash chain and the seal's audit head), and takes a
 copy (``audit export``). Dates are local (Europe/Amsterdam) days.

@@ -1,5 +1,5 @@
 """Exchange bundles at the command line: a handler's week to the team lead, the team
-lead's merged register back to every laptop, a case handed over (EXPORTS.md)."""
+lead's merged register back to every laptop, a case handed over (docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

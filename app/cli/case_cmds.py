@@ -163,7 +163,7 @@ def add_commands(sub: Any, exp: Any) -> None:
     p.add_argument("--with-personal", action="store_true")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("metrics", help="kerncijfers over een periode (METRICS.md)")
+    p = sub.add_parser("metrics", help="kerncijfers over een periode (docs/DOMAIN.md)")
     register_args(p)
     period_args(p)
     p.add_argument("--json", action="store_true")

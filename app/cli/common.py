@@ -22,7 +22,7 @@ from app.model.errors import UserError
 from app.model.os_errors import describe_os_error
 
 PASSPHRASE_ENV = "CASUSREGISTER_PASSPHRASE"
-#: The derived statuses of DOMAIN.md (a fixed list: filters take exactly these).
+#: The derived statuses of docs/DOMAIN.md (a fixed list: filters take exactly these).
 STATUSES = ("aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling", "afgerond",
             "vernietigd")
 

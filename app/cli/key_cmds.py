@@ -1,6 +1,6 @@
 """Commands for the way back: backups, restore, the seal, passphrase and keys.
 
-SECURITY.md's promises "there is always a way back" and "a wrong passphrase opens
+docs/SECURITY.md's promises "there is always a way back" and "a wrong passphrase opens
 nothing and harms nothing" at the command line: a team lead or IT can recover a
 handler's register with the recovery code, put a backup back, or accept a register
 that lost its last writes, each in one command that leaves a row in the audit.

@@ -1,6 +1,6 @@
 """Retention at the command line: purge personal data, destroy a case, erase a text.
 
-SECURITY.md "personal data does not outlive its purpose": ``purge --dry-run`` lists
+docs/SECURITY.md "personal data does not outlive its purpose": ``purge --dry-run`` lists
 what is due without touching it, ``purge`` erases it; ``destroy`` and ``erase-text``
 are explicit, reasoned steps. Every act is audited with counts and case numbers, never
 with the erased values.

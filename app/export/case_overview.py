@@ -1,4 +1,4 @@
-"""The casusoverzicht: one case on paper for the casusoverleg (EXPORTS.md).
+"""The casusoverzicht: one case on paper for the casusoverleg (docs/ARCHITECTURE.md).
 
 A case meeting works from paper: the handler brings the case, colleagues read along
 and scribble. So the overview is a printable page with the header (where the case
@@ -111,7 +111,7 @@ def _deadline_row(d: Deadline, state: CaseState, cl: Codelists, today: Any
         stand = f"{cl.label('deadline_result', d.result or '')} op {short_date(d.met_on)}"
         urgent = False
     elif state.status not in ("aangemeld", "in_behandeling"):
-        # Deadlines of a closed or referred case are no longer watched (METRICS.md).
+        # Deadlines of a closed or referred case are no longer watched (docs/DOMAIN.md).
         stand = f"Niet afgemeld; casus {cl.label('status', state.status).lower()}"
         urgent = False
     elif d.due_on is None:

@@ -1,4 +1,4 @@
-"""The rapportage: the office's own, independent report to parliament (EXPORTS.md).
+"""The rapportage: the office's own, independent report to parliament (docs/ARCHITECTURE.md).
 
 The founding report (Reisverslag 2.0) sets its shape: anonymised stories and the
 signals that follow from them, on top of three streams of information: procesinformatie
@@ -9,7 +9,7 @@ first page, in the office's name, that the office wrote it from its own register
 
 What keeps it safe to publish:
 
-- Every figure comes from ``app.storage.figures.figures`` (METRICS.md: nothing
+- Every figure comes from ``app.storage.figures.figures`` (docs/DOMAIN.md: nothing
   computes a figure twice) and is suppressed **in Python, before any template sees
   it**: a count from 1 to ``suppress_below - 1`` prints as "< 5", 0 stays 0. An edited
   template therefore cannot print a small number by mistake. Where a printed total

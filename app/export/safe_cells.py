@@ -1,12 +1,12 @@
 """The one place where a value from the register becomes a spreadsheet cell.
 
-Why this exists (SECURITY.md, METRICS.md): a signal title, an office-edited codelist
+Why this exists (docs/SECURITY.md, docs/DOMAIN.md): a signal title, an office-edited codelist
 label or any other string from data ends up in a workbook that evaluators open in
 Excel. openpyxl stores any string that starts with ``=`` as a formula, and Excel
 evaluates ``=HYPERLINK(...)``, ``+1``, ``-1+1``, ``@SUM(1)`` when a cell is edited or
 the data is re-imported (OWASP ASVS 1.2.10 lists ``= + - @``, tab, carriage return
 and NUL as the dangerous leading characters). So every string here is stored as a
-string cell (``data_type = "s"``, set *after* assigning the value, FACTS.md) holding
+string cell (``data_type = "s"``, set *after* assigning the value, docs/PLATFORM.md) holding
 the value unchanged; a string with a dangerous lead also gets Excel's quote prefix so
 that editing the cell in Excel keeps it text. Characters XML 1.0 cannot carry (NUL and
 the other C0 controls except tab, line feed and carriage return; lone surrogates;

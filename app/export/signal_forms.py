@@ -1,4 +1,4 @@
-"""Signal forms for the Belastingdienst's Klantsignaal Management Systeem (EXPORTS.md).
+"""Signal forms for the Belastingdienst's Klantsignaal Management Systeem (docs/ARCHITECTURE.md).
 
 KSMS's own input form is not public, so the office fills a form of its own. The field
 mapping lives in ``FIELDS`` and nowhere else: the printable HTML form, the ``.xlsx``
@@ -67,7 +67,7 @@ __all__ = [
     "write_signal_forms",
 ]
 
-#: The three formats of EXPORTS.md, with a Dutch name for messages.
+#: The three formats of docs/ARCHITECTURE.md, with a Dutch name for messages.
 FORMATS: dict[str, str] = {
     "html": "afdrukbaar formulier (HTML)",
     "xlsx": "lijst (Excel)",

@@ -1,10 +1,10 @@
 """A temp folder the program owns, for everything openpyxl streams to disk.
 
 openpyxl writes every worksheet's XML to a temporary file before it zips the
-workbook (FACTS.md: "both modes stream sheet XML through files in the system temp
+workbook (docs/PLATFORM.md: "both modes stream sheet XML through files in the system temp
 folder"). Those files hold the workbook's content in plain text. In the system temp
 folder they would outlive a crash, be readable by backup and indexing tools and never
-be cleaned up on Windows. SECURITY.md therefore asks for a folder the program owns,
+be cleaned up on Windows. docs/SECURITY.md therefore asks for a folder the program owns,
 emptied at the start and after every export, also when the export fails.
 
 How openpyxl makes them: ``openpyxl.worksheet._writer.create_temporary_file`` calls

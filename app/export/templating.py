@@ -1,4 +1,4 @@
-"""The one jinja2 environment behind every HTML and text export (EXPORTS.md).
+"""The one jinja2 environment behind every HTML and text export (docs/ARCHITECTURE.md).
 
 Why it looks the way it does:
 
@@ -219,7 +219,7 @@ def write_text_atomic(path: Path, text: str) -> Path:
 
 
 # --------------------------------------------------------------------------- lint gate
-# Shared by every export of free text (signal forms, report): DOMAIN.md says an export
+# Shared by every export of free text (signal forms, report): docs/DOMAIN.md says an export
 # that would carry a personal-data finding stops until the text is fixed or the handler
 # overrides with a reason, which is audited. One gate keeps the wording and the audit
 # row the same for each export.

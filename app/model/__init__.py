@@ -1,1 +1,1 @@
-"""See ARCHITECTURE.md for what belongs in this layer."""
+"""See docs/ARCHITECTURE.md for what belongs in this layer."""

@@ -1,4 +1,4 @@
-"""What an exchange bundle carries, apart from its encryption (EXPORTS.md).
+"""What an exchange bundle carries, apart from its encryption (docs/ARCHITECTURE.md).
 
 A bundle is a manifest, the events in their canonical form and, for a handover only,
 the P2 data of the handed-over cases. The manifest lets the receiver check the
@@ -70,7 +70,7 @@ class DeviceSpan:
 
 @dataclass(frozen=True, slots=True)
 class Manifest:
-    """Who sent a bundle and what it carries (EXPORTS.md, the manifest)."""
+    """Who sent a bundle and what it carries (docs/ARCHITECTURE.md, the manifest)."""
 
     source_device: str
     source_code: str

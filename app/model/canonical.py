@@ -1,6 +1,6 @@
 """The canonical form of an event: what the hashes cover and what bundles carry.
 
-ARCHITECTURE.md lets storage encode an event compactly (BLOB columns, a devices
+docs/ARCHITECTURE.md lets storage encode an event compactly (BLOB columns, a devices
 table), but the hashes, exchange bundles and interchange files only ever see this
 form: UUIDs as lowercase hyphenated text, hashes as lowercase hex, the hlc text, dates
 as ISO text and the payload as a JSON object (hashed through its canonical JSON). So a
@@ -74,7 +74,7 @@ class CanonicalEvent(NamedTuple):
     """One event as hashed and exchanged; ``payload`` is None only for a destroyed case.
 
     ``erased_by`` is the id of the ``text_erased`` or ``case_destroyed`` event that
-    erased this payload (ARCHITECTURE.md "Erasure"); ``payload_hash`` then still is
+    erased this payload (docs/ARCHITECTURE.md "Erasure"); ``payload_hash`` then still is
     the hash of the original payload, which the chain keeps covering. A named tuple:
     immutable, and three times cheaper to make than a frozen dataclass, which counts
     when a bundle holds 120,000 of them.

@@ -1,13 +1,13 @@
 """One row per case and per signal, and the cross tables the catalogue does not hold.
 
 The evaluation workbook's Casussen sheet is pivot-ready: one case per row, one value
-per cell, only codes, dates and numbers (METRICS.md). What a row holds is a domain
+per cell, only codes, dates and numbers (docs/DOMAIN.md). What a row holds is a domain
 choice (the first opinion, the latest response, the highest escalation level, a
 resolution path only for a case that was (partly) solved), so it
 lives here, next to the fold it reads, and not in the sheet writer; the writer only
 turns the codes into labels and the values into cells. The records are small and
 reference no event, so a register's worth of them fits in memory while the folds
-stream past (PERFORMANCE.md).
+stream past (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def signal_record(state: SignalState) -> SignalRecord | None:
 
 
 # ---------------------------------------------------------------------------
-# The Casussen columns: what each holds, in METRICS.md's order
+# The Casussen columns: what each holds, in docs/DOMAIN.md's order
 
 
 #: Sources that are not a codelist: they decide how a column's values are written.
@@ -191,7 +191,7 @@ class CaseColumn:
 
 
 def case_columns(cl: Codelists) -> list[CaseColumn]:
-    """The Casussen columns of METRICS.md, in its order, with what each one means."""
+    """The Casussen columns of docs/DOMAIN.md, in its order, with what each one means."""
     c = CaseColumn
     return [
         c("Casusnummer", ID,

@@ -1,4 +1,4 @@
-"""Codelists: stable keys with editable Dutch labels (DOMAIN.md "Codelists").
+"""Codelists: stable keys with editable Dutch labels (docs/DOMAIN.md "Codelists").
 
 Keys are API (events, files and metric keys use them), labels are for people. The
 extendable lists accept extra entries from a user override file so the office can add

@@ -1,4 +1,4 @@
-"""Business dates: "today" is the local date in Europe/Amsterdam (ARCHITECTURE.md).
+"""Business dates: "today" is the local date in Europe/Amsterdam (docs/ARCHITECTURE.md).
 
 A handler on a laptop abroad or a CI machine in UTC must still see the date the office
 sees, or a step recorded late in the evening would land on the wrong day.

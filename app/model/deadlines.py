@@ -1,4 +1,4 @@
-"""Statutory deadlines: bezwaar- and beroepstermijn (DOMAIN.md "Legal deadlines").
+"""Statutory deadlines: bezwaar- and beroepstermijn (docs/DOMAIN.md "Legal deadlines").
 
 A missed bezwaartermijn usually cannot be repaired, so the register computes the last
 day instead of asking a helper to count weeks on a calendar. The rules are Awb 6:7-6:9
@@ -335,7 +335,7 @@ def compute_due_on(
     """The ``due_on`` to store for a statutory kind; None when the helper enters it.
 
     Beslistermijn and betalingstermijn depend on the service and the decision, so the
-    register does not guess them (DOMAIN.md).
+    register does not guess them (docs/DOMAIN.md).
     """
     weeks = STATUTORY_WEEKS.get(deadline_kind)
     if weeks is None:
@@ -383,6 +383,6 @@ def falls_in_pause(due_on: date, pauses: Iterable[tuple[date, date | None]]) -> 
 
     The pauzeknop is an agreement with a service, not a legal suspension, so a deadline
     inside a pause still expires; callers use this to show ``PAUSE_WARNING``. The end is
-    exclusive to match METRICS.md: a pause resumed on a day is no longer running then.
+    exclusive to match docs/DOMAIN.md: a pause resumed on a day is no longer running then.
     """
     return any(start <= due_on and (end is None or due_on < end) for start, end in pauses)

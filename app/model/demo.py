@@ -6,7 +6,7 @@ needs a year that touches every rule, and the benchmarks need 10,000 or 100,000 
 that behave like the real thing. One generator serves all three, so the demo, the
 tests and the figures in docs/BENCHMARKS.md look at the same kind of data.
 
-The result is an interchange dict (INTERCHANGE.md), not rows in a register: the
+The result is an interchange dict (docs/INTERCHANGE.md), not rows in a register: the
 importer is the one front door that validates and numbers cases, so demo data passes
 exactly the checks a real import gets, and no second way of writing events exists.
 
@@ -19,7 +19,7 @@ Design choices worth knowing:
 - A case is simulated forward in time, one step after the other. A step that would
   fall after ``end`` stops the case there: late cases are simply still running, which
   gives the open, paused and pending cases a real register has on any given day.
-- Every case follows the workflow rules of DOMAIN.md on its date-sorted events, and
+- Every case follows the workflow rules of docs/DOMAIN.md on its date-sorted events, and
   each event list is in date order, so the file order and the importer's
   ``(date, position)`` order agree.
 - Free text is composed from phrase lists without names, digits that could read as a
@@ -2042,7 +2042,7 @@ def synthetic_register(
     with_personal: bool = True,
     showcase: bool = False,
 ) -> dict[str, Any]:
-    """A synthetic register in interchange form (INTERCHANGE.md).
+    """A synthetic register in interchange form (docs/INTERCHANGE.md).
 
     The defaults are the office's first year, about the size partners expect. A large
     register keeps the same mix without the caller working it out: ``signals`` is a
@@ -2232,7 +2232,7 @@ def _showcase(gen: _Generator, rng: random.Random, end: int) -> list[dict[str, A
     and two soon-due deadlines (one of them inside a running pause), open escalations
     at two levels, two cases waiting for a service (one past its reply date, with a
     reminder), a paused case, a conflict between two corrections made without knowledge
-    of each other (ARCHITECTURE.md "The fold"), and three handlers with several open
+    of each other (docs/ARCHITECTURE.md "The fold"), and three handlers with several open
     cases each. Dates are working days; the intake texts come from the simulation's own
     phrase tables, so they pass the personal-data lint like every other case.
     """

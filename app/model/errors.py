@@ -31,4 +31,4 @@ class ValidationFailed(UserError):
 
 
 class RuleViolation(UserError):
-    """The step breaks a workflow rule of DOMAIN.md; the message says which."""
+    """The step breaks a workflow rule of docs/DOMAIN.md; the message says which."""

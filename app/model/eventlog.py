@@ -1,4 +1,4 @@
-"""The event record, its hash chain and the hybrid logical clock (ARCHITECTURE.md).
+"""The event record, its hash chain and the hybrid logical clock (docs/ARCHITECTURE.md).
 
 These are pure so that the storage layer, bundle merges and ``verify`` all compute the
 same hashes, and so that an interchange file can be turned into events in memory (for
@@ -35,7 +35,7 @@ class Event:
     flag: str | None = None
 
     def meta(self) -> dict[str, Any]:
-        """The metadata covered by the hash (ARCHITECTURE.md, ``hash``)."""
+        """The metadata covered by the hash (docs/ARCHITECTURE.md, ``hash``)."""
         return {
             "id": self.id,
             "entity": self.entity,

@@ -1,4 +1,4 @@
-"""Event payloads of DOMAIN.md as one pydantic discriminated union on ``kind``.
+"""Event payloads of docs/DOMAIN.md as one pydantic discriminated union on ``kind``.
 
 Every step a handler records is an event; these models are the single gate through
 which a payload enters the log. Two entry points, for two kinds of input:
@@ -10,7 +10,7 @@ which a payload enters the log. Two entry points, for two kinds of input:
   normalises (ISO dates, stripped text) so that the stored, hashed payload is
   canonical, and says what is wrong in Dutch, per field, for the GUI to show.
 - ``check_structure(kind, payload)``: structural only, for events from the team's own
-  exchange bundles (EXPORTS.md), which were validated when they were recorded and
+  exchange bundles (docs/ARCHITECTURE.md), which were validated when they were recorded and
   are not held to this laptop's codelists, limits or newer rules.
 """
 
@@ -96,12 +96,12 @@ SIGNAL_KINDS: tuple[str, ...] = (
     "signal_closed",
 )
 META_KINDS: tuple[str, ...] = ("corrected", "retracted")
-#: Kinds whose recording erases payloads in place (ARCHITECTURE.md "Erasure"): they
+#: Kinds whose recording erases payloads in place (docs/ARCHITECTURE.md "Erasure"): they
 #: are never corrected or retracted, and they travel in bundles like any other step.
 ERASING_KINDS: tuple[str, ...] = ("text_erased", "case_destroyed")
 ALL_KINDS: tuple[str, ...] = CASE_KINDS + SIGNAL_KINDS + META_KINDS
 
-#: The business date of each kind: the first date field in its row of DOMAIN.md.
+#: The business date of each kind: the first date field in its row of docs/DOMAIN.md.
 DATE_FIELD: dict[str, str] = {
     "registered": "received_on",
     "triaged": "decided_on",
@@ -488,7 +488,7 @@ class ReminderSent(Payload):
 
 
 def _motivation_required(summary: str | None, what: str) -> None:
-    """DOMAIN.md: a service that does not follow must say why in writing."""
+    """docs/DOMAIN.md: a service that does not follow must say why in writing."""
     if not summary:
         raise FieldProblem(
             "summary",
@@ -528,7 +528,7 @@ class EscalationResponse(Payload):
     @model_validator(mode="after")
     def _check(self) -> EscalationResponse:
         # Item 15 of #11: a refusal needs its reasons here too; a partial answer to an
-        # escalation may stand without them, as DOMAIN.md leaves the summary optional.
+        # escalation may stand without them, as docs/DOMAIN.md leaves the summary optional.
         if self.response == "gemotiveerd_afgewezen":
             _motivation_required(self.summary, "het heroverwegingsverzoek is afgewezen")
         return self
@@ -639,10 +639,10 @@ class SignalUnlinked(Payload):
 
 
 # ---------------------------------------------------------------------------
-# Erasure (retention, SECURITY.md "does not outlive its purpose")
+# Erasure (retention, docs/SECURITY.md "does not outlive its purpose")
 
 #: The free-text fields of each kind: what a handler types in words, so what may hold
-#: personal data typed by mistake, and what ``text_erased`` may erase (DOMAIN.md "Free
+#: personal data typed by mistake, and what ``text_erased`` may erase (docs/DOMAIN.md "Free
 #: text": summary, help request, notes, solution, story, signal texts, and every other
 #: field a handler writes in his own words). Codes, dates, numbers and the names of
 #: colleagues (``handler``, ``by`` of an approval) are not free text. ``helper_contact``
@@ -924,7 +924,7 @@ def business_date(kind: str, payload: Mapping[str, Any]) -> date | None:
 
 
 def canonical_json(value: Any) -> str:
-    """The one serialisation that is hashed (ARCHITECTURE.md)."""
+    """The one serialisation that is hashed (docs/ARCHITECTURE.md)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -1052,7 +1052,7 @@ def _shape(annotation: Any, metadata: Sequence[Any], name: str, required: bool) 
         return _Shape("code", required, nullable)
     if name in _REFERENCE_NAMES:
         return _Shape("ref", required, nullable)
-    # Free text: null is accepted, because erasure (ARCHITECTURE.md) sets it to null.
+    # Free text: null is accepted, because erasure (docs/ARCHITECTURE.md) sets it to null.
     return _Shape("text", required, True)
 
 
@@ -1111,7 +1111,7 @@ def check_structure(kind: str, payload: Any, *, target_kind: str | None = None,
 
     The other entry point beside ``validate_payload``. A bundle carries the team's own
     events, recorded and validated on another laptop, perhaps under another codelist
-    override or an older rule; EXPORTS.md: they are checked for structure, not against
+    override or an older rule; docs/ARCHITECTURE.md: they are checked for structure, not against
     local settings. So this checks exactly what keeps the fold, the projections and the
     exports from misreading or crashing on an event, and nothing that is local policy.
 
@@ -1125,7 +1125,7 @@ def check_structure(kind: str, payload: Any, *, target_kind: str | None = None,
       codelist fields and references (``target``, ``supersedes``, ``deadline``,
       ``signal``) a non-empty string; booleans ``true``/``false``; integers a JSON
       integer (not a boolean) in the fixed scale where the model has one (scores
-      1 to 10); fixed lists (DOMAIN.md "Fixed": decisions, responses, outcomes,
+      1 to 10); fixed lists (docs/DOMAIN.md "Fixed": decisions, responses, outcomes,
       levels, ...) one of their values, because no register can extend them; lists a
       list of such values; ``helper_contact`` an object with its own fields;
       ``corrected.payload`` an object, checked as a payload of ``target_kind`` when

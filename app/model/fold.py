@@ -1,11 +1,11 @@
-"""The fold: a case's or signal's events -> its current state (ARCHITECTURE.md).
+"""The fold: a case's or signal's events -> its current state (docs/ARCHITECTURE.md).
 
 Nothing is updated in place, so everything a handler sees is computed here from the
 log: corrections replace payloads, retractions void events, the effective sequence is
 ordered by (effective business date, hlc) and replayed through the workflow rules.
 The fold is total: an event that breaks a rule (only possible after a merge) is folded
 like any other and listed in ``violations``, so a merged register always opens.
-An optional ``as_of`` date gives the state METRICS.md asks for at the end of a period.
+An optional ``as_of`` date gives the state docs/DOMAIN.md asks for at the end of a period.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def effective_events(events: Iterable[Event], as_of: date | None = None) -> Effe
             continue
         effective.append(Effective(ev, ev.kind, on, payload, fixes))
     # ``effective`` is in hlc order (``originals`` was filled in that order), so a
-    # stable sort on the date alone gives the (date, hlc) order of ARCHITECTURE.md.
+    # stable sort on the date alone gives the (date, hlc) order of docs/ARCHITECTURE.md.
     effective.sort(key=_BY_DATE)
     return EffectiveLog(effective, voided, meta, conflicts, problems)
 
@@ -307,7 +307,7 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
     """Fold one case. Never raises on a well-formed event list of one entity.
 
     A destroyed case folds to its tombstone, as of any date: it is in no figure, for
-    no period (DOMAIN.md).
+    no period (docs/DOMAIN.md).
     """
     destroyer = destroyer_of(events)
     if destroyer is not None:
@@ -340,7 +340,7 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
     last_on = received_on
 
     # A step dated before the intake (possible only after a merge) is replayed right
-    # after it: flagged for its date, and folded like any other (ARCHITECTURE.md).
+    # after it: flagged for its date, and folded like any other (docs/ARCHITECTURE.md).
     sequence = log.effective
     if first is not None and sequence and sequence[0] is not first:
         # Steps on the intake's own day that sorted before it were stamped before the

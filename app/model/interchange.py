@@ -1,4 +1,4 @@
-"""The interchange format (INTERCHANGE.md): a whole file -> validated events, and back.
+"""The interchange format (docs/INTERCHANGE.md): a whole file -> validated events, and back.
 
 Import is all or nothing, so this module turns the entire file into the exact events
 the register would store (ids, numbers, clocks, computed due dates) and replays every
@@ -234,7 +234,7 @@ def _validate_events(
 
 
 def _check_flag(flag: Any, path: str, errors: _Errors) -> None:
-    """A merge's flag (INTERCHANGE.md): the fold's reason, one line of text."""
+    """A merge's flag (docs/INTERCHANGE.md): the fold's reason, one line of text."""
     if flag is None:
         return
     if not isinstance(flag, str):
@@ -474,7 +474,7 @@ def _with_date(ev: Event, by_id: Mapping[str, Event]) -> Event:
 
 
 def occurred_on_for(kind: str, payload: Mapping[str, Any], others: Mapping[str, Event]) -> date:
-    """The business date stored with an event (DOMAIN.md: corrections take their
+    """The business date stored with an event (docs/DOMAIN.md: corrections take their
     new payload's date, retractions the date of the event they void)."""
     if kind == "corrected":
         target = others.get(str(payload.get("target")))

@@ -3,7 +3,7 @@
 One place for the limits, so that the payload models, the interchange reader, the
 period check of the figures and the documentation for people who produce interchange
 files say the same thing, and every refusal names the limit it enforces. Exchange
-bundles between the team's laptops are not held to these limits (EXPORTS.md): they
+bundles between the team's laptops are not held to these limits (docs/ARCHITECTURE.md): they
 are checked for structure only (``events.check_structure``), with the wider date
 range below that only keeps date arithmetic safe.
 """
@@ -24,7 +24,7 @@ LAST_STRUCTURAL_DATE = date(2999, 12, 31)
 
 #: One-line texts: names, organisations, titles, who and how.
 LINE_MAX = 300
-#: The case's short summary (DOMAIN.md: "short, no personal data").
+#: The case's short summary (docs/DOMAIN.md: "short, no personal data").
 SUMMARY_MAX = 1000
 #: Free text: notes, reasons, solutions, stories (about eight printed pages).
 MAX_TEXT = 20_000

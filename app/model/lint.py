@@ -1,4 +1,4 @@
-"""Personal-data lint over free text (DOMAIN.md "Personal data classes").
+"""Personal-data lint over free text (docs/DOMAIN.md "Personal data classes").
 
 Summaries, notes, stories and signal texts go into evaluation exports and reports, so
 they must not identify anyone. Handlers type quickly and paste from letters, so a BSN

@@ -1,4 +1,4 @@
-"""Deciding whether a bundle may be merged, all or nothing (EXPORTS.md, ARCHITECTURE.md).
+"""Deciding whether a bundle may be merged, all or nothing (docs/ARCHITECTURE.md, docs/ARCHITECTURE.md).
 
 Before a single event reaches the register, the whole bundle is checked against
 itself (the manifest against the events, every device's events one unbroken chain)
@@ -25,7 +25,7 @@ from app.model.canonical import FIRST_KINDS, CanonicalEvent, number_code
 from app.model.errors import UserError
 from app.model.eventlog import ZERO_HASH
 
-#: Kinds whose event erases other events' payloads (DOMAIN.md, ARCHITECTURE.md).
+#: Kinds whose event erases other events' payloads (docs/DOMAIN.md, docs/ARCHITECTURE.md).
 ERASING_KINDS: tuple[str, ...] = ("text_erased", "case_destroyed")
 
 #: ids -> stored hash, for those of the given ids the receiver holds.

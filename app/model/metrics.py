@@ -1,4 +1,4 @@
-"""The one catalogue of figures of METRICS.md, computed from folded cases and signals.
+"""The one catalogue of figures of docs/DOMAIN.md, computed from folded cases and signals.
 
 The CLI, the GUI dashboard, the evaluation workbook and the report all get their
 figures from ``MetricsBuilder`` (through ``app.storage.figures``; ``compute_metrics`` is
@@ -40,7 +40,7 @@ from app.model.nlformat import SOON_DAYS, soon_horizon
 
 MetricValue = int | float | None
 
-#: Routes with a first-year target (DOMAIN.md: 20 cases from each service).
+#: Routes with a first-year target (docs/DOMAIN.md: 20 cases from each service).
 TARGET_ROUTES: tuple[str, ...] = ("belastingdienst", "dienst_toeslagen")
 
 #: Outcomes that count as resolved for "resolved without/after escalation".
@@ -180,7 +180,7 @@ def _scores(who: str, person: str) -> list[_Spec]:
 
 
 def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
-    """Every key of METRICS.md in its order, with ``<...>`` replaced by codelist keys."""
+    """Every key of docs/DOMAIN.md in its order, with ``<...>`` replaced by codelist keys."""
     specs: list[_Spec] = [
         _Spec(
             "intake.total",
@@ -562,7 +562,7 @@ def metric_labels(codelists: Codelists | None = None) -> dict[str, str]:
 def metric_definitions(
     codelists: Codelists | None = None, settings: MetricSettings | None = None
 ) -> dict[str, str]:
-    """A plain-Dutch definition per key, for evaluators who never read METRICS.md."""
+    """A plain-Dutch definition per key, for evaluators who never read docs/DOMAIN.md."""
     cl = codelists or default_codelists()
     return {s.key: s.definition for s in _catalogue(cl, settings or MetricSettings())}
 
@@ -668,7 +668,7 @@ class MetricsBuilder:
     Each case and signal is folded once, as of ``end``, handed to ``add_case`` or
     ``add_signal`` and then dropped: the builder keeps counters and day counts per
     period (the period and the year to date share one pass), so the memory a year's
-    figures need no longer grows with the events of the register (PERFORMANCE.md: under
+    figures need no longer grows with the events of the register (docs/BENCHMARKS.md: under
     1 GB at 100,000 cases). ``weekly`` counts the intake per ISO week of ``end``'s
     year from the same folds, for the charts.
     """
@@ -888,7 +888,7 @@ def compute_metrics(
     settings: MetricSettings = MetricSettings(),
     codelists: Codelists | None = None,
 ) -> dict[str, MetricValue]:
-    """The full flat catalogue of METRICS.md for the period ``[start, end]``.
+    """The full flat catalogue of docs/DOMAIN.md for the period ``[start, end]``.
 
     ``cases`` and ``signals`` hold each entity's events (corrections and retractions
     included). Counts are ints, day figures floats rounded to 1 decimal, interview
@@ -953,7 +953,7 @@ def weekly_intake(
     counts = [0] * (last + 1)
     for events in cases:
         if not events or any(e.kind == "case_destroyed" for e in events):
-            continue  # a destroyed case is in no figure (DOMAIN.md)
+            continue  # a destroyed case is in no figure (docs/DOMAIN.md)
         received = _received_on(events, until)
         if received is None:
             continue

@@ -133,7 +133,7 @@ def number(value: Number | bool | None, decimals: int | None = None) -> str:
     else:
         pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     with localcontext() as ctx:
-        ctx.rounding = ROUND_HALF_UP  # 2,25 -> 2,3, as Excel's AFRONDEN and METRICS.md
+        ctx.rounding = ROUND_HALF_UP  # 2,25 -> 2,3, as Excel's AFRONDEN and docs/DOMAIN.md
         return format_decimal(value, format=pattern, locale=LOCALE)
 
 
@@ -148,7 +148,7 @@ def percentage(fraction: Number | None, decimals: int = 0) -> str:
 
 
 def metric(key: str, value: Number | None) -> str:
-    """A catalogue figure (METRICS.md) with the precision the catalogue gives it.
+    """A catalogue figure (docs/DOMAIN.md) with the precision the catalogue gives it.
 
     Score means (``*.mean``) carry two decimals and day figures one, also when the
     last decimal is a zero (7,10 next to 7,08), so a column of figures lines up and

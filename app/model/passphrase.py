@@ -1,4 +1,4 @@
-"""What a passphrase must be, and how strong it looks (SECURITY.md).
+"""What a passphrase must be, and how strong it looks (docs/SECURITY.md).
 
 The rules are few and absolute (at least 12 characters, not one character repeated,
 not an entry of a common-password list); the strength hint comes from zxcvbn, a

@@ -1,4 +1,4 @@
-"""The recovery code: the register's data key written for people (SECURITY.md, Keys v2).
+"""The recovery code: the register's data key written for people (docs/SECURITY.md, Keys v2).
 
 Base32 (letters and the digits 2-7, nothing to confuse with 0, 1 or 8) in groups of
 four, with a fifth-of-a-group check at the end so a mistyped code is caught before it

@@ -1,4 +1,4 @@
-"""When personal data have outlived their purpose (SECURITY.md, DOMAIN.md "P2").
+"""When personal data have outlived their purpose (docs/SECURITY.md, docs/DOMAIN.md "P2").
 
 The citizen's personal data (P2) of a case are kept for a set number of calendar
 months after the case left the office: its (effective, latest) closing, or the triage

@@ -17,7 +17,7 @@ from app.model.retention import MAX_MONTHS, MIN_MONTHS
 
 #: Settings whose value never appears in the audit or on screen.
 SECRET_SETTINGS = frozenset({"exchange_passphrase"})
-#: The exchange passphrase guards every bundle of the team (EXPORTS.md).
+#: The exchange passphrase guards every bundle of the team (docs/ARCHITECTURE.md).
 EXCHANGE_MIN_LENGTH = 12
 
 

@@ -1,4 +1,4 @@
-"""Small-number suppression that a published total cannot undo (EXPORTS.md, issue 11).
+"""Small-number suppression that a published total cannot undo (docs/ARCHITECTURE.md, issue 11).
 
 Showing a count from 1 to 4 as "< 5" protects nobody when the table's total stands
 next to it: route IBTD = 150 - 79 - 40 - 16 - 12 = 3. So suppression works on the
@@ -334,13 +334,13 @@ def _bounds(rows: Sequence[tuple[list[tuple[Cell, int]], int]], unknowns: Sequen
 
 
 # ---------------------------------------------------------------------------
-# What the catalogue's figures add up to (METRICS.md semantics)
+# What the catalogue's figures add up to (docs/DOMAIN.md semantics)
 
 
 def catalogue_relations(cl: Codelists, column: Hashable) -> list[Relation]:
     """The sums that hold between catalogue figures of one column (period or year).
 
-    Each follows from METRICS.md: a case has one route, partner type and target group;
+    Each follows from docs/DOMAIN.md: a case has one route, partner type and target group;
     a triage one decision and reason; a referral one destination; a closing one outcome
     and one answer on the powers; an opinion goes to one service; a signal has one
     theme, a submission one recipient; an open case falls in one age bucket; a score is

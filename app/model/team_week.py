@@ -1,6 +1,6 @@
 """Is every laptop's week in? One line per device, the same on every screen.
 
-The team lead merges every handler's bundle into one register (EXPORTS.md, "Exchange
+The team lead merges every handler's bundle into one register (docs/ARCHITECTURE.md, "Exchange
 bundles"); before the weekly workbook is made, they need to see which laptop has not
 sent its week. The register keeps per device its code, handler, event count, last
 step and the last bundle that carried its events (``Register.device_activity``);

@@ -1,4 +1,4 @@
-"""The workflow rules of DOMAIN.md as one table of allowed steps.
+"""The workflow rules of docs/DOMAIN.md as one table of allowed steps.
 
 The same table validates an append (the whole sorted sequence is replayed, so a
 back-dated step or a correction cannot slip past a rule) and lists the next steps the
@@ -50,7 +50,7 @@ class Rule:
     pause: bool | None = None  # True: needs a running pause; False: needs none
 
 
-#: kind -> the statuses in which it may be recorded (DOMAIN.md "Rules").
+#: kind -> the statuses in which it may be recorded (docs/DOMAIN.md "Rules").
 RULES: dict[str, Rule] = {
     "registered": Rule(frozenset()),
     "triaged": Rule(frozenset({"aangemeld"})),
@@ -77,7 +77,7 @@ def _statuses(statuses: frozenset[str]) -> str:
 
 def four_eyes_problem(author: str, author_device: str, approver: str, device: str, *,
                       batch: bool = False) -> str | None:
-    """Why an approval of a story breaks four eyes (DOMAIN.md), or None.
+    """Why an approval of a story breaks four eyes (docs/DOMAIN.md), or None.
 
     The approver named in ``by`` is not the story's author, and the approval was
     recorded on another device than the story, so renaming oneself on one's own

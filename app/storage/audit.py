@@ -1,4 +1,4 @@
-"""The audit trail (SECURITY.md, BIO 8.15): hash-chained rows of sensitive acts.
+"""The audit trail (docs/SECURITY.md, BIO 8.15): hash-chained rows of sensitive acts.
 
 A row says who did what to which object with what result; it never holds a
 passphrase, a recovery code or a P2 value, so the trail itself can be shown to an
@@ -269,7 +269,7 @@ _RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet never runs as a formula (SECURITY.md)."""
+    """A CSV cell that a spreadsheet never runs as a formula (docs/SECURITY.md)."""
     text = str(value)
     return "'" + text if text.startswith(_RISKY) else text
 

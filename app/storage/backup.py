@@ -4,7 +4,7 @@ A backup is made with SQLite's backup API into a new file under the same data ke
 salt, so the keyring copy beside it (and the recovery code) opens it exactly as it
 opens the register. Every page is authenticated first (``cipher_integrity_check``),
 which is why the daily backup doubles as the full-file check the command line no
-longer runs on every open (SECURITY.md): a backup that meets a bad page says so
+longer runs on every open (docs/SECURITY.md): a backup that meets a bad page says so
 instead of copying it.
 
 Kept: the newest backup of each of the last 7 days that have one, and of each of the
@@ -82,7 +82,7 @@ def copy_register(conn: Connection, key: bytes, salt: bytes, source_keyring: Pat
     """
     # SQLite's backup API copies pages as they are stored, without authenticating
     # them (measured: a flipped byte is copied along). So every page is checked
-    # first: the backup is also the full-file check of the day (SECURITY.md).
+    # first: the backup is also the full-file check of the day (docs/SECURITY.md).
     try:
         bad = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
     except DatabaseError as exc:
@@ -212,7 +212,7 @@ def daily(reg: Register, now: datetime | None = None) -> Path | None:
 
 def finish_restore(reg: Register, backup_name: str, set_aside: Path | None) -> None:
     """The restored register's first open: the act in the audit, and erasures made
-    after the backup run again (SECURITY.md: backups keep erased data until they
+    after the backup run again (docs/SECURITY.md: backups keep erased data until they
     rotate out, so a restore must purge at once)."""
     reg.audit("restore", backup_name,
               f"vervangen register: {set_aside.name if set_aside else 'geen'}")

@@ -109,7 +109,7 @@ class Limits:
     """What a bundle may ask of the reader; anything beyond is refused, not tried.
 
     The defaults leave room for a register many times the 10,000-case scale
-    (PERFORMANCE.md: about 120,000 events, some 80 MB of JSON) while a hostile file
+    (docs/BENCHMARKS.md: about 120,000 events, some 80 MB of JSON) while a hostile file
     cannot make the reader spend more than about a gigabyte or a few seconds of
     Argon2id.
     """

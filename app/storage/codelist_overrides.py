@@ -1,6 +1,6 @@
 """Codelist additions made in Beheer, kept in the user's own ``codelists.toml``.
 
-DOMAIN.md: the extendable lists may get entries from a user override file without a
+docs/DOMAIN.md: the extendable lists may get entries from a user override file without a
 code change. Beheer -> Instellingen writes that same file (in the user's config
 folder, ``paths.codelist_override``) rather than a second store inside the register:
 
@@ -32,7 +32,7 @@ from app.storage.paths import codelist_override
 from app.storage.repository import Register
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{1,39}")
-HEADER = ("# Eigen aanvullingen op de codelijsten van Casusregister (DOMAIN.md).\n"
+HEADER = ("# Eigen aanvullingen op de codelijsten van Casusregister (docs/DOMAIN.md).\n"
           "# Geschreven door Beheer -> Instellingen; u mag het ook met de hand bewerken,\n"
           "# maar opmerkingen blijven niet bewaard als Beheer het opnieuw schrijft.\n"
           "# Een sleutel met active = false is verborgen: geldig voor oude stappen, niet\n"

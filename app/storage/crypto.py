@@ -1,4 +1,4 @@
-"""The few cryptographic acts of the program, in one place (SECURITY.md, Keys v2).
+"""The few cryptographic acts of the program, in one place (docs/SECURITY.md, Keys v2).
 
 A secret typed by a person (a passphrase, the team's exchange passphrase) never keys
 anything directly: Argon2id turns it into a key-encryption key, which wraps a random
@@ -39,7 +39,7 @@ class BadParameters(ValueError):
 class KdfParams:
     """Argon2id cost. The default is RFC 9106's second recommended setting.
 
-    Tests may pass a cheap setting through an explicit parameter (ARCHITECTURE.md);
+    Tests may pass a cheap setting through an explicit parameter (docs/ARCHITECTURE.md);
     the stored parameters always travel with the salt, so any file opens with the
     cost it was made with.
     """
@@ -68,7 +68,7 @@ class KdfParams:
 
 
 DEFAULT_KDF = KdfParams()
-#: For tests only (ARCHITECTURE.md): about 0.2 ms instead of 0.15 s.
+#: For tests only (docs/ARCHITECTURE.md): about 0.2 ms instead of 0.15 s.
 TEST_KDF = KdfParams(memory_kib=64, iterations=1, lanes=1)
 
 

@@ -1,4 +1,4 @@
-"""Opening an SQLCipher register with the pragmas of ARCHITECTURE.md.
+"""Opening an SQLCipher register with the pragmas of docs/ARCHITECTURE.md.
 
 Every connection, including a worker thread's own, goes through ``connect`` so the
 key is always set first and temp data never touches the disk in plaintext. Since

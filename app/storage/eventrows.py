@@ -1,6 +1,6 @@
 """How an event is stored: compact columns, decoded back to the canonical form.
 
-The hashes cover the canonical text form (ARCHITECTURE.md): lowercase hyphenated
+The hashes cover the canonical text form (docs/ARCHITECTURE.md): lowercase hyphenated
 UUIDs, lowercase hex hashes and the hlc text ``{ms:013d}.{counter:05d}.{device}``.
 Storing that text costs 566 bytes a row; here UUIDs are 16-byte BLOBs, hashes 32-byte
 BLOBs, the hlc one integer (``ms * 100000 + counter``) and the device a number in the

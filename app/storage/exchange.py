@@ -1,4 +1,4 @@
-"""Exchange bundles between laptops, the register's side (EXPORTS.md, issue 7).
+"""Exchange bundles between laptops, the register's side (docs/ARCHITECTURE.md, issue 7).
 
 The file format, the canonical form and the merge decision are storage-independent
 (``bundle_file``, ``app.model.canonical``, ``app.model.merge``); this module reads

@@ -1,11 +1,11 @@
 """The register's figures: the one call the CLI, dashboard, workbook and report share.
 
-METRICS.md: "nothing computes a figure twice". This streams every case and signal
+docs/DOMAIN.md: "nothing computes a figure twice". This streams every case and signal
 once from the register, folds it as of the end of the period and hands the fold to the
 pure ``MetricsBuilder`` with the register's own norm and targets. A caller that needs
 more from the same folds (the workbook's case rows, the report's stories) passes a
 visitor instead of folding again; nothing keeps a fold after its visitors have seen it,
-so memory stays flat however large the register grows (PERFORMANCE.md).
+so memory stays flat however large the register grows (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Import and export of interchange files against a register (INTERCHANGE.md).
+"""Import and export of interchange files against a register (docs/INTERCHANGE.md).
 
 The model plans the whole import in memory (validation, numbers, ids, clocks); this
 module only supplies what the register already holds and writes the plan in one
@@ -298,7 +298,7 @@ _NOT_FREE_TEXT = {"ref", "target", "supersedes", "deadline", "signal", "handler"
 
 
 def lint_events(events: list[Event]) -> list[tuple[str, str, str]]:
-    """DOMAIN.md: free text is linted on save; an import saves, so it warns too."""
+    """docs/DOMAIN.md: free text is linted on save; an import saves, so it warns too."""
     numbers: dict[str, str] = {e.entity_id: e.number for e in events if e.number}
     out: list[tuple[str, str, str]] = []
     for ev in events:

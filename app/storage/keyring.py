@@ -1,4 +1,4 @@
-"""The keyring beside a register (``<register>.keys``): SECURITY.md, Keys v2.
+"""The keyring beside a register (``<register>.keys``): docs/SECURITY.md, Keys v2.
 
 The register is encrypted with a random data key. The keyring holds that key wrapped
 (AES-256-GCM) under a key derived from the passphrase (Argon2id), so a wrong
@@ -97,7 +97,7 @@ class Slot:
 
 @dataclass(frozen=True)
 class Seal:
-    """The register as of the last commit this program made (SECURITY.md)."""
+    """The register as of the last commit this program made (docs/SECURITY.md)."""
 
     devices: dict[str, tuple[int, str, int]]  # uuid -> (events, head hash hex, head hlc)
     audit_seq: int
@@ -311,7 +311,7 @@ def update(path: Path, change: Callable[[Keyring], Keyring], *, fsync: bool = Tr
 
 
 def record_failed_unlock(path: Path, at: str) -> None:
-    """A failed unlock leaves its time in the keyring (SECURITY.md), never elsewhere."""
+    """A failed unlock leaves its time in the keyring (docs/SECURITY.md), never elsewhere."""
     with contextlib.suppress(KeyringProblem, OSError):
         update(path, lambda k: replace(
             k, failed_unlocks=(*k.failed_unlocks, at)[-MAX_FAILED:]))

@@ -35,7 +35,7 @@ def check_new_passphrase(new: str) -> None:
 
 
 def verify_passphrase(reg: Register, passphrase: str) -> None:
-    """Re-entered before anything that shows or changes keys (SECURITY.md)."""
+    """Re-entered before anything that shows or changes keys (docs/SECURITY.md)."""
     ring = keyring.read(reg.keyring_path)
     key = ring.slot.unwrap(passphrase)
     if not crypto.same(key, reg.data_key):

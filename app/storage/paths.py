@@ -8,7 +8,7 @@ import platformdirs
 
 APP = "Casusregister"
 
-#: Shown on the unlock screen of the demo register (ARCHITECTURE.md).
+#: Shown on the unlock screen of the demo register (docs/ARCHITECTURE.md).
 DEMO_PASSPHRASE = "demo-register"
 AUTHOR = "Belangenbehartiger"
 

@@ -112,7 +112,7 @@ def flag_changes(events: Sequence[Event], violations: Iterable[tuple[str, str]]
                  ) -> list[tuple[str | None, bytes]]:
     """``UPDATE events SET flag`` rows that make each stored flag the fold's verdict.
 
-    A flag is a cache of the fold (ARCHITECTURE.md): rewritten on every re-fold, so the
+    A flag is a cache of the fold (docs/ARCHITECTURE.md): rewritten on every re-fold, so the
     order in which bundles arrived never changes it.
     """
     verdict: dict[str, str] = {}

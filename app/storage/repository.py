@@ -1,4 +1,4 @@
-"""The register: the one API both front doors use (ARCHITECTURE.md).
+"""The register: the one API both front doors use (docs/ARCHITECTURE.md).
 
 Every write goes through ``_commit``: validate the payload, replay the entity's whole
 sorted sequence through the workflow rules, append the event with its hash-chain
@@ -101,11 +101,11 @@ class Settings:
     auto_lock_minutes: int = 10
     suppress_below: int = 5
     demo: bool = False
-    #: the team's exchange passphrase for bundles (EXPORTS.md): kept here, inside the
+    #: the team's exchange passphrase for bundles (docs/ARCHITECTURE.md): kept here, inside the
     #: encrypted register, never shown back in full (Beheer -> Instellingen)
     exchange_passphrase: str = field(default="", repr=False)
     #: after restoring a backup older than what this laptop already sent in a bundle:
-    #: its own event count must reach this before it takes a new step (SECURITY.md)
+    #: its own event count must reach this before it takes a new step (docs/SECURITY.md)
     awaiting_own_events: int = 0
 
 
@@ -281,7 +281,7 @@ def _writes(method: _F) -> _F:
 class Register:
     """An unlocked register. Close it (or use ``with``) to release the key and the lock.
 
-    Only the data key stays in memory while unlocked (SECURITY.md, Keys v2): worker
+    Only the data key stays in memory while unlocked (docs/SECURITY.md, Keys v2): worker
     connections key themselves with it instantly, and the passphrase is never kept.
     """
 
@@ -292,7 +292,7 @@ class Register:
         self._lock = lock
         self.codelists = codelists
         self._key = key
-        # Freed pages and cells are zeroed (SECURITY.md "Erasure"): on every connection,
+        # Freed pages and cells are zeroed (docs/SECURITY.md "Erasure"): on every connection,
         # not only while erasing, because each step rewrites its case's projection row
         # and FTS entry, and a copy freed before an erasure would otherwise keep the
         # erased text in the file. Measured: no difference per step (fsync dominates).
@@ -723,7 +723,7 @@ class Register:
         if q.status:
             clauses.append("c.status = ?")
             args.append(q.status)
-        else:  # tombstones only under their own filter (DOMAIN.md)
+        else:  # tombstones only under their own filter (docs/DOMAIN.md)
             clauses.append(f"c.status != '{DESTROYED}'")
         if q.phase:
             clauses.append("c.phase = ?")
@@ -914,7 +914,7 @@ class Register:
         self.reseal()
 
     def _observe_clock(self) -> None:
-        """Never issue an hlc lower than one stored or received (ARCHITECTURE.md)."""
+        """Never issue an hlc lower than one stored or received (docs/ARCHITECTURE.md)."""
         row = self.conn.execute("SELECT max(head_hlc) FROM devices").fetchone()
         if row and row[0]:
             self._clock.observe(hlc_text(int(row[0]), self.settings.device_id or "x"))
@@ -1058,7 +1058,7 @@ class Register:
         return state
 
     def _check_four_eyes(self, old: list[Event], payload: Mapping[str, Any]) -> None:
-        """Four eyes (DOMAIN.md) on the act of recording, without the fold's exception for
+        """Four eyes (docs/DOMAIN.md) on the act of recording, without the fold's exception for
         one import's batch: a step typed by hand never has it."""
         on = date.fromisoformat(str(payload["on"]))
         stories = [e for e in fold_case(old).effective if e.kind == "story" and e.on <= on]

@@ -1,4 +1,4 @@
-"""Putting a backup back (SECURITY.md: "there is always a way back").
+"""Putting a backup back (docs/SECURITY.md: "there is always a way back").
 
 Nothing is touched until the backup has proved itself: it must open (with the
 register's current key, or its own keyring copy and the passphrase valid when it was

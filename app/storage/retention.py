@@ -1,6 +1,6 @@
-"""Retention: purge personal data, destroy a case, erase a text (SECURITY.md, DOMAIN.md).
+"""Retention: purge personal data, destroy a case, erase a text (docs/SECURITY.md, docs/DOMAIN.md).
 
-Three acts, one way of erasing (ARCHITECTURE.md "Erasure"): a stored payload is
+Three acts, one way of erasing (docs/ARCHITECTURE.md "Erasure"): a stored payload is
 changed in place, its ``payload_hash`` stays, and the id of the erasing event is
 stored beside it, so every hash chain still verifies and ``verify`` checks the erased
 row against that event instead. Every connection of a Register zeroes freed space

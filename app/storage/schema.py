@@ -166,7 +166,7 @@ BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 """
 
 # Version 2: what the team lead needs to see whether every laptop's week is in
-# (EXPORTS.md, exchange bundles): per source device the last event received and when.
+# (docs/ARCHITECTURE.md, exchange bundles): per source device the last event received and when.
 SCHEMA_V2 = """
 CREATE TABLE device_receipts (
     device       TEXT PRIMARY KEY,
@@ -213,7 +213,7 @@ def _statements(sql: str) -> list[str]:
 # Version 3 (issue 13, Keys v2): compact event rows. UUIDs and hashes as BLOBs, the hlc
 # as one integer and the device as a number in ``devices``, which also keeps each
 # device's chain head, event count and last receipt, so no query scans the events for
-# them. The hashes are copied, never recomputed (ARCHITECTURE.md: a migration never
+# them. The hashes are copied, never recomputed (docs/ARCHITECTURE.md: a migration never
 # re-hashes). ``seq`` is the local insertion order that bundle exports count from.
 SCHEMA_V3 = """
 CREATE TABLE devices (

@@ -3,7 +3,7 @@
 A deleted ``-wal``, an older copy put back or events removed by hand all leave a
 register that opens and verifies as "in orde" on its own. The keyring remembers, per
 device, the chain head and event count and the audit head as of the last commit this
-program made (SECURITY.md); a register that is *behind* that seal has lost writes.
+program made (docs/SECURITY.md); a register that is *behind* that seal has lost writes.
 Being *ahead* is normal (a crash between the commit and the seal write, another
 program's commit) and simply re-sealed.
 """

@@ -1,6 +1,6 @@
 """From a passphrase or a recovery code to an open connection, telling failures apart.
 
-SECURITY.md promises that "wrong passphrase" is said only when it is true: the
+docs/SECURITY.md promises that "wrong passphrase" is said only when it is true: the
 keyring's GCM tag decides it before the register is touched. After a good tag a
 register that does not open is damaged (or the keyring belongs to another file), and
 this module says which, without ever counting that as a failed unlock.

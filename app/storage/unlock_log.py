@@ -1,7 +1,7 @@
 """Failed unlocks of a register, as the unlock dialog and the command line see them.
 
 Since Keys v2 the trail lives in the keyring (mode 0600), not in a side file anyone
-can read (SECURITY.md): a failed unlock records its time there, the next good unlock
+can read (docs/SECURITY.md): a failed unlock records its time there, the next good unlock
 moves those times into the hash-chained audit, and the back-off (1, 2, 4 ... 30 s) is
 computed from them, so restarting the program does not reset the wait.
 """

@@ -1,4 +1,4 @@
-"""``verify``: is this register whole? (SECURITY.md "Damage is found, not spread").
+"""``verify``: is this register whole? (docs/SECURITY.md "Damage is found, not spread").
 
 Checks, in order: SQLite's own structure, SQLCipher's page HMACs, every device's hash
 chain over the events, the audit chain, and the stored projections against a rebuild
@@ -24,7 +24,7 @@ from app.storage.projections import (
 )
 from app.storage.repository import Register, integrity_problems
 
-#: Events whose recording erases payloads in place (DOMAIN.md, SECURITY.md "Erasure").
+#: Events whose recording erases payloads in place (docs/DOMAIN.md, docs/SECURITY.md "Erasure").
 ERASING_KINDS = ("text_erased", "case_destroyed")
 
 
@@ -49,7 +49,7 @@ def check_chains(conn: Connection) -> list[str]:
 def _chains(conn: Connection, report: VerifyReport) -> list[Event]:
     """Every device's chain, in its own order, and every payload against its hash.
 
-    An erased payload (retention: ARCHITECTURE.md "Erasure") is checked against its
+    An erased payload (retention: docs/ARCHITECTURE.md "Erasure") is checked against its
     erasing event instead: that event must exist, belong to the same case and be a
     ``text_erased`` or ``case_destroyed``.
     """

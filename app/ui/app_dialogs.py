@@ -1,6 +1,6 @@
 """The first-run wizard, the unlock dialog and "Wachtwoordzin vergeten".
 
-The wizard collects a handler name, a device code and a passphrase (SECURITY.md's
+The wizard collects a handler name, a device code and a passphrase (docs/SECURITY.md's
 rules, zxcvbn's strength hint), calls ``Register.create`` and then shows the recovery
 code: large, printable, and the wizard finishes only once "ik heb de herstelcode
 bewaard" is ticked.

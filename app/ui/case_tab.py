@@ -439,7 +439,7 @@ class CaseTab(QWidget):
         return self.session.register.today()
 
     def _fill_tombstone(self, state: CaseState) -> None:
-        """A destroyed case: number, year and reason, nothing more (DOMAIN.md)."""
+        """A destroyed case: number, year and reason, nothing more (docs/DOMAIN.md)."""
         self.number_label.setText(tr("Casus {n}").format(n=state.number))
         self.status_label.setText(tr("Vernietigd"))
         self.age_label.setText(tr("Ontvangen in {y} · vernietigd op {d}").format(
@@ -943,7 +943,7 @@ class CaseTab(QWidget):
         QMessageBox.warning(self, tr("Tekst wissen"), message)
 
     def print_overview(self) -> None:
-        """"Afdrukken": the casusoverzicht of EXPORTS.md, personal data only on request."""
+        """"Afdrukken": the casusoverzicht of docs/ARCHITECTURE.md, personal data only on request."""
         from app.export.case_overview import write_case_overview
 
         choice = PrintDialog.ask(self.number, self)

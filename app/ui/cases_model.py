@@ -1,6 +1,6 @@
 """The case list as a Qt model that reads WINDOWS of rows from SQL.
 
-FACTS.md: a QSortFilterProxyModel over a lazily fetched model only sees the rows it
+docs/PLATFORM.md: a QSortFilterProxyModel over a lazily fetched model only sees the rows it
 already fetched, and loading 100,000 rows to filter them took seconds. So this model
 never holds more than what the view has scrolled to: it counts the matches, fetches
 ``window`` rows at a time with LIMIT/OFFSET (``canFetchMore``/``fetchMore``), and a
@@ -125,7 +125,7 @@ def status_text(row: CaseRow, codelists: Codelists, *, full: bool = False) -> st
 def route_text(row: CaseRow, codelists: Codelists) -> str:
     """"Sociaal raadslieden · Rechtswinkel Delft", "Belastingdienst – Stella-team".
 
-    A partner type belongs to one route (DOMAIN.md), so the route is only named where
+    A partner type belongs to one route (docs/DOMAIN.md), so the route is only named where
     the partner's label does not already say it.
     """
     route = codelists.label("route", row.route)

@@ -249,7 +249,7 @@ class CasesPage(QWidget):
         self._labels: dict[QComboBox, str] = {}
         self.status_combo = self._code_combo("status", self.tr("&Status"),
                                              self.tr("Alle statussen"))
-        # Destroyed cases (Archiefwet) only under their own filter (DOMAIN.md).
+        # Destroyed cases (Archiefwet) only under their own filter (docs/DOMAIN.md).
         destroyed = self.status_combo.findData(DESTROYED)
         if destroyed >= 0:
             self.status_combo.setItemData(destroyed, self.tr(

@@ -1,6 +1,6 @@
 """Small charts drawn with QPainter: a bar chart and a line chart.
 
-QtCharts is not part of PySide6-Essentials (FACTS.md), and the dashboard needs only a
+QtCharts is not part of PySide6-Essentials (docs/PLATFORM.md), and the dashboard needs only a
 few plain charts, so they are drawn here: axes with rounded ticks, category labels, a
 value on every bar, a legend when there is more than one series.
 

@@ -6,7 +6,7 @@ the work in hand per handler, open escalations, deadlines of this fortnight and 
 small charts.
 
 Every figure comes from the one metric function (``app.storage.figures.figures``,
-METRICS.md: "nothing computes a figure twice"), so the dashboard, the CLI and the
+docs/DOMAIN.md: "nothing computes a figure twice"), so the dashboard, the CLI and the
 evaluation workbook always agree. The week shown by default is *deze week*: Monday up
 to and including today; *vorige week* is the last completed ISO week (the workbook's
 default period). Stock figures (open, te triëren, deadlines) are "as of" the last day

@@ -5,9 +5,9 @@ van bezwaar en beroep" (founding report). The page groups the unmet deadlines of
 that are aangemeld or in behandeling: verlopen first, then those ending within 14
 days, then later ones, each with its last day and how it was computed (Awb 6:7-6:9,
 Algemene termijnenwet). A deadline that ends inside a pause says plainly that the
-pauzeknop does not stop the statutory term (DOMAIN.md).
+pauzeknop does not stop the statutory term (docs/DOMAIN.md).
 
-A recorded last day is never moved when ``holidays.toml`` changes (DOMAIN.md), so a
+A recorded last day is never moved when ``holidays.toml`` changes (docs/DOMAIN.md), so a
 bezwaartermijn recorded before a decree day was added can be a working day short. The
 page recomputes every statutory term with today's calendar and lists those whose
 stored last day differs in a group of their own, for the handler to correct.

@@ -1,8 +1,8 @@
 """Export: the team lead's three exports, each behind its own wizard.
 
-- **Weekexport**: the evaluation workbook (METRICS.md), by default over the last
+- **Weekexport**: the evaluation workbook (docs/DOMAIN.md), by default over the last
   completed ISO week, with every figure also for the year to date.
-- **Signaalformulieren**: the KSMS forms (EXPORTS.md) in HTML, xlsx and text, with
+- **Signaalformulieren**: the KSMS forms (docs/ARCHITECTURE.md) in HTML, xlsx and text, with
   the submission recorded in the same action when asked.
 - **Rapportage**: the public, anonymised half-yearly report (the first one over 2025).
 

@@ -1,12 +1,12 @@
 """The three export wizards of the Export page: Weekexport, Signaalformulieren, Rapportage.
 
 Each wizard is a thin, keyboard-driven front for one export function of ``app.export``
-(METRICS.md "The evaluation workbook", EXPORTS.md): the functions decide what goes into
+(docs/DOMAIN.md "The evaluation workbook", docs/ARCHITECTURE.md): the functions decide what goes into
 a file, lint it, audit it and write it atomically; the wizard asks for the period,
 the signals, the file or the folder, shows what will happen and reports what did.
 Nothing here touches SQL, openpyxl or jinja2.
 
-Threading (ARCHITECTURE.md "GUI"). Every long step (the preview figures, the signal
+Threading (docs/ARCHITECTURE.md "GUI"). Every long step (the preview figures, the signal
 list and its check, the writing) runs in ``ExportRunner``'s single worker thread, on a
 Register of its own (``Register.reopen_for_worker()``) that is closed when the step
 ends. Progress comes back to the GUI thread through a queued signal. One thread means
@@ -15,7 +15,7 @@ A lock forgets every pending result; the Export page then closes the wizard and
 empties it. A write already under way finishes in its own thread, atomically, as the
 export functions promise, and its result is thrown away.
 
-Personal-data lint (DOMAIN.md, SECURITY.md). A finding stops an export until the text
+Personal-data lint (docs/DOMAIN.md, docs/SECURITY.md). A finding stops an export until the text
 is fixed where it lives (the signal, the case's story) or the handler ticks "toch
 doorgaan" and gives a reason. The reason goes to the export function as
 ``override_lint``, which records it in the audit; the reason is linted too, because
@@ -110,7 +110,7 @@ PERIOD_SEPARATOR = " t/m "
 
 def last_completed_iso_week(today: date) -> tuple[date, date]:
     """Monday to Sunday of the last ISO week that has fully passed (the workbook's
-    default period, METRICS.md)."""
+    default period, docs/DOMAIN.md)."""
     monday = today - timedelta(days=today.weekday())
     return monday - timedelta(days=7), monday - timedelta(days=1)
 
@@ -135,7 +135,7 @@ def previous_calendar_year(today: date) -> tuple[date, date]:
 
 
 def default_report_period(today: date) -> tuple[str, tuple[date, date]]:
-    """EXPORTS.md: twice a year, except the first year, which has one report over
+    """docs/ARCHITECTURE.md: twice a year, except the first year, which has one report over
     2025. So the default is the whole first year once its second half has passed
     (and until the next half year has), otherwise the last completed half year."""
     start, end = last_completed_half_year(today)
@@ -1373,7 +1373,7 @@ class WeekPreviewPage(QWizardPage):
 
 
 class WeekExportWizard(ExportWizard):
-    """Weekexport: the evaluation workbook of METRICS.md for a period."""
+    """Weekexport: the evaluation workbook of docs/DOMAIN.md for a period."""
 
     title_text = "Weekexport – evaluatiewerkmap"
 
@@ -1987,7 +1987,7 @@ class SignalCheckPage(QWizardPage):
 
 
 class SignalExportWizard(ExportWizard):
-    """Signaalformulieren: KSMS forms in HTML, xlsx and text (EXPORTS.md)."""
+    """Signaalformulieren: KSMS forms in HTML, xlsx and text (docs/ARCHITECTURE.md)."""
 
     title_text = "Signaalformulieren voor KSMS"
 

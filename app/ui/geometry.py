@@ -4,7 +4,7 @@ Ministry laptops often have 1366x768 screens. A saved geometry from a larger scr
 or a default that suits a desktop monitor, must never open a window larger than the
 screen it lands on: ``clamp_to_screen`` shrinks and moves it into the available area
 (the screen minus task bars). The saved geometry lives in ``ui-state.ini`` beside the
-export wizard's last folder (FACTS.md: IniFormat in the program's folder, never the
+export wizard's last folder (docs/PLATFORM.md: IniFormat in the program's folder, never the
 registry).
 """
 

@@ -1,7 +1,7 @@
-"""Idle auto-lock: a stolen unlocked laptop is a short window (SECURITY.md).
+"""Idle auto-lock: a stolen unlocked laptop is a short window (docs/SECURITY.md).
 
 One application-wide event filter restarts one single-shot timer on every key press,
-mouse button and wheel event (FACTS.md: mouse moves only arrive with tracking on, so
+mouse button and wheel event (docs/PLATFORM.md: mouse moves only arrive with tracking on, so
 they are not counted). When the timer runs out, ``timed_out`` fires and the main
 window locks the register. The filter only looks at the event type, so it costs next
 to nothing per event.

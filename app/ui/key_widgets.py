@@ -1,6 +1,6 @@
 """Pieces every key window shares: a new passphrase asked twice, and the recovery code.
 
-SECURITY.md's passphrase rules and the strength hint come from ``app.model.passphrase``
+docs/SECURITY.md's passphrase rules and the strength hint come from ``app.model.passphrase``
 (zxcvbn), the same words the command line prints. The recovery code is shown large,
 in a monospace font, selectable, with a print button and (where it is new) an
 "ik heb hem bewaard" box that must be ticked before the window lets go: the code is

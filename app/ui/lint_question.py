@@ -1,6 +1,6 @@
 """"Toch opslaan?": the question before free text with personal data is saved.
 
-The personal-data lint (DOMAIN.md, "Personal data classes") warns while a handler
+The personal-data lint (docs/DOMAIN.md, "Personal data classes") warns while a handler
 types, but a warning alone let a BSN slip into a case's log, where a correction cannot
 remove it (the original step stays). So every form that saves free text (a step, a
 correction, the intake, a signal) asks once before saving what the lint flags: the

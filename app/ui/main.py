@@ -6,7 +6,7 @@ so tests can drive them with a temporary register path and a low key-derivation 
 (first-run wizard or demo creation, unlock, main window) and ``prepare_demo``.
 
 The unlock dialog comes first and the main window module is imported only after it,
-so the program shows its first window quickly (PERFORMANCE.md: start to the unlock
+so the program shows its first window quickly (docs/BENCHMARKS.md: start to the unlock
 window).
 """
 
@@ -48,7 +48,7 @@ class Launch:
 
 
 def install_translations(app: QApplication) -> list[QTranslator]:
-    """Qt's own Dutch texts (OK/Annuleren, Volgende, context menus) - FACTS.md."""
+    """Qt's own Dutch texts (OK/Annuleren, Volgende, context menus) - docs/PLATFORM.md."""
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     installed: list[QTranslator] = []
     for name in ("qtbase", "qt"):
@@ -124,7 +124,7 @@ def prepare_demo(path: Path, passphrase: str = DEMO_PASSPHRASE,
 def _prewarm() -> None:
     """Load the register and window code while the handler types the passphrase.
 
-    The unlock window needs none of it (PERFORMANCE.md: start to the unlock window),
+    The unlock window needs none of it (docs/BENCHMARKS.md: start to the unlock window),
     and importing it here, off the GUI thread, keeps "unlock to a filled case list"
     short. Imports only define classes; no widget is made on this thread.
     """

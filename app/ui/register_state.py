@@ -1,6 +1,6 @@
 """What the main window says about the register itself, above every page.
 
-- **Behind its seal** (SECURITY.md): the register lost writes this program made (a
+- **Behind its seal** (docs/SECURITY.md): the register lost writes this program made (a
   deleted ``-wal``, an older copy put back, deleted events) and opened read-only. The
   banner says so in one line and offers the two ways on: put a backup back (Beheer ->
   Sleutels en back-ups) or accept the register as it is now, with a reason for the
@@ -13,7 +13,7 @@
 
 ``after_unlock`` is the worker's job right after unlocking: the full-file integrity
 scan, then the first backup of the day (which reads and authenticates every page
-again, SECURITY.md), on the worker's own connection.
+again, docs/SECURITY.md), on the worker's own connection.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ through widgets.
 Two more duties live here because every page shares them:
 
 - **Changes made elsewhere.** A command (``casusregister import``, a team lead's
-  script) may write while the window is open (SECURITY.md: CLI commands run beside
+  script) may write while the window is open (docs/SECURITY.md: CLI commands run beside
   the GUI). SQLite's ``PRAGMA data_version`` changes when another connection commits;
   it costs nothing to ask, so the main window's timer calls ``check_for_changes``
   every two seconds and ``data_changed`` makes every list reload. (The timer belongs

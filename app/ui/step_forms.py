@@ -674,7 +674,7 @@ class PayloadForm(QWidget):
                 tr("Verplicht: de dienst neemt de zienswijze niet volledig over en moet "
                    "schriftelijk motiveren waarom.") if needs else "")
         elif k == "escalation_response":
-            # DOMAIN.md: written reasons when the service does not follow (item 15)
+            # docs/DOMAIN.md: written reasons when the service does not follow (item 15)
             needs = self.editor("response").value() == "gemotiveerd_afgewezen"
             self.rows["summary"].set_required(needs)
             self.rows["summary"].set_hint(

@@ -1,7 +1,7 @@
 """Read-only work off the GUI thread, on a connection of its own.
 
 Lists that touch every row of a table (every open deadline, every signal) are read in
-a worker thread so the window never waits on them (ARCHITECTURE.md). SQLCipher
+a worker thread so the window never waits on them (docs/ARCHITECTURE.md). SQLCipher
 connections may not be shared between threads, so the worker keeps one Register of
 its own (``reopen_for_worker``), opened on first use and closed when the session
 locks. The pool has one thread, so that Register is never used by two jobs at once.

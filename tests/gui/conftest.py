@@ -20,7 +20,7 @@ from app.storage.interchange_io import import_data, import_file
 from app.storage.repository import Register
 
 PASSPHRASE = "correct horse battery staple"
-KDF = TEST_KDF  # Argon2id at test cost (ARCHITECTURE.md allows it for tests)
+KDF = TEST_KDF  # Argon2id at test cost (docs/ARCHITECTURE.md allows it for tests)
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "interchange-2025-small.json"
 BIG_CASES = 2000
 BIG_SEED = 7

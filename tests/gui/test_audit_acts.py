@@ -1,6 +1,6 @@
-"""Every sensitive act leaves one audit row (SECURITY.md, BIO 8.15).
+"""Every sensitive act leaves one audit row (docs/SECURITY.md, BIO 8.15).
 
-Each act of SECURITY.md's table (and of issue 9: destroy, erase a text, a settings
+Each act of docs/SECURITY.md's table (and of issue 9: destroy, erase a text, a settings
 change) is performed through the same functions the GUI and the CLI call, and its row
 is read back: time, actor, device, action, object and result, never a passphrase, a
 recovery code or a personal-data value.

@@ -68,7 +68,7 @@ class Files:
         monkeypatch.setattr(ExchangeTab, "ask_save_file", classmethod(ask_save_file))
         monkeypatch.setattr(ExchangeTab, "ask_open_files", classmethod(ask_open_files))
         monkeypatch.setattr(ExportWizard, "ask_folder", classmethod(ask_folder))
-        # bundles at the tests' Argon2id cost (ARCHITECTURE.md allows it explicitly)
+        # bundles at the tests' Argon2id cost (docs/ARCHITECTURE.md allows it explicitly)
         monkeypatch.setattr(exchange_tab, "BUNDLE_KDF", TEST_KDF)
 
 

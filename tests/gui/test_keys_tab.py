@@ -305,7 +305,7 @@ def test_after_the_recovery_code_a_new_key_is_offered_and_made(
 
 @pytest.fixture
 def behind_seal(tmp_path: Path) -> Path:
-    """A register whose -wal was lost after its last commit (SECURITY.md's seal)."""
+    """A register whose -wal was lost after its last commit (docs/SECURITY.md's seal)."""
     reg = Register.create(tmp_path / "r.db", PASSPHRASE, "TST", "Tester", kdf=KDF)
     number = reg.register_case(registration()).number
     reg.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

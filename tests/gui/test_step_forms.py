@@ -367,6 +367,6 @@ def test_a_rejected_escalation_needs_its_motivation(qtbot, reg, session):  # noq
     fill(qtbot, form.row("response").editor, "gemotiveerd_afgewezen")
     assert form.row("summary").required
     assert "schriftelijk motiveren" in form.row("summary").hint_label.text()
-    assert not form.save()  # the model refuses it too (DOMAIN.md: written reasons)
+    assert not form.save()  # the model refuses it too (docs/DOMAIN.md: written reasons)
     fill(qtbot, form.row("summary").editor, "De dienst houdt vast aan de wettekst.")
     assert form.save()

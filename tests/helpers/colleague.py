@@ -1,6 +1,6 @@
 """A colleague's laptop, for tests that need a step recorded on another device.
 
-Four eyes (DOMAIN.md) wants a story approved on another device than the one it was
+Four eyes (docs/DOMAIN.md) wants a story approved on another device than the one it was
 written on; a real colleague would record the approval in their own register and send
 it back in a bundle. This helper makes that step on its own device chain (own UUID,
 own hash chain, an hlc above everything the receiver holds) and merges it into the

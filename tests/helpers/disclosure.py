@@ -1,7 +1,7 @@
 """An evaluator with a calculator: what can be recomputed from published totals?
 
 Written apart from ``app.model.suppression`` on purpose: it only knows what an
-output prints and which totals the catalogue's semantics make true (METRICS.md), and
+output prints and which totals the catalogue's semantics make true (docs/DOMAIN.md), and
 it solves what it can, over and over: a total with one unknown part gives the part;
 parts all known give the total. Tests fail when it recomputes a hidden cell.
 """
@@ -19,7 +19,7 @@ AGES = ("0_4w", "4_8w", "8_13w", "13_26w", "26w_plus")
 
 
 def catalogue_sums(cl: Codelists) -> list[tuple[str, list[str]]]:
-    """Totals and the keys that add up to them, from METRICS.md's definitions alone."""
+    """Totals and the keys that add up to them, from docs/DOMAIN.md's definitions alone."""
 
     def per(prefix: str, list_name: str) -> list[str]:
         return [f"{prefix}.{k}" for k in cl.keys(list_name)]

@@ -1,6 +1,6 @@
 """Builders for the model tests: minimal valid payloads and in-memory event logs.
 
-The tables here are written from DOMAIN.md (the asterisked fields of each row), not
+The tables here are written from docs/DOMAIN.md (the asterisked fields of each row), not
 copied from ``app.model.events``, so the tests compare the code against the design.
 Event logs get strictly increasing hybrid-clock stamps from ``HybridClock`` with a
 controlled wall clock, so "later hlc" in a test means "added later" unless a test
@@ -19,7 +19,7 @@ DEVICE = "11111111-1111-4111-8111-111111111111"
 OTHER_DEVICE = "22222222-2222-4222-8222-222222222222"
 START_MS = 1_735_689_600_000  # 2025-01-01T00:00:00Z
 
-#: The business date field of every kind: the first date field in its DOMAIN.md row.
+#: The business date field of every kind: the first date field in its docs/DOMAIN.md row.
 DATE_OF: dict[str, str] = {
     "registered": "received_on",
     "triaged": "decided_on",
@@ -54,7 +54,7 @@ DATE_OF: dict[str, str] = {
     "signal_closed": "on",
 }
 
-#: Required (asterisked) fields per kind in DOMAIN.md. Conditional requirements
+#: Required (asterisked) fields per kind in docs/DOMAIN.md. Conditional requirements
 #: (referred_to, summary, due_on) are tested separately.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "registered": ("received_on", "route", "partner_type", "services", "topics",

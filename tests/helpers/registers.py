@@ -1,6 +1,6 @@
 """Registers for tests: real SQLCipher files, with a low key-derivation count.
 
-ARCHITECTURE.md allows a cheaper Argon2id through an explicit test-only parameter to
+docs/ARCHITECTURE.md allows a cheaper Argon2id through an explicit test-only parameter to
 keep the suite fast; the encryption tests use the default instead.
 """
 

@@ -1,4 +1,4 @@
-"""The weekly evaluation workbook (METRICS.md, "The evaluation workbook").
+"""The weekly evaluation workbook (docs/DOMAIN.md, "The evaluation workbook").
 
 A package because the workbook outgrew one module (issue 12): ``styles`` is its look,
 ``sheet`` a write-only sheet with its print setup, ``book`` what every sheet shares

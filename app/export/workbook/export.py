@@ -1,7 +1,7 @@
 """The entry point of the evaluation workbook: ``write_evaluation``.
 
 Team leads export it; evaluators open it in Excel to answer the year-one learning
-questions (METRICS.md, "The evaluation workbook"). Three promises shape it:
+questions (docs/DOMAIN.md, "The evaluation workbook"). Three promises shape it:
 
 - **One source of figures.** Every catalogue figure comes from
   ``app.storage.figures.figures`` (the same call as the CLI and the dashboard), so the
@@ -67,7 +67,7 @@ Progress = Callable[[int, str], None]
 
 
 class LintStopped(UserError):
-    """A signal title would carry personal data into the workbook (DOMAIN.md).
+    """A signal title would carry personal data into the workbook (docs/DOMAIN.md).
 
     The message names the signals and the kind of finding, never the text itself:
     messages end up in terminals and logs.
@@ -139,11 +139,11 @@ def write_evaluation(
     override_lint: str | None = None,
     temp_dir: Path | None = None,
 ) -> WorkbookSummary:
-    """Write the evaluation workbook of METRICS.md for ``[start, end]`` to ``out``.
+    """Write the evaluation workbook of docs/DOMAIN.md for ``[start, end]`` to ``out``.
 
     ``suppress_below=N`` shows counts from 1 to N-1 as "< N" (with the second cells
     ``app.model.suppression`` adds) and leaves the per-case sheets empty (default: no
-    suppression, METRICS.md). ``override_lint`` is the audited reason to go on when a
+    suppression, docs/DOMAIN.md). ``override_lint`` is the audited reason to go on when a
     signal title trips the personal-data lint; without it such a title raises
     ``LintStopped`` and nothing is written. ``temp_dir`` replaces ``paths.temp_dir()``
     for openpyxl's temp files (tests). Raises ``UserError`` for a reversed period, a bad

@@ -1,6 +1,6 @@
 """Write-only sheets that know their row, their look and their printed page.
 
-openpyxl's write-only mode keeps 10,000 case rows cheap (FACTS.md: 25 MB instead of
+openpyxl's write-only mode keeps 10,000 case rows cheap (docs/PLATFORM.md: 25 MB instead of
 351 MB for a million cells), and its rules drive this module: rows are appended top to
 bottom; column widths, frozen panes, row heights and print setup are set before the
 first row; tables get their columns by hand; styled cells are ``Cell`` objects made by
@@ -165,7 +165,7 @@ def add_table(ws: Any, name: str, headers: Sequence[str], first_row: int, last_r
     """An Excel table over rows already written, with its columns set by hand.
 
     Write-only sheets cannot be read back, so openpyxl cannot name the columns from
-    the header cells (FACTS.md). A table needs at least one data row; the caller
+    the header cells (docs/PLATFORM.md). A table needs at least one data row; the caller
     writes an empty one when there is no data.
     """
     last_col = first_col + len(headers) - 1

@@ -1,5 +1,5 @@
 """The summary sheets: Overzicht, Instroom, Triage, Behandeling, Doorlooptijden,
-Eindgesprek and Signalen (METRICS.md, "The evaluation workbook").
+Eindgesprek and Signalen (docs/DOMAIN.md, "The evaluation workbook").
 
 Every figure is the catalogue's (``Book.shown``), every cross table adds up to it, and
 every count goes through the workbook's one suppression when suppression is asked.

@@ -1,4 +1,4 @@
-"""Beheer -> Audit: who did what, when, on which laptop (SECURITY.md, BIO 8.15).
+"""Beheer -> Audit: who did what, when, on which laptop (docs/SECURITY.md, BIO 8.15).
 
 A privacy officer filters the trail by period, action and person, checks it (the hash
 chain and the seal's audit head: ``audit_trail.verify_trail``) and exports what the

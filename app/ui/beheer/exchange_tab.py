@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     from app.ui.weekronde import WeekrondeWizard
 
 #: Argon2id cost of the bundles this tab writes (the program's default; tests lower it
-#: explicitly, as ARCHITECTURE.md allows for test-only key derivation).
+#: explicitly, as docs/ARCHITECTURE.md allows for test-only key derivation).
 BUNDLE_KDF: KdfParams = DEFAULT_KDF
 SUFFIX = ".bundel"
 NAME_FILTER = "Uitwisselingsbundels (*.bundel);;Alle bestanden (*)"

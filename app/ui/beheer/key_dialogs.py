@@ -5,7 +5,7 @@ every page (a backup, a restore, a new data key) runs in a ``LongJob``, so the w
 never freezes. Acts on the keyring alone (a passphrase change, showing the recovery
 code) run on a worker connection of their own while the register stays open.
 
-A restore and a new data key need the register closed everywhere (SECURITY.md):
+A restore and a new data key need the register closed everywhere (docs/SECURITY.md):
 ``Maintenance`` suspends the session (every view clears, as on a lock), waits for the
 background reader to close its connection, runs the act in a thread with progress, and
 opens the register again with the passphrase the handler just gave. When the act
@@ -270,7 +270,7 @@ class ChangePassphraseDialog(JobDialog):
 
 
 class ShowRecoveryCodeDialog(JobDialog):
-    """The passphrase first (SECURITY.md), then the code; the showing is audited."""
+    """The passphrase first (docs/SECURITY.md), then the code; the showing is audited."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("Herstelcode tonen"), parent)
@@ -396,7 +396,7 @@ class RestoreDialog(_ConfirmWithPassphrase):
 
 
 class RekeyDialog(_ConfirmWithPassphrase):
-    """A new data key and recovery code (SECURITY.md: the only way to revoke a code)."""
+    """A new data key and recovery code (docs/SECURITY.md: the only way to revoke a code)."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, tr("Nieuwe sleutel maken"), [

@@ -1,4 +1,4 @@
-"""Beheer -> Sleutels en back-ups: the way back, in the window (SECURITY.md, Keys v2).
+"""Beheer -> Sleutels en back-ups: the way back, in the window (docs/SECURITY.md, Keys v2).
 
 The list shows this register's backups (newest first: when, what kind, how big) with
 "Nu een back-up maken" and "Terugzetten…"; below, the passphrase, the recovery code

@@ -1,6 +1,6 @@
 """Beheer -> Bewaartermijn: purge personal data after the retention, destroy a case.
 
-SECURITY.md "personal data does not outlive its purpose": the preview lists the cases
+docs/SECURITY.md "personal data does not outlive its purpose": the preview lists the cases
 whose personal data are due (``purge(dry_run=True)``), nothing is erased before the
 handler confirms, and a destroyed case (Archiefwet) needs its number, a reason and a
 second confirmation. Both run in the page's worker (``BackgroundReader``) on its own

@@ -1,4 +1,4 @@
-"""The evaluation workbook keeps the METRICS.md contract and leaks nothing.
+"""The evaluation workbook keeps the docs/DOMAIN.md contract and leaks nothing.
 
 Every check opens the written file again (openpyxl, and the raw zip where openpyxl
 would hide something), so what is tested is what an evaluator's Excel reads.
@@ -148,7 +148,7 @@ def chart_kinds(path: Path) -> dict[str, list[str]]:
 
 
 # ---------------------------------------------------------------------------
-# The contract of METRICS.md
+# The contract of docs/DOMAIN.md
 
 
 def test_every_sheet_is_there_in_order(q3_book: openpyxl.Workbook) -> None:

@@ -204,7 +204,7 @@ def test_a_changed_payload_or_changed_metadata_fails_its_hash(events: list[Any])
     data["prev_hash"] = "1" * 64
     assert "de hash klopt niet" in reason(data)
     data = wire(events[1])
-    data["recorded_at"] = "2030-01-01T00:00:00Z"  # not covered by the hash (ARCHITECTURE.md)
+    data["recorded_at"] = "2030-01-01T00:00:00Z"  # not covered by the hash (docs/ARCHITECTURE.md)
     assert parse_event(data).recorded_at == "2030-01-01T00:00:00Z"
 
 

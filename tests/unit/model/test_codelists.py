@@ -1,4 +1,4 @@
-"""Codelists: DOMAIN.md's keys, Dutch labels, routes, and the user's additions."""
+"""Codelists: docs/DOMAIN.md's keys, Dutch labels, routes, and the user's additions."""
 
 from __future__ import annotations
 

@@ -137,7 +137,7 @@ def test_statutory_name_wins_over_decree_name_on_the_same_day() -> None:
 # --- the shipped holidays.toml ------------------------------------------------------
 
 
-#: The two current decrees under Atw art. 3 lid 3 (DOMAIN.md "Legal deadlines").
+#: The two current decrees under Atw art. 3 lid 3 (docs/DOMAIN.md "Legal deadlines").
 DECREE_DAYS = {
     D(2023, 4, 28): "Vrijdag na Koningsdag",
     D(2023, 5, 19): "Vrijdag na Hemelvaartsdag",

@@ -2,7 +2,7 @@
 
 A demo that breaks a workflow rule, carries personal data in free text or differs
 between two runs would mislead everyone who builds on it, so this checks the
-generator's output against DOMAIN.md on its own terms: a small independent rule
+generator's output against docs/DOMAIN.md on its own terms: a small independent rule
 checker rather than the program's fold, so a bug shared by both cannot hide.
 """
 
@@ -28,7 +28,7 @@ ERASING_KINDS = ("text_erased", "case_destroyed")
 
 END = date(2025, 12, 19)
 
-# The independent table of the test builders (written from DOMAIN.md, not the app).
+# The independent table of the test builders (written from docs/DOMAIN.md, not the app).
 SIGNAL_DATE_FIELD = {k: v for k, v in DATE_OF.items() if k.startswith("signal_")
                      and k not in ("signal_linked", "signal_unlinked")}
 DATE_FIELD = {k: v for k, v in DATE_OF.items()
@@ -149,7 +149,7 @@ def business_date(e: dict[str, Any], events: list[dict[str, Any]], fields: dict[
 
 
 def check_case(case: dict[str, Any], end: date) -> list[str]:
-    """Every rule of DOMAIN.md's table, on the effective steps sorted by (date, position)."""
+    """Every rule of docs/DOMAIN.md's table, on the effective steps sorted by (date, position)."""
     problems: list[str] = []
     events = case["events"]
     ref = case["ref"]

@@ -1,4 +1,4 @@
-"""Event payloads (DOMAIN.md "Events of a case", "Signals", "Codelists").
+"""Event payloads (docs/DOMAIN.md "Events of a case", "Signals", "Codelists").
 
 The payload models are the one gate through which data enters the log, so a handler
 relies on them to refuse an incomplete or wrong step with a Dutch message next to the

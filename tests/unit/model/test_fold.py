@@ -1,4 +1,4 @@
-"""The fold (ARCHITECTURE.md "The fold", DOMAIN.md lifecycle and phases).
+"""The fold (docs/ARCHITECTURE.md "The fold", docs/DOMAIN.md lifecycle and phases).
 
 Everything a handler sees of a case is folded from its events, so these tests build
 small event logs in memory and check the state the fold derives: status and phase,
@@ -480,7 +480,7 @@ def test_step_before_receipt_does_not_make_the_registration_a_violation() -> Non
 
 
 def test_step_before_receipt_is_still_folded_like_any_other() -> None:
-    """ARCHITECTURE.md: a rule-breaking step (after a merge) is folded and flagged."""
+    """docs/ARCHITECTURE.md: a rule-breaking step (after a merge) is folded and flagged."""
     log = case_log(received_on="2025-03-03", triage=None)
     log.add("triaged", "2025-02-28", decision="in_behandeling")
     state = fold_case(log.events)
@@ -541,7 +541,7 @@ def test_several_pauses_add_up() -> None:
 
 
 def test_statutory_due_on_computed_when_absent() -> None:
-    """DOMAIN.md example: dagtekening Saturday 22-03-2025 -> Tuesday 06-05-2025."""
+    """docs/DOMAIN.md example: dagtekening Saturday 22-03-2025 -> Tuesday 06-05-2025."""
     log = case_log()
     d = log.raw("deadline_set", {"on": "2025-03-24", "deadline_kind": "bezwaartermijn",
                                  "start_on": "2025-03-22"}, D("2025-03-24"))
@@ -775,7 +775,7 @@ CASE_STEP_KINDS = [
     "signal_linked", "signal_unlinked",
 ]
 
-#: DOMAIN.md: statuses in which each kind may be recorded.
+#: docs/DOMAIN.md: statuses in which each kind may be recorded.
 _ANY = frozenset(STATUSES)
 ALLOWED: dict[str, frozenset[str]] = {
     "triaged": frozenset({"aangemeld"}),
@@ -859,7 +859,7 @@ def _build(steps: list[tuple[str, int, int, bool]], first_registered: bool) -> l
 
 
 def _oracle_status_violations(state: CaseState) -> set[str]:
-    """Steps that DOMAIN.md's status table refuses, replaying the effects ourselves."""
+    """Steps that docs/DOMAIN.md's status table refuses, replaying the effects ourselves."""
     status: str | None = None
     out: set[str] = set()
     for eff in state.effective:

@@ -1,4 +1,4 @@
-"""The interchange format (INTERCHANGE.md): planning an import and exporting again.
+"""The interchange format (docs/INTERCHANGE.md): planning an import and exporting again.
 
 Import is all or nothing and every error carries its JSON path, so a team lead can fix
 a spreadsheet conversion in one pass; export followed by import gives back the same

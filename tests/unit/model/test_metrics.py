@@ -1,4 +1,4 @@
-"""The metrics catalogue (METRICS.md): the fixture's figures and each semantic rule.
+"""The metrics catalogue (docs/DOMAIN.md): the fixture's figures and each semantic rule.
 
 The fixture's expected figures were computed independently of this code, so they
 guard the catalogue as a whole; the hand-built registers below each pin one rule of

@@ -38,7 +38,7 @@ from app.model.nlformat import (
         (1234.5, None, "1.234,5"),
         (-0.5, None, "-0,5"),
         (Decimal("7.10"), None, "7,1"),
-        (2.25, 1, "2,3"),  # half away from zero, as Excel and METRICS.md round
+        (2.25, 1, "2,3"),  # half away from zero, as Excel and docs/DOMAIN.md round
         (2.35, 1, "2,4"),
         (-2.25, 1, "-2,3"),
         (7.1, 2, "7,10"),

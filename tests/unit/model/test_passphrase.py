@@ -1,4 +1,4 @@
-"""The passphrase rules of SECURITY.md and zxcvbn's hint, as the GUI and CLI show them."""
+"""The passphrase rules of docs/SECURITY.md and zxcvbn's hint, as the GUI and CLI show them."""
 
 from __future__ import annotations
 

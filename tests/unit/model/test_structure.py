@@ -1,4 +1,4 @@
-"""The structural check for exchange bundles (EXPORTS.md "Exchange bundles").
+"""The structural check for exchange bundles (docs/ARCHITECTURE.md "Exchange bundles").
 
 A team lead merging the team's laptops relies on two promises: an event this program
 cannot fold is refused with its path, and an event that merely breaks a local limit

@@ -1,6 +1,6 @@
-"""Workflow rules of DOMAIN.md ("Rules, checked on the sorted sequence").
+"""Workflow rules of docs/DOMAIN.md ("Rules, checked on the sorted sequence").
 
-The expected table below is written from DOMAIN.md, not imported from
+The expected table below is written from docs/DOMAIN.md, not imported from
 ``app.model.workflow.RULES``: every kind is tried in every status, both directly on
 the ``CaseMachine`` and through ``fold_case`` (which replays the sorted sequence the
 way an append does).
@@ -27,7 +27,7 @@ ADMINISTRATIVE = ("assigned", "note", "partner_informed", "consulted", "story",
 TREATMENT = ("data_requested", "opinion_sent", "reminder_sent", "service_response",
              "escalated", "escalation_response")
 
-#: DOMAIN.md rules table: kind -> statuses in which it may be recorded.
+#: docs/DOMAIN.md rules table: kind -> statuses in which it may be recorded.
 ALLOWED: dict[str, frozenset[str]] = {
     "triaged": frozenset({"aangemeld"}),
     **{k: ANY for k in ADMINISTRATIVE},

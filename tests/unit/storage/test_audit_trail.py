@@ -1,4 +1,4 @@
-"""The audit trail read, filtered, exported and checked (SECURITY.md, BIO 8.15).
+"""The audit trail read, filtered, exported and checked (docs/SECURITY.md, BIO 8.15).
 
 Tampering needs the database key and the will to drop the append-only triggers; the
 chain and the seal must still tell: a changed, deleted, reordered or cut-off row.

@@ -1,4 +1,4 @@
-"""Backups and restore (SECURITY.md: "there is always a way back")."""
+"""Backups and restore (docs/SECURITY.md: "there is always a way back")."""
 
 from __future__ import annotations
 

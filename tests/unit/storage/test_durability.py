@@ -1,4 +1,4 @@
-"""No work is lost and there is one writer (SECURITY.md), with real processes."""
+"""No work is lost and there is one writer (docs/SECURITY.md), with real processes."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def test_commands_run_beside_the_program_but_a_second_window_is_refused(tmp_path
         [sys.executable, "-c", code, str(reg.path)], capture_output=True, text=True,
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT),
                        "CASUSREGISTER_PASSPHRASE": PASSPHRASE}, timeout=60)
-    # commands run beside the program (SQLite's own locking; ARCHITECTURE.md)
+    # commands run beside the program (SQLite's own locking; docs/ARCHITECTURE.md)
     assert result.returncode == 0, result.stderr
     assert "Geen casussen gevonden" in result.stdout
     # a second program window on the same file is refused, naming the holder

@@ -1,4 +1,4 @@
-"""Nothing readable at rest (SECURITY.md): real SQLCipher with the default key derivation."""
+"""Nothing readable at rest (docs/SECURITY.md): real SQLCipher with the default key derivation."""
 
 from __future__ import annotations
 

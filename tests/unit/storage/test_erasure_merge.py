@@ -1,4 +1,4 @@
-"""Erasures that travel (DOMAIN.md): whatever arrives, a destroyed case stays destroyed.
+"""Erasures that travel (docs/DOMAIN.md): whatever arrives, a destroyed case stays destroyed.
 
 Exchange bundles are merged by a later issue; what the merge must do with erasures is
 here: insert the events as they come (``store_like_a_merge`` below does what the merge

@@ -1,4 +1,4 @@
-"""Exchange bundles between registers (EXPORTS.md, issue 7): the union, idempotent and
+"""Exchange bundles between registers (docs/ARCHITECTURE.md, issue 7): the union, idempotent and
 order-free, chains that must continue, handover with P2, and refusals that write
 nothing."""
 

@@ -1,4 +1,4 @@
-"""Keys v2 (SECURITY.md): the keyring decides a wrong passphrase, damage is damage,
+"""Keys v2 (docs/SECURITY.md): the keyring decides a wrong passphrase, damage is damage,
 the recovery code is a way back, and a passphrase change touches only the keyring."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Retention (SECURITY.md "does not outlive its purpose"): purge, destroy, erase a text.
+"""Retention (docs/SECURITY.md "does not outlive its purpose"): purge, destroy, erase a text.
 
 Purge dates are tried one day before, on and one day after the boundary for each of
 the three starting dates (closing, referral, not taken) and across the 29th of

@@ -1,5 +1,5 @@
 """A keyring that cannot serve its register (damaged, or copied from another register)
-never stands between the handler and the recovery code (SECURITY.md: the code opens
+never stands between the handler and the recovery code (docs/SECURITY.md: the code opens
 the register without the keyring)."""
 
 from __future__ import annotations
