@@ -1,4 +1,4 @@
-"""Deciding whether a bundle may be merged, all or nothing (docs/ARCHITECTURE.md, docs/ARCHITECTURE.md).
+"""Deciding whether a bundle may be merged, all or nothing (docs/ARCHITECTURE.md).
 
 Before a single event reaches the register, the whole bundle is checked against
 itself (the manifest against the events, every device's events one unbroken chain)

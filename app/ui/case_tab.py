@@ -943,7 +943,7 @@ class CaseTab(QWidget):
         QMessageBox.warning(self, tr("Tekst wissen"), message)
 
     def print_overview(self) -> None:
-        """"Afdrukken": the casusoverzicht of docs/ARCHITECTURE.md, personal data only on request."""
+        """"Afdrukken": the casusoverzicht (docs/ARCHITECTURE.md), personal data on request."""
         from app.export.case_overview import write_case_overview
 
         choice = PrintDialog.ask(self.number, self)

@@ -1,8 +1,8 @@
 """The three export wizards of the Export page: Weekexport, Signaalformulieren, Rapportage.
 
 Each wizard is a thin, keyboard-driven front for one export function of ``app.export``
-(docs/DOMAIN.md "The evaluation workbook", docs/ARCHITECTURE.md): the functions decide what goes into
-a file, lint it, audit it and write it atomically; the wizard asks for the period,
+(docs/ARCHITECTURE.md, "Exports"): the functions decide what goes into a file, lint it,
+audit it and write it atomically; the wizard asks for the period,
 the signals, the file or the folder, shows what will happen and reports what did.
 Nothing here touches SQL, openpyxl or jinja2.
 
