@@ -49,9 +49,9 @@ START, END = date(2025, 1, 1), date(2025, 12, 31)
 
 def child_floor(db: Path, passphrase_file: Path) -> int:
     """Unlock, read every payload and parse it; nothing else."""
-    from app.storage.db import connect
+    from benchmarks.pairs import unlocked_connection
 
-    conn = connect(db, passphrase_file.read_text(encoding="utf-8").strip())
+    conn = unlocked_connection(db, passphrase_file.read_text(encoding="utf-8").strip())
     loads = json.loads
     cursor = conn.execute("SELECT payload_json FROM events")
     n = 0
@@ -65,9 +65,9 @@ def child_floor(db: Path, passphrase_file: Path) -> int:
 
 def child_check(db: Path, passphrase_file: Path, check: bool) -> int:
     """Unlock, with or without SQLCipher's page check (every CLI open runs it today)."""
-    from app.storage.db import connect
+    from benchmarks.pairs import unlocked_connection
 
-    conn = connect(db, passphrase_file.read_text(encoding="utf-8").strip())
+    conn = unlocked_connection(db, passphrase_file.read_text(encoding="utf-8").strip())
     n = len(conn.execute("PRAGMA cipher_integrity_check").fetchall()) if check else 0
     conn.close()
     return n

@@ -32,6 +32,16 @@ class Sample:
     output: str = ""
 
 
+def unlocked_connection(db: Path, passphrase: str) -> Any:
+    """A bare connection to a register: its keyring gives the data key (Argon2id), then
+    SQLCipher opens with the raw key, as every open of the program does."""
+    from app.storage import keyring
+    from app.storage.db import connect
+
+    key, _pending = keyring.read(keyring.keyring_path(db)).unlock(passphrase)
+    return connect(db, key)
+
+
 def run_child(argv: Sequence[str], *, cwd: Path = ROOT) -> Sample:
     """Run one child process; its wall time, its own peak RSS and its stdout."""
     with tempfile.TemporaryFile() as err:

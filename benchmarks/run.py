@@ -52,18 +52,18 @@ def median_of(fn: Callable[[], Any], repeat: int) -> float:
 def measure(db: Path, build: dict[str, float], *, verify: bool = True) -> dict[str, float]:
     """Every in-process figure of docs/BENCHMARKS.md on one register."""
     from app.model.bulk import paused_gc
-    from app.storage.db import connect
     from app.storage.figures import figures_of, metric_settings
     from app.storage.projections import rebuild_all
     from app.storage.repository import CaseQuery, Register
     from app.storage.verify import verify as verify_register
+    from benchmarks.pairs import unlocked_connection
 
     out: dict[str, float] = {}
     events = float(build["events"])
     out["events"] = events
     out["import_us_per_event"] = 1e6 * build["import_s"] / events
     t = time.perf_counter()
-    connect(db, PASSPHRASE).close()
+    unlocked_connection(db, PASSPHRASE).close()
     kdf = out["key_derivation_s"] = time.perf_counter() - t
 
     def unlock_and_list() -> None:
@@ -172,7 +172,16 @@ def plain_sqlite() -> Iterator[None]:
         def __getattr__(self, name: str) -> Any:
             return getattr(self._conn, name)
 
+    import app.storage.unlock as unlock_module
+    from app.storage import keyring
+
     real = db_module.sqlcipher3
+    real_check, real_salt = unlock_module.check_file, unlock_module.file_salt
+    # A plain file starts "SQLite format 3" where SQLCipher keeps its salt: the program
+    # would (rightly) refuse it, so the check and the salt come from the keyring here.
+    unlock_module.check_file = lambda path: None  # type: ignore[assignment]
+    unlock_module.file_salt = lambda path: keyring.read(  # type: ignore[assignment]
+        keyring.keyring_path(path)).register_salt
     fake: Any = type("Plain", (), {})()
     fake.connect = lambda *a, **k: Unkeyed(sqlcipher3.connect(*a, **k))
     fake.Error = sqlcipher3.Error
@@ -182,6 +191,7 @@ def plain_sqlite() -> Iterator[None]:
         yield
     finally:
         db_module.sqlcipher3 = real
+        unlock_module.check_file, unlock_module.file_salt = real_check, real_salt
 
 
 def plain_ratio(cases: int, folder: Path, rounds: int) -> dict[str, float]:
