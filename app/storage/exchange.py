@@ -76,17 +76,18 @@ def _put_setting(reg: Register, key: str, value: Any) -> None:
 
 
 def stored_passphrase(reg: Register) -> str | None:
+    """Read from the register, not the settings this connection loaded at open: the GUI
+    sets it on one connection and exports on a worker's."""
     value = _setting(reg, PASSPHRASE_SETTING)
     return str(value) if value else None
 
 
 def set_exchange_passphrase(reg: Register, passphrase: str) -> None:
-    """The team's exchange passphrase, kept inside the encrypted register (audited,
-    never the value)."""
+    """The team's exchange passphrase, a setting kept inside the encrypted register
+    (Beheer -> Instellingen and -> Uitwisselen set the same one; audited, never the
+    value)."""
     check_exchange_passphrase(passphrase)
-    with reg.transaction():
-        _put_setting(reg, PASSPHRASE_SETTING, passphrase)
-    reg.audit("exchange_passphrase_set", reg.path.name)
+    reg.update_settings(exchange_passphrase=passphrase)
 
 
 def resolve_passphrase(reg: Register, given: str | None) -> str:

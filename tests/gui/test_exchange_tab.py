@@ -190,8 +190,8 @@ def test_the_exchange_passphrase_is_set_once_and_never_shown(qtbot, tab, session
     assert "Ingesteld" in tab.passphrase_label.text()
     assert "wijzigen" in tab.passphrase_button.text()
     assert not any(TEAM in t for t in visible_texts())
-    actions = [r.action for r in audit.rows(session.register.conn)]
-    assert "exchange_passphrase_set" in actions
+    changes = [(r.action, r.object, r.result) for r in audit.rows(session.register.conn)]
+    assert ("settings_change", "exchange_passphrase", "gewijzigd") in changes
     assert not any(TEAM in (r.object + r.result) for r in audit.rows(session.register.conn))
 
 

@@ -197,7 +197,9 @@ class ExchangeTab(QWidget):
 
         boxes = QHBoxLayout()
         for box in (make_box, read_box, hand_box, pass_box):
-            box.setMinimumWidth(230)
+            # no narrower than its buttons need: at 1366x768 the two buttons of
+            # "Bundels inlezen" were cut off at a fixed minimum
+            box.setMinimumWidth(max(230, box.minimumSizeHint().width()))
             boxes.addWidget(box, 1)
 
         # -- progress and the last result
