@@ -24,9 +24,17 @@ ENTITY_CODES = {"case": 0, "signal": 1}
 ENTITY_NAMES = ("case", "signal")
 ZERO_HASH_BYTES = bytes(32)
 
-#: Columns read to build an Event (``d`` is the devices table, joined by number).
-SELECT = ("e.id, e.entity, e.entity_id, e.number, e.kind, e.occurred_on, e.hlc, e.device, "
-          "e.actor, e.payload_json, e.recorded_at, e.flag")
+#: The event id as canonical text, and the clock part of the hlc, formatted by SQLite:
+#: in C this costs a fraction of doing it per row in Python (a whole register's read
+#: is what the figures and the workbook wait for).
+_ID_TEXT = ("lower(substr(hex(e.id), 1, 8) || '-' || substr(hex(e.id), 9, 4) || '-' || "
+            "substr(hex(e.id), 13, 4) || '-' || substr(hex(e.id), 17, 4) || '-' || "
+            "substr(hex(e.id), 21))")
+_CLOCK_TEXT = f"printf('%013d.%05d.', e.hlc / {HLC_SPAN}, e.hlc % {HLC_SPAN})"
+
+#: Columns read to build an Event: the id as text, the hlc without its device part.
+SELECT = (f"{_ID_TEXT}, e.entity, e.entity_id, e.number, e.kind, e.occurred_on, "
+          f"{_CLOCK_TEXT}, e.device, e.actor, e.payload_json, e.recorded_at, e.flag")
 FROM = "events e"
 
 INSERT = ("INSERT INTO events (id, entity, entity_id, number, kind, occurred_on, "
@@ -127,8 +135,8 @@ class Decoder:
         if payload is None:
             payload = json.loads(r[9]) if r[9] else {}
         device = self._devices[r[7]]
-        return Event(uuid_text(r[0]), ENTITY_NAMES[r[1]], self.entity_uuid(r[2]), r[3],
-                     self.share(r[4]), self.day(r[5]), hlc_text(r[6], device),
+        return Event(r[0], ENTITY_NAMES[r[1]], self.entity_uuid(r[2]), r[3],
+                     self.share(r[4]), self.day(r[5]), r[6] + device,
                      self.share(r[8]), device, payload, r[10], r[11])
 
     def stream(self, cursor: Any, chunk: int = 4096) -> Iterator[Event]:

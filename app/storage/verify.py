@@ -65,7 +65,7 @@ def _chains(conn: Connection, report: VerifyReport) -> list[Event]:
         try:
             ev = decoder.event(row)
         except ValueError:
-            report.problems.append(f"stap {uuid_text(row[0])}: de inhoud is onleesbaar")
+            report.problems.append(f"stap {row[0]}: de inhoud is onleesbaar")
             continue
         p_hash, prev, h = (bytes(row[i]).hex() for i in (12, 13, 14))
         expected_prev = last.get(ev.device, ZERO_HASH)
