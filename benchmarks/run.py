@@ -128,6 +128,7 @@ def copied(db: Path) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="bench-copy-") as tmp:
         copy = Path(tmp) / db.name
         shutil.copy(db, copy)
+        shutil.copy(db.with_name(db.name + ".keys"), copy.with_name(copy.name + ".keys"))
         yield copy
 
 
