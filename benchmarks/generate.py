@@ -76,7 +76,8 @@ def cached_register(folder: Path, passphrase: str, cases: int, seed: int = 1
     stats = folder / f"bench-{cases}.json"
     if db.exists() and stats.exists():
         return db, json.loads(stats.read_text(encoding="utf-8"))
-    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm"),
+                  db.with_name(db.name + ".keys")):
         stale.unlink(missing_ok=True)
     print(f"register met {cases} casussen maken in {folder} ...", file=sys.stderr)
     result = generate(db, passphrase, cases, seed, quiet=True)

@@ -205,7 +205,7 @@ def plain_ratio(cases: int, folder: Path, rounds: int) -> dict[str, float]:
         def run() -> Any:
             path = paths[label]
             for f in (path, path.with_name(path.name + "-wal"),
-                      path.with_name(path.name + "-shm")):
+                      path.with_name(path.name + "-shm"), path.with_name(path.name + ".keys")):
                 f.unlink(missing_ok=True)
             if label == "plain":
                 with plain_sqlite():
