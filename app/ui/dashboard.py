@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QCloseEvent, QFont, QFontMetrics, QResizeEvent, QShowEvent
@@ -52,6 +52,7 @@ from app.model.fold import SignalState
 from app.model.metrics import metric_definitions
 from app.model.nlformat import NO_VALUE, SOON_DAYS, clock, metric, nl_date, soon_horizon
 from app.model.nlformat import weekday_date as nl_weekday_date
+from app.model.periods import current_week, last_completed_iso_week
 from app.storage.figures import Figures, MetricValue, figures, metric_settings
 from app.storage.repository import CaseQuery, CaseRow, DeadlineRow, HandlerLoad, Register
 from app.ui import style
@@ -134,11 +135,9 @@ QTreeWidget { border: none; }
 
 
 def period_of(kind: str, today: date) -> tuple[date, date]:
-    """Deze week: Monday up to today. Vorige week: the last completed ISO week."""
-    monday = today - timedelta(days=today.weekday())
-    if kind == LAST_WEEK:
-        return monday - timedelta(days=7), monday - timedelta(days=1)
-    return monday, today
+    """Deze week: Monday up to today. Vorige week: the last completed ISO week (the
+    Weekexport's default too)."""
+    return last_completed_iso_week(today) if kind == LAST_WEEK else current_week(today)
 
 
 @dataclass(frozen=True)

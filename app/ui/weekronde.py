@@ -44,7 +44,6 @@ from app.model.nlformat import date_time
 from app.model.team_week import STALE_AFTER_DAYS, DeviceLine, RoundVerdict, week_round
 from app.storage.exchange import ImportReport, import_bundles
 from app.storage.repository import Register
-from app.ui.beheer.exchange_dialogs import plain_label
 from app.ui.beheer.exchange_report import STALE_COLOR, fill_report, select_first
 from app.ui.beheer.exchange_tab import SUFFIX
 from app.ui.export_wizards import (
@@ -56,7 +55,7 @@ from app.ui.export_wizards import (
     remember_folder,
 )
 from app.ui.session import Session
-from app.ui.widgets import tr
+from app.ui.widgets import plain_label, tr
 
 PAGE_FOLDER, PAGE_READ, PAGE_DEVICES = -30, -20, -10
 FOLDER_KEY = "weekronde/folder"

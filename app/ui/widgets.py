@@ -926,6 +926,28 @@ def hbox(*widgets: QWidget, stretch_end: bool = True) -> QHBoxLayout:
     return row
 
 
+def plain_label(text: str, parent: QWidget, name: str = "", *, accessible: str = "",
+                wrap: bool = True) -> QLabel:
+    """A label that shows its text as it is: register content (a title, a path, a
+    message) is never read as rich text, so a "<" in it cannot change the page."""
+    label = QLabel(text, parent)
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
+    if accessible:
+        label.setAccessibleName(accessible)
+    return label
+
+
+def buddy_label(text: str, widget: QWidget, parent: QWidget) -> QLabel:
+    """The label of a field, whose mnemonic (``&``) moves the focus to ``widget``."""
+    label = QLabel(text, parent)
+    label.setBuddy(widget)
+    label.setContentsMargins(0, 0, 3, 0)  # the last letter never touches the field
+    return label
+
+
 def busy_bar(parent: QWidget, accessible: str) -> QProgressBar:
     """The thin, hidden "bezig…" bar of pages whose work runs in the worker."""
     bar = QProgressBar(parent)

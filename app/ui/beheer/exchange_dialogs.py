@@ -23,22 +23,11 @@ from app.storage.exchange import set_exchange_passphrase
 from app.storage.repository import CaseQuery, CaseRow
 from app.ui.beheer.exchange_report import ROLE_NUMBER
 from app.ui.session import Session
+from app.ui.widgets import plain_label
 from app.ui.worker import BackgroundReader
 
 #: How many cases the handover dialog lists (newest first; the search narrows them).
 HANDOVER_LIST = 500
-
-
-def plain_label(text: str, parent: QWidget, name: str = "", *, accessible: str = "",
-           wrap: bool = True) -> QLabel:
-    label = QLabel(text, parent)
-    label.setWordWrap(wrap)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    if accessible:
-        label.setAccessibleName(accessible)
-    return label
 
 
 # --------------------------------------------------------------------------- the tab

@@ -51,7 +51,7 @@ from app.storage.exchange import (
 )
 from app.storage.repository import Register
 from app.ui import style
-from app.ui.beheer.exchange_dialogs import HandoverDialog, PassphraseDialog, plain_label
+from app.ui.beheer.exchange_dialogs import HandoverDialog, PassphraseDialog
 from app.ui.beheer.exchange_report import (
     ROLE_NUMBER,
     STALE_COLOR,
@@ -60,6 +60,7 @@ from app.ui.beheer.exchange_report import (
     select_first,
 )
 from app.ui.session import Session
+from app.ui.widgets import plain_label
 from app.ui.worker import BackgroundReader
 
 if TYPE_CHECKING:
