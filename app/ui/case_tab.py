@@ -63,15 +63,9 @@ from app.storage.repository import CaseView, Register
 from app.storage.retention import erase_text as erase_storage
 from app.ui.session import Session
 from app.ui.step_forms import LABELS, StepForm, action_label
-from app.ui.widgets import (
-    ERROR_STYLE,
-    PERSONAL_FIELDS,
-    FlowLayout,
-    Mnemonics,
-    PersonalFields,
-    tr,
-)
-from app.ui.worker import BackgroundReader
+from app.ui.text import tr
+from app.ui.widgets import ERROR_STYLE, PERSONAL_FIELDS, FlowLayout, Mnemonics, PersonalFields
+from app.ui.worker import Worker
 
 #: Steps that move the case on (status or phase), offered first.
 TREATMENT_STEPS = (
@@ -925,13 +919,13 @@ class CaseTab(QWidget):
             return number
 
         reader = getattr(self.window(), "reader", None)
-        if isinstance(reader, BackgroundReader):
+        if isinstance(reader, Worker):
             reader.submit(job, self._erased, self._erase_failed)
             return True
         try:
             self._erased(job(self.session.register))
         except UserError as exc:
-            self._erase_failed(str(exc))
+            self._erase_failed(exc)
             return False
         return True
 
@@ -939,8 +933,8 @@ class CaseTab(QWidget):
         self.session.case_changed.emit(str(number))
         self.session.data_changed.emit()
 
-    def _erase_failed(self, message: str) -> None:
-        QMessageBox.warning(self, tr("Tekst wissen"), message)
+    def _erase_failed(self, error: UserError) -> None:
+        QMessageBox.warning(self, tr("Tekst wissen"), str(error))
 
     def print_overview(self) -> None:
         """"Afdrukken": the casusoverzicht (docs/ARCHITECTURE.md), personal data on request."""

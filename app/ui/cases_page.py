@@ -37,7 +37,7 @@ from app.ui import style
 from app.ui.cases_model import COLUMNS, NUMBER_ROLE, CasesModel
 from app.ui.session import Session
 from app.ui.text import plural
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 
 SEARCH_DELAY_MS = 250
 
@@ -178,12 +178,12 @@ class CasesPage(QWidget):
     new_case_requested = Signal()
     counts_updated = Signal()
 
-    def __init__(self, session: Session, reader: BackgroundReader | None = None,
+    def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._own_reader = reader is None
-        self.reader = reader or BackgroundReader(session, self)
+        self.reader = reader or Worker(session, self)
         self.codelists = default_codelists()
         self.setObjectName("casesPage")
         self.setAccessibleName(self.tr("Casussen"))

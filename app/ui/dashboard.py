@@ -60,7 +60,7 @@ from app.ui.charts import BarChart, LineChart, Series
 from app.ui.deadlines_page import remaining_text
 from app.ui.session import Session
 from app.ui.widgets import ColumnFitter, busy_bar
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 
 THIS_WEEK = "deze_week"
 LAST_WEEK = "vorige_week"
@@ -453,12 +453,12 @@ class DashboardPage(QWidget):
     loaded = Signal()
     failed = Signal(str)
 
-    def __init__(self, session: Session, reader: BackgroundReader | None = None,
+    def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._own_reader = reader is None
-        self.reader = reader or BackgroundReader(session, self)
+        self.reader = reader or Worker(session, self)
         self.kind = THIS_WEEK
         self.data: DashboardData | None = None
         self._latest: dict[str, DashboardData] = {}  # per period, until the lock
@@ -766,7 +766,7 @@ class DashboardPage(QWidget):
         self._set_busy(True)
         ticket = self.reader.submit(lambda reg: collect_if_changed(reg, kind, known),
                                     lambda result: self._done(generation, kind, result),
-                                    lambda message: self._failed(generation, message))
+                                    lambda error: self._failed(generation, str(error)))
         if not ticket:
             self._running = False
             self._set_busy(False)

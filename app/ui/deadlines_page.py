@@ -40,9 +40,9 @@ from app.model.nlformat import SOON_DAYS, nl_date, soon_horizon
 from app.storage.repository import Register
 from app.ui import style
 from app.ui.session import Session
-from app.ui.text import plural
+from app.ui.text import plural, tr
 from app.ui.widgets import ColumnFitter
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Request, Worker
 
 GROUPS = ("Verlopen", f"Binnen {SOON_DAYS} dagen", "Later")
 #: Shown after the time groups when a recorded last day differs from today's computation.
@@ -136,12 +136,12 @@ class DeadlinesPage(QWidget):
     COLUMNS = ("Casus", "Soort termijn", "Ingangsdatum", "Laatste dag", "Resterend",
                "Omschrijving", "Toelichting")
 
-    def __init__(self, session: Session, reader: BackgroundReader | None = None,
+    def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._own_reader = reader is None
-        self.reader = reader or BackgroundReader(session, self)
+        self.reader = reader or Worker(session, self)
         self.items: list[DeadlineItem] = []
         self.setObjectName("deadlinesPage")
         self.setAccessibleName(self.tr("Termijnbewaking"))
@@ -159,6 +159,8 @@ class DeadlinesPage(QWidget):
         self.status_label = QLabel(self)
         self.status_label.setObjectName("countLabel")
         self.status_label.setAccessibleName(self.tr("Aantal termijnen"))
+        self.request = Request(self.reader, self.status_label,
+                               failure=tr("Termijnen konden niet worden gelezen: {error}"))
 
         head = QHBoxLayout()
         head.addWidget(title)
@@ -226,12 +228,7 @@ class DeadlinesPage(QWidget):
     def reload(self) -> None:
         if not self.session.is_open:
             return
-        self.status_label.setText(self.tr("Bezig met laden…"))
-        self.reader.submit(collect, self._show, self._failed)
-
-    def _failed(self, message: str) -> None:
-        self.status_label.setText(self.tr("Termijnen konden niet worden gelezen: %1")
-                                  .replace("%1", message))
+        self.request.read(collect, self._show, text=tr("Bezig met laden…"))
 
     def _show(self, items: object) -> None:
         if not self.session.is_open:

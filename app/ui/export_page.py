@@ -159,7 +159,7 @@ class ExportPage(QWidget):
     def clear(self) -> None:
         """On lock: close an open wizard (emptied first) and forget the last export."""
         if self._runner is not None:
-            self._runner.forget()
+            self._runner.reset()
         wizard = self.wizard
         if wizard is not None:
             wizard.discard()  # emits finished -> _closed

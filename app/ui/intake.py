@@ -36,7 +36,8 @@ from app.ui.step_forms import (
     FormContext,
     PayloadForm,
 )
-from app.ui.widgets import FieldRow, Mnemonics, PersonalFields, chain_tab_order, tr
+from app.ui.text import tr
+from app.ui.widgets import FieldRow, Mnemonics, PersonalFields, chain_tab_order
 
 
 class IntakeForm(QWidget):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model.errors import UserError
 from app.ui.app_dialogs import Opener, UnlockDialog
 from app.ui.beheer.page import BeheerPage
 from app.ui.cases_page import CasesPage
@@ -43,7 +44,7 @@ from app.ui.register_state import AfterUnlock, RegisterBanners, after_unlock
 from app.ui.session import WATCH_INTERVAL_MS, Session
 from app.ui.signals_page import SignalsPage
 from app.ui.wheel import install_wheel_guard
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 
 NAV_CASES, NAV_DEADLINES, NAV_SIGNALS, NAV_OVERVIEW, NAV_EXPORT, NAV_BEHEER = range(6)
 INTAKE_MARK = "__intake__"
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
         restore_window(self, "main", 1440, 860)
         self._set_title()
 
-        self.reader = BackgroundReader(session, self)
+        self.reader = Worker(session, self)
         self.cases_page = CasesPage(session, self.reader, self)
         self.deadlines_page = DeadlinesPage(session, self.reader, self)
         self.signals_page = SignalsPage(session, self.reader, self)
@@ -555,7 +556,8 @@ class MainWindow(QMainWindow):
         if result.backup is not None:
             self.session.backups_changed.emit()
 
-    def _integrity_done_failed(self, message: str) -> None:
+    def _integrity_done_failed(self, error: UserError) -> None:
+        message = str(error)
         if self.session.is_open:
             self._show_damage(message)
 

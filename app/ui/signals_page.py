@@ -56,7 +56,7 @@ from app.ui import style
 from app.ui.lint_question import LintQuestion
 from app.ui.session import Session
 from app.ui.text import plural
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 
 AWAITING = "⚠ wacht op terugkoppeling"
 NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -313,12 +313,12 @@ class SignalsPage(QWidget):
         ("signal_closed", "Signaal s&luiten…", "Het signaal sluiten"),
     )
 
-    def __init__(self, session: Session, reader: BackgroundReader | None = None,
+    def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._own_reader = reader is None
-        self.reader = reader or BackgroundReader(session, self)
+        self.reader = reader or Worker(session, self)
         self.codelists = default_codelists()
         self.rows: list[SignalRow] = []
         self.current: str | None = None

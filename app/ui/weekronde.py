@@ -55,7 +55,9 @@ from app.ui.export_wizards import (
     remember_folder,
 )
 from app.ui.session import Session
-from app.ui.widgets import plain_label, tr
+from app.ui.text import tr
+from app.ui.widgets import plain_label
+from app.ui.worker import Request
 
 PAGE_FOLDER, PAGE_READ, PAGE_DEVICES = -30, -20, -10
 FOLDER_KEY = "weekronde/folder"
@@ -209,7 +211,7 @@ class RoundReadPage(QWizardPage):
         super().__init__(wizard)
         self._wizard = wizard
         self.state = self.IDLE
-        self.ticket = 0
+        self.request = Request(wizard.runner)
         self.report: ImportReport | None = None
         self.lines: list[DeviceLine] = []
         self.setTitle(tr("Bundels inlezen"))
@@ -262,9 +264,7 @@ class RoundReadPage(QWizardPage):
             report = import_bundles(reg, paths, progress=step)
             return report, reg.device_lines()
 
-        self.ticket = self._wizard.runner.start(job, self._done, self._failed, self._progress)
-        if not self.ticket:
-            self._failed(UserError(tr("Het register is vergrendeld.")))
+        self.request.start(job, self._done, failed=self._failed, progress=self._progress)
         self.completeChanged.emit()
 
     def _progress(self, percent: int, _text: str) -> None:
@@ -311,7 +311,7 @@ class RoundReadPage(QWizardPage):
         return {f.source for f in report.files if not f.refused} if report else set()
 
     def clear_data(self) -> None:
-        self._wizard.runner.drop(self.ticket)
+        self.request.drop()
         self.report = None
         self.lines = []
         self.tree.clear()

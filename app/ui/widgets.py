@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QEvent,
     QObject,
     QPoint,
@@ -52,6 +51,7 @@ from app.model.codelists import Codelists
 from app.model.dates import nl_date, parse_date
 from app.model.dates import today as today_amsterdam
 from app.model.lint import KIND_LABELS, is_valid_bsn, lint_text
+from app.ui.text import tr as tr  # re-exported for step_forms (its import moves on merge)
 
 ERROR_STYLE = "color: #a4000f;"
 WARNING_STYLE = (
@@ -59,11 +59,6 @@ WARNING_STYLE = (
     "border-radius: 3px; padding: 2px 4px;"
 )
 HINT_STYLE = "color: #555555;"
-
-
-def tr(text: str) -> str:
-    """Translatable UI text (the program is Dutch; ``tr`` keeps the door open)."""
-    return QCoreApplication.translate("Casusregister", text)
 
 
 def escape_amp(text: str) -> str:

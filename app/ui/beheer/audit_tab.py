@@ -29,13 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.dates import today as today_amsterdam
+from app.model.errors import UserError
 from app.storage import audit
 from app.storage.audit import ACTION_LABELS, AuditQuery, AuditRow, TrailCheck
 from app.storage.audit_trail import export_trail, verify_trail
 from app.storage.repository import Register
 from app.ui.beheer.tab import BeheerTab, say
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 
 SHOWN = 2000
 
@@ -66,7 +67,7 @@ def _pydate(q: QDate) -> date:
 
 
 class AuditTab(BeheerTab):
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(session, reader, parent)
         self.setObjectName("auditTab")
@@ -220,8 +221,8 @@ class AuditTab(BeheerTab):
             combo.addItem(label, key)
         combo.setCurrentIndex(max(0, combo.findData(current)) if current else 0)
 
-    def _failed(self, message: str) -> None:
-        self._say(message, False)
+    def _failed(self, error: UserError) -> None:
+        self._say(str(error), False)
         self._enable(self.session.is_open)
 
     def _say(self, text: str, ok: bool | None) -> None:

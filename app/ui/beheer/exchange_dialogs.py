@@ -24,7 +24,7 @@ from app.storage.repository import CaseQuery, CaseRow
 from app.ui.beheer.exchange_report import ROLE_NUMBER
 from app.ui.session import Session
 from app.ui.widgets import plain_label
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 
 #: How many cases the handover dialog lists (newest first; the search narrows them).
 HANDOVER_LIST = 500
@@ -121,7 +121,7 @@ class PassphraseDialog(QDialog):
 class HandoverDialog(QDialog):
     """Choose the cases to hand over (their P2 data goes with them, audited)."""
 
-    def __init__(self, reader: BackgroundReader, parent: QWidget | None = None) -> None:
+    def __init__(self, reader: Worker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.reader = reader
         self.rows: list[CaseRow] = []
@@ -188,8 +188,8 @@ class HandoverDialog(QDialog):
         self._filter(self.search.text())
         self._update()
 
-    def _failed(self, message: str) -> None:
-        self.status.setText(message)
+    def _failed(self, error: UserError) -> None:
+        self.status.setText(str(error))
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()

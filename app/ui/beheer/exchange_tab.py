@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QBrush, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model.errors import UserError
 from app.model.nlformat import date_time
 from app.model.team_week import DeviceLine
 from app.storage.crypto import DEFAULT_KDF, KdfParams
@@ -61,7 +62,7 @@ from app.ui.beheer.exchange_report import (
 )
 from app.ui.session import Session
 from app.ui.widgets import plain_label
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Request, Worker
 
 if TYPE_CHECKING:
     from app.ui.weekronde import WeekrondeWizard
@@ -104,18 +105,12 @@ def export_text(result: ExportResult) -> str:
     return text
 
 
-class _Relay(QObject):
-    """Carries progress from the worker thread to the GUI thread (a queued signal)."""
-
-    progressed = Signal(int, int, int)  # job, done, total
-
-
 class ExchangeTab(QWidget):
     """Beheer -> Uitwisselen. ``open_case(number)`` when a case in the report is opened."""
 
     open_case = Signal(str)
 
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exchangeTab")
@@ -123,14 +118,10 @@ class ExchangeTab(QWidget):
         self.session = session
         self.reader = reader
         self.state: ExchangeState | None = None
-        self.job = 0  # the running job's number (0: none)
-        self._jobs = 0
         self.passphrase_dialog: PassphraseDialog | None = None
         self.handover_dialog: HandoverDialog | None = None
         self.wizard: WeekrondeWizard | None = None
         self.last_report: ImportReport | None = None
-        self.relay = _Relay(self)
-        self.relay.progressed.connect(self._progress)
 
         # -- make a bundle
         make_box = QGroupBox(self.tr("Bundel maken voor de teamleider"), self)
@@ -209,6 +200,7 @@ class ExchangeTab(QWidget):
         self.progress.hide()
         self.status = plain_label("", self, accessible=self.tr("Melding over het uitwisselen"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.request = Request(reader, self.status, busy=self.progress)
         srow = QHBoxLayout()
         srow.addWidget(self.progress)
         srow.addWidget(self.status, 1)
@@ -371,7 +363,7 @@ class ExchangeTab(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.job != 0
+        return self.request.running
 
     def _update_buttons(self) -> None:
         free = self.session.is_open and not self.busy
@@ -383,47 +375,27 @@ class ExchangeTab(QWidget):
                done: Callable[[Any], None]) -> bool:
         if self.busy or not self.session.is_open:
             return False
-        self._jobs += 1
-        job = self._jobs
-        relay = self.relay
-
-        def progress(step: int, total: int) -> None:
-            relay.progressed.emit(job, int(step), int(total))
-
-        ticket = self.reader.submit(lambda reg: fn(reg, progress),
-                                    lambda result: self._finished(job, done, result),
-                                    lambda message: self._failed(job, message))
-        if not ticket:
-            return False
-        self.job = job
-        self.status.setText(text)
         self.progress.setRange(0, 0)
-        self.progress.show()
+        if not self.request.start(fn, lambda result: self._finished(done, result),
+                                  text=text, failed=self._failed, progress=self._progress):
+            return False
         self._update_buttons()
         return True
 
-    def _progress(self, job: int, step: int, total: int) -> None:
-        if job != self.job or total <= 0:
+    def _progress(self, step: int, total: int) -> None:
+        if total <= 0:
             return
         self.progress.setRange(0, 1000)
         self.progress.setValue(min(1000, step * 1000 // total))
 
-    def _end(self, job: int) -> bool:
-        if job != self.job:
-            return False
-        self.job = 0
-        self.progress.hide()
+    def _finished(self, done: Callable[[Any], None], result: Any) -> None:
         self._update_buttons()
-        return True
-
-    def _finished(self, job: int, done: Callable[[Any], None], result: Any) -> None:
-        if self._end(job) and self.session.is_open:
+        if self.session.is_open:
             done(result)
 
-    def _failed(self, job: int, message: str) -> None:
-        if self._end(job):
-            self.status.setText(message)
-            self.refresh()
+    def _failed(self, _error: UserError) -> None:
+        self._update_buttons()
+        self.refresh()
 
     def _ensure_passphrase(self, then: Callable[[], object]) -> None:
         """The exchange passphrase is a team setting: asked once, before the first use."""
@@ -612,8 +584,7 @@ class ExchangeTab(QWidget):
 
     def clear(self) -> None:
         """On lock: no device, case number, file name or report stays on screen."""
-        self.job = 0
-        self.progress.hide()
+        self.request.drop()
         self.status.clear()
         empty_report(self.report)
         self.last_report = None

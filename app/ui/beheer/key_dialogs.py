@@ -45,8 +45,8 @@ from app.storage.errors import WrongPassphrase
 from app.storage.repository import Register
 from app.ui.key_widgets import PassphraseFields, wait_cursor
 from app.ui.session import Session
-from app.ui.widgets import tr
-from app.ui.worker import BackgroundReader, LongJob, Progress
+from app.ui.text import tr
+from app.ui.worker import LongJob, Progress, Worker
 
 KIND_LABELS = {
     "dagelijks": "Dagelijks",
@@ -495,7 +495,7 @@ class Maintenance(QObject):
     again with ``passphrase``; ``finish(register, result)`` then runs on the GUI thread
     before the session gets the register back."""
 
-    def __init__(self, session: Session, reader: BackgroundReader, host: QWidget,
+    def __init__(self, session: Session, reader: Worker, host: QWidget,
                  label: str) -> None:
         super().__init__(host)
         self.session = session

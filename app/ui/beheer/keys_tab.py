@@ -47,7 +47,7 @@ from app.ui.beheer.key_dialogs import (
 )
 from app.ui.key_widgets import RecoveryCodeDialog
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader, LongJob, Progress
+from app.ui.worker import LongJob, Progress, Worker
 
 #: audit actions that mean the recovery code opened the register, and the one that
 #: revokes it
@@ -73,7 +73,7 @@ def last_key_act(reg: Register) -> tuple[str, str] | None:
 
 
 class KeysTab(QWidget):
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("keysTab")

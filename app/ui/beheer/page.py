@@ -14,7 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 
 #: (module in app.ui.beheer, class name), in the order the tabs appear.
 TABS: tuple[tuple[str, str], ...] = (
@@ -30,7 +30,7 @@ class BeheerPage(QWidget):
     #: a tab asks to open a case (its own ``open_case`` signal, forwarded)
     open_case = Signal(str)
 
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("beheerPage")

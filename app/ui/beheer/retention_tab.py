@@ -3,7 +3,7 @@
 docs/SECURITY.md "personal data does not outlive its purpose": the preview lists the cases
 whose personal data are due (``purge(dry_run=True)``), nothing is erased before the
 handler confirms, and a destroyed case (Archiefwet) needs its number, a reason and a
-second confirmation. Both run in the page's worker (``BackgroundReader``) on its own
+second confirmation. Both run in the page's worker (``Worker``) on its own
 connection: a purge or a destruction rewrites pages and merges the search index.
 """
 
@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model.errors import UserError
 from app.model.nlformat import nl_date
 from app.storage.repository import Register
 from app.storage.retention import PurgeResult, destroy, purge
 from app.ui.beheer.tab import BeheerTab, say
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 
 
 def _preview(reg: Register) -> PurgeResult:
@@ -45,7 +46,7 @@ def _purge(reg: Register) -> PurgeResult:
 
 
 class RetentionTab(BeheerTab):
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(session, reader, parent)
         self.setObjectName("retentionTab")
@@ -179,8 +180,8 @@ class RetentionTab(BeheerTab):
             "%2", str(len(result.items))), True if result.done else None)
         self._buttons()
 
-    def _failed(self, message: str) -> None:
-        say(self.purge_status, message, False)
+    def _failed(self, error: UserError) -> None:
+        say(self.purge_status, str(error), False)
         self._buttons()
 
     def _buttons(self) -> None:
@@ -249,8 +250,8 @@ class RetentionTab(BeheerTab):
         self.session.case_changed.emit(str(number))
         self.session.data_changed.emit()
 
-    def _destroy_failed(self, message: str) -> None:
-        say(self.destroy_status, message, False)
+    def _destroy_failed(self, error: UserError) -> None:
+        say(self.destroy_status, str(error), False)
         self._buttons()
 
     def clear(self) -> None:

@@ -41,7 +41,7 @@ from app.model.settings import EXCHANGE_MIN_LENGTH, NUMBERS
 from app.storage import codelist_overrides as overrides
 from app.ui.beheer.tab import BeheerTab, say
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 
 
 def _hint(text: str, parent: QWidget) -> QLabel:
@@ -52,7 +52,7 @@ def _hint(text: str, parent: QWidget) -> QLabel:
 
 
 class SettingsTab(BeheerTab):
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(session, reader, parent)
         self.setObjectName("settingsTab")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.ui.session import Session
 from app.ui.widgets import ERROR_STYLE
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 
 OK_STYLE = "color: #1e5e2f;"
 
@@ -24,7 +24,7 @@ def say(label: QLabel, text: str, ok: bool | None) -> None:
 
 
 class BeheerTab(QWidget):
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session

@@ -27,14 +27,10 @@ from app.export.templating import PersonalDataFound, TextFinding, masked
 from app.export.workbook import LintStopped
 from app.model.errors import UserError
 from app.model.lint import KIND_LABELS, lint_text
-from app.ui.widgets import buddy_label, plain_label, tr
+from app.ui.text import count_text, tr
+from app.ui.widgets import buddy_label, plain_label
 
 GateRow = tuple[str, str, str]  # where, what was found, why it matters
-
-
-def count_text(n: int, one: str, many: str) -> str:
-    """"%n" filled in, in the singular or the plural sentence."""
-    return (one if n == 1 else many).replace("%n", str(n))
 
 
 def gate_rows(findings: Iterable[TextFinding]) -> list[GateRow]:

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, 
 
 from app.ui.export_wizards.base import ExportWizard
 from app.ui.export_wizards.folders import last_folder
-from app.ui.widgets import buddy_label, plain_label, tr
+from app.ui.text import tr
+from app.ui.widgets import buddy_label, plain_label
 
 
 class PathPage(QWizardPage):

@@ -13,7 +13,8 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QVBoxLayout, QWidget
 
-from app.ui.widgets import DateField, buddy_label, plain_label, tr
+from app.ui.text import tr
+from app.ui.widgets import DateField, buddy_label, plain_label
 
 
 @dataclass(frozen=True)

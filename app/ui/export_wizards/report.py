@@ -25,7 +25,8 @@ from app.ui.export_wizards.period_chooser import PeriodChooser, Preset
 from app.ui.export_wizards.run_page import RunPage
 from app.ui.export_wizards.runner import ExportRunner, Job, Progress
 from app.ui.session import Session
-from app.ui.widgets import buddy_label, plain_label, tr
+from app.ui.text import tr
+from app.ui.widgets import buddy_label, plain_label
 
 
 def half_year_name(start: date) -> str:

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 from app.model.errors import UserError
 from app.ui.export_wizards.base import ExportWizard, Outcome
 from app.ui.export_wizards.lint_gate import LintGate, gate_rows_of_error
-from app.ui.widgets import plain_label, tr
+from app.ui.text import tr
+from app.ui.widgets import plain_label
+from app.ui.worker import Request
 
 
 class RunPage(QWizardPage):
@@ -44,7 +46,7 @@ class RunPage(QWizardPage):
         self.running_text = running_text
         self.determinate = determinate
         self.state = self.IDLE
-        self.ticket = 0
+        self.request = Request(wizard.runner)
         self.result: Any = None
         self.outcome: Outcome | None = None
         self.error_object: UserError | None = None
@@ -104,7 +106,7 @@ class RunPage(QWizardPage):
 
     def cleanupPage(self) -> None:
         """Back after a failure: forget this attempt."""
-        self._wizard.runner.drop(self.ticket)
+        self.request.drop()
         self._reset()
         self._mark_before(False)
 
@@ -139,9 +141,7 @@ class RunPage(QWizardPage):
         self._mark_before(True)
         self._wizard.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
         self._wizard.button(QWizard.WizardButton.CancelButton).setEnabled(False)
-        self.ticket = self._wizard.runner.start(job, self._done, self._failed, self._progress)
-        if self.ticket == 0:
-            self._failed(UserError(tr("Het register is vergrendeld.")))
+        self.request.start(job, self._done, failed=self._failed, progress=self._progress)
         self.completeChanged.emit()
 
     def _progress(self, percent: int, text: str) -> None:
@@ -236,7 +236,7 @@ class RunPage(QWizardPage):
             self.note.show()
 
     def clear_data(self) -> None:
-        self._wizard.runner.drop(self.ticket)
+        self.request.drop()
         self._reset()
         self.gate.clear()
         self.status.clear()

@@ -41,19 +41,19 @@ from app.export.signal_forms import (
 )
 from app.export.templating import masked
 from app.model.dates import nl_date
-from app.model.errors import UserError
 from app.model.lint import KIND_LABELS
 from app.storage.repository import Register, SignalRow
 from app.ui import style
 from app.ui.export_wizards.base import ExportWizard, Outcome
 from app.ui.export_wizards.folders import last_folder
-from app.ui.export_wizards.lint_gate import LintGate, count_text, gate_rows
+from app.ui.export_wizards.lint_gate import LintGate, gate_rows
 from app.ui.export_wizards.path_page import PathPage
 from app.ui.export_wizards.run_page import RunPage
 from app.ui.export_wizards.runner import ExportRunner, Job, Progress
 from app.ui.session import Session
-from app.ui.text import plural
-from app.ui.widgets import CodeCombo, DateField, buddy_label, busy_bar, plain_label, tr
+from app.ui.text import count_text, plural, tr
+from app.ui.widgets import CodeCombo, DateField, buddy_label, busy_bar, plain_label
+from app.ui.worker import Request
 
 PAGE_SELECT, PAGE_OPTIONS, PAGE_CHECK, PAGE_FOLDER, PAGE_SIGNAL_RUN = 10, 11, 12, 13, 14
 
@@ -79,7 +79,6 @@ class SignalSelectPage(QWizardPage):
         self._wizard = wizard
         self.preselect = set(preselect)
         self.rows: list[SignalRow] = []
-        self.ticket = 0
         self.setTitle(tr("Signalen kiezen"))
         self.setSubTitle(tr("Kies de signalen waarvoor u een formulier maakt. Spatie zet een "
                             "vinkje aan of uit."))
@@ -120,6 +119,8 @@ class SignalSelectPage(QWizardPage):
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
+        self.request = Request(wizard.runner, self.status,
+                               failure=tr("De signalen konden niet worden gelezen: {error}"))
 
     def initializePage(self) -> None:
         if not self.rows:
@@ -127,13 +128,8 @@ class SignalSelectPage(QWizardPage):
         self.tree.setFocus()
 
     def load(self) -> None:
-        self.status.setText(tr("Signalen laden…"))
-        self.ticket = self._wizard.runner.start(
-            lambda reg, _p: reg.list_signals(), self._show, self._failed)
-
-    def _failed(self, error: UserError) -> None:
-        self.status.setText(tr("De signalen konden niet worden gelezen: %1").replace(
-            "%1", str(error)))
+        self.request.read(lambda reg: reg.list_signals(), self._show,
+                          text=tr("Signalen laden…"))
 
     def _show(self, rows: object) -> None:
         assert isinstance(rows, list)
@@ -201,7 +197,7 @@ class SignalSelectPage(QWizardPage):
         return bool(self.chosen())
 
     def clear_data(self) -> None:
-        self._wizard.runner.drop(self.ticket)
+        self.request.drop()
         self.rows = []
         self.tree.clear()
         self.count.clear()
@@ -377,8 +373,6 @@ class SignalCheckPage(QWizardPage):
         super().__init__(wizard)
         self._wizard = wizard
         self.plan: SignalExportPlan | None = None
-        self.ticket = 0
-        self.copy_ticket = 0
         self.setTitle(tr("Controle"))
         self.setSubTitle(tr("Per signaal: ontbrekende verplichte velden en mogelijke "
                             "persoonsgegevens in de vrije tekst."))
@@ -422,35 +416,29 @@ class SignalCheckPage(QWizardPage):
         layout.addWidget(self.complete_error)
         layout.addWidget(self.gate)
         layout.addLayout(copy_row)
+        self.request = Request(wizard.runner, self.status, busy=self.busy,
+                               failure=tr("De controle kon niet worden gedaan: {error}"))
+        self.copy_request = Request(wizard.runner, self.copy_status)
 
     def initializePage(self) -> None:
         numbers = self._wizard.select_page.chosen()
         formats = self._wizard.options_page.formats()
         internal = self._wizard.options_page.is_internal()
-        self._wizard.runner.drop(self.ticket)
         self.plan = None
         self.tree.clear()
         self.gate.clear()
         self.complete_note.clear()
         self.complete_error.hide()
         self.copy_status.clear()
-        self.busy.show()
-        self.status.setText(tr("Controleren…"))
-        self.ticket = self._wizard.runner.start(
-            lambda reg, _p: plan_signal_export(reg, numbers, formats, internal=internal),
-            self._show, self._failed)
+        self.request.read(
+            lambda reg: plan_signal_export(reg, numbers, formats, internal=internal),
+            self._show, text=tr("Controleren…"))
         self._update_copy()
         self.completeChanged.emit()
         self.tree.setFocus()
 
-    def _failed(self, error: UserError) -> None:
-        self.busy.hide()
-        self.status.setText(tr("De controle kon niet worden gedaan: %1").replace(
-            "%1", str(error)))
-
     def _show(self, plan: object) -> None:
         assert isinstance(plan, SignalExportPlan)
-        self.busy.hide()
         self.plan = plan
         self.tree.clear()
         bold = style.bold(self.tree.font())
@@ -546,14 +534,14 @@ class SignalCheckPage(QWizardPage):
 
     def _update_copy(self) -> None:
         number = self.current_number()
-        ok = self.plan is not None and number is not None and self.copy_ticket == 0
+        ok = self.plan is not None and number is not None and not self.copy_request.running
         if ok and self.plan is not None and self.plan.findings.get(str(number)):
             ok = self.gate.satisfied()
         self.copy_button.setEnabled(ok)
 
     def copy_text(self) -> None:
         number = self.current_number()
-        if self.plan is None or number is None or self.copy_ticket:
+        if self.plan is None or number is None or self.copy_request.running:
             return
         internal = self.plan.internal
         reason = self.gate.reason()
@@ -563,22 +551,16 @@ class SignalCheckPage(QWizardPage):
             texts = signal_form_texts(reg, plan, override_lint=reason)
             return number, texts[number]
 
-        self.copy_status.setText(tr("Tekst maken…"))
-        self.copy_ticket = self._wizard.runner.start(job, self._copied, self._copy_failed)
+        self.copy_request.start(job, self._copied, text=tr("Tekst maken…"),
+                                failed=lambda _error: self._update_copy())
         self._update_copy()
 
     def _copied(self, result: object) -> None:
         assert isinstance(result, tuple)
-        self.copy_ticket = 0
         number, text = result
         QGuiApplication.clipboard().setText(text)
         self.copy_status.setText(tr("De tekst van %1 staat op het klembord.").replace(
             "%1", number))
-        self._update_copy()
-
-    def _copy_failed(self, error: UserError) -> None:
-        self.copy_ticket = 0
-        self.copy_status.setText(str(error))
         self._update_copy()
 
     def isComplete(self) -> bool:
@@ -587,9 +569,8 @@ class SignalCheckPage(QWizardPage):
         return self.plan.complete or not self._wizard.options_page.submitting()
 
     def clear_data(self) -> None:
-        self._wizard.runner.drop(self.ticket)
-        self._wizard.runner.drop(self.copy_ticket)
-        self.copy_ticket = 0
+        self.request.drop()
+        self.copy_request.drop()
         self.plan = None
         self.tree.clear()
         self.gate.clear()

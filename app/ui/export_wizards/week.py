@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from app.export.workbook import WorkbookSummary, write_evaluation
 from app.model.dates import nl_date
-from app.model.errors import UserError
 from app.model.metrics import metric_definitions, metric_labels
 from app.model.nlformat import metric
 from app.model.periods import (
@@ -47,7 +46,9 @@ from app.ui.export_wizards.period_chooser import PeriodChooser, Preset
 from app.ui.export_wizards.run_page import RunPage
 from app.ui.export_wizards.runner import ExportRunner, Job, Progress
 from app.ui.session import Session
-from app.ui.widgets import busy_bar, plain_label, tr
+from app.ui.text import tr
+from app.ui.widgets import busy_bar, plain_label
+from app.ui.worker import Request
 
 # --------------------------------------------------------------------------- Weekexport
 
@@ -176,7 +177,6 @@ class WeekPreviewPage(QWizardPage):
         super().__init__(wizard)
         self._wizard = wizard
         self.data: WeekPreview | None = None
-        self.ticket = 0
         self.setTitle(tr("Kerncijfers"))
         self.setSubTitle(tr("Controleer de cijfers van de periode voordat u de werkmap maakt. "
                             "Dezelfde cijfers staan in de werkmap en in het Overzicht."))
@@ -215,6 +215,8 @@ class WeekPreviewPage(QWizardPage):
         layout.addWidget(self.busy)
         layout.addWidget(self.error)
         layout.addWidget(self.tree, 1)
+        self.request = Request(wizard.runner, self.status, busy=self.busy, error=self.error,
+                               failure=tr("De cijfers konden niet worden berekend: {error}"))
 
     def initializePage(self) -> None:
         period = self._wizard.period()
@@ -230,26 +232,14 @@ class WeekPreviewPage(QWizardPage):
         self.tree.setFocus()
 
     def load(self, start: date, end: date) -> None:
-        self._wizard.runner.drop(self.ticket)
         self.data = None
         self.tree.clear()
-        self.error.hide()
-        self.busy.show()
-        self.status.setText(tr("Cijfers berekenen…"))
-        self.ticket = self._wizard.runner.start(
-            lambda reg, _progress: week_preview(reg, start, end), self._show, self._failed)
+        self.request.read(lambda reg: week_preview(reg, start, end), self._show,
+                          text=tr("Cijfers berekenen…"))
         self.completeChanged.emit()
-
-    def _failed(self, error: UserError) -> None:
-        self.busy.hide()
-        self.status.clear()
-        self.error.setText(tr("De cijfers konden niet worden berekend: %1").replace(
-            "%1", str(error)))
-        self.error.show()
 
     def _show(self, data: object) -> None:
         assert isinstance(data, WeekPreview)
-        self.busy.hide()
         self.data = data
         figs = data.figures
         self.status.setText(tr("Jaar tot nu: %1").replace(
@@ -295,12 +285,11 @@ class WeekPreviewPage(QWizardPage):
             (self.data.figures.start, self.data.figures.end) == self._wizard.period()
 
     def clear_data(self) -> None:
-        self._wizard.runner.drop(self.ticket)
+        self.request.drop()
         self.data = None
         self.tree.clear()
         self.status.clear()
         self.period_label.clear()
-        self.busy.hide()
 
     @property
     def figures(self) -> Figures | None:
