@@ -19,10 +19,9 @@ def use_the_cli(args: Sequence[str]) -> int:
     if QApplication.instance() is None:
         QApplication([])
     box = QMessageBox(QMessageBox.Icon.Information, tr("Casusregister"), tr(
-        "Dit programma opent het venster van Casusregister. Opdrachten zoals '%1' "
+        "Dit programma opent het venster van Casusregister. Opdrachten zoals '{args}' "
         "werken in het consoleprogramma ernaast: open een opdrachtprompt in de "
-        "programmamap en typ bijvoorbeeld: casusregister-cli --help").replace(
-            "%1", " ".join(args)))
+        "programmamap en typ bijvoorbeeld: casusregister-cli --help").format(args=" ".join(args)))
     box.setAccessibleName(tr("Opdrachten werken in casusregister-cli"))
     box.exec()
     return 2

@@ -146,7 +146,7 @@ class RoundFolderPage(QWizardPage):
         if folder is None:
             problem = tr("Kies de map met de bundels.")
         elif not folder.is_dir():
-            problem = tr("De map %1 bestaat niet.").replace("%1", str(folder))
+            problem = tr("De map {folder} bestaat niet.").format(folder=folder)
         found = bundles_in(folder) if folder is not None and not problem else []
         if folder is not None and not problem and not found:
             problem = tr("In deze map staan geen bundels (bestanden die op .bundel eindigen).")
@@ -184,10 +184,9 @@ class RoundFolderPage(QWizardPage):
         total = self.files.topLevelItemCount()
         n = len(self.chosen())
         if total:
-            self.note.setText(tr("%1 van %2 bundels worden ingelezen. Oudere bundels staan "
+            self.note.setText(tr("{n} van {total} bundels worden ingelezen. Oudere bundels staan "
                                  "niet aangevinkt: ze zijn al eerder ingelezen (nog eens "
-                                 "inlezen verandert niets).").replace("%1", str(n))
-                              .replace("%2", str(total)))
+                                 "inlezen verandert niets).").format(n=n, total=total))
         else:
             self.note.clear()
         self.completeChanged.emit()
@@ -255,8 +254,8 @@ class RoundReadPage(QWizardPage):
         self.bar.setRange(0, 100)
         self.bar.setValue(0)
         self.bar.show()
-        self.status.setText(tr("%1 bundels worden gecontroleerd en ingelezen…").replace(
-            "%1", str(len(paths))))
+        self.status.setText(tr("{count} bundels worden gecontroleerd en ingelezen…")
+                            .format(count=len(paths)))
 
         def job(reg: Register, progress: Progress) -> tuple[ImportReport, list[DeviceLine]]:
             def step(done: int, total: int) -> None:
@@ -278,12 +277,12 @@ class RoundReadPage(QWizardPage):
         self.report, self.lines = report, list(lines)
         self.bar.setValue(100)
         refused = len(report.refused)
-        text = tr("%1 van %2 bundels ingelezen: %3 nieuwe stappen.").replace(
-            "%1", str(len(report.files) - refused)).replace(
-            "%2", str(len(report.files))).replace("%3", str(report.new_events))
+        text = tr("{read} van {total} bundels ingelezen: {new_events} nieuwe stappen.").format(
+            read=len(report.files) - refused, total=len(report.files),
+            new_events=report.new_events)
         if refused:
-            text += " " + tr("%1 geweigerd; daarvan is niets ingelezen (zie hieronder).") \
-                .replace("%1", str(refused))
+            text += " " + tr("{refused} geweigerd; daarvan is niets ingelezen (zie hieronder).") \
+                .format(refused=refused)
         self.status.setText(text)
         fill_report(self.tree, report)
         self.tree.show()
@@ -365,8 +364,7 @@ class RoundDevicesPage(QWizardPage):
             else:
                 state = tr("bundel ingelezen")
             if line.device in stale:
-                state += tr("; laatste stap ouder dan %1 dagen").replace(
-                    "%1", str(STALE_AFTER_DAYS))
+                state += tr("; laatste stap ouder dan {days} dagen").format(days=STALE_AFTER_DAYS)
             item = QTreeWidgetItem([line.name, line.age_text, state])
             item.setToolTip(0, line.text)
             if line.device in missing or line.device in stale:
@@ -377,12 +375,12 @@ class RoundDevicesPage(QWizardPage):
             text = tr("Alle laptops zijn binnen: van elk apparaat kwam deze ronde een bundel "
                       "en elke laatste stap is van de laatste week.")
         else:
-            parts = [tr("%1: geen bundel deze ronde").replace("%1", line.name)
+            parts = [tr("{name}: geen bundel deze ronde").format(name=line.name)
                      for line in verdict.missing]
             parts += [f"{line.name}: {line.age_text}" for line in verdict.stale
                       if line.device not in missing]
-            text = tr("Nog niet binnen – %1. Vraag om een bundel.").replace(
-                "%1", "; ".join(parts))
+            text = tr("Nog niet binnen – {parts}. Vraag om een bundel.").format(
+                parts="; ".join(parts))
         self.summary.setText(text)
         self.summary.setObjectName("" if verdict.complete else "warningBanner")
         self.summary.style().unpolish(self.summary)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.session import Session
+from app.ui.text import tr
 from app.ui.worker import Worker
 
 #: (module in app.ui.beheer, class name), in the order the tabs appear.
@@ -34,12 +35,12 @@ class BeheerPage(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("beheerPage")
-        self.setAccessibleName(self.tr("Beheer"))
+        self.setAccessibleName(tr("Beheer"))
         self.session = session
         self.reader = reader
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("beheerTabs")
-        self.tabs.setAccessibleName(self.tr("Onderdelen van beheer"))
+        self.tabs.setAccessibleName(tr("Onderdelen van beheer"))
         self.tabs.setDocumentMode(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

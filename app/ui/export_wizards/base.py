@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget, QWizard
 from app.ui.export_wizards.folders import remember_folder
 from app.ui.export_wizards.runner import ExportRunner, Job
 from app.ui.session import Session
+from app.ui.text import tr
 
 if TYPE_CHECKING:
     from app.ui.export_wizards.run_page import RunPage
@@ -57,16 +58,16 @@ class ExportWizard(QWizard):
         self.setAccessibleName(self.title_text)
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< &Terug"))
-        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("&Volgende >"))
-        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Sluiten"))
-        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Annuleren"))
-        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("&Opslaan"))
-        for which, name in ((QWizard.WizardButton.BackButton, self.tr("Vorige stap")),
-                            (QWizard.WizardButton.NextButton, self.tr("Volgende stap")),
-                            (QWizard.WizardButton.FinishButton, self.tr("Sluiten")),
-                            (QWizard.WizardButton.CancelButton, self.tr("Annuleren")),
-                            (QWizard.WizardButton.CommitButton, self.tr("Opslaan"))):
+        self.setButtonText(QWizard.WizardButton.BackButton, tr("< &Terug"))
+        self.setButtonText(QWizard.WizardButton.NextButton, tr("&Volgende >"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, tr("&Sluiten"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, tr("Annuleren"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, tr("&Opslaan"))
+        for which, name in ((QWizard.WizardButton.BackButton, tr("Vorige stap")),
+                            (QWizard.WizardButton.NextButton, tr("Volgende stap")),
+                            (QWizard.WizardButton.FinishButton, tr("Sluiten")),
+                            (QWizard.WizardButton.CancelButton, tr("Annuleren")),
+                            (QWizard.WizardButton.CommitButton, tr("Opslaan"))):
             self.button(which).setAccessibleName(name)
         self.setMinimumSize(760, 600)
         self.resize(840, 700)
@@ -118,7 +119,7 @@ class ExportWizard(QWizard):
     def reject(self) -> None:
         if self.writing and not self.discarded:
             assert self.run_page is not None
-            self.run_page.status.setText(self.tr(
+            self.run_page.status.setText(tr(
                 "Even geduld: het bestand wordt nog geschreven. Daarna kunt u het venster "
                 "sluiten."))
             return

@@ -44,7 +44,7 @@ def gate_rows_of_error(error: UserError) -> list[GateRow] | None:
     if isinstance(error, PersonalDataFound):
         return gate_rows(error.findings)
     if isinstance(error, LintStopped):
-        return [(tr("Signaal %1, titel").replace("%1", number), kind,
+        return [(tr("Signaal {number}, titel").format(number=number), kind,
                  tr("De titel van het signaal komt in de werkmap."))
                 for number, kind in error.findings]
     return None

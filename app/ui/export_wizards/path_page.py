@@ -99,8 +99,8 @@ class PathPage(QWizardPage):
         try:
             return self._check(text)
         except (OSError, ValueError, RuntimeError):
-            return None, tr("Dit is geen bruikbare naam voor een %1.").replace(
-                "%1", tr("map") if self.folder_mode else tr("bestand"))
+            return None, tr("Dit is geen bruikbare naam voor een {what}.").format(
+                what=tr("map") if self.folder_mode else tr("bestand"))
 
     def _check(self, text: str) -> tuple[Path | None, str | None]:
         if "\x00" in text:
@@ -115,17 +115,17 @@ class PathPage(QWizardPage):
             return p, (None if p.is_dir() else _no_folder(p))
         if not p.name or text.endswith(("/", "\\")) or p.is_dir():
             return None, tr("Dit is een map; geef ook een bestandsnaam, bijvoorbeeld "
-                            "%1.").replace("%1", self._example_name())
+                            "{example_name}.").format(example_name=self._example_name())
         if not p.suffix:
             p = p.with_name(p.name + self.suffix)
         if p.suffix.lower() != self.suffix:
-            return p, tr("De naam moet op %1 eindigen.").replace("%1", self.suffix)
+            return p, tr("De naam moet op {suffix} eindigen.").format(suffix=self.suffix)
         if p.is_dir():
             return p, tr("Dit is een map; geef een bestandsnaam.")
         for folder in p.parents:
             if folder.exists():
                 if not folder.is_dir():
-                    return p, tr("%1 is een bestand, geen map.").replace("%1", str(folder))
+                    return p, tr("{folder} is een bestand, geen map.").format(folder=folder)
                 break
         p.exists()  # a name too long for the file system raises here, not later
         if not p.parent.is_dir():
@@ -163,7 +163,7 @@ class PathPage(QWizardPage):
         elif p.exists():
             note = tr("Dit bestand bestaat al en wordt vervangen.")
         if not self.folder_mode and str(p) != self.edit.text().strip():
-            note = (tr("Wordt opgeslagen als %1.").replace("%1", str(p)) + " " + note).strip()
+            note = (tr("Wordt opgeslagen als {path}.").format(path=p) + " " + note).strip()
         return note
 
     def isComplete(self) -> bool:
@@ -181,5 +181,5 @@ class PathPage(QWizardPage):
 
 def _no_folder(folder: Path) -> str:
     """Exports never make folders (a typo would scatter case data somewhere new)."""
-    return tr("De map %1 bestaat niet. Kies een bestaande map met Bladeren…; er wordt "
-              "geen map aangemaakt.").replace("%1", str(folder))
+    return tr("De map {folder} bestaat niet. Kies een bestaande map met Bladeren…; er wordt "
+              "geen map aangemaakt.").format(folder=folder)

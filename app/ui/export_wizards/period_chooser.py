@@ -88,9 +88,9 @@ class PeriodChooser(QWidget):
             return None
         for edit, name in ((self.start_edit, tr("begindatum")), (self.end_edit, tr("einddatum"))):
             if not edit.text().strip():
-                return tr("Vul de %1 in (dd-mm-jjjj).").replace("%1", name)
+                return tr("Vul de {name} in (dd-mm-jjjj).").format(name=name)
             if edit.problem():
-                return tr("De %1 is %2.").replace("%1", name).replace("%2", edit.problem() or "")
+                return tr("De {name} is {value}.").format(name=name, value=edit.problem() or "")
         start, end = self.start_edit.value(), self.end_edit.value()
         if start is not None and end is not None and start > end:
             return tr("De begindatum ligt na de einddatum.")

@@ -30,8 +30,8 @@ from app.ui.widgets import buddy_label, plain_label
 
 
 def half_year_name(start: date) -> str:
-    return (tr("eerste halfjaar %1") if start.month == 1 else tr("tweede halfjaar %1")) \
-        .replace("%1", str(start.year))
+    return (tr("eerste halfjaar {year}") if start.month == 1 else tr("tweede halfjaar {year}")) \
+        .format(year=start.year)
 
 
 # --------------------------------------------------------------------------- Rapportage
@@ -46,17 +46,16 @@ class ReportPeriodPage(QWizardPage):
         self._wizard = wizard
         self.setTitle(tr("Periode en afscherming"))
         self.setSubTitle(tr("De rapportage verschijnt twee keer per jaar; over het eerste jaar "
-                            "(%1) is er één rapportage.").replace("%1", str(FIRST_YEAR)))
+                            "({first_year}) is er één rapportage.").format(first_year=FIRST_YEAR))
         today = wizard.today()
         default, _period = default_report_period(today)
         half = last_completed_half_year(today)
         year = previous_calendar_year(today)
-        year_text = (tr("Vorig &kalenderjaar: %1 – de eerste rapportage") if year[0].year ==
-                     FIRST_YEAR else tr("Vorig &kalenderjaar: %1")).replace(
-                         "%1", str(year[0].year))
+        year_text = (tr("Vorig &kalenderjaar: {year} – de eerste rapportage") if year[0].year ==
+                     FIRST_YEAR else tr("Vorig &kalenderjaar: {year}")).format(year=year[0].year)
         presets = [
-            Preset("half", tr("Laatste volledige &halfjaar: %1 (%2)")
-                   .replace("%1", half_year_name(half[0])).replace("%2", period_text(*half)),
+            Preset("half", tr("Laatste volledige &halfjaar: {half_year_name} ({period})")
+                   .format(half_year_name=half_year_name(half[0]), period=period_text(*half)),
                    tr("Laatste volledige halfjaar"), half),
             Preset("year", year_text + f" ({period_text(*year)})",
                    tr("Vorig kalenderjaar"), year),
@@ -98,7 +97,7 @@ class ReportPeriodPage(QWizardPage):
 
     def _spin_changed(self, *_args: object) -> None:
         n = self.spin.value()
-        self.spin_after.setText(tr("tonen als “< %1”").replace("%1", str(n)) if n >= 2 else "")
+        self.spin_after.setText(tr("tonen als “< {n}”").format(n=n) if n >= 2 else "")
         self.spin_warning.setVisible(n < 2)
 
     def suppress_below(self) -> int:
@@ -146,10 +145,10 @@ class ReportExportWizard(ExportWizard):
         self.file_page.set_default(last_folder() / report_file_name(*period))
         n = self.period_page.suppress_below()
         self.file_page.summary.setText(
-            tr("Rapportage over %1, met proces, sturing en impact, de goedgekeurde "
-               "geanonimiseerde verhalen, de signalen en de definities.").replace(
-                   "%1", period_text(*period)) + "\n"
-            + (tr("Kleine aantallen onder %1 worden afgeschermd.").replace("%1", str(n))
+            tr("Rapportage over {period}, met proces, sturing en impact, de goedgekeurde "
+               "geanonimiseerde verhalen, de signalen en de definities.")
+                   .format(period=period_text(*period)) + "\n"
+            + (tr("Kleine aantallen onder {n} worden afgeschermd.").format(n=n)
                if n >= 2 else tr("Kleine aantallen worden niet afgeschermd.")))
         self.file_page.notice.setText(tr(
             "Alle vrije tekst wordt eerst op persoonsgegevens gecontroleerd; bij een vondst "
@@ -173,8 +172,8 @@ class ReportExportWizard(ExportWizard):
         path, overridden = result
         period = self.period()
         assert period is not None
-        summary = tr("De rapportage is opgeslagen: %1").replace("%1", str(path)) + "\n" + \
-            tr("Periode %1.").replace("%1", period_text(*period))
+        summary = tr("De rapportage is opgeslagen: {path}").format(path=path) + "\n" + \
+            tr("Periode {period}.").format(period=period_text(*period))
         note = (tr("Als er persoonsgegevens waren gevonden, is de reden om toch door te gaan "
                    "vastgelegd in het auditlogboek.") if overridden else "")
         return Outcome(summary, [path], path.parent, note)

@@ -231,8 +231,7 @@ class RunPage(QWizardPage):
     def open_folder(self) -> None:
         folder = self.outcome.folder if self.outcome is not None else None
         if folder is not None and not self._wizard.open_folder(folder):
-            self.note.setText(tr("De map kon niet worden geopend: %1").replace(
-                "%1", str(folder)))
+            self.note.setText(tr("De map kon niet worden geopend: {folder}").format(folder=folder))
             self.note.show()
 
     def clear_data(self) -> None:

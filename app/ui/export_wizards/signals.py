@@ -189,8 +189,7 @@ class SignalSelectPage(QWizardPage):
 
     def _checked(self, *_args: object) -> None:
         n = len(self.chosen())
-        self.count.setText(tr("%1 van %2 gekozen").replace("%1", str(n)).replace(
-            "%2", str(len(self.rows))))
+        self.count.setText(tr("{n} van {total} gekozen").format(n=n, total=len(self.rows)))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -221,7 +220,7 @@ class SignalOptionsPage(QWizardPage):
         fl = QVBoxLayout(formats)
         for key in ("html", "xlsx", "txt"):
             box = QCheckBox(texts[key], formats)
-            box.setAccessibleName(tr("Formaat: %1").replace("%1", FORMATS[key]))
+            box.setAccessibleName(tr("Formaat: {formats}").format(formats=FORMATS[key]))
             self.format_boxes[key] = box
             fl.addWidget(box)
         self.format_boxes["html"].setChecked(True)
@@ -318,14 +317,14 @@ class SignalOptionsPage(QWizardPage):
         if closed:
             return count_text(
                 len(closed),
-                tr("Een gesloten signaal kan niet meer worden ingediend: %1."),
-                tr("Gesloten signalen kunnen niet meer worden ingediend: %1."),
-            ).replace("%1", ", ".join(closed)) + " " + tr(
+                tr("Een gesloten signaal kan niet meer worden ingediend: {closed}."),
+                tr("Gesloten signalen kunnen niet meer worden ingediend: {closed}."),
+            ).format(closed=", ".join(closed)) + " " + tr(
                 "Haal het vinkje weg of leg de indiening niet vast.")
         early = [r.number for r in rows if on < r.created_on]
         if early:
-            return tr("De datum van indiening ligt vóór de datum van %1.").replace(
-                "%1", ", ".join(early))
+            return tr("De datum van indiening ligt vóór de datum van {numbers}.").format(
+                numbers=", ".join(early))
         if self.reference.text().strip() and len(rows) > 1:
             return tr("Een extern kenmerk hoort bij één signaal; kies één signaal of laat het "
                       "kenmerk leeg.")
@@ -467,8 +466,8 @@ class SignalCheckPage(QWizardPage):
             for fmt in sorted(plan.formats):
                 labels = problems.get(fmt)
                 child = QTreeWidgetItem([
-                    tr("Volledig voor %1").replace("%1", SHORT_FORMATS[fmt]),
-                    tr("ontbreekt: %1").replace("%1", ", ".join(labels)) if labels
+                    tr("Volledig voor {format_name}").format(format_name=SHORT_FORMATS[fmt]),
+                    tr("ontbreekt: {labels}").format(labels=", ".join(labels)) if labels
                     else tr("✓ volledig")])
                 child.setData(0, Qt.ItemDataRole.UserRole, form.number)
                 child.setToolTip(1, child.text(1))
@@ -481,7 +480,7 @@ class SignalCheckPage(QWizardPage):
                 field_name = where[len(prefix):] if where.startswith(prefix) else where
                 kind = KIND_LABELS.get(finding.finding.kind, finding.finding.kind)
                 child = QTreeWidgetItem([
-                    tr("⚠ Persoonsgegevens in %1").replace("%1", field_name),
+                    tr("⚠ Persoonsgegevens in {field_name}").format(field_name=field_name),
                     f"{kind} ({masked(finding.finding)}): {finding.finding.reason}"])
                 child.setData(0, Qt.ItemDataRole.UserRole, form.number)
                 child.setForeground(0, QBrush(style.OVERDUE))
@@ -492,10 +491,10 @@ class SignalCheckPage(QWizardPage):
         summary = count_text(n, tr("%n signaal gecontroleerd"),
                              tr("%n signalen gecontroleerd"))
         summary += ": " + (tr("alles volledig") if not incomplete
-                           else tr("%1 onvolledig").replace("%1", str(incomplete)))
+                           else tr("{incomplete} onvolledig").format(incomplete=incomplete))
         summary += ", " + (tr("geen persoonsgegevens gevonden") if not with_findings
-                           else tr("%1 met mogelijke persoonsgegevens").replace(
-                               "%1", str(with_findings)))
+                           else tr("{with_findings} met mogelijke persoonsgegevens")
+                                .format(with_findings=with_findings))
         self.status.setText(summary + ".")
         if plan.all_findings:
             self.gate.set_findings(gate_rows(plan.all_findings))
@@ -559,8 +558,8 @@ class SignalCheckPage(QWizardPage):
         assert isinstance(result, tuple)
         number, text = result
         QGuiApplication.clipboard().setText(text)
-        self.copy_status.setText(tr("De tekst van %1 staat op het klembord.").replace(
-            "%1", number))
+        self.copy_status.setText(tr("De tekst van {number} staat op het klembord.")
+                                 .format(number=number))
         self._update_copy()
 
     def isComplete(self) -> bool:
@@ -619,10 +618,9 @@ class SignalExportWizard(ExportWizard):
         if sub is not None:
             recipient, ref, on = sub
             who = self.session.register.codelists.label("signal_recipient", recipient)
-            lines.append(tr("Vastgelegd wordt: ingediend op %2, ontvanger %1, voor %3")
-                         .replace("%1", who).replace("%2", nl_date(on))
-                         .replace("%3", ", ".join(numbers))
-                         + (tr(" (kenmerk %1)").replace("%1", ref) if ref else "") + ".")
+            lines.append(tr("Vastgelegd wordt: ingediend op {on}, ontvanger {who}, voor {numbers}")
+                         .format(who=who, on=nl_date(on), numbers=", ".join(numbers))
+                         + (tr(" (kenmerk {ref})").format(ref=ref) if ref else "") + ".")
             self.folder_page.setButtonText(QWizard.WizardButton.NextButton,
                                            tr("&Opslaan en indiening vastleggen"))
         else:
@@ -667,12 +665,12 @@ class SignalExportWizard(ExportWizard):
         assert isinstance(result, SignalResult)
         folder = self.folder_page.path()
         lines = [plural(tr("%n bestand(en) geschreven"), len(result.files))
-                 + tr(" voor %1.").replace("%1", ", ".join(result.numbers))]
+                 + tr(" voor {numbers}.").format(numbers=", ".join(result.numbers))]
         if result.recipient:
             who = self.session.register.codelists.label("signal_recipient", result.recipient)
-            lines.append(tr("Indiening vastgelegd bij %1 op %2").replace("%1", who).replace(
-                "%2", nl_date(result.on)) + (tr(" (kenmerk %1)").replace(
-                    "%1", result.external_ref) if result.external_ref else "") + ".")
+            lines.append(tr("Indiening vastgelegd bij {who} op {on}").format(
+                who=who, on=nl_date(result.on)) + (tr(" (kenmerk {ref})").format(
+                    ref=result.external_ref) if result.external_ref else "") + ".")
         note = (tr("De reden om toch door te gaan is vastgelegd in het auditlogboek.")
                 if result.overridden else "")
         return Outcome("\n".join(lines), list(result.files), folder, note)

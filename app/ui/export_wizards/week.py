@@ -120,14 +120,14 @@ class WeekPeriodPage(QWizardPage):
         this_no = this[0].isocalendar().week
         presets = [
             Preset("last_week",
-                   tr("&Laatste volledige week – week %1: %2").replace("%1", str(week_no))
-                   .replace("%2", period_text(*last)),
-                   tr("Laatste volledige week, week %1").replace("%1", str(week_no)), last),
+                   tr("&Laatste volledige week – week {week_no}: {period}")
+                   .format(week_no=week_no, period=period_text(*last)),
+                   tr("Laatste volledige week, week {week_no}").format(week_no=week_no), last),
             Preset("this_week",
-                   tr("&Deze week – week %1: %2").replace("%1", str(this_no))
-                   .replace("%2", period_text(*this)),
+                   tr("&Deze week – week {this_no}: {period}")
+                   .format(this_no=this_no, period=period_text(*this)),
                    tr("Deze week tot en met vandaag"), this),
-            Preset("ytd", tr("&Jaar tot nu: %1").replace("%1", period_text(*ytd)),
+            Preset("ytd", tr("&Jaar tot nu: {period}").format(period=period_text(*ytd)),
                    tr("Jaar tot nu"), ytd),
             Preset("custom", tr("&Eigen periode"), tr("Eigen periode"), None),
         ]
@@ -223,7 +223,7 @@ class WeekPreviewPage(QWizardPage):
         assert period is not None
         start, end = period
         week = iso_week_of(start, end)
-        lead = (tr("Week %1 van %2: ").replace("%1", str(week[1])).replace("%2", str(week[0]))
+        lead = (tr("Week {week} van {year}: ").format(week=week[1], year=week[0])
                 if week else tr("Periode: "))
         self.period_label.setText(lead + period_text(start, end))
         if self.data is not None and (self.data.figures.start, self.data.figures.end) == period:
@@ -242,8 +242,8 @@ class WeekPreviewPage(QWizardPage):
         assert isinstance(data, WeekPreview)
         self.data = data
         figs = data.figures
-        self.status.setText(tr("Jaar tot nu: %1").replace(
-            "%1", period_text(date(figs.end.year, 1, 1), figs.end)))
+        self.status.setText(tr("Jaar tot nu: {period}")
+                            .format(period=period_text(date(figs.end.year, 1, 1), figs.end)))
         self.tree.clear()
         bold = style.bold(self.tree.font())
 
@@ -268,15 +268,14 @@ class WeekPreviewPage(QWizardPage):
         head(tr("In de periode"))
         for key in PREVIEW_FLOW:
             row(key, metric(key, figs.period.get(key)), metric(key, figs.year_to_date.get(key)))
-        head(tr("Stand op %1").replace("%1", nl_date(figs.end)))
+        head(tr("Stand op {end}").format(end=nl_date(figs.end)))
         for key in PREVIEW_STOCK:
             row(key, metric(key, figs.period.get(key)), "")
         head(tr("Doelen eerste jaar (in behandeling genomen)"))
         for key, route in PREVIEW_TARGETS:
             value = figs.year_to_date.get(key)
             target = data.targets.get(route, 0)
-            text = tr("%1 van %2").replace("%1", metric(key, value)).replace(
-                "%2", str(target))
+            text = tr("{value} van {target}").format(value=metric(key, value), target=target)
             row(key, "", text)
         self.completeChanged.emit()
 
@@ -329,10 +328,10 @@ class WeekExportWizard(ExportWizard):
             assert period is not None
             self.file_page.set_default(last_folder() / week_file_name(*period))
             self.file_page.summary.setText(tr(
-                "De werkmap krijgt de cijfers van %1 en van het jaar tot nu, met de "
+                "De werkmap krijgt de cijfers van {period} en van het jaar tot nu, met de "
                 "kerncijfers, instroom, triage, behandeling, doorlooptijden, eindgesprekken, "
-                "signalen, gepseudonimiseerde casusregels en de definities.").replace(
-                    "%1", period_text(*period)))
+                "signalen, gepseudonimiseerde casusregels en de definities.")
+                    .format(period=period_text(*period)))
             self.file_page.notice.setText(tr(
                 "Vertrouwelijk: de werkmap bevat gepseudonimiseerde casusgegevens. Sla haar "
                 "op een afgeschermde plek op, niet op een gedeelde of openbare schijf."))
@@ -353,16 +352,15 @@ class WeekExportWizard(ExportWizard):
     def describe(self, result: Any) -> Outcome:
         assert isinstance(result, WorkbookSummary)
         lines = [
-            tr("De werkmap is opgeslagen: %1").replace("%1", str(result.path)),
-            tr("Periode %1; %2 tabbladen, %3 casusregels, %4 signalen.")
-            .replace("%1", period_text(result.start, result.end))
-            .replace("%2", str(len(result.sheets)))
-            .replace("%3", str(result.case_rows))
-            .replace("%4", str(result.signal_rows)),
+            tr("De werkmap is opgeslagen: {path}").format(path=result.path),
+            tr("Periode {period}; {sheets} tabbladen, {case_rows} casusregels, {signal_rows} "
+               "signalen.").format(period=period_text(result.start, result.end),
+                                  sheets=len(result.sheets), case_rows=result.case_rows,
+                                  signal_rows=result.signal_rows),
         ]
         if result.suppress_below:
-            lines.append(tr("Kleine aantallen onder %1 zijn afgeschermd.").replace(
-                "%1", str(result.suppress_below)))
+            lines.append(tr("Kleine aantallen onder {suppress_below} zijn afgeschermd.")
+                         .format(suppress_below=result.suppress_below))
         note = (tr("De reden om toch door te gaan is vastgelegd in het auditlogboek.")
                 if result.lint_findings else "")
         return Outcome("\n".join(lines), [result.path], result.path.parent, note)
