@@ -103,34 +103,6 @@ TARGET_ROUTES: tuple[tuple[str, str], ...] = (
     ("dienst_toeslagen", "Dienst Toeslagen"),
 )
 
-PAGE_STYLE = """
-QWidget#dashboardContent { background: #f4f6f8; }
-QFrame#keyCard, QFrame#dashPanel {
-    background: white;
-    border: 1px solid #d5dbe1;
-    border-radius: 6px;
-}
-QFrame#keyCard QLabel, QFrame#dashPanel QLabel { background: transparent; border: none; }
-QLabel#cardTitle { color: #3d4852; }
-QLabel#cardValue { color: #1f2a33; }
-QLabel#cardValue[alert="true"] { color: #a11d1d; }
-QLabel#cardSub { color: #5f6b76; }
-QLabel#cardDetail { color: #1f2a33; }
-QLabel#cardDetail[alert="true"] { color: #a11d1d; font-weight: bold; }
-QLabel#sectionTitle { color: #1f2a33; }
-QLabel#panelTitle { color: #1f2a33; font-weight: bold; }
-QProgressBar#targetBar {
-    border: 1px solid #9aa5b1;
-    border-radius: 3px;
-    background: #eef1f4;
-    max-height: 14px;
-}
-QProgressBar#targetBar::chunk { background: #01689b; }
-QProgressBar#busyBar { max-height: 6px; border: none; background: #e3e7eb; }
-QProgressBar#busyBar::chunk { background: #01689b; }
-QTreeWidget { border: none; }
-"""
-
 
 # --------------------------------------------------------------------------- data
 
@@ -467,7 +439,6 @@ class DashboardPage(QWidget):
         self._again = False
         self.setObjectName("dashboardPage")
         self.setAccessibleName(tr("Overzicht"))
-        self.setStyleSheet(PAGE_STYLE)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

@@ -34,14 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui import style
 from app.ui.text import tr
 
 #: zxcvbn 4.5 refuses passwords over 72 characters; a longer one is strong anyway
 _STRENGTH_CHARS = 72
 #: groups of the recovery code per line on screen and on paper
 _GROUPS_PER_LINE = 7
-#: the meter's colour per zxcvbn score (0-4): red, red, amber, green, green
-_METER_COLOURS = ("#a11d1d", "#a11d1d", "#b36b00", "#2e7d32", "#2e7d32")
 
 
 def passphrase_problems(text: str) -> list[str]:
@@ -178,10 +177,8 @@ class PassphraseFields(QWidget):
         score, hint = strength_of(self.first.text())
         # score 0 still shows a sliver, so "zeer zwak" is seen as a red bar
         self.meter.setValue(score + 1 if self.first.text() else 0)
-        self.meter.setStyleSheet(
-            "QProgressBar#strengthMeter { border: 1px solid #b8c2cc; border-radius: 3px; "
-            "background: #eef1f4; } QProgressBar#strengthMeter::chunk { background: "
-            f"{_METER_COLOURS[score]}; border-radius: 2px; }}")
+        self.meter.setProperty("score", str(score))  # its colour: style.STRENGTH_COLOURS
+        style.repolish(self.meter)
         self.strength.setText(tr(hint))
         self.meter.setAccessibleDescription(hint)
 
@@ -295,9 +292,6 @@ class RecoveryCodeView(QWidget):
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code_label.setAccessibleName(tr("Herstelcode"))
         self.code_label.setAccessibleDescription(code)
-        self.code_label.setStyleSheet(
-            "QLabel#recoveryCode { background: #ffffff; border: 1px solid #8a98a6; "
-            "border-radius: 3px; padding: 10px; color: #1f2a33; }")
         where = QLabel(tr("Register: {register} · apparaatcode {device_code}")
                        .format(register=register, device_code=device_code), self)
         where.setObjectName("hint")

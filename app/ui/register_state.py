@@ -30,11 +30,6 @@ from app.storage.repository import Register, integrity_problems
 from app.ui.session import Session
 from app.ui.text import plural, tr
 
-_BANNER_STYLE = (
-    "QFrame#sealBanner { background: #f9e0e0; border-bottom: 1px solid #e3a5a5; }"
-    "QFrame#sealBanner QLabel { color: #7a1010; }"
-)
-
 
 @dataclass
 class AfterUnlock:
@@ -73,7 +68,6 @@ class RegisterBanners(QWidget):
         self.session = session
         self.seal_banner = QFrame(self)
         self.seal_banner.setObjectName("sealBanner")
-        self.seal_banner.setStyleSheet(_BANNER_STYLE)
         self.seal_label = QLabel(self.seal_banner)
         self.seal_label.setWordWrap(True)
         self.seal_label.setAccessibleName(tr("Waarschuwing: alleen lezen"))

@@ -591,9 +591,9 @@ class SignalsPage(QWidget):
         status = cl.label("signal_status", state.status)
         if state.awaiting_feedback:
             status += "  ·  " + tr(AWAITING)
-            self.detail_status.setStyleSheet(f"color: {style.SOON.name()}; font-weight: bold;")
+            style.set_tone(self.detail_status, "soon")
         else:
-            self.detail_status.setStyleSheet("")
+            style.set_tone(self.detail_status, None)
         self.detail_status.setText(tr("Status: {status}").format(status=status))
         lines = [f"{tr('Aangemaakt op')}: {nl_date(state.created_on)}"]
         shown = {k: v for k, v in c.items() if k != "title"}

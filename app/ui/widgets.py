@@ -51,14 +51,12 @@ from app.model.codelists import Codelists
 from app.model.dates import nl_date, parse_date
 from app.model.dates import today as today_amsterdam
 from app.model.lint import KIND_LABELS, is_valid_bsn, lint_text
+from app.ui.style import set_tone
 from app.ui.text import tr as tr  # re-exported for step_forms (its import moves on merge)
 
+#: For step_forms, which still sets this as a widget stylesheet; its look is the "error"
+#: tone of ``style.STYLESHEET`` (step_forms moves to the tones on merge).
 ERROR_STYLE = "color: #a4000f;"
-WARNING_STYLE = (
-    "color: #5c3b00; background: #fff3cd; border: 1px solid #e0c46c; "
-    "border-radius: 3px; padding: 2px 4px;"
-)
-HINT_STYLE = "color: #555555;"
 
 
 def escape_amp(text: str) -> str:
@@ -459,9 +457,9 @@ class FieldRow(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
         box.addWidget(editor)
-        self.hint_label = self._message(HINT_STYLE, tr("Toelichting bij ") + text)
-        self.warning_label = self._message(WARNING_STYLE, tr("Waarschuwing bij ") + text)
-        self.error_label = self._message(ERROR_STYLE, tr("Fout bij ") + text)
+        self.hint_label = self._message("note", tr("Toelichting bij ") + text)
+        self.warning_label = self._message("fieldWarning", tr("Waarschuwing bij ") + text)
+        self.error_label = self._message("error", tr("Fout bij ") + text)
         for lbl in (self.hint_label, self.warning_label, self.error_label):
             box.addWidget(lbl)
         self.set_hint(hint)
@@ -488,11 +486,11 @@ class FieldRow(QWidget):
         widgets: list[QWidget] = inner() if callable(inner) else [self.editor]
         return widgets
 
-    def _message(self, style: str, name: str) -> QLabel:
+    def _message(self, tone: str, name: str) -> QLabel:
         lbl = QLabel(self)
         lbl.setWordWrap(True)
         lbl.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        lbl.setStyleSheet(style)
+        set_tone(lbl, tone)
         lbl.setTextFormat(Qt.TextFormat.PlainText)
         lbl.setAccessibleName(name)
         lbl.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)

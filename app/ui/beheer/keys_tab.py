@@ -34,6 +34,7 @@ from app.model.nlformat import date_time, nl_date
 from app.storage.backup import BackupInfo, finish_restore, list_backups
 from app.storage.paths import backup_dir
 from app.storage.repository import Register
+from app.ui import style
 from app.ui.beheer.key_dialogs import (
     ChangePassphraseDialog,
     Maintenance,
@@ -54,11 +55,6 @@ from app.ui.worker import LongJob, Progress, Worker
 #: revokes it
 RECOVERY_ACTS = ("recover", "recovery_code")
 REKEY_ACT = "rekey"
-#: the offered new key stands out (the office's blue, as the navigation's selection)
-_PROMINENT = ("QPushButton { background: #01689b; color: white; border: 1px solid #0b3b57; "
-              "border-radius: 3px; padding: 4px 12px; font-weight: bold; } "
-              "QPushButton:focus { border: 2px solid #0b3b57; } "
-              "QPushButton:disabled { background: #9fb6c4; }")
 
 
 def last_key_act(reg: Register) -> tuple[str, str] | None:
@@ -234,11 +230,12 @@ class KeysTab(QWidget):
                 "nieuwe.").format(day=nl_date(used[:10])))
             self.recovery_notice.show()
             self.rekey_button.setDefault(True)
-            self.rekey_button.setStyleSheet(_PROMINENT)
+            # the offered new key stands out (the office's blue, as the navigation's)
+            style.set_tone(self.rekey_button, "prominent")
         else:
             self.recovery_notice.hide()
             self.rekey_button.setDefault(False)
-            self.rekey_button.setStyleSheet("")
+            style.set_tone(self.rekey_button, None)
         self._update_buttons()
 
     def selected(self) -> BackupInfo | None:
@@ -270,7 +267,7 @@ class KeysTab(QWidget):
             "of aanvaard de huidige stand.") if read_only else "")
 
     def _say(self, label: QLabel, text: str, error: bool = False) -> None:
-        label.setStyleSheet("color: #a11d1d;" if error else "")
+        style.set_tone(label, "alert" if error else None)
         label.setText(text)
 
     # ------------------------------------------------------------------ backups
