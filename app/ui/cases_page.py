@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFontMetrics, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -37,7 +37,7 @@ from app.ui import style
 from app.ui.cases_model import COLUMNS, NUMBER_ROLE, CasesModel
 from app.ui.session import Session
 from app.ui.text import plural, tr
-from app.ui.worker import Worker
+from app.ui.worker import ReaderPage, Worker
 
 SEARCH_DELAY_MS = 250
 
@@ -171,7 +171,7 @@ class CaseTable(QTableView):
         super().keyPressEvent(event)
 
 
-class CasesPage(QWidget):
+class CasesPage(ReaderPage):
     """The list of cases; emits ``open_case(number)`` and ``new_case_requested``."""
 
     open_case = Signal(str)
@@ -180,10 +180,7 @@ class CasesPage(QWidget):
 
     def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self._own_reader = reader is None
-        self.reader = reader or Worker(session, self)
+        super().__init__(session, reader, parent)
         self.codelists = default_codelists()
         self.setObjectName("casesPage")
         self.setAccessibleName(tr("Casussen"))
@@ -551,7 +548,3 @@ class CasesPage(QWidget):
         if number:
             self.open_case.emit(number)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._own_reader:
-            self.reader.shutdown()
-        super().closeEvent(event)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QFont, QFontMetrics, QResizeEvent, QShowEvent
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -60,8 +60,8 @@ from app.ui.charts import BarChart, LineChart, Series
 from app.ui.deadlines_page import remaining_text
 from app.ui.session import Session
 from app.ui.text import tr
-from app.ui.widgets import ColumnFitter, busy_bar
-from app.ui.worker import Worker
+from app.ui.widgets import ColumnFitter, busy_bar, list_tree
+from app.ui.worker import ReaderPage, Worker
 
 THIS_WEEK = "deze_week"
 LAST_WEEK = "vorige_week"
@@ -404,21 +404,14 @@ def _panel(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout, WrapLabel]
 
 def _tree(columns: Sequence[str], name: str, parent: QWidget, *,
           keep: Sequence[int] = ()) -> QTreeWidget:
-    tree = QTreeWidget(parent)
-    tree.setAccessibleName(name)
-    tree.setColumnCount(len(columns))
-    tree.setHeaderLabels(list(columns))
-    tree.setRootIsDecorated(False)
-    tree.setUniformRowHeights(True)
-    tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    tree = list_tree(parent, "", name, list(columns))
     tree.setFixedHeight(150)
     tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     ColumnFitter(tree, keep)  # columns share the width; cut texts have tooltips
     return tree
 
 
-class DashboardPage(QWidget):
+class DashboardPage(ReaderPage):
     """The Overzicht page; ``open_case(number)`` on Enter or double click in a list."""
 
     open_case = Signal(str)
@@ -427,10 +420,7 @@ class DashboardPage(QWidget):
 
     def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self._own_reader = reader is None
-        self.reader = reader or Worker(session, self)
+        super().__init__(session, reader, parent)
         self.kind = THIS_WEEK
         self.data: DashboardData | None = None
         self._latest: dict[str, DashboardData] = {}  # per period, until the lock
@@ -1013,7 +1003,3 @@ class DashboardPage(QWidget):
         if number:
             self.open_case.emit(str(number))
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._own_reader:
-            self.reader.shutdown()
-        super().closeEvent(event)

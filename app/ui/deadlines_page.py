@@ -22,14 +22,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -41,8 +39,8 @@ from app.storage.repository import Register
 from app.ui import style
 from app.ui.session import Session
 from app.ui.text import plural, tr
-from app.ui.widgets import ColumnFitter
-from app.ui.worker import Request, Worker
+from app.ui.widgets import ColumnFitter, list_tree
+from app.ui.worker import ReaderPage, Request, Worker
 
 GROUPS = ("Verlopen", f"Binnen {SOON_DAYS} dagen", "Later")
 #: Shown after the time groups when a recorded last day differs from today's computation.
@@ -127,7 +125,7 @@ def collect(reg: Register) -> list[DeadlineItem]:
     return items
 
 
-class DeadlinesPage(QWidget):
+class DeadlinesPage(ReaderPage):
     """The deadline overview; ``open_case(number)`` on Enter or double click."""
 
     open_case = Signal(str)
@@ -138,10 +136,7 @@ class DeadlinesPage(QWidget):
 
     def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self._own_reader = reader is None
-        self.reader = reader or Worker(session, self)
+        super().__init__(session, reader, parent)
         self.items: list[DeadlineItem] = []
         self.setObjectName("deadlinesPage")
         self.setAccessibleName(tr("Termijnbewaking"))
@@ -181,16 +176,9 @@ class DeadlinesPage(QWidget):
         self.differs_banner.setAccessibleName(tr("Waarschuwing afwijkende termijnen"))
         self.differs_banner.hide()
 
-        self.tree = QTreeWidget(self)
-        self.tree.setObjectName("deadlineTree")
-        self.tree.setAccessibleName(tr("Lijst van termijnen"))
-        self.tree.setColumnCount(len(self.COLUMNS))
-        self.tree.setHeaderLabels([tr(c) for c in self.COLUMNS])
-        self.tree.setRootIsDecorated(True)
-        self.tree.setUniformRowHeights(True)
+        self.tree = list_tree(self, "deadlineTree",
+                              tr("Lijst van termijnen"), [tr(c) for c in self.COLUMNS], roots=True)
         self.tree.setAlternatingRowColors(False)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Number, dates and days keep their width; kind, description and explanation
         # share the rest, and every cut text has its full text as a tooltip.
         ColumnFitter(self.tree, keep=(0, 2, 3, 4))
@@ -370,7 +358,3 @@ class DeadlinesPage(QWidget):
         if number:
             self.open_case.emit(str(number))
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._own_reader:
-            self.reader.shutdown()
-        super().closeEvent(event)

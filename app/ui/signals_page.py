@@ -18,9 +18,8 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -39,7 +38,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -56,7 +54,8 @@ from app.ui import style
 from app.ui.lint_question import LintQuestion
 from app.ui.session import Session
 from app.ui.text import plural, tr
-from app.ui.worker import Worker
+from app.ui.widgets import list_tree
+from app.ui.worker import ReaderPage, Worker
 
 AWAITING = "⚠ wacht op terugkoppeling"
 NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -299,7 +298,7 @@ def build_forms(parent: QWidget) -> dict[str, StepForm]:
 # --------------------------------------------------------------------------- the page
 
 
-class SignalsPage(QWidget):
+class SignalsPage(ReaderPage):
     open_case = Signal(str)
     loaded = Signal()
 
@@ -314,10 +313,7 @@ class SignalsPage(QWidget):
 
     def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self._own_reader = reader is None
-        self.reader = reader or Worker(session, self)
+        super().__init__(session, reader, parent)
         self.codelists = default_codelists()
         self.rows: list[SignalRow] = []
         self.current: str | None = None
@@ -337,16 +333,9 @@ class SignalsPage(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
         self.count_label.setAccessibleName(tr("Aantal signalen"))
-        self.list = QTreeWidget(self)
-        self.list.setObjectName("signalList")
-        self.list.setAccessibleName(tr("Lijst van signalen"))
-        self.list.setColumnCount(len(self.COLUMNS))
-        self.list.setHeaderLabels([tr(c) for c in self.COLUMNS])
-        self.list.setRootIsDecorated(False)
-        self.list.setUniformRowHeights(True)
+        self.list = list_tree(self, "signalList",
+                              tr("Lijst van signalen"), [tr(c) for c in self.COLUMNS])
         self.list.setAlternatingRowColors(True)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.list.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -732,10 +721,6 @@ class SignalsPage(QWidget):
         self.step_box.hide()
         self.stack.setCurrentIndex(0)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._own_reader:
-            self.reader.shutdown()
-        super().closeEvent(event)
 
 
 def _field_message(path: str, message: str) -> str:

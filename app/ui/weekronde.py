@@ -56,7 +56,7 @@ from app.ui.export_wizards import (
 )
 from app.ui.session import Session
 from app.ui.text import tr
-from app.ui.widgets import plain_label
+from app.ui.widgets import list_tree, plain_label
 from app.ui.worker import Request
 
 PAGE_FOLDER, PAGE_READ, PAGE_DEVICES = -30, -20, -10
@@ -93,12 +93,9 @@ class RoundFolderPage(QWizardPage):
         self.browse = QPushButton(tr("Bl&aderen…"), self)
         self.browse.setAccessibleName(tr("Map kiezen"))
         self.browse.clicked.connect(self.choose)
-        self.files = QTreeWidget(self)
-        self.files.setObjectName("roundFiles")
-        self.files.setAccessibleName(tr("Bundels in de map (spatie vinkt aan of uit)"))
-        self.files.setRootIsDecorated(False)
-        self.files.setUniformRowHeights(True)
-        self.files.setHeaderLabels([tr("Bundel"), tr("Gewijzigd"), tr("Grootte")])
+        self.files = list_tree(self, "roundFiles",
+                               tr("Bundels in de map (spatie vinkt aan of uit)"),
+                               [tr("Bundel"), tr("Gewijzigd"), tr("Grootte")])
         header = self.files.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -329,13 +326,8 @@ class RoundDevicesPage(QWizardPage):
         self.setSubTitle(tr("Per apparaat: de laatste stap die dit register ervan heeft en "
                             "of er deze ronde een bundel van kwam."))
         self.summary = plain_label("", self, "", accessible=tr("Samenvatting van de apparaten"))
-        self.tree = QTreeWidget(self)
-        self.tree.setObjectName("roundDevices")
-        self.tree.setAccessibleName(tr("Apparaten en hun week"))
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setHeaderLabels([tr("Apparaat"), tr("Laatste stap"), tr("Deze ronde")])
+        self.tree = list_tree(self, "roundDevices", tr("Apparaten en hun week"),
+                              [tr("Apparaat"), tr("Laatste stap"), tr("Deze ronde")])
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)

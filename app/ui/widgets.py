@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFontMetrics, QHelpEvent, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -931,6 +932,23 @@ def plain_label(text: str, parent: QWidget, name: str = "", *, accessible: str =
     if accessible:
         label.setAccessibleName(accessible)
     return label
+
+
+def list_tree(parent: QWidget, name: str, accessible: str, headers: Sequence[str], *,
+              roots: bool = False, uniform: bool = True) -> QTreeWidget:
+    """A read-only list of rows (one chosen at a time): the lists of the pages, the
+    wizards and Beheer. ``roots`` shows the branch lines of rows with children."""
+    tree = QTreeWidget(parent)
+    if name:
+        tree.setObjectName(name)
+    tree.setAccessibleName(accessible)
+    tree.setColumnCount(len(headers))
+    tree.setHeaderLabels(list(headers))
+    tree.setRootIsDecorated(roots)
+    tree.setUniformRowHeights(uniform)
+    tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return tree
 
 
 def buddy_label(text: str, widget: QWidget, parent: QWidget) -> QLabel:

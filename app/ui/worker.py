@@ -19,9 +19,10 @@ it when the job ends (``connection_per_job``). How a failure reads is the worker
 ``failure`` function, so a reading page and an export each say it in their own words.
 
 ``Request`` is the page side of a request: its ticket, its busy bar and status line,
-its Dutch failure line. ``LongJob`` is for the long acts that change files (a backup, a
-restore, a new key): one thread each, with progress, never dropped on a lock, and the
-program waits for a running one before it exits, so a restore is never cut off halfway.
+its Dutch failure line; ``ReaderPage`` is a page with a worker, shared or its own.
+``LongJob`` is for the long acts that change files (a backup, a restore, a new key):
+one thread each, with progress, never dropped on a lock, and the program waits for a
+running one before it exits, so a restore is never cut off halfway.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.model.errors import UserError
@@ -277,6 +279,23 @@ class Request:
             label.show()
         if self._failed is not None:
             self._failed(error)
+
+
+class ReaderPage(QWidget):
+    """A page that reads in a worker: the main window's, shared by every page, or one
+    of its own (a page shown alone, as in a test), which it shuts down when it closes."""
+
+    def __init__(self, session: Session, reader: Worker | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._own_reader = reader is None
+        self.reader = reader or Worker(session, self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._own_reader:
+            self.reader.shutdown()
+        super().closeEvent(event)
 
 
 # --------------------------------------------------------------------------- long jobs

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtGui import QBrush, QShowEvent
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -60,6 +60,7 @@ from app.ui.beheer.exchange_report import (
     fill_report,
     select_first,
 )
+from app.ui.beheer.tab import BeheerTab
 from app.ui.session import Session
 from app.ui.text import tr
 from app.ui.widgets import plain_label
@@ -106,18 +107,16 @@ def export_text(result: ExportResult) -> str:
     return text
 
 
-class ExchangeTab(QWidget):
+class ExchangeTab(BeheerTab):
     """Beheer -> Uitwisselen. ``open_case(number)`` when a case in the report is opened."""
 
     open_case = Signal(str)
 
     def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, reader, parent)
         self.setObjectName("exchangeTab")
         self.setAccessibleName(self.title())
-        self.session = session
-        self.reader = reader
         self.state: ExchangeState | None = None
         self.passphrase_dialog: PassphraseDialog | None = None
         self.handover_dialog: HandoverDialog | None = None
@@ -273,8 +272,6 @@ class ExchangeTab(QWidget):
         layout.addLayout(srow)
         layout.addWidget(split, 1)
 
-        session.locked.connect(self.clear)
-        session.unlocked.connect(self._refresh_if_shown)
         self._show_state(None)
         empty_report(self.report)
 
@@ -297,14 +294,6 @@ class ExchangeTab(QWidget):
         return [Path(n) for n in names]
 
     # ------------------------------------------------------------------ reading the state
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
-
-    def _refresh_if_shown(self) -> None:
-        if self.isVisible():
-            self.refresh()
 
     def refresh(self) -> None:
         if self.session.is_open:

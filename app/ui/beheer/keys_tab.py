@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -46,9 +44,11 @@ from app.ui.beheer.key_dialogs import (
     missing_text,
     size_text,
 )
+from app.ui.beheer.tab import BeheerTab
 from app.ui.key_widgets import RecoveryCodeDialog
 from app.ui.session import Session
 from app.ui.text import tr
+from app.ui.widgets import list_tree
 from app.ui.worker import LongJob, Progress, Worker
 
 #: audit actions that mean the recovery code opened the register, and the one that
@@ -69,14 +69,12 @@ def last_key_act(reg: Register) -> tuple[str, str] | None:
     return last
 
 
-class KeysTab(QWidget):
+class KeysTab(BeheerTab):
     def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, reader, parent)
         self.setObjectName("keysTab")
         self.setAccessibleName(self.title())
-        self.session = session
-        self.reader = reader
         self.backups: list[BackupInfo] = []
         self.recovery_used_at: str | None = None
         self.job: LongJob | None = None
@@ -89,12 +87,8 @@ class KeysTab(QWidget):
         self.folder_hint.setWordWrap(True)
         self.folder_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder_hint.setAccessibleName(tr("Over de back-ups en hun map"))
-        self.list = QTreeWidget(backups_box)
-        self.list.setObjectName("backupList")
-        self.list.setAccessibleName(tr("Back-ups van dit register"))
-        self.list.setRootIsDecorated(False)
-        self.list.setUniformRowHeights(True)
-        self.list.setHeaderLabels([tr("Gemaakt op"), tr("Soort"), tr("Grootte")])
+        self.list = list_tree(backups_box, "backupList", tr("Back-ups van dit register"),
+                              [tr("Gemaakt op"), tr("Soort"), tr("Grootte")])
         header = self.list.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -170,9 +164,7 @@ class KeysTab(QWidget):
         layout.addWidget(backups_box, 1)
         layout.addWidget(keys_box)
 
-        session.locked.connect(self.clear)
-        session.unlocked.connect(self._refresh_if_shown)
-        session.backups_changed.connect(self._refresh_if_shown)
+        session.backups_changed.connect(self.refresh_if_shown)
         session.state_changed.connect(self._update_buttons)
         self._update_buttons()
 
@@ -180,14 +172,6 @@ class KeysTab(QWidget):
         return tr("Sleutels en back-ups")
 
     # ------------------------------------------------------------------ reading
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
-
-    def _refresh_if_shown(self) -> None:
-        if self.isVisible():
-            self.refresh()
 
     def refresh(self) -> None:
         """The backups folder (a directory listing: cheap) and, in the worker, the
@@ -360,7 +344,7 @@ class KeysTab(QWidget):
             self._say(self.backup_status, " ".join(lines))
         self.session.backups_changed.emit()
         self.session.state_changed.emit()
-        self._refresh_if_shown()
+        self.refresh_if_shown()
 
     # ------------------------------------------------------------------ keys
 
@@ -429,4 +413,4 @@ class KeysTab(QWidget):
                          "oude envelop vernietigen. Druk deze af en geef hem in een "
                          "gesloten envelop aan uw teamleider."),
                 parent=self)
-        self._refresh_if_shown()
+        self.refresh_if_shown()

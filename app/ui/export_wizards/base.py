@@ -10,19 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget, QWizard
 
-from app.ui.export_wizards.folders import remember_folder
+from app.ui.export_wizards.folders import last_folder, remember_folder
 from app.ui.export_wizards.runner import ExportRunner, Job
 from app.ui.session import Session
 from app.ui.text import tr
 
 if TYPE_CHECKING:
+    from app.ui.export_wizards.path_page import PathPage
+    from app.ui.export_wizards.period_chooser import PeriodChooser
     from app.ui.export_wizards.run_page import RunPage
+
+    class PeriodPage(Protocol):
+        chooser: PeriodChooser
 
 
 # --------------------------------------------------------------------------- wizard base
@@ -138,3 +143,29 @@ class ExportWizard(QWizard):
         """On lock: drop pending results, empty every page and close, also mid-write."""
         self.discarded = True
         self.done(int(QWizard.DialogCode.Rejected))
+
+
+class PeriodExportWizard(ExportWizard):
+    """A wizard that writes one file over a period (Weekexport, Rapportage): the period
+    page's chooser gives the period, the file page the file, named after the period."""
+
+    period_page: PeriodPage
+    file_page: PathPage
+
+    def period(self) -> tuple[date, date] | None:
+        return self.period_page.chooser.period()
+
+    def target(self) -> tuple[date, date, Path]:
+        """The chosen period and file (only asked once both pages are complete)."""
+        period = self.period()
+        out = self.file_page.path()
+        assert period is not None and out is not None
+        return period[0], period[1], out
+
+    def offer_file(self, name: str, summary: str, notice: str) -> None:
+        """On reaching the file page: a file named after the period in the last folder,
+        what will be written, and the one thing to mind."""
+        self.file_page.set_default(last_folder() / name)
+        self.file_page.summary.setText(summary)
+        self.file_page.notice.setText(notice)
+        self.file_page.notice.show()

@@ -11,13 +11,11 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -28,7 +26,7 @@ from app.export.workbook import LintStopped
 from app.model.errors import UserError
 from app.model.lint import KIND_LABELS, lint_text
 from app.ui.text import count_text, tr
-from app.ui.widgets import buddy_label, plain_label
+from app.ui.widgets import buddy_label, list_tree, plain_label
 
 GateRow = tuple[str, str, str]  # where, what was found, why it matters
 
@@ -67,14 +65,8 @@ class LintGate(QFrame):
         self.rows: list[GateRow] = []
         self.banner = plain_label("", self, "warningBanner",
                                   accessible=tr("Waarschuwing: mogelijk persoonsgegevens"))
-        self.tree = QTreeWidget(self)
-        self.tree.setObjectName("lintFindings")
-        self.tree.setAccessibleName(tr("Gevonden persoonsgegevens"))
-        self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels([tr("Waar"), tr("Wat is gevonden")])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree = list_tree(self, "lintFindings",
+                              tr("Gevonden persoonsgegevens"), [tr("Waar"), tr("Wat is gevonden")])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
         self.tree.setMaximumHeight(self.fontMetrics().height() * 7)

@@ -18,8 +18,7 @@ from app.model.periods import (
     report_file_name,
 )
 from app.storage.repository import Register
-from app.ui.export_wizards.base import ExportWizard, Outcome
-from app.ui.export_wizards.folders import last_folder
+from app.ui.export_wizards.base import Outcome, PeriodExportWizard
 from app.ui.export_wizards.path_page import PathPage
 from app.ui.export_wizards.period_chooser import PeriodChooser, Preset
 from app.ui.export_wizards.run_page import RunPage
@@ -110,8 +109,10 @@ class ReportPeriodPage(QWizardPage):
         self.chooser.focus_target().setFocus()
 
 
-class ReportExportWizard(ExportWizard):
+class ReportExportWizard(PeriodExportWizard):
     """Rapportage: the public, anonymised report over a half year (or the first year)."""
+
+    period_page: ReportPeriodPage
 
     title_text = "Rapportage"
 
@@ -134,32 +135,23 @@ class ReportExportWizard(ExportWizard):
         self.setPage(PAGE_REPORT_RUN, self.run_page_)
         self.currentIdChanged.connect(self._page_changed)
 
-    def period(self) -> tuple[date, date] | None:
-        return self.period_page.chooser.period()
-
     def _page_changed(self, page_id: int) -> None:
         if page_id != PAGE_REPORT_FILE:
             return
         period = self.period()
         assert period is not None
-        self.file_page.set_default(last_folder() / report_file_name(*period))
         n = self.period_page.suppress_below()
-        self.file_page.summary.setText(
-            tr("Rapportage over {period}, met proces, sturing en impact, de goedgekeurde "
-               "geanonimiseerde verhalen, de signalen en de definities.")
-                   .format(period=period_text(*period)) + "\n"
+        self.offer_file(report_file_name(*period), tr(
+            "Rapportage over {period}, met proces, sturing en impact, de goedgekeurde "
+            "geanonimiseerde verhalen, de signalen en de definities.")
+            .format(period=period_text(*period)) + "\n"
             + (tr("Kleine aantallen onder {n} worden afgeschermd.").format(n=n)
-               if n >= 2 else tr("Kleine aantallen worden niet afgeschermd.")))
-        self.file_page.notice.setText(tr(
+               if n >= 2 else tr("Kleine aantallen worden niet afgeschermd.")), tr(
             "Alle vrije tekst wordt eerst op persoonsgegevens gecontroleerd; bij een vondst "
             "wordt er niets geschreven tot u de tekst aanpast of met een reden doorgaat."))
-        self.file_page.notice.show()
 
     def build_job(self, override: str | None) -> Job:
-        period = self.period()
-        out = self.file_page.path()
-        assert period is not None and out is not None
-        start, end = period
+        start, end, out = self.target()
         below = self.period_page.suppress_below()
 
         def job(reg: Register, progress: Progress) -> tuple[Path, bool]:

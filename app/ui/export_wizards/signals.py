@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFormLayout,
     QGroupBox,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -52,7 +50,7 @@ from app.ui.export_wizards.run_page import RunPage
 from app.ui.export_wizards.runner import ExportRunner, Job, Progress
 from app.ui.session import Session
 from app.ui.text import count_text, plural, tr
-from app.ui.widgets import CodeCombo, DateField, buddy_label, busy_bar, plain_label
+from app.ui.widgets import CodeCombo, DateField, buddy_label, busy_bar, list_tree, plain_label
 from app.ui.worker import Request
 
 PAGE_SELECT, PAGE_OPTIONS, PAGE_CHECK, PAGE_FOLDER, PAGE_SIGNAL_RUN = 10, 11, 12, 13, 14
@@ -82,15 +80,8 @@ class SignalSelectPage(QWizardPage):
         self.setTitle(tr("Signalen kiezen"))
         self.setSubTitle(tr("Kies de signalen waarvoor u een formulier maakt. Spatie zet een "
                             "vinkje aan of uit."))
-        self.tree = QTreeWidget(self)
-        self.tree.setObjectName("signalChoice")
-        self.tree.setAccessibleName(tr("Signalen om te exporteren"))
-        self.tree.setColumnCount(len(self.COLUMNS))
-        self.tree.setHeaderLabels([tr(c) for c in self.COLUMNS])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree = list_tree(self, "signalChoice",
+                              tr("Signalen om te exporteren"), [tr(c) for c in self.COLUMNS])
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -377,14 +368,8 @@ class SignalCheckPage(QWizardPage):
                             "persoonsgegevens in de vrije tekst."))
         self.status = plain_label("", self, "countLabel", accessible=tr("Uitkomst van de controle"))
         self.busy = busy_bar(self, tr("Bezig met controleren"))
-        self.tree = QTreeWidget(self)
-        self.tree.setObjectName("signalCheck")
-        self.tree.setAccessibleName(tr("Controle per signaal"))
-        self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels([tr("Signaal en veld"), tr("Uitkomst")])
-        self.tree.setUniformRowHeights(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree = list_tree(self, "signalCheck", tr("Controle per signaal"),
+                              [tr("Signaal en veld"), tr("Uitkomst")], roots=True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.setColumnWidth(0, 300)
         self.tree.header().setStretchLastSection(True)

@@ -12,12 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QSpinBox,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -39,15 +37,14 @@ from app.model.periods import (
 from app.storage.figures import Figures, figures, metric_settings
 from app.storage.repository import Register
 from app.ui import style
-from app.ui.export_wizards.base import ExportWizard, Outcome
-from app.ui.export_wizards.folders import last_folder
+from app.ui.export_wizards.base import Outcome, PeriodExportWizard
 from app.ui.export_wizards.path_page import PathPage
 from app.ui.export_wizards.period_chooser import PeriodChooser, Preset
 from app.ui.export_wizards.run_page import RunPage
 from app.ui.export_wizards.runner import ExportRunner, Job, Progress
 from app.ui.session import Session
 from app.ui.text import tr
-from app.ui.widgets import busy_bar, plain_label
+from app.ui.widgets import busy_bar, list_tree, plain_label
 from app.ui.worker import Request
 
 # --------------------------------------------------------------------------- Weekexport
@@ -186,15 +183,8 @@ class WeekPreviewPage(QWizardPage):
                                   accessible=tr("Stand van de berekening"))
         self.error = plain_label("", self, "errorMessage", accessible=tr("Foutmelding"))
         self.error.hide()
-        self.tree = QTreeWidget(self)
-        self.tree.setObjectName("previewFigures")
-        self.tree.setAccessibleName(tr("Kerncijfers van de periode"))
-        self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels([tr("Kerncijfer"), tr("Periode"), tr("Jaar tot nu")])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree = list_tree(self, "previewFigures", tr("Kerncijfers van de periode"),
+                              [tr("Kerncijfer"), tr("Periode"), tr("Jaar tot nu")])
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -295,8 +285,10 @@ class WeekPreviewPage(QWizardPage):
         return self.data.figures if self.data is not None else None
 
 
-class WeekExportWizard(ExportWizard):
+class WeekExportWizard(PeriodExportWizard):
     """Weekexport: the evaluation workbook of docs/DOMAIN.md for a period."""
+
+    period_page: WeekPeriodPage
 
     title_text = "Weekexport – evaluatiewerkmap"
 
@@ -319,29 +311,21 @@ class WeekExportWizard(ExportWizard):
         self.setPage(PAGE_RUN, self.run_page_)
         self.currentIdChanged.connect(self._page_changed)
 
-    def period(self) -> tuple[date, date] | None:
-        return self.period_page.chooser.period()
-
     def _page_changed(self, page_id: int) -> None:
-        if page_id == PAGE_FILE:
-            period = self.period()
-            assert period is not None
-            self.file_page.set_default(last_folder() / week_file_name(*period))
-            self.file_page.summary.setText(tr(
-                "De werkmap krijgt de cijfers van {period} en van het jaar tot nu, met de "
-                "kerncijfers, instroom, triage, behandeling, doorlooptijden, eindgesprekken, "
-                "signalen, gepseudonimiseerde casusregels en de definities.")
-                    .format(period=period_text(*period)))
-            self.file_page.notice.setText(tr(
-                "Vertrouwelijk: de werkmap bevat gepseudonimiseerde casusgegevens. Sla haar "
-                "op een afgeschermde plek op, niet op een gedeelde of openbare schijf."))
-            self.file_page.notice.show()
+        if page_id != PAGE_FILE:
+            return
+        period = self.period()
+        assert period is not None
+        self.offer_file(week_file_name(*period), tr(
+            "De werkmap krijgt de cijfers van {period} en van het jaar tot nu, met de "
+            "kerncijfers, instroom, triage, behandeling, doorlooptijden, eindgesprekken, "
+            "signalen, gepseudonimiseerde casusregels en de definities.")
+            .format(period=period_text(*period)), tr(
+            "Vertrouwelijk: de werkmap bevat gepseudonimiseerde casusgegevens. Sla haar "
+            "op een afgeschermde plek op, niet op een gedeelde of openbare schijf."))
 
     def build_job(self, override: str | None) -> Job:
-        period = self.period()
-        out = self.file_page.path()
-        assert period is not None and out is not None
-        start, end = period
+        start, end, out = self.target()
         below = self.period_page.suppress_below()
 
         def job(reg: Register, progress: Progress) -> WorkbookSummary:
