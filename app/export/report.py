@@ -57,6 +57,7 @@ from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.model.lint import lint_text
 from app.model.metrics import metric_definitions, metric_labels
 from app.model.nlformat import date_time, metric
+from app.model.periods import FIRST_YEAR, half_year_of, is_calendar_year
 from app.model.suppression import (
     SECONDARY_MARK,
     VALUE_BASIS,
@@ -72,8 +73,6 @@ from app.storage.repository import Register
 
 __all__ = ["FIRST_YEAR", "ReportStory", "write_report"]
 
-#: The office's first year: one report over the whole year, with the evaluation attached.
-FIRST_YEAR = 2025
 
 #: What a suppressed median or mean prints as.
 TOO_FEW = "te weinig"
@@ -462,12 +461,11 @@ def _course(sig: SignalState, cl: Codelists) -> list[dict[str, Any]]:
 
 
 def _title(start: date, end: date) -> str:
-    if start == date(start.year, 1, 1) and end == date(start.year, 12, 31):
+    if is_calendar_year(start, end):
         return f"Rapportage over {start.year}"
-    if start == date(start.year, 1, 1) and end == date(start.year, 6, 30):
-        return f"Rapportage eerste halfjaar {start.year}"
-    if start == date(start.year, 7, 1) and end == date(start.year, 12, 31):
-        return f"Rapportage tweede halfjaar {start.year}"
+    half = half_year_of(start, end)
+    if half is not None:
+        return f"Rapportage {'eerste' if half == 1 else 'tweede'} halfjaar {start.year}"
     return f"Rapportage {short_date(start)} tot en met {short_date(end)}"
 
 
@@ -525,7 +523,7 @@ def write_report(reg: Register, start: date, end: date, out: Path, *,
         "titel": _title(start, end),
         "periode_van": start,
         "periode_tot": end,
-        "eerste_jaar": start == date(FIRST_YEAR, 1, 1) and end == date(FIRST_YEAR, 12, 31),
+        "eerste_jaar": start.year == FIRST_YEAR and is_calendar_year(start, end),
         "jaar_tot_datum": ytd,
         "gemaakt_op": date_time(made),
         "onderdrukking": suppress_below,

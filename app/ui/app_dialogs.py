@@ -54,7 +54,7 @@ from app.ui.key_widgets import (
     monospace,
     wait_cursor,
 )
-from app.ui.text import plural
+from app.ui.text import plural, tr
 
 if TYPE_CHECKING:
     from app.storage.crypto import KdfParams
@@ -104,21 +104,21 @@ def show_new_recovery_code(reg: Register, parent: QWidget | None = None) -> None
 class _IdentityPage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle(self.tr("Behandelaar en apparaat"))
-        self.setSubTitle(self.tr("Deze gegevens staan bij elke stap die u vastlegt."))
+        self.setTitle(tr("Behandelaar en apparaat"))
+        self.setSubTitle(tr("Deze gegevens staan bij elke stap die u vastlegt."))
         self.handler_edit = QLineEdit(self)
-        self.handler_edit.setAccessibleName(self.tr("Naam behandelaar"))
-        self.handler_edit.setPlaceholderText(self.tr("Voornaam en achternaam"))
+        self.handler_edit.setAccessibleName(tr("Naam behandelaar"))
+        self.handler_edit.setPlaceholderText(tr("Voornaam en achternaam"))
         self.device_edit = QLineEdit(self)
-        self.device_edit.setAccessibleName(self.tr("Apparaatcode"))
-        self.device_edit.setPlaceholderText(self.tr("bijvoorbeeld ZWL"))
+        self.device_edit.setAccessibleName(tr("Apparaatcode"))
+        self.device_edit.setPlaceholderText(tr("bijvoorbeeld ZWL"))
         self.device_edit.setMaxLength(4)
         self.device_edit.setValidator(QRegularExpressionValidator(
             QRegularExpression("[A-Za-z]{0,4}"), self.device_edit))
         self.device_edit.textEdited.connect(self._upper)
         self.device_edit.textChanged.connect(self.completeChanged)
         self.handler_edit.textChanged.connect(self.completeChanged)
-        explain = QLabel(self.tr(
+        explain = QLabel(tr(
             "De apparaatcode bestaat uit 2 tot 4 hoofdletters, bijvoorbeeld ZWL. Ze komt in "
             "elk casusnummer dat u op deze laptop aanmaakt (zoals 2025-ZWL-0001), zodat "
             "nummers van verschillende laptops nooit botsen als uw teamleider de registers "
@@ -127,9 +127,9 @@ class _IdentityPage(QWizardPage):
         explain.setWordWrap(True)
         explain.setObjectName("hint")
         form = QFormLayout(self)
-        handler_label = QLabel(self.tr("&Naam behandelaar"), self)
+        handler_label = QLabel(tr("&Naam behandelaar"), self)
         handler_label.setBuddy(self.handler_edit)
-        device_label = QLabel(self.tr("A&pparaatcode"), self)
+        device_label = QLabel(tr("A&pparaatcode"), self)
         device_label.setBuddy(self.device_edit)
         form.addRow(handler_label, self.handler_edit)
         form.addRow(device_label, self.device_edit)
@@ -155,25 +155,25 @@ class _PassphrasePage(QWizardPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__(wizard)
         self._wizard = wizard
-        self.setTitle(self.tr("Wachtwoordzin"))
-        self.setSubTitle(self.tr("Het register wordt versleuteld; deze wachtwoordzin opent "
-                                 "het."))
+        self.setTitle(tr("Wachtwoordzin"))
+        self.setSubTitle(tr("Het register wordt versleuteld; deze wachtwoordzin opent "
+                            "het."))
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Register &aanmaken"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, tr("Register &aanmaken"))
         # "T&oon": the wizard's "< &Terug" has the T
         self.fields = PassphraseFields(self, show_label="T&oon de wachtwoordzin")
         self.first = self.fields.first
         self.second = self.fields.second
         self.strength = self.fields.strength
         self.match = self.fields.match
-        self.warning = QLabel(self.tr(
+        self.warning = QLabel(tr(
             "Let op: bewaar de wachtwoordzin goed. Vergeet u hem, dan is de herstelcode die "
             "u na deze stap krijgt de enige weg terug in het register. Niemand anders, ook "
             "de beheerder niet, kan het register openen zonder wachtwoordzin of "
             "herstelcode."), self)
         self.warning.setObjectName("warningBanner")
         self.warning.setWordWrap(True)
-        self.warning.setAccessibleName(self.tr("Waarschuwing: bewaar de wachtwoordzin"))
+        self.warning.setAccessibleName(tr("Waarschuwing: bewaar de wachtwoordzin"))
         self.error = QLabel(self)
         self.error.setObjectName("errorMessage")
         self.error.setWordWrap(True)
@@ -206,8 +206,8 @@ class _RecoveryPage(QWizardPage):
     def __init__(self, wizard: FirstRunWizard) -> None:
         super().__init__(wizard)
         self._wizard = wizard
-        self.setTitle(self.tr("Herstelcode"))
-        self.setSubTitle(self.tr("Het register is aangemaakt. Bewaar nu de herstelcode."))
+        self.setTitle(tr("Herstelcode"))
+        self.setSubTitle(tr("Het register is aangemaakt. Bewaar nu de herstelcode."))
         self.view: RecoveryCodeView | None = None
         self.message = QLabel(self)
         self.message.setObjectName("errorMessage")
@@ -235,7 +235,7 @@ class _RecoveryPage(QWizardPage):
         return self.view is not None and self.view.confirmed()
 
     def remind(self) -> None:
-        self.message.setText(self.tr(
+        self.message.setText(tr(
             "Het register is al aangemaakt. Bewaar eerst de herstelcode (afdrukken of "
             "overschrijven) en vink aan dat u hem hebt bewaard: hij wordt maar één keer "
             "getoond."))
@@ -251,28 +251,28 @@ class FirstRunWizard(QWizard):
         self.path = path
         self._creator: Creator | None = creator
         self.register: Register | None = None
-        self.setWindowTitle(self.tr("Casusregister – nieuw register"))
+        self.setWindowTitle(tr("Casusregister – nieuw register"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Voltooien"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, tr("&Voltooien"))
         self.setMinimumSize(660, 600)
 
         welcome = QWizardPage(self)
-        welcome.setTitle(self.tr("Welkom bij Casusregister"))
-        welcome.setSubTitle(self.tr("Het versleutelde casusregister van de Belangenbehartiger "
-                                    "Belastingplichtigen en Toeslaggerechtigden."))
-        text = QLabel(self.tr(
+        welcome.setTitle(tr("Welkom bij Casusregister"))
+        welcome.setSubTitle(tr("Het versleutelde casusregister van de Belangenbehartiger "
+                               "Belastingplichtigen en Toeslaggerechtigden."))
+        text = QLabel(tr(
             "Op deze laptop staat nog geen register. In drie stappen maakt u er een:\n\n"
             "1. uw naam en een apparaatcode voor de casusnummers;\n"
             "2. een wachtwoordzin waarmee het register wordt versleuteld;\n"
             "3. de herstelcode: die drukt u af en geeft u in een gesloten envelop aan uw "
             "teamleider, voor als de wachtwoordzin vergeten is.\n\n"
             "Daarna kunt u casussen aanmelden, triëren en behandelen.\n\n"
-            "Het register wordt opgeslagen in:\n%1").replace("%1", str(path)), welcome)
+            "Het register wordt opgeslagen in:\n{path}").format(path=path), welcome)
         text.setWordWrap(True)
         text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        text.setAccessibleName(self.tr("Welkom"))
+        text.setAccessibleName(tr("Welkom"))
         wl = QVBoxLayout(welcome)
         wl.addWidget(text)
         wl.addStretch(1)
@@ -297,8 +297,8 @@ class FirstRunWizard(QWizard):
             return False
         except OSError as exc:
             self.passphrase_page.show_error(
-                self.tr("Het register kon niet worden aangemaakt: %1").replace(
-                    "%1", exc.strerror or str(exc)))
+                tr("Het register kon niet worden aangemaakt: {problem}")
+                .format(problem=exc.strerror or str(exc)))
             return False
         self.passphrase_page.fields.clear()
         return True
@@ -341,12 +341,12 @@ class ForgottenPassphraseDialog(QDialog):
         self._kdf = kdf
         self.register: Register | None = None
         self.setObjectName("forgottenDialog")
-        self.setWindowTitle(self.tr("Wachtwoordzin vergeten"))
+        self.setWindowTitle(tr("Wachtwoordzin vergeten"))
         self.setAccessibleName(self.windowTitle())
         self.setModal(True)
-        heading = QLabel(self.tr("Wachtwoordzin vergeten"), self)
+        heading = QLabel(tr("Wachtwoordzin vergeten"), self)
         heading.setObjectName("pageTitle")
-        intro = QLabel(self.tr(
+        intro = QLabel(tr(
             "Met de herstelcode opent u het register en kiest u een nieuwe wachtwoordzin. "
             "De herstelcode staat op het blad dat bij het aanmaken van het register is "
             "afgedrukt; uw teamleider bewaart het. Het gebruik van de herstelcode wordt "
@@ -355,11 +355,11 @@ class ForgottenPassphraseDialog(QDialog):
         self.code_edit = QLineEdit(self)
         self.code_edit.setFont(monospace(12))
         self.code_edit.setPlaceholderText("ABCD-EFGH-…")
-        self.code_edit.setAccessibleName(self.tr("Herstelcode"))
+        self.code_edit.setAccessibleName(tr("Herstelcode"))
         self.code_edit.setMinimumWidth(460)
-        code_label = QLabel(self.tr("&Herstelcode"), self)
+        code_label = QLabel(tr("&Herstelcode"), self)
         code_label.setBuddy(self.code_edit)
-        code_hint = QLabel(self.tr("Hoofdletters, spaties en streepjes maken niet uit."), self)
+        code_hint = QLabel(tr("Hoofdletters, spaties en streepjes maken niet uit."), self)
         code_hint.setObjectName("hint")
         self.fields = PassphraseFields(self, first_label="&Nieuwe wachtwoordzin",
                                        second_label="Herhaal nieu&we wachtwoordzin",
@@ -371,13 +371,13 @@ class ForgottenPassphraseDialog(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("errorMessage")
         self.message.setWordWrap(True)
-        self.message.setAccessibleName(self.tr("Melding"))
+        self.message.setAccessibleName(tr("Melding"))
         self.message.hide()
-        self.cancel_button = QPushButton(self.tr("Annuleren"), self)
-        self.cancel_button.setAccessibleName(self.tr("Annuleren"))
+        self.cancel_button = QPushButton(tr("Annuleren"), self)
+        self.cancel_button.setAccessibleName(tr("Annuleren"))
         self.cancel_button.clicked.connect(self.reject)
-        self.recover_button = QPushButton(self.tr("&Openen met herstelcode"), self)
-        self.recover_button.setAccessibleName(self.tr("Openen met herstelcode"))
+        self.recover_button = QPushButton(tr("&Openen met herstelcode"), self)
+        self.recover_button.setAccessibleName(tr("Openen met herstelcode"))
         self.recover_button.setDefault(True)
         self.recover_button.clicked.connect(self.try_recover)
         buttons = QHBoxLayout()
@@ -422,8 +422,8 @@ class ForgottenPassphraseDialog(QDialog):
                 reg = recover(self.path, code, self.fields.passphrase(), kdf=_kdf(self._kdf),
                               lock=True)
         except RegisterDamaged as exc:
-            self.show_message(self.tr("De herstelcode is juist, maar het register is "
-                                      "beschadigd: %1").replace("%1", str(exc)))
+            self.show_message(tr("De herstelcode is juist, maar het register is "
+                                 "beschadigd: {problem}").format(problem=exc))
             return
         except UserError as exc:
             self.show_message(str(exc))
@@ -462,15 +462,15 @@ class UnlockDialog(QDialog):
         self.register: Register | None = None
         self.remaining = 0
         self.setObjectName("unlockDialog")
-        self.setWindowTitle(self.tr("Casusregister ontgrendelen") + (" – DEMO" if demo else ""))
-        self.setAccessibleName(self.tr("Casusregister ontgrendelen"))
+        self.setWindowTitle(tr("Casusregister ontgrendelen") + (" – DEMO" if demo else ""))
+        self.setAccessibleName(tr("Casusregister ontgrendelen"))
         self.setModal(True)
 
-        heading = QLabel(self.tr("Het register is vergrendeld"), self)
+        heading = QLabel(tr("Het register is vergrendeld"), self)
         heading.setObjectName("pageTitle")
-        intro = QLabel(self.tr("Voer uw wachtwoordzin in om het register te openen."), self)
+        intro = QLabel(tr("Voer uw wachtwoordzin in om het register te openen."), self)
         intro.setWordWrap(True)
-        where = QLabel(self.tr("Register: %1").replace("%1", str(path)), self)
+        where = QLabel(tr("Register: {path}").format(path=path), self)
         where.setObjectName("hint")
         where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -481,21 +481,21 @@ class UnlockDialog(QDialog):
         self.demo_hint.setWordWrap(True)
         self.demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if demo:
-            self.demo_hint.setText(self.tr(
+            self.demo_hint.setText(tr(
                 "DEMO – dit is een demoregister met verzonnen casussen. "
-                "De wachtwoordzin is: %1").replace("%1", demo_passphrase))
+                "De wachtwoordzin is: {demo_passphrase}").format(demo_passphrase=demo_passphrase))
             self.demo_hint.setAccessibleName(self.demo_hint.text())
         else:
             self.demo_hint.hide()
 
         self.passphrase_edit = QLineEdit(self)
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase_edit.setAccessibleName(self.tr("Wachtwoordzin"))
+        self.passphrase_edit.setAccessibleName(tr("Wachtwoordzin"))
         self.passphrase_edit.setMinimumWidth(320)
-        label = QLabel(self.tr("&Wachtwoordzin"), self)
+        label = QLabel(tr("&Wachtwoordzin"), self)
         label.setBuddy(self.passphrase_edit)
-        self.show_check = QCheckBox(self.tr("&Toon"), self)
-        self.show_check.setAccessibleName(self.tr("Toon de wachtwoordzin"))
+        self.show_check = QCheckBox(tr("&Toon"), self)
+        self.show_check.setAccessibleName(tr("Toon de wachtwoordzin"))
         self.show_check.toggled.connect(lambda on: self.passphrase_edit.setEchoMode(
             QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password))
         row = QHBoxLayout()
@@ -506,33 +506,33 @@ class UnlockDialog(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("errorMessage")
         self.message.setWordWrap(True)
-        self.message.setAccessibleName(self.tr("Melding"))
+        self.message.setAccessibleName(tr("Melding"))
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.hide()
         #: what the last failure was: "wrong", "damaged", "keyring", "other" or ""
         self.failure = ""
         self.wait_label = QLabel(self)
         self.wait_label.setObjectName("hint")
-        self.wait_label.setAccessibleName(self.tr("Wachttijd"))
+        self.wait_label.setAccessibleName(tr("Wachttijd"))
         self.wait_label.hide()
 
-        self.forgot_button = QPushButton(self.tr("Wachtwoordzin &vergeten…"), self)
-        self.forgot_button.setAccessibleName(self.tr("Wachtwoordzin vergeten"))
-        self.forgot_button.setToolTip(self.tr(
+        self.forgot_button = QPushButton(tr("Wachtwoordzin &vergeten…"), self)
+        self.forgot_button.setAccessibleName(tr("Wachtwoordzin vergeten"))
+        self.forgot_button.setToolTip(tr(
             "Open het register met de herstelcode en kies een nieuwe wachtwoordzin"))
         self.forgot_button.setAutoDefault(False)
         self.forgot_button.clicked.connect(self.forgot_passphrase)
-        self.restore_button = QPushButton(self.tr("&Back-up terugzetten…"), self)
-        self.restore_button.setAccessibleName(self.tr("Back-up terugzetten"))
+        self.restore_button = QPushButton(tr("&Back-up terugzetten…"), self)
+        self.restore_button.setAccessibleName(tr("Back-up terugzetten"))
         self.restore_button.setAutoDefault(False)
         self.restore_button.clicked.connect(self.restore_backup)
         self.restore_button.hide()
-        self.unlock_button = QPushButton(self.tr("&Ontgrendelen"), self)
-        self.unlock_button.setAccessibleName(self.tr("Ontgrendelen"))
+        self.unlock_button = QPushButton(tr("&Ontgrendelen"), self)
+        self.unlock_button.setAccessibleName(tr("Ontgrendelen"))
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self.try_unlock)
-        self.quit_button = QPushButton(self.tr("&Afsluiten"), self)
-        self.quit_button.setAccessibleName(self.tr("Afsluiten"))
+        self.quit_button = QPushButton(tr("&Afsluiten"), self)
+        self.quit_button.setAccessibleName(tr("Afsluiten"))
         self.quit_button.setAutoDefault(False)
         self.quit_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -573,7 +573,7 @@ class UnlockDialog(QDialog):
             return
         text = self.passphrase_edit.text()
         if not text:
-            self.show_message(self.tr("Voer uw wachtwoordzin in."))
+            self.show_message(tr("Voer uw wachtwoordzin in."))
             return
         self.passphrase_edit.clear()
         self.restore_button.hide()
@@ -583,7 +583,7 @@ class UnlockDialog(QDialog):
         except WrongPassphrase:
             failures = len(failed_unlocks(self.path)) or 1
             self.failure = "wrong"
-            self.show_message(self.tr(
+            self.show_message(tr(
                 "Onjuiste wachtwoordzin. Het register is niet geopend en er is niets "
                 "gewijzigd. Let op hoofdletters en de Caps Lock-toets. Wachtwoordzin "
                 "vergeten? Gebruik dan de herstelcode."))
@@ -592,20 +592,20 @@ class UnlockDialog(QDialog):
         except RegisterDamaged as exc:
             # The keyring accepted the passphrase: this is damage, not a failed unlock.
             self.failure = "damaged"
-            self.show_message(self.tr(
+            self.show_message(tr(
                 "Uw wachtwoordzin is juist (dit telt niet als mislukte poging), maar het "
-                "register kan niet worden geopend. %1\n\nMet 'Back-up terugzetten…' kiest u "
+                "register kan niet worden geopend. {problem}\n\nMet 'Back-up terugzetten…' kiest u "
                 "hier een back-up; het beschadigde register wordt daarbij bewaard, niet "
-                "verwijderd.").replace("%1", str(exc)))
+                "verwijderd.").format(problem=exc))
             self.restore_button.show()
             return
         except KeyringProblem as exc:
             self.failure = "keyring"
-            self.show_message(self.tr(
+            self.show_message(tr(
                 "Het register kan niet met een wachtwoordzin worden geopend: er is een "
-                "probleem met de sleutelring. %1\n\nMet 'Wachtwoordzin vergeten…' opent u "
+                "probleem met de sleutelring. {problem}\n\nMet 'Wachtwoordzin vergeten…' opent u "
                 "het register met de herstelcode; de sleutelring wordt dan opnieuw gemaakt "
-                "(de oude wordt bewaard).").replace("%1", str(exc)))
+                "(de oude wordt bewaard).").format(problem=exc))
             self.forgot_button.setFocus()
             return
         except UserError as exc:
@@ -662,8 +662,8 @@ class UnlockDialog(QDialog):
 
     def _show_wait(self) -> None:
         self.wait_label.setText(
-            self.tr("U kunt het over 1 seconde opnieuw proberen.") if self.remaining == 1
-            else plural(self.tr("U kunt het over %n seconden opnieuw proberen."),
+            tr("U kunt het over 1 seconde opnieuw proberen.") if self.remaining == 1
+            else plural(tr("U kunt het over %n seconden opnieuw proberen."),
                         self.remaining))
 
     def _end_backoff(self) -> None:

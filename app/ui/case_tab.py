@@ -19,7 +19,6 @@ from PySide6.QtCore import QPoint, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
-    QColor,
     QDesktopServices,
     QFont,
     QKeySequence,
@@ -61,17 +60,12 @@ from app.model.lint import mask_bsn
 from app.model.retention import ErasableText, erasable_texts
 from app.storage.repository import CaseView, Register
 from app.storage.retention import erase_text as erase_storage
+from app.ui import style
 from app.ui.session import Session
 from app.ui.step_forms import LABELS, StepForm, action_label
-from app.ui.widgets import (
-    ERROR_STYLE,
-    PERSONAL_FIELDS,
-    FlowLayout,
-    Mnemonics,
-    PersonalFields,
-    tr,
-)
-from app.ui.worker import BackgroundReader
+from app.ui.text import tr
+from app.ui.widgets import PERSONAL_FIELDS, FlowLayout, Mnemonics, PersonalFields
+from app.ui.worker import Worker
 
 #: Steps that move the case on (status or phase), offered first.
 TREATMENT_STEPS = (
@@ -90,9 +84,6 @@ RESERVED_ON_TIMELINE = "vitgrpaolw"
 ID_ROLE = Qt.ItemDataRole.UserRole
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1  # "effective" | "voided"
 
-VOIDED_COLOR = QColor("#8a8a8a")
-FLAG_BACKGROUND = QColor("#fde7e9")
-CORRECTED_COLOR = QColor("#6b4e00")
 
 
 #: what the timeline shows of the registration (the Intake tab shows all of it).
@@ -158,19 +149,17 @@ class CaseTab(QWidget):
     def _build_header(self) -> QWidget:
         box = QFrame(self)
         box.setObjectName("caseHeader")
-        box.setStyleSheet("#caseHeader { background: #eef2f7; border: 1px solid #c9d3e0; "
-                          "border-radius: 4px; }")
         grid = QVBoxLayout(box)
         grid.setContentsMargins(10, 8, 10, 8)
         grid.setSpacing(2)
         top = QHBoxLayout()
         self.number_label = QLabel(box)
-        self.number_label.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.number_label.setObjectName("caseNumber")
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.number_label.setAccessibleName(tr("Casusnummer"))
         self.status_label = QLabel(box)
         self.status_label.setWordWrap(True)
-        self.status_label.setStyleSheet("font-size: 11pt; font-weight: 600; color: #1d3f6e;")
+        self.status_label.setObjectName("caseStatus")
         self.status_label.setAccessibleName(tr("Status en fase"))
         top.addWidget(self.number_label)
         top.addSpacing(16)
@@ -255,9 +244,9 @@ class CaseTab(QWidget):
         self.timeline.setAlternatingRowColors(True)
         self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.timeline.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        # A little air between steps: each row is a block of several lines.
-        self.timeline.setStyleSheet("QTreeWidget::item { padding-top: 3px; "
-                                    "padding-bottom: 3px; }")
+        # A little air between steps (each row is a block of several lines): its rule
+        # in style.STYLESHEET picks the timeline by its name.
+        self.timeline.setObjectName("caseTimeline")
         header = self.timeline.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -280,7 +269,7 @@ class CaseTab(QWidget):
                                         "wissen (ook uit de correcties ervan)"))
         self.erase_button.clicked.connect(lambda: self.erase_text(self._selected_id()))
         hint = QLabel(tr("Of: rechtermuisknop (of de menutoets) op een stap."), page)
-        hint.setStyleSheet("color: #555555;")
+        style.set_tone(hint, "note")
         row.addWidget(self.correct_button)
         row.addWidget(self.retract_button)
         row.addWidget(self.erase_button)
@@ -366,7 +355,7 @@ class CaseTab(QWidget):
             self.personal_values[key] = value
         sl.addLayout(self.personal_form)
         note = QLabel(tr("Het BSN wordt gemaskeerd getoond."), shown)
-        note.setStyleSheet("color: #555555;")
+        style.set_tone(note, "note")
         sl.addWidget(note)
         row = QHBoxLayout()
         self.edit_personal_button = QPushButton(tr("&Bewerken…"), shown)
@@ -449,7 +438,7 @@ class CaseTab(QWidget):
         self.notice_label.setText(tr(
             "Vernietigd (Archiefwet): {r}. Alle stappen en persoonsgegevens zijn gewist; "
             "de casus telt in geen enkel cijfer mee.").format(r=state.destroyed_reason or ""))
-        self.notice_label.setStyleSheet("color: #5c3b00;")
+        style.set_tone(self.notice_label, "notice")
         self.notice_label.show()
         for btn in (self.print_button, self.correct_intake_button, self.show_personal_button,
                     self.link_button, self.story_button, self.approve_button):
@@ -496,12 +485,11 @@ class CaseTab(QWidget):
                 "De casus is niet meer open, maar deze termijn is nooit afgesloten: leg "
                 "met ‘Termijn afsluiten’ vast of hij is gehaald of verlopen."))
             urgent = active and left <= 7
-            self.deadline_label.setStyleSheet("color: #a4000f; font-weight: 600;" if urgent
-                                              else "")
+            style.set_tone(self.deadline_label, "urgent" if urgent else None)
         else:
             self.deadline_label.setText(tr("Geen open termijn"))
             self.deadline_label.setToolTip("")
-            self.deadline_label.setStyleSheet("")
+            style.set_tone(self.deadline_label, None)
         self.handler_label.setText(tr("Behandelaar: {h}").format(
             h=state.handler or state.registered_by))
         notices: list[str] = []
@@ -518,8 +506,8 @@ class CaseTab(QWidget):
             notices.append(tr("Tegenstrijdige correcties: leg een nieuwe correctie vast die de "
                               "juiste gegevens bevat."))
         self.notice_label.setText("  ".join(notices))
-        self.notice_label.setStyleSheet(ERROR_STYLE if state.violations or state.log.conflicts
-                                        else "color: #5c3b00;")
+        style.set_tone(self.notice_label, "error" if state.violations or state.log.conflicts
+                       else "notice")
         self.notice_label.setVisible(bool(notices))
 
     def _set_buttons(self, kinds: list[str]) -> None:
@@ -648,14 +636,14 @@ class CaseTab(QWidget):
                         d=nl_date(date.fromisoformat(c.recorded_at[:10])) if c.recorded_at
                         else "", a=c.actor, r=c.payload.get("reason", "")))
                 for col in range(4):
-                    item.setForeground(col, QBrush(CORRECTED_COLOR))
+                    item.setForeground(col, QBrush(style.CORRECTED))
             if eff is None:
                 item.setText(1, step + tr(" (vervallen)"))
                 r = retraction.get(ev.id)
                 lines.append(tr("Vervallen: {r}").format(
                     r=r.payload.get("reason", "") if r else ""))
                 for col in range(4):
-                    item.setForeground(col, QBrush(VOIDED_COLOR))
+                    item.setForeground(col, QBrush(style.VOIDED))
                 for col in (0, 1):
                     item.setFont(col, italic)
             fixes = eff.corrections if eff is not None else ()
@@ -673,7 +661,7 @@ class CaseTab(QWidget):
             if ev.id in violations or ev.flag:
                 item.setText(1, item.text(1) + tr(" ⚠ ter beoordeling"))
                 for col in range(4):
-                    item.setBackground(col, QBrush(FLAG_BACKGROUND))
+                    item.setBackground(col, QBrush(style.FLAGGED_BG))
             text = "\n".join(lines)
             item.setText(2, text)
             item.setToolTip(2, text)
@@ -925,13 +913,13 @@ class CaseTab(QWidget):
             return number
 
         reader = getattr(self.window(), "reader", None)
-        if isinstance(reader, BackgroundReader):
+        if isinstance(reader, Worker):
             reader.submit(job, self._erased, self._erase_failed)
             return True
         try:
             self._erased(job(self.session.register))
         except UserError as exc:
-            self._erase_failed(str(exc))
+            self._erase_failed(exc)
             return False
         return True
 
@@ -939,8 +927,8 @@ class CaseTab(QWidget):
         self.session.case_changed.emit(str(number))
         self.session.data_changed.emit()
 
-    def _erase_failed(self, message: str) -> None:
-        QMessageBox.warning(self, tr("Tekst wissen"), message)
+    def _erase_failed(self, error: UserError) -> None:
+        QMessageBox.warning(self, tr("Tekst wissen"), str(error))
 
     def print_overview(self) -> None:
         """"Afdrukken": the casusoverzicht (docs/ARCHITECTURE.md), personal data on request."""
@@ -1035,10 +1023,10 @@ class PersonalDialog(QDialog):
         self.fields.set_stored(dict(current), mask_bsn(current.get("bsn", "")))
         layout.addWidget(self.fields)
         note = QLabel(tr("Laat het BSN leeg om het vastgelegde BSN te houden."), self)
-        note.setStyleSheet("color: #555555;")
+        style.set_tone(note, "note")
         layout.addWidget(note)
         self.banner = QLabel(self)
-        self.banner.setStyleSheet(ERROR_STYLE)
+        style.set_tone(self.banner, "error")
         self.banner.setWordWrap(True)
         self.banner.hide()
         layout.addWidget(self.banner)

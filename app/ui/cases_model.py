@@ -18,7 +18,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -32,7 +31,7 @@ from app.model.nlformat import SOON_DAYS, nl_date
 from app.storage.repository import SORT_COLUMNS, CaseQuery, CaseRow
 from app.ui import style
 from app.ui.session import Session
-from app.ui.text import plural
+from app.ui.text import plural, tr
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -69,13 +68,6 @@ OPEN_STATUSES = ("aangemeld", "in_behandeling")
 NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
 
-def _tr(text: str, n: int | None = None) -> str:
-    """Translate; with ``n`` the plural-aware form (without a .qm file "%n" stays)."""
-    if n is None:
-        return QCoreApplication.translate("CasesModel", text)
-    return plural(QCoreApplication.translate("CasesModel", text, "", n), n)
-
-
 def deadline_cell(due: date | None, today: date, is_open: bool
                   ) -> tuple[str, QColor | None, str]:
     """Text, colour and tooltip for the "Volgende termijn" cell."""
@@ -83,17 +75,17 @@ def deadline_cell(due: date | None, today: date, is_open: bool
         return "", None, ""
     shown = nl_date(due)
     if not is_open:
-        return shown, None, _tr("De casus is niet meer open")
+        return shown, None, tr("De casus is niet meer open")
     days = (due - today).days
     if days < 0:
-        return (_tr("⚠ verlopen %1").replace("%1", shown), style.OVERDUE,
-                _tr("Termijn verlopen: de laatste dag was %n dag(en) geleden", n=-days))
+        return (tr("⚠ verlopen {shown}").format(shown=shown), style.OVERDUE,
+                plural(tr("Termijn verlopen: de laatste dag was %n dag(en) geleden"), -days))
     if days == 0:
-        return (_tr("⚠ vandaag %1").replace("%1", shown), style.OVERDUE,
-                _tr("Vandaag is de laatste dag van de termijn"))
+        return (tr("⚠ vandaag {shown}").format(shown=shown), style.OVERDUE,
+                tr("Vandaag is de laatste dag van de termijn"))
     if days <= SOON_DAYS:
-        return (_tr("%1 · nog %n dag(en)", n=days).replace("%1", shown), style.SOON,
-                _tr("De termijn loopt binnen %1 dagen af").replace("%1", str(SOON_DAYS)))
+        return (plural(tr("{shown} · nog %n dag(en)"), days).format(shown=shown), style.SOON,
+                tr("De termijn loopt binnen {soon_days} dagen af").format(soon_days=SOON_DAYS))
     return shown, None, ""
 
 
@@ -118,7 +110,7 @@ def status_text(row: CaseRow, codelists: Codelists, *, full: bool = False) -> st
     phase = codelists.label("phase", row.phase) if row.phase else ""
     text = f"{status} · {phase}" if phase and full else (phase or status)
     if row.urgent and row.status in OPEN_STATUSES:
-        text += " · " + _tr("spoed")
+        text += " · " + tr("spoed")
     return text
 
 
@@ -171,17 +163,16 @@ def make_cells(row: CaseRow, today: date, codelists: Codelists) -> Cells:
         row.handler or "",
     )
     number_tip = (row.number if row.ref == row.number
-                  else _tr("%1 (herkomstnummer %2)").replace("%1", row.number).replace(
-                      "%2", row.ref))
+                  else tr("{number} (herkomstnummer {ref})").format(number=row.number, ref=row.ref))
     if row.flags:
-        number_tip += " – " + _tr("let op: %n afwijking(en) van de regels", n=row.flags)
+        number_tip += " – " + plural(tr("let op: %n afwijking(en) van de regels"), row.flags)
     status_colour = style.PHASE_COLOURS.get(row.phase or "") or style.STATUS_COLOURS.get(
         row.status)
     tips = (number_tip, "", route_tip(row, codelists), services, topics,
             status_text(row, codelists, full=True),
-            _tr("Ontvangen op %1").replace("%1", nl_date(row.received_on)),
-            (_tr("Wacht sinds %1 op een reactie van de dienst").replace(
-                "%1", nl_date(row.waiting_since)) if row.waiting_since else ""),
+            tr("Ontvangen op {received_on}").format(received_on=nl_date(row.received_on)),
+            (tr("Wacht sinds {waiting_since} op een reactie van de dienst")
+             .format(waiting_since=nl_date(row.waiting_since)) if row.waiting_since else ""),
             "\n".join(t for t in (due_text, due_tip) if t), row.handler or "")
     colours: tuple[QColor | None, ...] = (None, None, None, None, None, status_colour, None,
                                           None, due_colour, None)
@@ -326,12 +317,12 @@ class CasesModel(QAbstractTableModel):
             return None
         key, title = COLUMNS[section]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _tr(HEADER_LINES.get(key, title))
+            return tr(HEADER_LINES.get(key, title))
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return _tr(title)
+            return tr(title)
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = HEADER_TIPS.get(key)
-            return _tr(tip) if tip else _tr(title)  # a narrow column cuts its header
+            return tr(tip) if tip else tr(title)  # a narrow column cuts its header
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFontMetrics, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -36,8 +36,8 @@ from app.storage.repository import PRESETS, CaseQuery, Register
 from app.ui import style
 from app.ui.cases_model import COLUMNS, NUMBER_ROLE, CasesModel
 from app.ui.session import Session
-from app.ui.text import plural
-from app.ui.worker import BackgroundReader
+from app.ui.text import plural, tr
+from app.ui.worker import ReaderPage, Worker
 
 SEARCH_DELAY_MS = 250
 
@@ -171,22 +171,19 @@ class CaseTable(QTableView):
         super().keyPressEvent(event)
 
 
-class CasesPage(QWidget):
+class CasesPage(ReaderPage):
     """The list of cases; emits ``open_case(number)`` and ``new_case_requested``."""
 
     open_case = Signal(str)
     new_case_requested = Signal()
     counts_updated = Signal()
 
-    def __init__(self, session: Session, reader: BackgroundReader | None = None,
+    def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self._own_reader = reader is None
-        self.reader = reader or BackgroundReader(session, self)
+        super().__init__(session, reader, parent)
         self.codelists = default_codelists()
         self.setObjectName("casesPage")
-        self.setAccessibleName(self.tr("Casussen"))
+        self.setAccessibleName(tr("Casussen"))
         self._applying = False
 
         self.model = CasesModel(session, self)
@@ -196,10 +193,10 @@ class CasesPage(QWidget):
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("caseSearch")
         self.search_edit.setPlaceholderText(
-            self.tr("Casusnummer, samenvatting, onderwerp of aandragende organisatie"))
-        self.search_edit.setAccessibleName(self.tr("Zoeken in casussen"))
+            tr("Casusnummer, samenvatting, onderwerp of aandragende organisatie"))
+        self.search_edit.setAccessibleName(tr("Zoeken in casussen"))
         self.search_edit.setClearButtonEnabled(True)
-        search_label = QLabel(self.tr("&Zoeken"), self)
+        search_label = QLabel(tr("&Zoeken"), self)
         search_label.setBuddy(self.search_edit)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
@@ -210,11 +207,11 @@ class CasesPage(QWidget):
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
-        self.count_label.setAccessibleName(self.tr("Aantal casussen"))
+        self.count_label.setAccessibleName(tr("Aantal casussen"))
 
-        self.new_button = QPushButton(self.tr("&Nieuwe casus…"), self)
-        self.new_button.setAccessibleName(self.tr("Nieuwe casus aanmelden"))
-        self.new_button.setToolTip(self.tr("Een nieuwe casus aanmelden (Ctrl+N)"))
+        self.new_button = QPushButton(tr("&Nieuwe casus…"), self)
+        self.new_button.setAccessibleName(tr("Nieuwe casus aanmelden"))
+        self.new_button.setToolTip(tr("Een nieuwe casus aanmelden (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_case_requested)
 
 
@@ -231,12 +228,12 @@ class CasesPage(QWidget):
                      "termijn_14": "Termijn &binnen 14 dagen"}
         for key in (None, *PRESETS):
             label = mnemonics.get(key) or PRESETS.get(key or "", "")
-            button = QPushButton(self.tr(label), self)
+            button = QPushButton(tr(label), self)
             button.setObjectName("presetButton")
             button.setCheckable(True)
             button.setProperty("preset", key or "")
-            button.setProperty("baseText", self.tr(label))
-            button.setAccessibleName(self.tr(label).replace("&", ""))
+            button.setProperty("baseText", tr(label))
+            button.setAccessibleName(tr(label).replace("&", ""))
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             self.preset_group.addButton(button)
             self.preset_buttons[key] = button
@@ -247,31 +244,31 @@ class CasesPage(QWidget):
 
         # -- filters
         self._labels: dict[QComboBox, str] = {}
-        self.status_combo = self._code_combo("status", self.tr("&Status"),
-                                             self.tr("Alle statussen"))
+        self.status_combo = self._code_combo("status", tr("&Status"),
+                                             tr("Alle statussen"))
         # Destroyed cases (Archiefwet) only under their own filter (docs/DOMAIN.md).
         destroyed = self.status_combo.findData(DESTROYED)
         if destroyed >= 0:
-            self.status_combo.setItemData(destroyed, self.tr(
+            self.status_combo.setItemData(destroyed, tr(
                 "Vernietigde casussen (Archiefwet): alleen nummer, jaar en reden zijn "
                 "bewaard"), Qt.ItemDataRole.ToolTipRole)
-        self.phase_combo = self._code_combo("phase", self.tr("&Fase"), self.tr("Alle fasen"))
-        self.route_combo = self._code_combo("route", self.tr("&Route"), self.tr("Alle routes"))
-        self.service_combo = self._code_combo("service", self.tr("&Dienst"),
-                                              self.tr("Beide diensten"))
+        self.phase_combo = self._code_combo("phase", tr("&Fase"), tr("Alle fasen"))
+        self.route_combo = self._code_combo("route", tr("&Route"), tr("Alle routes"))
+        self.service_combo = self._code_combo("service", tr("&Dienst"),
+                                              tr("Beide diensten"))
         self.handler_combo = QComboBox(self)
-        self.handler_combo.setAccessibleName(self.tr("Behandelaar"))
-        self.handler_combo.addItem(self.tr("Alle behandelaars"), None)
+        self.handler_combo.setAccessibleName(tr("Behandelaar"))
+        self.handler_combo.addItem(tr("Alle behandelaars"), None)
         self.handler_combo.currentIndexChanged.connect(self.apply_filters)
-        self._labels[self.handler_combo] = self.tr("Be&handelaar")
+        self._labels[self.handler_combo] = tr("Be&handelaar")
 
-        self.date_check = QCheckBox(self.tr("&Ontvangen tussen"), self)
-        self.date_check.setAccessibleName(self.tr("Filter op datum van ontvangst"))
+        self.date_check = QCheckBox(tr("&Ontvangen tussen"), self)
+        self.date_check.setAccessibleName(tr("Filter op datum van ontvangst"))
         today = today_amsterdam()
         self.date_from = QDateEdit(_qdate(date(today.year, 1, 1)), self)
         self.date_to = QDateEdit(_qdate(today), self)
-        for edit, name in ((self.date_from, self.tr("Ontvangen vanaf")),
-                           (self.date_to, self.tr("Ontvangen tot en met"))):
+        for edit, name in ((self.date_from, tr("Ontvangen vanaf")),
+                           (self.date_to, tr("Ontvangen tot en met"))):
             edit.setDisplayFormat("dd-MM-yyyy")
             edit.setCalendarPopup(True)
             edit.setAccessibleName(name)
@@ -279,8 +276,8 @@ class CasesPage(QWidget):
             edit.dateChanged.connect(self.apply_filters)
         self.date_check.toggled.connect(self._dates_toggled)
 
-        self.clear_button = QPushButton(self.tr("Filters w&issen"), self)
-        self.clear_button.setAccessibleName(self.tr("Filters wissen"))
+        self.clear_button = QPushButton(tr("Filters w&issen"), self)
+        self.clear_button.setAccessibleName(tr("Filters wissen"))
         self.clear_button.clicked.connect(self.reset_filters)
 
         search_row = QHBoxLayout()
@@ -309,7 +306,7 @@ class CasesPage(QWidget):
         dates = QHBoxLayout()
         dates.setSpacing(6)
         dates.addWidget(self.date_from)
-        dates.addWidget(QLabel(self.tr("en"), self))
+        dates.addWidget(QLabel(tr("en"), self))
         dates.addWidget(self.date_to)
         filters.addWidget(self.date_check, 1, 4)
         filters.addLayout(dates, 1, 5)
@@ -322,7 +319,7 @@ class CasesPage(QWidget):
         # -- the table
         self.table = CaseTable(self)
         self.table.setObjectName("caseTable")
-        self.table.setAccessibleName(self.tr("Lijst van casussen"))
+        self.table.setAccessibleName(tr("Lijst van casussen"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -466,7 +463,7 @@ class CasesPage(QWidget):
         try:
             self.search_edit.clear()
             self.handler_combo.clear()
-            self.handler_combo.addItem(self.tr("Alle behandelaars"), None)
+            self.handler_combo.addItem(tr("Alle behandelaars"), None)
         finally:
             self._applying = False
         self.model.clear()
@@ -488,7 +485,7 @@ class CasesPage(QWidget):
         self._applying = True
         try:
             self.handler_combo.clear()
-            self.handler_combo.addItem(self.tr("Alle behandelaars"), None)
+            self.handler_combo.addItem(tr("Alle behandelaars"), None)
             for name in self.session.register.handlers():
                 self.handler_combo.addItem(name, name)
             idx = self.handler_combo.findData(current) if current else 0
@@ -515,11 +512,11 @@ class CasesPage(QWidget):
             self.table.show_empty("")
             return
         if total == 0:
-            self.count_label.setText(self.tr("Geen casussen gevonden"))
-            self.table.show_empty(self.tr(EMPTY_FILTERED) if self.filtering()
-                                  else self.tr(EMPTY_REGISTER))
+            self.count_label.setText(tr("Geen casussen gevonden"))
+            self.table.show_empty(tr(EMPTY_FILTERED) if self.filtering()
+                                  else tr(EMPTY_REGISTER))
         else:
-            self.count_label.setText(plural(self.tr("%n casus(sen)"), total))
+            self.count_label.setText(plural(tr("%n casus(sen)"), total))
             self.table.show_empty("")
 
     def filtering(self) -> bool:
@@ -551,7 +548,3 @@ class CasesPage(QWidget):
         if number:
             self.open_case.emit(number)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._own_reader:
-            self.reader.shutdown()
-        super().closeEvent(event)

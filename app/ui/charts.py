@@ -38,18 +38,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.model.nlformat import number
+from app.ui import style
 
-TEXT = QColor("#1f2a33")
-MUTED = QColor("#5f6b76")
-GRID = QColor("#e3e7eb")
-AXIS = QColor("#9aa5b1")
-FOCUS = QColor("#01689b")
-#: Fill and pattern per series: dark solid, then light with a dark hatch (grayscale-safe).
-SERIES_STYLES: tuple[tuple[QColor, QColor, Qt.BrushStyle], ...] = (
-    (QColor("#01689b"), QColor("#01689b"), Qt.BrushStyle.SolidPattern),
-    (QColor("#c9dcea"), QColor("#0b3b57"), Qt.BrushStyle.BDiagPattern),
-    (QColor("#e8e8e8"), QColor("#1f2a33"), Qt.BrushStyle.Dense6Pattern),
-)
+# The charts' colours live with the rest of the look (app/ui/style.py).
+TEXT, MUTED, GRID, AXIS, FOCUS = (style.CHART_TEXT, style.CHART_MUTED, style.CHART_GRID,
+                                  style.CHART_AXIS, style.CHART_FOCUS)
+SERIES_STYLES = style.CHART_SERIES
 
 Number = int | float
 
@@ -347,7 +341,7 @@ class BarChart(Chart):
             left = plot.left() + group_w * i + (group_w - bar_w * k) / 2
             if i == self.current:
                 p.fillRect(QRectF(plot.left() + group_w * i, plot.top(), group_w,
-                                  plot.height()), QColor("#eef4f9"))
+                                  plot.height()), style.CHART_CURRENT)
             for j, s in enumerate(self.series):
                 value = float(s.values[i])
                 h = plot.height() * value / top_value

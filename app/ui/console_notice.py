@@ -9,23 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Casusregister", text)
+from app.ui.text import tr
 
 
 def use_the_cli(args: Sequence[str]) -> int:
     """Say it in a message box; exit code 2, as for any command-line usage error."""
     if QApplication.instance() is None:
         QApplication([])
-    box = QMessageBox(QMessageBox.Icon.Information, _tr("Casusregister"), _tr(
-        "Dit programma opent het venster van Casusregister. Opdrachten zoals '%1' "
+    box = QMessageBox(QMessageBox.Icon.Information, tr("Casusregister"), tr(
+        "Dit programma opent het venster van Casusregister. Opdrachten zoals '{args}' "
         "werken in het consoleprogramma ernaast: open een opdrachtprompt in de "
-        "programmamap en typ bijvoorbeeld: casusregister-cli --help").replace(
-            "%1", " ".join(args)))
-    box.setAccessibleName(_tr("Opdrachten werken in casusregister-cli"))
+        "programmamap en typ bijvoorbeeld: casusregister-cli --help").format(args=" ".join(args)))
+    box.setAccessibleName(tr("Opdrachten werken in casusregister-cli"))
     box.exec()
     return 2

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QFont, QFontMetrics, QResizeEvent, QShowEvent
+from PySide6.QtGui import QBrush, QFont, QFontMetrics, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -52,14 +52,16 @@ from app.model.fold import SignalState
 from app.model.metrics import metric_definitions
 from app.model.nlformat import NO_VALUE, SOON_DAYS, clock, metric, nl_date, soon_horizon
 from app.model.nlformat import weekday_date as nl_weekday_date
+from app.model.periods import current_week, last_completed_iso_week
 from app.storage.figures import Figures, MetricValue, figures, metric_settings
 from app.storage.repository import CaseQuery, CaseRow, DeadlineRow, HandlerLoad, Register
 from app.ui import style
 from app.ui.charts import BarChart, LineChart, Series
 from app.ui.deadlines_page import remaining_text
 from app.ui.session import Session
-from app.ui.widgets import ColumnFitter, busy_bar
-from app.ui.worker import BackgroundReader
+from app.ui.text import tr
+from app.ui.widgets import ColumnFitter, busy_bar, list_tree
+from app.ui.worker import ReaderPage, Worker
 
 THIS_WEEK = "deze_week"
 LAST_WEEK = "vorige_week"
@@ -101,44 +103,14 @@ TARGET_ROUTES: tuple[tuple[str, str], ...] = (
     ("dienst_toeslagen", "Dienst Toeslagen"),
 )
 
-PAGE_STYLE = """
-QWidget#dashboardContent { background: #f4f6f8; }
-QFrame#keyCard, QFrame#dashPanel {
-    background: white;
-    border: 1px solid #d5dbe1;
-    border-radius: 6px;
-}
-QFrame#keyCard QLabel, QFrame#dashPanel QLabel { background: transparent; border: none; }
-QLabel#cardTitle { color: #3d4852; }
-QLabel#cardValue { color: #1f2a33; }
-QLabel#cardValue[alert="true"] { color: #a11d1d; }
-QLabel#cardSub { color: #5f6b76; }
-QLabel#cardDetail { color: #1f2a33; }
-QLabel#cardDetail[alert="true"] { color: #a11d1d; font-weight: bold; }
-QLabel#sectionTitle { color: #1f2a33; }
-QLabel#panelTitle { color: #1f2a33; font-weight: bold; }
-QProgressBar#targetBar {
-    border: 1px solid #9aa5b1;
-    border-radius: 3px;
-    background: #eef1f4;
-    max-height: 14px;
-}
-QProgressBar#targetBar::chunk { background: #01689b; }
-QProgressBar#busyBar { max-height: 6px; border: none; background: #e3e7eb; }
-QProgressBar#busyBar::chunk { background: #01689b; }
-QTreeWidget { border: none; }
-"""
-
 
 # --------------------------------------------------------------------------- data
 
 
 def period_of(kind: str, today: date) -> tuple[date, date]:
-    """Deze week: Monday up to today. Vorige week: the last completed ISO week."""
-    monday = today - timedelta(days=today.weekday())
-    if kind == LAST_WEEK:
-        return monday - timedelta(days=7), monday - timedelta(days=1)
-    return monday, today
+    """Deze week: Monday up to today. Vorige week: the last completed ISO week (the
+    Weekexport's default too)."""
+    return last_completed_iso_week(today) if kind == LAST_WEEK else current_week(today)
 
 
 @dataclass(frozen=True)
@@ -399,14 +371,13 @@ class TargetBar(QWidget):
     def set_progress(self, value: int, target: int) -> None:
         self.value = value
         self.target = target
-        text = self.tr("%1 van %2").replace("%1", str(value)).replace("%2", str(target))
+        text = tr("{value} van {target}").format(value=value, target=target)
         if target > 0 and value >= target:
-            text += self.tr(" – doel gehaald ✓")
+            text += tr(" – doel gehaald ✓")
         self.text_label.setText(text)
         self.bar.setRange(0, max(1, target))
         self.bar.setValue(min(value, max(1, target)))
-        spoken = self.tr("%1: %2 in behandeling genomen").replace("%1", self.name) \
-            .replace("%2", text)
+        spoken = tr("{name}: {text} in behandeling genomen").format(name=self.name, text=text)
         self.bar.setAccessibleName(spoken)
         self.setAccessibleName(spoken)
 
@@ -433,33 +404,23 @@ def _panel(title: str, parent: QWidget) -> tuple[QFrame, QVBoxLayout, WrapLabel]
 
 def _tree(columns: Sequence[str], name: str, parent: QWidget, *,
           keep: Sequence[int] = ()) -> QTreeWidget:
-    tree = QTreeWidget(parent)
-    tree.setAccessibleName(name)
-    tree.setColumnCount(len(columns))
-    tree.setHeaderLabels(list(columns))
-    tree.setRootIsDecorated(False)
-    tree.setUniformRowHeights(True)
-    tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    tree = list_tree(parent, "", name, list(columns))
     tree.setFixedHeight(150)
     tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     ColumnFitter(tree, keep)  # columns share the width; cut texts have tooltips
     return tree
 
 
-class DashboardPage(QWidget):
+class DashboardPage(ReaderPage):
     """The Overzicht page; ``open_case(number)`` on Enter or double click in a list."""
 
     open_case = Signal(str)
     loaded = Signal()
     failed = Signal(str)
 
-    def __init__(self, session: Session, reader: BackgroundReader | None = None,
+    def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self._own_reader = reader is None
-        self.reader = reader or BackgroundReader(session, self)
+        super().__init__(session, reader, parent)
         self.kind = THIS_WEEK
         self.data: DashboardData | None = None
         self._latest: dict[str, DashboardData] = {}  # per period, until the lock
@@ -467,21 +428,20 @@ class DashboardPage(QWidget):
         self._running = False
         self._again = False
         self.setObjectName("dashboardPage")
-        self.setAccessibleName(self.tr("Overzicht"))
-        self.setStyleSheet(PAGE_STYLE)
+        self.setAccessibleName(tr("Overzicht"))
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.refresh)
 
         # -- header: title, period choice, state, refresh
-        title = style.page_title(self.tr("Overzicht"), self)
-        self.week_button = QPushButton(self.tr("&Deze week"), self)
-        self.week_button.setAccessibleName(self.tr("Periode: deze week, maandag tot en met "
-                                                   "vandaag"))
-        self.last_week_button = QPushButton(self.tr("Vo&rige week"), self)
-        self.last_week_button.setAccessibleName(self.tr("Periode: vorige week, de laatste "
-                                                        "volledige week"))
+        title = style.page_title(tr("Overzicht"), self)
+        self.week_button = QPushButton(tr("&Deze week"), self)
+        self.week_button.setAccessibleName(tr("Periode: deze week, maandag tot en met "
+                                              "vandaag"))
+        self.last_week_button = QPushButton(tr("Vo&rige week"), self)
+        self.last_week_button.setAccessibleName(tr("Periode: vorige week, de laatste "
+                                                   "volledige week"))
         self.period_group = QButtonGroup(self)
         self.period_group.setExclusive(True)
         for button, kind in ((self.week_button, THIS_WEEK),
@@ -493,13 +453,13 @@ class DashboardPage(QWidget):
             self.period_group.addButton(button)
         self.week_button.setChecked(True)
         self.period_group.buttonClicked.connect(self._period_clicked)
-        self.busy_bar = busy_bar(self, self.tr("Bezig met berekenen"))
+        self.busy_bar = busy_bar(self, tr("Bezig met berekenen"))
         self.busy_bar.setFixedWidth(90)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("hint")
-        self.status_label.setAccessibleName(self.tr("Stand van het overzicht"))
-        self.refresh_button = QPushButton(self.tr("Ver&nieuwen"), self)
-        self.refresh_button.setAccessibleName(self.tr("Overzicht vernieuwen"))
+        self.status_label.setAccessibleName(tr("Stand van het overzicht"))
+        self.refresh_button = QPushButton(tr("Ver&nieuwen"), self)
+        self.refresh_button.setAccessibleName(tr("Overzicht vernieuwen"))
         self.refresh_button.clicked.connect(self.refresh)
         head = QHBoxLayout()
         head.setSpacing(8)
@@ -514,47 +474,47 @@ class DashboardPage(QWidget):
         head.addWidget(self.refresh_button)
 
         self.period_label = _label("", "hint", self, wrap=True)
-        self.period_label.setAccessibleName(self.tr("Periode van de cijfers"))
+        self.period_label.setAccessibleName(tr("Periode van de cijfers"))
 
         # -- the scrolling content: cards, the team lead's lists, charts
         content = QWidget(self)
         content.setObjectName("dashboardContent")
         self.content = content
-        self.flow_title = _section(self.tr("Kerncijfers"), content)
-        self.stock_title = _section(self.tr("Stand"), content)
-        self.targets_title = _section(self.tr("Doelen eerste jaar"), content)
+        self.flow_title = _section(tr("Kerncijfers"), content)
+        self.stock_title = _section(tr("Stand"), content)
+        self.targets_title = _section(tr("Doelen eerste jaar"), content)
         self.cards: dict[str, KeyFigureCard] = {}
         for key, text, unit in FLOW_CARDS + STOCK_CARDS:
-            self.cards[key] = KeyFigureCard(key, self.tr(text), self.tr(unit), content)
+            self.cards[key] = KeyFigureCard(key, tr(text), tr(unit), content)
 
         self.targets_panel, tl, self.targets_head = _panel(
-            self.tr("In behandeling genomen, jaar tot nu"), content)
+            tr("In behandeling genomen, jaar tot nu"), content)
         self.targets_head.setObjectName("cardTitle")
         self.target_bars: dict[str, TargetBar] = {}
         for route, name in TARGET_ROUTES:
-            bar = TargetBar(route, self.tr(name), self.targets_panel)
+            bar = TargetBar(route, tr(name), self.targets_panel)
             self.target_bars[route] = bar
             tl.addWidget(bar)
         tl.addStretch(1)
 
         # the team lead's view: work in hand today
         self.handlers_panel, hl, self.handler_head = _panel(
-            self.tr("Open casussen per behandelaar (vandaag)"), content)
-        self.handler_tree = _tree([self.tr("Behandelaar"), self.tr("Aangemeld"),
-                                   self.tr("In behandeling"), self.tr("Totaal")],
-                                  self.tr("Open casussen per behandelaar"),
+            tr("Open casussen per behandelaar (vandaag)"), content)
+        self.handler_tree = _tree([tr("Behandelaar"), tr("Aangemeld"),
+                                   tr("In behandeling"), tr("Totaal")],
+                                  tr("Open casussen per behandelaar"),
                                   self.handlers_panel)
         self.handler_tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.handler_tree.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.handler_tree.setToolTip(self.tr(
+        self.handler_tree.setToolTip(tr(
             "Aangemeld: nog te triëren. In behandeling: na het triagebesluit "
             "'in behandeling nemen'. Behandelaar: de laatste toewijzing."))
         hl.addWidget(self.handler_tree, 1)
         self.escalation_panel, el, self.escalation_head = _panel(
-            self.tr("Open escalaties"), content)
-        self.escalation_tree = _tree([self.tr("Casus"), self.tr("Behandelaar"),
-                                      self.tr("Ontvangen")],
-                                     self.tr("Open escalaties"), self.escalation_panel,
+            tr("Open escalaties"), content)
+        self.escalation_tree = _tree([tr("Casus"), tr("Behandelaar"),
+                                      tr("Ontvangen")],
+                                     tr("Open escalaties"), self.escalation_panel,
                                      keep=(0, 2))
         self.escalation_tree.itemActivated.connect(self._activated)
         self.escalation_note = _label("", "hint", self.escalation_panel, wrap=True)
@@ -562,12 +522,12 @@ class DashboardPage(QWidget):
         el.addWidget(self.escalation_tree, 1)
         el.addWidget(self.escalation_note)
         self.deadline_panel, dl, self.deadline_head = _panel(
-            self.tr("Termijnen: verlopen en binnen %1 dagen").replace("%1", str(SOON_DAYS)),
+            tr("Termijnen: verlopen en binnen {soon_days} dagen").format(soon_days=SOON_DAYS),
             content)
-        self.deadline_tree = _tree([self.tr("Casus"), self.tr("Laatste dag"),
-                                    self.tr("Resterend"), self.tr("Soort")],
-                                   self.tr("Termijnen verlopen en binnen %1 dagen")
-                                   .replace("%1", str(SOON_DAYS)),
+        self.deadline_tree = _tree([tr("Casus"), tr("Laatste dag"),
+                                    tr("Resterend"), tr("Soort")],
+                                   tr("Termijnen verlopen en binnen {soon_days} dagen")
+                                   .format(soon_days=SOON_DAYS),
                                    self.deadline_panel, keep=(0, 1))
         self.deadline_tree.itemActivated.connect(self._activated)
         dl.addWidget(self.deadline_tree, 1)
@@ -577,12 +537,12 @@ class DashboardPage(QWidget):
             panel.setMinimumWidth(220)
 
         # charts
-        self.intake_chart = LineChart(self.tr("Instroom per week"), content,
-                                      x_title=self.tr("week"),
-                                      empty_text=self.tr("Nog geen weken in dit jaar"))
-        self.age_chart = BarChart(self.tr("Open casussen naar leeftijd"), content)
+        self.intake_chart = LineChart(tr("Instroom per week"), content,
+                                      x_title=tr("week"),
+                                      empty_text=tr("Nog geen weken in dit jaar"))
+        self.age_chart = BarChart(tr("Open casussen naar leeftijd"), content)
         self.resolved_chart = BarChart(
-            self.tr("(Deels) opgelost: minnelijk of na heroverwegingsverzoek"), content)
+            tr("(Deels) opgelost: minnelijk of na heroverwegingsverzoek"), content)
         chart_row = QHBoxLayout()
         chart_row.setSpacing(10)
         for chart, name in ((self.intake_chart, "intakeChart"), (self.age_chart, "ageChart"),
@@ -699,11 +659,11 @@ class DashboardPage(QWidget):
                 work.setColumnStretch(c, share)
 
     def _targets_heading(self) -> None:
-        text = self.tr("In behandeling genomen, jaar tot nu")
+        text = tr("In behandeling genomen, jaar tot nu")
         if not self.wide:
-            text = self.tr("Doelen eerste jaar: ") + text[:1].lower() + text[1:]
+            text = tr("Doelen eerste jaar: ") + text[:1].lower() + text[1:]
             if self.data is not None:
-                text += self.tr(" (tot en met %1)").replace("%1", nl_date(self.data.end))
+                text += tr(" (tot en met {end})").format(end=nl_date(self.data.end))
         self.targets_head.setText(text)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -767,7 +727,7 @@ class DashboardPage(QWidget):
         self._set_busy(True)
         ticket = self.reader.submit(lambda reg: collect_if_changed(reg, kind, known),
                                     lambda result: self._done(generation, kind, result),
-                                    lambda message: self._failed(generation, message))
+                                    lambda error: self._failed(generation, str(error)))
         if not ticket:
             self._running = False
             self._set_busy(False)
@@ -776,7 +736,7 @@ class DashboardPage(QWidget):
         self.busy_bar.setVisible(busy)
         self.refresh_button.setEnabled(not busy)
         if busy:
-            self.status_label.setText(self.tr("Bezig met berekenen…"))
+            self.status_label.setText(tr("Bezig met berekenen…"))
             for card in self.cards.values():
                 card.set_busy()
 
@@ -806,8 +766,8 @@ class DashboardPage(QWidget):
             return
         self._running = False
         self._set_busy(False)
-        self.status_label.setText(self.tr("Het overzicht kon niet worden berekend: %1")
-                                  .replace("%1", message))
+        self.status_label.setText(tr("Het overzicht kon niet worden berekend: {message}")
+                                  .format(message=message))
         self.failed.emit(message)
         if self._again:
             self._again = False
@@ -816,7 +776,7 @@ class DashboardPage(QWidget):
     # ------------------------------------------------------------------ showing
 
     def _period_name(self, kind: str) -> str:
-        return self.tr("deze week") if kind == THIS_WEEK else self.tr("vorige week")
+        return tr("deze week") if kind == THIS_WEEK else tr("vorige week")
 
     def _show_period_text(self, data: DashboardData | None) -> None:
         if data is None:
@@ -825,18 +785,17 @@ class DashboardPage(QWidget):
         week = data.start.isocalendar().week
         start = nl_weekday_date(data.start)
         if data.kind == THIS_WEEK:
-            end = self.tr("vandaag, %1").replace("%1", nl_weekday_date(data.end))
-            name = self.tr("Deze week")
+            end = tr("vandaag, {end}").format(end=nl_weekday_date(data.end))
+            name = tr("Deze week")
         else:
             end = nl_weekday_date(data.end)
-            name = self.tr("Vorige week")
+            name = tr("Vorige week")
         ytd_start = date(data.end.year, 1, 1)
         self.period_label.setText(
-            self.tr("%1 (week %2): %3 tot en met %4. Jaar tot nu: %5 tot en met %6. "
-                    "Standen op %6.")
-            .replace("%1", name).replace("%2", str(week)).replace("%3", start)
-            .replace("%4", end).replace("%5", nl_date(ytd_start))
-            .replace("%6", nl_date(data.end)))
+            tr("{name} (week {week}): {start} tot en met {end}. Jaar tot nu: {ytd_start} tot "
+               "en met {last_day}. Standen op {last_day}.")
+            .format(name=name, week=week, start=start, end=end, ytd_start=nl_date(ytd_start),
+                    last_day=nl_date(data.end)))
 
     def _show(self, data: DashboardData) -> None:
         self.data = data
@@ -845,32 +804,32 @@ class DashboardPage(QWidget):
         defs = data.definitions
         name = self._period_name(data.kind)
         self._show_period_text(data)
-        self.flow_title.setText(self.tr("Kerncijfers %1, met het jaar tot nu")
-                                .replace("%1", name))
-        self.stock_title.setText(self.tr("Stand op %1").replace("%1", nl_date(data.end)))
-        self.targets_title.setText(self.tr("Doelen eerste jaar (tot en met %1)")
-                                   .replace("%1", nl_date(data.end)))
+        self.flow_title.setText(tr("Kerncijfers {name}, met het jaar tot nu")
+                                .format(name=name))
+        self.stock_title.setText(tr("Stand op {end}").format(end=nl_date(data.end)))
+        self.targets_title.setText(tr("Doelen eerste jaar (tot en met {end})")
+                                   .format(end=nl_date(data.end)))
         self._targets_heading()
 
         for key, _text, _unit in FLOW_CARDS:
             card = self.cards[key]
             year = ytd.get(key)
-            sub = self.tr("jaar tot nu: %1").replace("%1", show_value(year, key))
+            sub = tr("jaar tot nu: {year}").format(year=show_value(year, key))
             detail = ""
             if key == "closed.total":
-                detail = self.tr("(deels) opgelost: %1 minnelijk, %2 na "
-                                 "heroverwegingsverzoek") \
-                    .replace("%1", show_value(period.get("closed.resolved.without_escalation"))) \
-                    .replace("%2", show_value(period.get("closed.resolved.after_escalation")))
+                detail = tr("(deels) opgelost: {without} minnelijk, {after} na "
+                            "heroverwegingsverzoek") \
+                    .format(without=show_value(period.get("closed.resolved.without_escalation")),
+                            after=show_value(period.get("closed.resolved.after_escalation")))
             elif key == "signals.submitted":
-                detail = self.tr("signalen ooit ingediend: %1 van %2").replace(
-                    "%1", show_value(data.signals_submitted_once)).replace(
-                    "%2", show_value(data.signals_created))
+                detail = tr("signalen ooit ingediend: {submitted} van {created}").format(
+                    submitted=show_value(data.signals_submitted_once),
+                    created=show_value(data.signals_created))
             elif key == "leadtime.gross.median_days":
-                detail = self.tr("in dagen; norm %1 dagen").replace("%1", str(data.norm_days))
+                detail = tr("in dagen; norm {norm_days} dagen").format(norm_days=data.norm_days)
                 if period.get(key) is None:
-                    detail = self.tr("niets afgerond; norm %1 dagen").replace(
-                        "%1", str(data.norm_days))
+                    detail = tr("niets afgerond; norm {norm_days} dagen").format(
+                        norm_days=data.norm_days)
             card.set_values(period.get(key), ytd=year, sub=sub, detail=detail,
                             definition=defs.get(key, ""))
         for key, _text, _unit in STOCK_CARDS:
@@ -879,13 +838,13 @@ class DashboardPage(QWidget):
             detail = ""
             alert = False
             if key == "open.total":
-                detail = self.tr("waarvan met pauze: %1").replace(
-                    "%1", show_value(period.get("open.paused")))
+                detail = tr("waarvan met pauze: {paused}").format(
+                    paused=show_value(period.get("open.paused")))
             elif key == "deadlines.overdue" and as_int(value) > 0:
-                detail = self.tr("⚠ zie Termijnbewaking")
+                detail = tr("⚠ zie Termijnbewaking")
                 alert = True
             elif key == "deadlines.due_next_14d":
-                detail = self.tr("t/m %1").replace("%1", nl_date(soon_horizon(data.end)))
+                detail = tr("t/m {horizon}").format(horizon=nl_date(soon_horizon(data.end)))
             card.set_values(value, ytd=ytd.get(key), detail=detail, alert=alert,
                             definition=defs.get(key, ""))
 
@@ -901,8 +860,8 @@ class DashboardPage(QWidget):
         self.loaded.emit()
 
     def _stamp(self) -> None:
-        self.status_label.setText(self.tr("Bijgewerkt om %1")
-                                  .replace("%1", clock(datetime.now())))
+        self.status_label.setText(tr("Bijgewerkt om {now}")
+                                  .format(now=clock(datetime.now())))
 
     def _show_handlers(self, data: DashboardData) -> None:
         tree = self.handler_tree
@@ -910,7 +869,7 @@ class DashboardPage(QWidget):
         bold = style.bold(tree.font())
         total_a = total_b = 0
         for load in data.handlers:
-            name = load.handler or self.tr("(geen behandelaar)")
+            name = load.handler or tr("(geen behandelaar)")
             row = QTreeWidgetItem([name, str(load.aangemeld), str(load.in_behandeling),
                                    str(load.aangemeld + load.in_behandeling)])
             for c in (1, 2, 3):
@@ -920,9 +879,9 @@ class DashboardPage(QWidget):
             total_a += load.aangemeld
             total_b += load.in_behandeling
         if not data.handlers:
-            tree.addTopLevelItem(QTreeWidgetItem([self.tr("Geen open casussen")]))
+            tree.addTopLevelItem(QTreeWidgetItem([tr("Geen open casussen")]))
             return
-        total = QTreeWidgetItem([self.tr("Totaal"), str(total_a), str(total_b),
+        total = QTreeWidgetItem([tr("Totaal"), str(total_a), str(total_b),
                                  str(total_a + total_b)])
         for c in range(4):
             total.setFont(c, bold)
@@ -934,31 +893,30 @@ class DashboardPage(QWidget):
     def _show_escalations(self, data: DashboardData) -> None:
         tree = self.escalation_tree
         tree.clear()
-        self.escalation_head.setText(self.tr("Open escalaties (vandaag: %1)")
-                                     .replace("%1", str(data.escalated_total)))
+        self.escalation_head.setText(tr("Open escalaties (vandaag: {total})")
+                                     .format(total=data.escalated_total))
         for case in data.escalated:
             row = QTreeWidgetItem([case.number, case.handler or "",
                                    nl_date(case.received_on)])
             row.setData(0, NUMBER_ROLE, case.number)
-            row.setToolTip(0, self.tr("Enter of dubbelklik opent de casus"))
+            row.setToolTip(0, tr("Enter of dubbelklik opent de casus"))
             tree.addTopLevelItem(row)
         if not data.escalated:
-            tree.addTopLevelItem(QTreeWidgetItem([self.tr("Geen open escalaties")]))
+            tree.addTopLevelItem(QTreeWidgetItem([tr("Geen open escalaties")]))
         hidden = data.escalated_total - len(data.escalated)
         self.escalation_note.setVisible(hidden > 0)
         self.escalation_note.setText(
-            self.tr("De %1 oudste getoond; alle %2 via Casussen, selectie Open escalaties.")
-            .replace("%1", str(len(data.escalated)))
-            .replace("%2", str(data.escalated_total)) if hidden > 0 else "")
+            tr("De {shown} oudste getoond; alle {total} via Casussen, selectie Open "
+               "escalaties.").format(shown=len(data.escalated), total=data.escalated_total)
+            if hidden > 0 else "")
 
     def _show_deadlines(self, data: DashboardData) -> None:
         tree = self.deadline_tree
         tree.clear()
         overdue = sum(1 for d in data.deadlines if d.due_on < data.today)
         self.deadline_head.setText(
-            self.tr("Termijnen vandaag: %1 verlopen, %2 binnen %3 dagen")
-            .replace("%1", str(overdue)).replace("%2", str(len(data.deadlines) - overdue))
-            .replace("%3", str(SOON_DAYS)))
+            tr("Termijnen vandaag: {overdue} verlopen, {soon} binnen {soon_days} dagen")
+            .format(overdue=overdue, soon=len(data.deadlines) - overdue, soon_days=SOON_DAYS))
         bold = style.bold(tree.font())
         for d in data.deadlines:
             days = (d.due_on - data.today).days
@@ -966,7 +924,7 @@ class DashboardPage(QWidget):
             row = QTreeWidgetItem([d.case_number, nl_date(d.due_on), remaining_text(days),
                                    kind])
             row.setData(0, NUMBER_ROLE, d.case_number)
-            row.setToolTip(0, self.tr("Enter of dubbelklik opent de casus"))
+            row.setToolTip(0, tr("Enter of dubbelklik opent de casus"))
             row.setToolTip(3, f"{kind}: {d.description}" if d.description else kind)
             if days <= 0:
                 for c in (1, 2):
@@ -976,31 +934,30 @@ class DashboardPage(QWidget):
                 row.setForeground(2, QBrush(style.SOON))
             tree.addTopLevelItem(row)
         if not data.deadlines:
-            tree.addTopLevelItem(QTreeWidgetItem([self.tr("Geen termijnen")]))
+            tree.addTopLevelItem(QTreeWidgetItem([tr("Geen termijnen")]))
 
     def _show_charts(self, data: DashboardData) -> None:
         period = data.figures.period
         ytd = data.figures.year_to_date
-        self.intake_chart.title = self.tr("Instroom per week, %1").replace(
-            "%1", str(data.end.year))
+        self.intake_chart.title = tr("Instroom per week, {year}").format(year=data.end.year)
         self.intake_chart.setAccessibleName(self.intake_chart.title)
         self.intake_chart.set_data([str(w) for w, _ in data.weekly],
-                                   [Series(self.tr("Instroom"),
+                                   [Series(tr("Instroom"),
                                            tuple(n for _, n in data.weekly))])
-        self.age_chart.title = self.tr("Open casussen naar leeftijd, op %1").replace(
-            "%1", nl_date(data.end))
+        self.age_chart.title = tr("Open casussen naar leeftijd, op {end}").format(
+            end=nl_date(data.end))
         self.age_chart.setAccessibleName(self.age_chart.title)
-        self.age_chart.set_data([self.tr(short) for _k, short, _long in AGE_KEYS],
-                                [Series(self.tr("Open"),
+        self.age_chart.set_data([tr(short) for _k, short, _long in AGE_KEYS],
+                                [Series(tr("Open"),
                                         tuple(as_int(period.get(k)) for k, _s, _l in AGE_KEYS))],
-                                descriptions=[self.tr(long) for _k, _s, long in AGE_KEYS])
+                                descriptions=[tr(long) for _k, _s, long in AGE_KEYS])
         name = self._period_name(data.kind)
         self.resolved_chart.set_data(
-            [name[:1].upper() + name[1:], self.tr("Jaar tot nu")],
-            [Series(self.tr("Minnelijk"),
+            [name[:1].upper() + name[1:], tr("Jaar tot nu")],
+            [Series(tr("Minnelijk"),
                     (as_int(period.get("closed.resolved.without_escalation")),
                      as_int(ytd.get("closed.resolved.without_escalation")))),
-             Series(self.tr("Na heroverwegingsverzoek"),
+             Series(tr("Na heroverwegingsverzoek"),
                     (as_int(period.get("closed.resolved.after_escalation")),
                      as_int(ytd.get("closed.resolved.after_escalation"))))])
 
@@ -1018,9 +975,9 @@ class DashboardPage(QWidget):
         self.refresh_button.setEnabled(True)
         self.status_label.clear()
         self.period_label.clear()
-        self.flow_title.setText(self.tr("Kerncijfers"))
-        self.stock_title.setText(self.tr("Stand"))
-        self.targets_title.setText(self.tr("Doelen eerste jaar"))
+        self.flow_title.setText(tr("Kerncijfers"))
+        self.stock_title.setText(tr("Stand"))
+        self.targets_title.setText(tr("Doelen eerste jaar"))
         self._targets_heading()
         for card in self.cards.values():
             card.clear()
@@ -1028,13 +985,13 @@ class DashboardPage(QWidget):
             bar.clear()
         for tree in (self.handler_tree, self.escalation_tree, self.deadline_tree):
             tree.clear()
-        self.escalation_head.setText(self.tr("Open escalaties"))
+        self.escalation_head.setText(tr("Open escalaties"))
         self.escalation_note.clear()
         self.escalation_note.hide()
-        self.deadline_head.setText(self.tr("Termijnen: verlopen en binnen %1 dagen")
-                                   .replace("%1", str(SOON_DAYS)))
-        self.intake_chart.title = self.tr("Instroom per week")
-        self.age_chart.title = self.tr("Open casussen naar leeftijd")
+        self.deadline_head.setText(tr("Termijnen: verlopen en binnen {soon_days} dagen")
+                                   .format(soon_days=SOON_DAYS))
+        self.intake_chart.title = tr("Instroom per week")
+        self.age_chart.title = tr("Open casussen naar leeftijd")
         for chart in (self.intake_chart, self.age_chart, self.resolved_chart):
             chart.setAccessibleName(chart.title)
             chart.clear()
@@ -1046,7 +1003,3 @@ class DashboardPage(QWidget):
         if number:
             self.open_case.emit(str(number))
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._own_reader:
-            self.reader.shutdown()
-        super().closeEvent(event)

@@ -22,14 +22,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -40,9 +38,9 @@ from app.model.nlformat import SOON_DAYS, nl_date, soon_horizon
 from app.storage.repository import Register
 from app.ui import style
 from app.ui.session import Session
-from app.ui.text import plural
-from app.ui.widgets import ColumnFitter
-from app.ui.worker import BackgroundReader
+from app.ui.text import plural, tr
+from app.ui.widgets import ColumnFitter, list_tree
+from app.ui.worker import ReaderPage, Request, Worker
 
 GROUPS = ("Verlopen", f"Binnen {SOON_DAYS} dagen", "Later")
 #: Shown after the time groups when a recorded last day differs from today's computation.
@@ -127,7 +125,7 @@ def collect(reg: Register) -> list[DeadlineItem]:
     return items
 
 
-class DeadlinesPage(QWidget):
+class DeadlinesPage(ReaderPage):
     """The deadline overview; ``open_case(number)`` on Enter or double click."""
 
     open_case = Signal(str)
@@ -136,29 +134,28 @@ class DeadlinesPage(QWidget):
     COLUMNS = ("Casus", "Soort termijn", "Ingangsdatum", "Laatste dag", "Resterend",
                "Omschrijving", "Toelichting")
 
-    def __init__(self, session: Session, reader: BackgroundReader | None = None,
+    def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self._own_reader = reader is None
-        self.reader = reader or BackgroundReader(session, self)
+        super().__init__(session, reader, parent)
         self.items: list[DeadlineItem] = []
         self.setObjectName("deadlinesPage")
-        self.setAccessibleName(self.tr("Termijnbewaking"))
+        self.setAccessibleName(tr("Termijnbewaking"))
 
-        title = style.page_title(self.tr("Termijnbewaking"), self)
-        intro = QLabel(self.tr(
+        title = style.page_title(tr("Termijnbewaking"), self)
+        intro = QLabel(tr(
             "Lopende termijnen van casussen die zijn aangemeld of in behandeling zijn. "
-            "Verlopen termijnen staan bovenaan, daarna termijnen die binnen %1 dagen "
-            "aflopen.").replace("%1", str(SOON_DAYS)), self)
+            "Verlopen termijnen staan bovenaan, daarna termijnen die binnen {soon_days} dagen "
+            "aflopen.").format(soon_days=SOON_DAYS), self)
         intro.setObjectName("hint")
         intro.setWordWrap(True)
-        self.refresh_button = QPushButton(self.tr("Ver&nieuwen"), self)
-        self.refresh_button.setAccessibleName(self.tr("Termijnen vernieuwen"))
+        self.refresh_button = QPushButton(tr("Ver&nieuwen"), self)
+        self.refresh_button.setAccessibleName(tr("Termijnen vernieuwen"))
         self.refresh_button.clicked.connect(self.reload)
         self.status_label = QLabel(self)
         self.status_label.setObjectName("countLabel")
-        self.status_label.setAccessibleName(self.tr("Aantal termijnen"))
+        self.status_label.setAccessibleName(tr("Aantal termijnen"))
+        self.request = Request(self.reader, self.status_label,
+                               failure=tr("Termijnen konden niet worden gelezen: {error}"))
 
         head = QHBoxLayout()
         head.addWidget(title)
@@ -170,25 +167,18 @@ class DeadlinesPage(QWidget):
         self.pause_banner = QLabel(self)
         self.pause_banner.setObjectName("warningBanner")
         self.pause_banner.setWordWrap(True)
-        self.pause_banner.setAccessibleName(self.tr("Waarschuwing pauzeknop"))
+        self.pause_banner.setAccessibleName(tr("Waarschuwing pauzeknop"))
         self.pause_banner.hide()
 
         self.differs_banner = QLabel(self)
         self.differs_banner.setObjectName("warningBanner")
         self.differs_banner.setWordWrap(True)
-        self.differs_banner.setAccessibleName(self.tr("Waarschuwing afwijkende termijnen"))
+        self.differs_banner.setAccessibleName(tr("Waarschuwing afwijkende termijnen"))
         self.differs_banner.hide()
 
-        self.tree = QTreeWidget(self)
-        self.tree.setObjectName("deadlineTree")
-        self.tree.setAccessibleName(self.tr("Lijst van termijnen"))
-        self.tree.setColumnCount(len(self.COLUMNS))
-        self.tree.setHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.tree.setRootIsDecorated(True)
-        self.tree.setUniformRowHeights(True)
+        self.tree = list_tree(self, "deadlineTree",
+                              tr("Lijst van termijnen"), [tr(c) for c in self.COLUMNS], roots=True)
         self.tree.setAlternatingRowColors(False)
-        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Number, dates and days keep their width; kind, description and explanation
         # share the rest, and every cut text has its full text as a tooltip.
         ColumnFitter(self.tree, keep=(0, 2, 3, 4))
@@ -201,7 +191,7 @@ class DeadlinesPage(QWidget):
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail.setAccessibleName(self.tr("Toelichting bij de gekozen termijn"))
+        self.detail.setAccessibleName(tr("Toelichting bij de gekozen termijn"))
         self.detail.setMargin(10)
         detail_frame = QFrame(self)
         detail_frame.setObjectName("notice")
@@ -226,12 +216,7 @@ class DeadlinesPage(QWidget):
     def reload(self) -> None:
         if not self.session.is_open:
             return
-        self.status_label.setText(self.tr("Bezig met laden…"))
-        self.reader.submit(collect, self._show, self._failed)
-
-    def _failed(self, message: str) -> None:
-        self.status_label.setText(self.tr("Termijnen konden niet worden gelezen: %1")
-                                  .replace("%1", message))
+        self.request.read(collect, self._show, text=tr("Bezig met laden…"))
 
     def _show(self, items: object) -> None:
         if not self.session.is_open:
@@ -245,7 +230,7 @@ class DeadlinesPage(QWidget):
         bold = style.bold(self.tree.font())
         counts = [sum(1 for i in items if i.group == g) for g in range(len(GROUPS))]
         for g, name in enumerate(GROUPS):
-            head = QTreeWidgetItem([f"{self.tr(name)} ({counts[g]})"])
+            head = QTreeWidgetItem([f"{tr(name)} ({counts[g]})"])
             head.setFont(0, bold)
             head.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             if g == 0 and counts[0]:
@@ -258,7 +243,7 @@ class DeadlinesPage(QWidget):
         for index, it in enumerate(items):
             toelichting = it.explanation[0] if it.explanation else ""
             if it.in_pause:
-                toelichting = f"{self.tr(PAUSE_TEXT)} {toelichting}"
+                toelichting = f"{tr(PAUSE_TEXT)} {toelichting}"
             row = QTreeWidgetItem([
                 it.number, it.kind_label, nl_date(it.start_on), nl_date(it.due_on),
                 it.remaining, it.description, toelichting,
@@ -284,15 +269,15 @@ class DeadlinesPage(QWidget):
             head.setExpanded(True)
         in_pause = sum(1 for i in items if i.in_pause)
         if in_pause:
-            lead = (self.tr("⚠ 1 termijn valt in een pauze: ") if in_pause == 1 else
-                    plural(self.tr("⚠ %n termijnen vallen in een pauze: "), in_pause))
+            lead = (tr("⚠ 1 termijn valt in een pauze: ") if in_pause == 1 else
+                    plural(tr("⚠ %n termijnen vallen in een pauze: "), in_pause))
             self.pause_banner.setText(
-                lead + self.tr(PAUSE_WARNING) + ". "
-                + self.tr("Dien bezwaar of beroep zo nodig toch op tijd in."))
+                lead + tr(PAUSE_WARNING) + ". "
+                + tr("Dien bezwaar of beroep zo nodig toch op tijd in."))
             self.pause_banner.show()
         else:
             self.pause_banner.hide()
-        self.status_label.setText(plural(self.tr("%n lopende termijn(en)"), len(items)))
+        self.status_label.setText(plural(tr("%n lopende termijn(en)"), len(items)))
         if restore is not None:
             self.tree.setCurrentItem(restore)
         else:
@@ -306,7 +291,7 @@ class DeadlinesPage(QWidget):
         if not differing:
             self.differs_banner.hide()
             return
-        head = QTreeWidgetItem([f"{self.tr(DIFFERS_GROUP)} ({len(differing)})"])
+        head = QTreeWidgetItem([f"{tr(DIFFERS_GROUP)} ({len(differing)})"])
         head.setFont(0, bold)
         head.setForeground(0, QBrush(style.WARNING_FG))
         head.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -323,12 +308,12 @@ class DeadlinesPage(QWidget):
             row.setForeground(6, QBrush(style.WARNING_FG))
             head.addChild(row)
         head.setExpanded(True)
-        lead = (self.tr("⚠ 1 vastgelegde termijn wijkt af") if len(differing) == 1 else
-                plural(self.tr("⚠ %n vastgelegde termijnen wijken af"), len(differing)))
+        lead = (tr("⚠ 1 vastgelegde termijn wijkt af") if len(differing) == 1 else
+                plural(tr("⚠ %n vastgelegde termijnen wijken af"), len(differing)))
         self.differs_banner.setText(
-            lead + self.tr(" van de berekening met de feestdagen van nu (holidays.toml is "
-                           "bijgewerkt). Een vastgelegde laatste dag verschuift niet vanzelf: "
-                           "corrigeer de stap Termijn vastgelegd; zie de groep onderaan."))
+            lead + tr(" van de berekening met de feestdagen van nu (holidays.toml is "
+                      "bijgewerkt). Een vastgelegde laatste dag verschuift niet vanzelf: "
+                      "corrigeer de stap Termijn vastgelegd; zie de groep onderaan."))
         self.differs_banner.show()
 
     def clear(self) -> None:
@@ -353,7 +338,7 @@ class DeadlinesPage(QWidget):
     def _show_detail(self, row: QTreeWidgetItem | None, _previous: object = None) -> None:
         item = self._item_of(row)
         if item is None:
-            self.detail.setText(self.tr(
+            self.detail.setText(tr(
                 "Kies een termijn om te zien hoe de laatste dag is berekend. "
                 "Enter opent de casus."))
             return
@@ -362,7 +347,7 @@ class DeadlinesPage(QWidget):
         if item.description:
             lines.append(item.description)
         if item.in_pause:
-            lines.append(self.tr(PAUSE_TEXT))
+            lines.append(tr(PAUSE_TEXT))
         if item.differs:
             lines.append("⚠ " + item.difference_text())
         lines.extend(item.explanation)
@@ -373,7 +358,3 @@ class DeadlinesPage(QWidget):
         if number:
             self.open_case.emit(str(number))
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._own_reader:
-            self.reader.shutdown()
-        super().closeEvent(event)

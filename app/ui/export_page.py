@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from app.ui import style
 from app.ui.session import Session
+from app.ui.text import tr
 
 if TYPE_CHECKING:
     from app.ui.export_wizards import ExportRunner, ExportWizard
@@ -37,36 +38,36 @@ class ExportPage(QWidget):
         self._runner: ExportRunner | None = None
         self.wizard: ExportWizard | None = None
         self.setObjectName("exportPage")
-        self.setAccessibleName(self.tr("Export"))
+        self.setAccessibleName(tr("Export"))
 
-        title = style.page_title(self.tr("Export"), self)
-        intro = QLabel(self.tr(
+        title = style.page_title(tr("Export"), self)
+        intro = QLabel(tr(
             "Maak de wekelijkse evaluatiewerkmap, de signaalformulieren voor KSMS en de "
             "rapportage. Elke export controleert eerst de vrije tekst op persoonsgegevens en "
             "wordt vastgelegd in het auditlogboek."), self)
         intro.setObjectName("hint")
         intro.setWordWrap(True)
 
-        self.week_button = QPushButton(self.tr("&Weekexport maken…"), self)
-        self.week_button.setAccessibleName(self.tr("Weekexport maken: de evaluatiewerkmap"))
+        self.week_button = QPushButton(tr("&Weekexport maken…"), self)
+        self.week_button.setAccessibleName(tr("Weekexport maken: de evaluatiewerkmap"))
         self.week_button.clicked.connect(self.open_week_wizard)
-        self.signal_button = QPushButton(self.tr("&Signaalformulieren maken…"), self)
-        self.signal_button.setAccessibleName(self.tr("Signaalformulieren voor KSMS maken"))
+        self.signal_button = QPushButton(tr("&Signaalformulieren maken…"), self)
+        self.signal_button.setAccessibleName(tr("Signaalformulieren voor KSMS maken"))
         self.signal_button.clicked.connect(self.open_signal_wizard)
-        self.report_button = QPushButton(self.tr("&Rapportage maken…"), self)
-        self.report_button.setAccessibleName(self.tr("Rapportage maken"))
+        self.report_button = QPushButton(tr("&Rapportage maken…"), self)
+        self.report_button.setAccessibleName(tr("Rapportage maken"))
         self.report_button.clicked.connect(self.open_report_wizard)
 
         cards = (
-            (self.tr("Weekexport (evaluatiewerkmap)"), self.tr(
+            (tr("Weekexport (evaluatiewerkmap)"), tr(
                 "Een Excel-werkmap met alle cijfers van een week (standaard de laatste "
                 "volledige week) en van het jaar tot nu, grafieken, gepseudonimiseerde "
                 "casusregels en definities. Intern en vertrouwelijk."), self.week_button),
-            (self.tr("Signaalformulieren voor KSMS"), self.tr(
+            (tr("Signaalformulieren voor KSMS"), tr(
                 "Een afdrukbaar formulier, een Excel-lijst of tekst per veld om te plakken, "
                 "per signaal. Controleert de verplichte velden en kan de indiening meteen "
                 "vastleggen."), self.signal_button),
-            (self.tr("Rapportage"), self.tr(
+            (tr("Rapportage"), tr(
                 "De openbare, geanonimiseerde rapportage over een halfjaar (de eerste over "
                 "heel 2025), met afgeschermde kleine aantallen, als HTML om af te drukken of "
                 "als PDF te bewaren."), self.report_button),
@@ -99,7 +100,7 @@ class ExportPage(QWidget):
         self.last_label.setWordWrap(True)
         self.last_label.setTextFormat(Qt.TextFormat.PlainText)
         self.last_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.last_label.setAccessibleName(self.tr("Laatste export"))
+        self.last_label.setAccessibleName(tr("Laatste export"))
         layout.addWidget(self.last_label)
         layout.addStretch(1)
 
@@ -145,7 +146,7 @@ class ExportPage(QWidget):
         return wizard
 
     def _exported(self, text: str) -> None:
-        self.last_label.setText(self.tr("Laatste export: %1").replace("%1", text))
+        self.last_label.setText(tr("Laatste export: {text}").format(text=text))
 
     def _closed(self, _result: int) -> None:
         wizard = self.wizard
@@ -159,7 +160,7 @@ class ExportPage(QWidget):
     def clear(self) -> None:
         """On lock: close an open wizard (emptied first) and forget the last export."""
         if self._runner is not None:
-            self._runner.forget()
+            self._runner.reset()
         wizard = self.wizard
         if wizard is not None:
             wizard.discard()  # emits finished -> _closed

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 
+from app.ui.text import plural, tr
+
 DEFAULT_MINUTES = 10
 
 _ACTIVITY = frozenset({
@@ -91,10 +93,9 @@ class IdleLock(QObject):
 
 def remaining_text(seconds: int | None) -> str:
     """"Automatisch vergrendelen over 9 min" for the status bar."""
-    tr = QCoreApplication.translate
     if seconds is None:
         return ""
     if seconds < 60:
-        return tr("IdleLock", "Automatisch vergrendelen binnen een minuut")
+        return tr("Automatisch vergrendelen binnen een minuut")
     minutes = (seconds + 59) // 60
-    return tr("IdleLock", "Automatisch vergrendelen over %n min", "", minutes)
+    return plural(tr("Automatisch vergrendelen over %n min"), minutes)

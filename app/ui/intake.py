@@ -27,16 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.errors import FieldError, UserError, ValidationFailed
+from app.ui import style
 from app.ui.lint_question import LintQuestion
 from app.ui.session import Session
 from app.ui.step_forms import (
-    BANNER_STYLE,
     INTAKE_GROUPS,
-    QUESTION_STYLE,
     FormContext,
     PayloadForm,
 )
-from app.ui.widgets import FieldRow, Mnemonics, PersonalFields, chain_tab_order, tr
+from app.ui.text import tr
+from app.ui.widgets import FieldRow, Mnemonics, PersonalFields, chain_tab_order
 
 
 class IntakeForm(QWidget):
@@ -54,7 +54,7 @@ class IntakeForm(QWidget):
 
         outer = QVBoxLayout(self)
         heading = QLabel(tr("Nieuwe casus aanmelden"), self)
-        heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        heading.setObjectName("formHeading")
         outer.addWidget(heading)
         intro = QLabel(tr(
             "De Belangenbehartiger neemt casussen aan van maatschappelijke partners, de "
@@ -67,7 +67,7 @@ class IntakeForm(QWidget):
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner.setStyleSheet(BANNER_STYLE)
+        style.set_tone(self.banner, "refusal")
         self.banner.setAccessibleName(tr("Foutmelding"))
         self.banner.hide()
         outer.addWidget(self.banner)
@@ -81,7 +81,7 @@ class IntakeForm(QWidget):
         note = QLabel(tr("Apart bewaard, alleen op verzoek zichtbaar en nooit in "
                          "evaluaties of rapportages."), self.personal_box)
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555555;")
+        style.set_tone(note, "note")
         pbox.addWidget(note)
         self.personal = PersonalFields(mnemonics=mn, parent=self.personal_box)
         pbox.addWidget(self.personal)
@@ -96,7 +96,7 @@ class IntakeForm(QWidget):
 
         foot = QHBoxLayout()
         legend = QLabel(tr("* verplicht · Ctrl+Enter meldt aan"), self)
-        legend.setStyleSheet("color: #555555;")
+        style.set_tone(legend, "note")
         foot.addWidget(legend)
         foot.addStretch(1)
         self.save_button = QPushButton(tr("&Aanmelden"), self)
@@ -131,7 +131,7 @@ class IntakeForm(QWidget):
         return self.form.rows[name].editor
 
     def show_banner(self, text: str | None, *, question: bool = False) -> None:
-        self.banner.setStyleSheet(QUESTION_STYLE if question else BANNER_STYLE)
+        style.set_tone(self.banner, "question" if question else "refusal")
         self.banner.setAccessibleName(tr("Vraag") if question else tr("Foutmelding"))
         self.banner.setText(text or "")
         self.banner.setVisible(bool(text))

@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui import style
+from app.ui.text import tr
+
 #: zxcvbn 4.5 refuses passwords over 72 characters; a longer one is strong anyway
 _STRENGTH_CHARS = 72
 #: groups of the recovery code per line on screen and on paper
 _GROUPS_PER_LINE = 7
-#: the meter's colour per zxcvbn score (0-4): red, red, amber, green, green
-_METER_COLOURS = ("#a11d1d", "#a11d1d", "#b36b00", "#2e7d32", "#2e7d32")
 
 
 def passphrase_problems(text: str) -> list[str]:
@@ -91,13 +92,13 @@ class PassphraseFields(QWidget):
         super().__init__(parent)
         self.first = QLineEdit(self)
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
-        self.first.setAccessibleName(self.tr(first_name))
+        self.first.setAccessibleName(tr(first_name))
         self.first.setMinimumWidth(300)
         self.second = QLineEdit(self)
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
-        self.second.setAccessibleName(self.tr("Herhaal: %1").replace("%1", self.tr(first_name)))
-        self.show_check = QCheckBox(self.tr(show_label), self)
-        self.show_check.setAccessibleName(self.tr("Toon de wachtwoordzin"))
+        self.second.setAccessibleName(tr("Herhaal: {field}").format(field=tr(first_name)))
+        self.show_check = QCheckBox(tr(show_label), self)
+        self.show_check.setAccessibleName(tr("Toon de wachtwoordzin"))
         self.show_check.toggled.connect(self._toggle_echo)
         self.meter = QProgressBar(self)
         self.meter.setObjectName("strengthMeter")
@@ -105,17 +106,17 @@ class PassphraseFields(QWidget):
         self.meter.setTextVisible(False)
         self.meter.setFixedHeight(8)
         self.meter.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.meter.setAccessibleName(self.tr("Sterktemeter"))
+        self.meter.setAccessibleName(tr("Sterktemeter"))
         self.strength = QLabel(self)
         self.strength.setObjectName("hint")
         self.strength.setWordWrap(True)
-        self.strength.setAccessibleName(self.tr("Sterkte van de wachtwoordzin"))
+        self.strength.setAccessibleName(tr("Sterkte van de wachtwoordzin"))
         self.match = QLabel(self)
         self.match.setObjectName("hint")
-        self.match.setAccessibleName(self.tr("Komen de wachtwoordzinnen overeen"))
-        first = QLabel(self.tr(first_label), self)
+        self.match.setAccessibleName(tr("Komen de wachtwoordzinnen overeen"))
+        first = QLabel(tr(first_label), self)
         first.setBuddy(self.first)
-        second = QLabel(self.tr(second_label), self)
+        second = QLabel(tr(second_label), self)
         second.setBuddy(self.second)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
@@ -143,7 +144,7 @@ class PassphraseFields(QWidget):
         if refused:
             return refused[0]
         if self.second.text() != self.first.text():
-            return self.tr("De twee wachtwoordzinnen zijn niet gelijk.")
+            return tr("De twee wachtwoordzinnen zijn niet gelijk.")
         return None
 
     def acceptable(self) -> bool:
@@ -166,9 +167,9 @@ class PassphraseFields(QWidget):
         if not self.second.text():
             self.match.setText("")
         elif self.second.text() == self.first.text():
-            self.match.setText(self.tr("De wachtwoordzinnen komen overeen."))
+            self.match.setText(tr("De wachtwoordzinnen komen overeen."))
         else:
-            self.match.setText(self.tr("De wachtwoordzinnen zijn nog niet gelijk."))
+            self.match.setText(tr("De wachtwoordzinnen zijn nog niet gelijk."))
         self.changed.emit()
 
     def update_strength(self) -> None:
@@ -176,11 +177,9 @@ class PassphraseFields(QWidget):
         score, hint = strength_of(self.first.text())
         # score 0 still shows a sliver, so "zeer zwak" is seen as a red bar
         self.meter.setValue(score + 1 if self.first.text() else 0)
-        self.meter.setStyleSheet(
-            "QProgressBar#strengthMeter { border: 1px solid #b8c2cc; border-radius: 3px; "
-            "background: #eef1f4; } QProgressBar#strengthMeter::chunk { background: "
-            f"{_METER_COLOURS[score]}; border-radius: 2px; }}")
-        self.strength.setText(self.tr(hint))
+        self.meter.setProperty("score", str(score))  # its colour: style.STRENGTH_COLOURS
+        style.repolish(self.meter)
+        self.strength.setText(tr(hint))
         self.meter.setAccessibleDescription(hint)
 
 
@@ -277,7 +276,7 @@ class RecoveryCodeView(QWidget):
         self.device_code = device_code
         self.handler = handler
         self.printed = False
-        text = QLabel(intro or self.tr(
+        text = QLabel(intro or tr(
             "Dit is de herstelcode van uw register. Bent u de wachtwoordzin vergeten, dan "
             "komt u hiermee weer in het register (en in elke back-up ervan). Druk hem af "
             "of schrijf hem over, en geef hem in een gesloten envelop aan uw teamleider."),
@@ -291,22 +290,19 @@ class RecoveryCodeView(QWidget):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.code_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code_label.setAccessibleName(self.tr("Herstelcode"))
+        self.code_label.setAccessibleName(tr("Herstelcode"))
         self.code_label.setAccessibleDescription(code)
-        self.code_label.setStyleSheet(
-            "QLabel#recoveryCode { background: #ffffff; border: 1px solid #8a98a6; "
-            "border-radius: 3px; padding: 10px; color: #1f2a33; }")
-        where = QLabel(self.tr("Register: %1 · apparaatcode %2").replace(
-            "%1", str(register)).replace("%2", device_code), self)
+        where = QLabel(tr("Register: {register} · apparaatcode {device_code}")
+                       .format(register=register, device_code=device_code), self)
         where.setObjectName("hint")
         where.setWordWrap(True)
-        warning = QLabel(self.tr(
+        warning = QLabel(tr(
             "Wie deze code heeft, kan het register openen: bewaar hem niet bij de laptop, "
             "niet in een bestand en niet in uw e-mail."), self)
         warning.setObjectName("warningBanner")
         warning.setWordWrap(True)
-        self.print_button = QPushButton(self.tr("Af&drukken…"), self)
-        self.print_button.setAccessibleName(self.tr("Herstelcode afdrukken"))
+        self.print_button = QPushButton(tr("Af&drukken…"), self)
+        self.print_button.setAccessibleName(tr("Herstelcode afdrukken"))
         self.print_button.clicked.connect(self.print_code)
         self.print_status = QLabel(self)
         self.print_status.setObjectName("hint")
@@ -322,8 +318,8 @@ class RecoveryCodeView(QWidget):
         layout.addLayout(row)
         layout.addWidget(warning)
         if confirm:
-            self.confirm_check = QCheckBox(self.tr("&Ik heb de herstelcode bewaard"), self)
-            self.confirm_check.setAccessibleName(self.tr("Ik heb de herstelcode bewaard"))
+            self.confirm_check = QCheckBox(tr("&Ik heb de herstelcode bewaard"), self)
+            self.confirm_check.setAccessibleName(tr("Ik heb de herstelcode bewaard"))
             self.confirm_check.toggled.connect(self.confirmed_changed)
             layout.addWidget(self.confirm_check)
 
@@ -334,7 +330,7 @@ class RecoveryCodeView(QWidget):
         if RecoverySheet.print_code(self.code, self.register, self.device_code, self.handler,
                                     self):
             self.printed = True
-            self.print_status.setText(self.tr("Afgedrukt."))
+            self.print_status.setText(tr("Afgedrukt."))
             return True
         return False
 
@@ -347,7 +343,7 @@ class RecoveryCodeDialog(QDialog):
                  confirm: bool = True, title: str = "", intro: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title or self.tr("Herstelcode"))
+        self.setWindowTitle(title or tr("Herstelcode"))
         self.setAccessibleName(self.windowTitle())
         self.setModal(True)
         self.view = RecoveryCodeView(code, register, device_code, handler=handler,
@@ -356,8 +352,8 @@ class RecoveryCodeDialog(QDialog):
         self.message.setObjectName("errorMessage")
         self.message.setWordWrap(True)
         self.message.hide()
-        self.close_button = QPushButton(self.tr("&Gereed"), self)
-        self.close_button.setAccessibleName(self.tr("Gereed"))
+        self.close_button = QPushButton(tr("&Gereed"), self)
+        self.close_button.setAccessibleName(tr("Gereed"))
         self.close_button.setDefault(True)
         self.close_button.clicked.connect(self.accept)
         self.close_button.setEnabled(self.view.confirmed())
@@ -375,7 +371,7 @@ class RecoveryCodeDialog(QDialog):
     def reject(self) -> None:
         """Escape or the window's close button: not before the code was kept."""
         if not self.view.confirmed():
-            self.message.setText(self.tr(
+            self.message.setText(tr(
                 "Bewaar eerst de herstelcode (afdrukken of overschrijven) en vink aan dat u "
                 "hem hebt bewaard. Hij wordt maar één keer getoond."))
             self.message.show()

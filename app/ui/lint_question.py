@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractButton
 
 from app.model.lint import KIND_LABELS, FieldFinding, lint_fields
 from app.storage.repository import Register
-from app.ui.widgets import tr
+from app.ui.text import tr
 
 AUDIT_ACTION = "override_lint"
 

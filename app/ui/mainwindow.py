@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model.errors import UserError
 from app.ui.app_dialogs import Opener, UnlockDialog
 from app.ui.beheer.page import BeheerPage
 from app.ui.cases_page import CasesPage
@@ -42,8 +43,9 @@ from app.ui.idle import IdleLock, remaining_text
 from app.ui.register_state import AfterUnlock, RegisterBanners, after_unlock
 from app.ui.session import WATCH_INTERVAL_MS, Session
 from app.ui.signals_page import SignalsPage
+from app.ui.text import tr
 from app.ui.wheel import install_wheel_guard
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 
 NAV_CASES, NAV_DEADLINES, NAV_SIGNALS, NAV_OVERVIEW, NAV_EXPORT, NAV_BEHEER = range(6)
 INTAKE_MARK = "__intake__"
@@ -65,12 +67,12 @@ class MainWindow(QMainWindow):
         self._restore_numbers: list[str] = []
         self._restore_page = NAV_CASES
         self.setObjectName("mainWindow")
-        self.setAccessibleName(self.tr("Casusregister"))
+        self.setAccessibleName(tr("Casusregister"))
         install_wheel_guard()
         restore_window(self, "main", 1440, 860)
         self._set_title()
 
-        self.reader = BackgroundReader(session, self)
+        self.reader = Worker(session, self)
         self.cases_page = CasesPage(session, self.reader, self)
         self.deadlines_page = DeadlinesPage(session, self.reader, self)
         self.signals_page = SignalsPage(session, self.reader, self)
@@ -88,11 +90,11 @@ class MainWindow(QMainWindow):
         # -- the case area: the list plus closable case tabs
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("caseTabs")
-        self.tabs.setAccessibleName(self.tr("Casussen en geopende casussen"))
+        self.tabs.setAccessibleName(tr("Casussen en geopende casussen"))
         self.tabs.setDocumentMode(True)
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(False)
-        self.tabs.addTab(self.cases_page, self.tr("Casussen"))
+        self.tabs.addTab(self.cases_page, tr("Casussen"))
         for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
             self.tabs.tabBar().setTabButton(0, side, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
@@ -111,16 +113,16 @@ class MainWindow(QMainWindow):
         self.locked_page = QWidget(self)
         self.locked_page.setObjectName("lockedPage")
         self.locked_body = QWidget(self.locked_page)
-        locked_label = QLabel(self.tr("Het register is vergrendeld."), self.locked_body)
+        locked_label = QLabel(tr("Het register is vergrendeld."), self.locked_body)
         locked_label.setObjectName("pageTitle")
         locked_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        locked_hint = QLabel(self.tr("Er is niets van het register zichtbaar tot u het "
-                                     "ontgrendelt met uw wachtwoordzin."), self.locked_body)
+        locked_hint = QLabel(tr("Er is niets van het register zichtbaar tot u het "
+                                "ontgrendelt met uw wachtwoordzin."), self.locked_body)
         locked_hint.setObjectName("hint")
         locked_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         locked_hint.setWordWrap(True)
-        self.unlock_button = QPushButton(self.tr("&Ontgrendelen…"), self.locked_body)
-        self.unlock_button.setAccessibleName(self.tr("Ontgrendelen"))
+        self.unlock_button = QPushButton(tr("&Ontgrendelen…"), self.locked_body)
+        self.unlock_button.setAccessibleName(tr("Ontgrendelen"))
         self.unlock_button.setMinimumWidth(180)
         self.unlock_button.clicked.connect(self.show_unlock)
         bl = QVBoxLayout(self.locked_body)
@@ -144,30 +146,30 @@ class MainWindow(QMainWindow):
         nav_column = QWidget(self)
         nav_column.setObjectName("navigationColumn")
         nav_column.setFixedWidth(210)
-        app_title = QLabel(self.tr("Casusregister"), nav_column)
+        app_title = QLabel(tr("Casusregister"), nav_column)
         app_title.setObjectName("appTitle")
-        subtitle = QLabel(self.tr("Belangenbehartiger Belastingplichtigen en "
-                                  "Toeslaggerechtigden"), nav_column)
+        subtitle = QLabel(tr("Belangenbehartiger Belastingplichtigen en "
+                             "Toeslaggerechtigden"), nav_column)
         subtitle.setObjectName("appSubtitle")
         subtitle.setWordWrap(True)
         self.nav = QListWidget(nav_column)
         self.nav.setObjectName("navigation")
-        self.nav.setAccessibleName(self.tr("Navigatie"))
-        for text, tip in ((self.tr("Casussen"), self.tr("Casussen (Ctrl+1)")),
-                          (self.tr("Termijnbewaking"), self.tr("Termijnbewaking (Ctrl+2)")),
-                          (self.tr("Signalen"), self.tr("Signalen (Ctrl+3)")),
-                          (self.tr("Overzicht"), self.tr("Overzicht (Ctrl+4)")),
-                          (self.tr("Export"), self.tr("Export (Ctrl+5)")),
-                          (self.tr("Beheer"), self.tr("Beheer: instellingen, sleutels en "
+        self.nav.setAccessibleName(tr("Navigatie"))
+        for text, tip in ((tr("Casussen"), tr("Casussen (Ctrl+1)")),
+                          (tr("Termijnbewaking"), tr("Termijnbewaking (Ctrl+2)")),
+                          (tr("Signalen"), tr("Signalen (Ctrl+3)")),
+                          (tr("Overzicht"), tr("Overzicht (Ctrl+4)")),
+                          (tr("Export"), tr("Export (Ctrl+5)")),
+                          (tr("Beheer"), tr("Beheer: instellingen, sleutels en "
                                                       "back-ups, uitwisselen (Ctrl+6)"))):
             item = QListWidgetItem(text)
             item.setToolTip(tip)
             item.setSizeHint(QSize(0, self.fontMetrics().height() + 20))
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._nav_changed)
-        self.lock_button = QPushButton(self.tr("&Vergrendelen"), nav_column)
-        self.lock_button.setAccessibleName(self.tr("Register vergrendelen"))
-        self.lock_button.setToolTip(self.tr("Het register nu vergrendelen (Ctrl+L)"))
+        self.lock_button = QPushButton(tr("&Vergrendelen"), nav_column)
+        self.lock_button.setAccessibleName(tr("Register vergrendelen"))
+        self.lock_button.setToolTip(tr("Het register nu vergrendelen (Ctrl+L)"))
         self.lock_button.clicked.connect(self.lock_now)
         nl = QVBoxLayout(nav_column)
         nl.setContentsMargins(0, 0, 0, 10)
@@ -183,16 +185,17 @@ class MainWindow(QMainWindow):
         self.demo_banner = QLabel(self)
         self.demo_banner.setObjectName("demoBanner")
         self.demo_banner.setWordWrap(True)
-        self.demo_banner.setText(self.tr(
+        self.demo_banner.setText(tr(
             "DEMO – dit is een demoregister met verzonnen casussen; niets hierin gaat over "
-            "echte mensen. Wachtwoordzin: %1").replace("%1", demo_passphrase or "demo-register"))
+            "echte mensen. Wachtwoordzin: {passphrase}")
+                .format(passphrase=demo_passphrase or "demo-register"))
         self.demo_banner.setAccessibleName(self.demo_banner.text())
         self.demo_banner.setVisible(self.demo)
 
         self.integrity_banner = QLabel(self)
         self.integrity_banner.setObjectName("errorBanner")
         self.integrity_banner.setWordWrap(True)
-        self.integrity_banner.setAccessibleName(self.tr("Waarschuwing: register beschadigd"))
+        self.integrity_banner.setAccessibleName(tr("Waarschuwing: register beschadigd"))
         self.integrity_banner.hide()
         self.banners = RegisterBanners(session, self)
         self.banners.restore_requested.connect(self.show_backups)
@@ -218,10 +221,10 @@ class MainWindow(QMainWindow):
         self.handler_label = QLabel(self)
         self.device_label = QLabel(self)
         self.autolock_label = QLabel(self)
-        for w, name in ((self.encrypted_label, self.tr("Versleuteling")),
-                        (self.handler_label, self.tr("Behandelaar")),
-                        (self.device_label, self.tr("Apparaat")),
-                        (self.autolock_label, self.tr("Automatisch vergrendelen"))):
+        for w, name in ((self.encrypted_label, tr("Versleuteling")),
+                        (self.handler_label, tr("Behandelaar")),
+                        (self.device_label, tr("Apparaat")),
+                        (self.autolock_label, tr("Automatisch vergrendelen"))):
             w.setAccessibleName(name)
             w.setContentsMargins(6, 0, 6, 0)
             self.statusBar().addPermanentWidget(w)
@@ -239,21 +242,21 @@ class MainWindow(QMainWindow):
         self.idle.install(QApplication.instance())
 
         # -- keyboard
-        self._action("lock", self.tr("Vergrendelen"), "Ctrl+L", self.lock_now)
-        self._action("close_tab", self.tr("Casus sluiten"), "Ctrl+W", self.close_current_tab)
-        self._action("new_case", self.tr("Nieuwe casus"), "Ctrl+N", self.new_case)
-        self._action("find", self.tr("Zoeken"), "Ctrl+F", self.focus_search)
-        self._action("nav_cases", self.tr("Casussen"), "Ctrl+1",
+        self._action("lock", tr("Vergrendelen"), "Ctrl+L", self.lock_now)
+        self._action("close_tab", tr("Casus sluiten"), "Ctrl+W", self.close_current_tab)
+        self._action("new_case", tr("Nieuwe casus"), "Ctrl+N", self.new_case)
+        self._action("find", tr("Zoeken"), "Ctrl+F", self.focus_search)
+        self._action("nav_cases", tr("Casussen"), "Ctrl+1",
                      lambda: self.show_page(NAV_CASES))
-        self._action("nav_deadlines", self.tr("Termijnbewaking"), "Ctrl+2",
+        self._action("nav_deadlines", tr("Termijnbewaking"), "Ctrl+2",
                      lambda: self.show_page(NAV_DEADLINES))
-        self._action("nav_signals", self.tr("Signalen"), "Ctrl+3",
+        self._action("nav_signals", tr("Signalen"), "Ctrl+3",
                      lambda: self.show_page(NAV_SIGNALS))
-        self._action("nav_overview", self.tr("Overzicht"), "Ctrl+4",
+        self._action("nav_overview", tr("Overzicht"), "Ctrl+4",
                      lambda: self.show_page(NAV_OVERVIEW))
-        self._action("nav_export", self.tr("Export"), "Ctrl+5",
+        self._action("nav_export", tr("Export"), "Ctrl+5",
                      lambda: self.show_page(NAV_EXPORT))
-        self._action("nav_beheer", self.tr("Beheer"), "Ctrl+6",
+        self._action("nav_beheer", tr("Beheer"), "Ctrl+6",
                      lambda: self.show_page(NAV_BEHEER))
 
         session.locked.connect(self._on_locked)
@@ -283,9 +286,9 @@ class MainWindow(QMainWindow):
 
     def _set_title(self) -> None:
         name = self.path.name if self.path else ""
-        title = self.tr("Casusregister") + (f" – {name}" if name else "")
+        title = tr("Casusregister") + (f" – {name}" if name else "")
         if self.session.read_only:
-            title += " – " + self.tr("alleen lezen")
+            title += " – " + tr("alleen lezen")
         if self.demo:
             title = "DEMO – " + title + " – DEMO"
         self.setWindowTitle(title)
@@ -341,17 +344,17 @@ class MainWindow(QMainWindow):
         except ModuleNotFoundError as exc:
             if exc.name and exc.name.startswith("app.ui.case_tab"):
                 self.statusBar().showMessage(
-                    self.tr("De casusweergave is in deze versie nog niet beschikbaar."), 6000)
+                    tr("De casusweergave is in deze versie nog niet beschikbaar."), 6000)
                 return
             raise
         tab = CaseTab(self.session, number, self)
         tab.setProperty("tabKey", number)
-        tab.setAccessibleName(self.tr("Casus %1").replace("%1", number))
+        tab.setAccessibleName(tr("Casus {number}").format(number=number))
         title_changed = getattr(tab, "title_changed", None)
         if title_changed is not None:
             title_changed.connect(self._tab_title_changed)
         idx = self.tabs.addTab(tab, number)
-        self.tabs.setTabToolTip(idx, self.tr("Casus %1 (Ctrl+W sluit)").replace("%1", number))
+        self.tabs.setTabToolTip(idx, tr("Casus {number} (Ctrl+W sluit)").format(number=number))
         self.tabs.setCurrentIndex(idx)
         tab.setFocus()
 
@@ -369,16 +372,16 @@ class MainWindow(QMainWindow):
         except ModuleNotFoundError as exc:
             if exc.name and exc.name.startswith("app.ui.intake"):
                 self.statusBar().showMessage(
-                    self.tr("Het aanmeldformulier is in deze versie nog niet beschikbaar."),
+                    tr("Het aanmeldformulier is in deze versie nog niet beschikbaar."),
                     6000)
                 return
             raise
         form = IntakeForm(self.session, self)
         form.setProperty("tabKey", INTAKE_MARK)
-        form.setAccessibleName(self.tr("Nieuwe casus"))
+        form.setAccessibleName(tr("Nieuwe casus"))
         form.case_registered.connect(self._case_registered)
         form.cancelled.connect(self._intake_cancelled)
-        idx = self.tabs.addTab(form, self.tr("Nieuwe casus"))
+        idx = self.tabs.addTab(form, tr("Nieuwe casus"))
         self.tabs.setCurrentIndex(idx)
         form.setFocus()
 
@@ -484,7 +487,7 @@ class MainWindow(QMainWindow):
         self.status_timer.stop()
         self.watch_timer.stop()
         self.statusBar().clearMessage()
-        self.encrypted_label.setText(self.tr("Vergrendeld"))
+        self.encrypted_label.setText(tr("Vergrendeld"))
         self.handler_label.clear()
         self.device_label.clear()
         self.autolock_label.clear()
@@ -555,30 +558,32 @@ class MainWindow(QMainWindow):
         if result.backup is not None:
             self.session.backups_changed.emit()
 
-    def _integrity_done_failed(self, message: str) -> None:
+    def _integrity_done_failed(self, error: UserError) -> None:
+        message = str(error)
         if self.session.is_open:
             self._show_damage(message)
 
     def _show_damage(self, detail: str) -> None:
-        self.integrity_banner.setText(self.tr(
-            "⚠ Het register lijkt beschadigd (%1). Werk er niet verder in: zet een back-up "
+        self.integrity_banner.setText(tr(
+            "⚠ Het register lijkt beschadigd ({detail}). Werk er niet verder in: zet een back-up "
             "terug (Beheer, Sleutels en back-ups), of vraag uw teamleider om hulp."
-            ).replace("%1", detail))
+            ).format(detail=detail))
         self.integrity_banner.show()
 
     def _update_status(self) -> None:
         if not self.session.is_open:
             return
         settings = self.session.register.settings
-        self.encrypted_label.setText(self.tr("Versleuteld – alleen lezen") if
-                                     self.session.read_only else self.tr("Versleuteld"))
-        self.encrypted_label.setToolTip(self.tr(
+        self.encrypted_label.setText(tr("Versleuteld – alleen lezen") if
+                                     self.session.read_only else tr("Versleuteld"))
+        self.encrypted_label.setToolTip(tr(
             "Het register is versleuteld opgeslagen (SQLCipher)."))
         handler = settings.handler
         shown = handler if len(handler) <= 40 else handler[:39] + "…"
-        self.handler_label.setText(self.tr("Behandelaar: %1").replace("%1", shown))
+        self.handler_label.setText(tr("Behandelaar: {shown}").format(shown=shown))
         self.handler_label.setToolTip(handler)
-        self.device_label.setText(self.tr("Apparaat: %1").replace("%1", settings.device_code))
+        self.device_label.setText(tr("Apparaat: {device_code}")
+                                  .format(device_code=settings.device_code))
         self.autolock_label.setText(remaining_text(self.idle.remaining_seconds()))
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -28,12 +28,7 @@ from app.model.errors import UserError
 from app.storage.errors import RegisterDamaged
 from app.storage.repository import Register, integrity_problems
 from app.ui.session import Session
-from app.ui.text import plural
-
-_BANNER_STYLE = (
-    "QFrame#sealBanner { background: #f9e0e0; border-bottom: 1px solid #e3a5a5; }"
-    "QFrame#sealBanner QLabel { color: #7a1010; }"
-)
+from app.ui.text import plural, tr
 
 
 @dataclass
@@ -73,16 +68,15 @@ class RegisterBanners(QWidget):
         self.session = session
         self.seal_banner = QFrame(self)
         self.seal_banner.setObjectName("sealBanner")
-        self.seal_banner.setStyleSheet(_BANNER_STYLE)
         self.seal_label = QLabel(self.seal_banner)
         self.seal_label.setWordWrap(True)
-        self.seal_label.setAccessibleName(self.tr("Waarschuwing: alleen lezen"))
-        self.restore_button = QPushButton(self.tr("Back-&up terugzetten…"), self.seal_banner)
-        self.restore_button.setAccessibleName(self.tr("Back-up terugzetten"))
+        self.seal_label.setAccessibleName(tr("Waarschuwing: alleen lezen"))
+        self.restore_button = QPushButton(tr("Back-&up terugzetten…"), self.seal_banner)
+        self.restore_button.setAccessibleName(tr("Back-up terugzetten"))
         self.restore_button.clicked.connect(self.restore_requested)
-        self.accept_button = QPushButton(self.tr("Huidige stand &aanvaarden…"),
+        self.accept_button = QPushButton(tr("Huidige stand &aanvaarden…"),
                                          self.seal_banner)
-        self.accept_button.setAccessibleName(self.tr("Huidige stand aanvaarden"))
+        self.accept_button.setAccessibleName(tr("Huidige stand aanvaarden"))
         self.accept_button.clicked.connect(self.accept_current)
         row = QHBoxLayout(self.seal_banner)
         row.setContentsMargins(12, 8, 12, 8)
@@ -94,12 +88,12 @@ class RegisterBanners(QWidget):
         self.missing_banner = QLabel(self)
         self.missing_banner.setObjectName("errorBanner")
         self.missing_banner.setWordWrap(True)
-        self.missing_banner.setAccessibleName(self.tr("Waarschuwing: eigen stappen ontbreken"))
+        self.missing_banner.setAccessibleName(tr("Waarschuwing: eigen stappen ontbreken"))
         self.missing_banner.hide()
         self.backup_banner = QLabel(self)
         self.backup_banner.setObjectName("demoBanner")  # the warning colours, full width
         self.backup_banner.setWordWrap(True)
-        self.backup_banner.setAccessibleName(self.tr("Waarschuwing: geen back-up"))
+        self.backup_banner.setAccessibleName(tr("Waarschuwing: geen back-up"))
         self.backup_banner.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -114,11 +108,11 @@ class RegisterBanners(QWidget):
             return
         reg = self.session.register
         if reg.read_only:
-            self.seal_label.setText(self.tr(
+            self.seal_label.setText(tr(
                 "⚠ Alleen lezen: het register loopt achter op wat dit programma het laatst "
-                "heeft vastgelegd (%1). Er kan niets worden vastgelegd tot u een back-up "
-                "terugzet of de huidige stand aanvaardt.").replace(
-                    "%1", "; ".join(reg.behind_seal)))
+                "heeft vastgelegd ({behind_seal}). Er kan niets worden vastgelegd tot u een "
+                "back-up terugzet of de huidige stand aanvaardt.")
+                    .format(behind_seal="; ".join(reg.behind_seal)))
             self.seal_banner.show()
         else:
             self.seal_banner.hide()
@@ -127,7 +121,7 @@ class RegisterBanners(QWidget):
         except UserError:
             missing = 0
         if missing:
-            self.missing_banner.setText(plural(self.tr(
+            self.missing_banner.setText(plural(tr(
                 "⚠ Deze laptop mist %n eigen stap(pen) die al in een bundel naar de "
                 "teamleider zijn gegaan (er is een oudere back-up teruggezet). Lees eerst de "
                 "volledige bundel van de teamleider in; tot dan legt dit register geen nieuwe "
@@ -137,9 +131,9 @@ class RegisterBanners(QWidget):
             self.missing_banner.hide()
 
     def show_backup_problem(self, text: str) -> None:
-        self.backup_banner.setText(self.tr(
-            "De back-up van vandaag is niet gemaakt: %1 Uw werk is niet in gevaar; probeer "
-            "het in Beheer, Sleutels en back-ups, opnieuw.").replace("%1", text))
+        self.backup_banner.setText(tr(
+            "De back-up van vandaag is niet gemaakt: {problem} Uw werk is niet in gevaar; probeer "
+            "het in Beheer, Sleutels en back-ups, opnieuw.").format(problem=text))
         self.backup_banner.show()
 
     def clear(self) -> None:

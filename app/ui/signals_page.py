@@ -18,9 +18,8 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -39,7 +38,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -55,8 +53,9 @@ from app.storage.repository import Register, SignalRow
 from app.ui import style
 from app.ui.lint_question import LintQuestion
 from app.ui.session import Session
-from app.ui.text import plural
-from app.ui.worker import BackgroundReader
+from app.ui.text import plural, tr
+from app.ui.widgets import list_tree
+from app.ui.worker import ReaderPage, Worker
 
 AWAITING = "⚠ wacht op terugkoppeling"
 NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -97,22 +96,22 @@ class StepForm(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("errorMessage")
         self.message.setWordWrap(True)
-        self.message.setAccessibleName(self.tr("Melding bij het formulier"))
+        self.message.setAccessibleName(tr("Melding bij het formulier"))
         self.message.hide()
-        self.save_button = QPushButton(self.tr("&Opslaan"), self)
-        self.save_button.setAccessibleName(self.tr("Opslaan"))
+        self.save_button = QPushButton(tr("&Opslaan"), self)
+        self.save_button.setAccessibleName(tr("Opslaan"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self._save_clicked)
-        self.cancel_button = QPushButton(self.tr("Annuleren"), self)
-        self.cancel_button.setAccessibleName(self.tr("Annuleren"))
+        self.cancel_button = QPushButton(tr("Annuleren"), self)
+        self.cancel_button.setAccessibleName(tr("Annuleren"))
         self.cancel_button.clicked.connect(self.cancelled)
-        self.question = LintQuestion(self.save_button, self.tr("&Opslaan"),
-                                     self.tr("Toch &opslaan"))
+        self.question = LintQuestion(self.save_button, tr("&Opslaan"),
+                                     tr("Toch &opslaan"))
         # Ctrl+Enter saves here too, as in every other form.
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(seq), self, self._save_clicked)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.save_button.setToolTip(self.tr("Opslaan (Ctrl+Enter)"))
+        self.save_button.setToolTip(tr("Opslaan (Ctrl+Enter)"))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -246,7 +245,6 @@ class StepForm(QWidget):
 
 def build_forms(parent: QWidget) -> dict[str, StepForm]:
     cl = default_codelists()
-    tr = parent.tr
 
     def codes(name: str) -> list[tuple[str, str | None]]:
         return [(c.label, c.key) for c in cl[name] if c.active]
@@ -300,7 +298,7 @@ def build_forms(parent: QWidget) -> dict[str, StepForm]:
 # --------------------------------------------------------------------------- the page
 
 
-class SignalsPage(QWidget):
+class SignalsPage(ReaderPage):
     open_case = Signal(str)
     loaded = Signal()
 
@@ -313,41 +311,31 @@ class SignalsPage(QWidget):
         ("signal_closed", "Signaal s&luiten…", "Het signaal sluiten"),
     )
 
-    def __init__(self, session: Session, reader: BackgroundReader | None = None,
+    def __init__(self, session: Session, reader: Worker | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.session = session
-        self._own_reader = reader is None
-        self.reader = reader or BackgroundReader(session, self)
+        super().__init__(session, reader, parent)
         self.codelists = default_codelists()
         self.rows: list[SignalRow] = []
         self.current: str | None = None
         self._select_after_load: str | None = None
         self.setObjectName("signalsPage")
-        self.setAccessibleName(self.tr("Signalen"))
+        self.setAccessibleName(tr("Signalen"))
 
         # -- left: the list
-        title = style.page_title(self.tr("Signalen"), self)
-        self.new_button = QPushButton(self.tr("Nieuw &signaal…"), self)
-        self.new_button.setAccessibleName(self.tr("Nieuw signaal"))
+        title = style.page_title(tr("Signalen"), self)
+        self.new_button = QPushButton(tr("Nieuw &signaal…"), self)
+        self.new_button.setAccessibleName(tr("Nieuw signaal"))
         self.new_button.clicked.connect(self.start_create)
-        self.awaiting_only = QCheckBox(self.tr("Alleen &wachtend op terugkoppeling"), self)
-        self.awaiting_only.setAccessibleName(self.tr("Alleen signalen die wachten op "
-                                                     "terugkoppeling"))
+        self.awaiting_only = QCheckBox(tr("Alleen &wachtend op terugkoppeling"), self)
+        self.awaiting_only.setAccessibleName(tr("Alleen signalen die wachten op "
+                                                "terugkoppeling"))
         self.awaiting_only.toggled.connect(self._fill_list)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
-        self.count_label.setAccessibleName(self.tr("Aantal signalen"))
-        self.list = QTreeWidget(self)
-        self.list.setObjectName("signalList")
-        self.list.setAccessibleName(self.tr("Lijst van signalen"))
-        self.list.setColumnCount(len(self.COLUMNS))
-        self.list.setHeaderLabels([self.tr(c) for c in self.COLUMNS])
-        self.list.setRootIsDecorated(False)
-        self.list.setUniformRowHeights(True)
+        self.count_label.setAccessibleName(tr("Aantal signalen"))
+        self.list = list_tree(self, "signalList",
+                              tr("Lijst van signalen"), [tr(c) for c in self.COLUMNS])
         self.list.setAlternatingRowColors(True)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.list.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -385,13 +373,13 @@ class SignalsPage(QWidget):
             form.cancelled.connect(self._cancel_form)
 
         self.detail = self._build_detail()
-        self.empty = QLabel(self.tr("Kies een signaal in de lijst, of maak een nieuw signaal."),
+        self.empty = QLabel(tr("Kies een signaal in de lijst, of maak een nieuw signaal."),
                             self)
         self.empty.setObjectName("hint")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         create_page = QScrollArea(self)
-        create_page.setAccessibleName(self.tr("Nieuw signaal"))
+        create_page.setAccessibleName(tr("Nieuw signaal"))
         create_page.setWidgetResizable(True)
         create_page.setFrameShape(QFrame.Shape.NoFrame)
         # The form fits the pane's width (Opslaan was cut off at 1366 pixels).
@@ -422,7 +410,7 @@ class SignalsPage(QWidget):
 
     def _build_detail(self) -> QWidget:
         scroll = QScrollArea(self)
-        scroll.setAccessibleName(self.tr("Gegevens en verloop van het signaal"))
+        scroll.setAccessibleName(tr("Gegevens en verloop van het signaal"))
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -439,7 +427,7 @@ class SignalsPage(QWidget):
         self.detail_fields.setWordWrap(True)
         self.detail_fields.setTextFormat(Qt.TextFormat.PlainText)
         self.detail_fields.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail_fields.setAccessibleName(self.tr("Gegevens van het signaal"))
+        self.detail_fields.setAccessibleName(tr("Gegevens van het signaal"))
         lay.addWidget(self.detail_title)
         lay.addWidget(self.detail_status)
         lay.addWidget(self.detail_fields)
@@ -448,9 +436,9 @@ class SignalsPage(QWidget):
         grid = QGridLayout()
         grid.setHorizontalSpacing(6)
         for i, (kind, text, tip) in enumerate(self.STEP_BUTTONS):
-            b = QPushButton(self.tr(text), body)
-            b.setAccessibleName(self.tr(text).replace("&", "").rstrip("…"))
-            b.setToolTip(self.tr(tip))
+            b = QPushButton(tr(text), body)
+            b.setAccessibleName(tr(text).replace("&", "").rstrip("…"))
+            b.setToolTip(tr(tip))
             b.clicked.connect(lambda _=False, k=kind: self.start_step(k))
             grid.addWidget(b, i // 2, i % 2)
             self.step_buttons[kind] = b
@@ -458,7 +446,7 @@ class SignalsPage(QWidget):
         lay.addLayout(grid)
 
         self.step_box = QGroupBox(body)
-        self.step_box.setAccessibleName(self.tr("Stap vastleggen"))
+        self.step_box.setAccessibleName(tr("Stap vastleggen"))
         box_layout = QVBoxLayout(self.step_box)
         self.step_stack = QStackedWidget(self.step_box)
         for kind, form in self.forms.items():
@@ -468,22 +456,22 @@ class SignalsPage(QWidget):
         self.step_box.hide()
         lay.addWidget(self.step_box)
 
-        cases_box = QGroupBox(self.tr("Gekoppelde casussen"), body)
+        cases_box = QGroupBox(tr("Gekoppelde casussen"), body)
         cl = QVBoxLayout(cases_box)
         self.case_list = QListWidget(cases_box)
-        self.case_list.setAccessibleName(self.tr("Gekoppelde casussen"))
+        self.case_list.setAccessibleName(tr("Gekoppelde casussen"))
         self.case_list.setMaximumHeight(self.fontMetrics().height() * 7)
         self.case_list.itemActivated.connect(
             lambda item: self.open_case.emit(item.data(NUMBER_ROLE)))
         cl.addWidget(self.case_list)
         link_row = QHBoxLayout()
         self.link_edit = QLineEdit(cases_box)
-        self.link_edit.setPlaceholderText(self.tr("Casusnummer, bijvoorbeeld 2025-ZWL-0012"))
-        link_label = QLabel(self.tr("&Casus koppelen"), cases_box)
+        self.link_edit.setPlaceholderText(tr("Casusnummer, bijvoorbeeld 2025-ZWL-0012"))
+        link_label = QLabel(tr("&Casus koppelen"), cases_box)
         link_label.setBuddy(self.link_edit)
-        self.link_edit.setAccessibleName(self.tr("Casusnummer om te koppelen"))
-        self.link_button = QPushButton(self.tr("Ko&ppelen"), cases_box)
-        self.link_button.setAccessibleName(self.tr("Casus koppelen"))
+        self.link_edit.setAccessibleName(tr("Casusnummer om te koppelen"))
+        self.link_button = QPushButton(tr("Ko&ppelen"), cases_box)
+        self.link_button.setAccessibleName(tr("Casus koppelen"))
         self.link_button.clicked.connect(self._link_case)
         self.link_edit.returnPressed.connect(self._link_case)
         link_row.addWidget(link_label)
@@ -497,10 +485,10 @@ class SignalsPage(QWidget):
         cl.addWidget(self.link_message)
         lay.addWidget(cases_box)
 
-        history_box = QGroupBox(self.tr("Verloop"), body)
+        history_box = QGroupBox(tr("Verloop"), body)
         hl = QVBoxLayout(history_box)
         self.history = QListWidget(history_box)
-        self.history.setAccessibleName(self.tr("Verloop van het signaal"))
+        self.history.setAccessibleName(tr("Verloop van het signaal"))
         self.history.setWordWrap(True)
         hl.addWidget(self.history)
         lay.addWidget(history_box, 1)
@@ -537,16 +525,16 @@ class SignalsPage(QWidget):
             status = self.codelists.label("signal_status", r.status)
             status_tip = status
             if r.response:
-                status_tip += " – " + self.tr("laatste reactie: %1").replace(
-                    "%1", self.codelists.label("signal_response_status", r.response).lower())
+                response = self.codelists.label("signal_response_status", r.response).lower()
+                status_tip += " – " + tr("laatste reactie: {response}").format(response=response)
             item = QTreeWidgetItem([
                 r.number, r.title,
-                self.tr(AWAITING) if r.awaiting_feedback else status,
+                tr(AWAITING) if r.awaiting_feedback else status,
                 nl_date(r.submitted_on), str(r.cases),
             ])
             item.setData(0, NUMBER_ROLE, r.number)
             item.setToolTip(1, f"{r.title}\n{self.codelists.label('signal_theme', r.theme)}")
-            item.setToolTip(2, status_tip + (" – " + self.tr(
+            item.setToolTip(2, status_tip + (" – " + tr(
                 "de partners en helpers zijn nog niet geïnformeerd")
                 if r.awaiting_feedback else ""))
             item.setTextAlignment(4, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -557,10 +545,10 @@ class SignalsPage(QWidget):
             if r.number == keep:
                 select = item
         self.list.blockSignals(False)
-        text = self.tr("1 signaal") if shown == 1 else plural(self.tr("%n signalen"), shown)
+        text = tr("1 signaal") if shown == 1 else plural(tr("%n signalen"), shown)
         if awaiting:
-            text += " · " + (self.tr("1 wacht op terugkoppeling") if awaiting == 1 else
-                             plural(self.tr("%n wachten op terugkoppeling"), awaiting))
+            text += " · " + (tr("1 wacht op terugkoppeling") if awaiting == 1 else
+                             plural(tr("%n wachten op terugkoppeling"), awaiting))
         self.count_label.setText(text)
         if select is not None:
             self.list.setCurrentItem(select)
@@ -591,12 +579,12 @@ class SignalsPage(QWidget):
         self.detail_title.setText(f"{state.number} – {c.get('title', '')}")
         status = cl.label("signal_status", state.status)
         if state.awaiting_feedback:
-            status += "  ·  " + self.tr(AWAITING)
-            self.detail_status.setStyleSheet(f"color: {style.SOON.name()}; font-weight: bold;")
+            status += "  ·  " + tr(AWAITING)
+            style.set_tone(self.detail_status, "soon")
         else:
-            self.detail_status.setStyleSheet("")
-        self.detail_status.setText(self.tr("Status: %1").replace("%1", status))
-        lines = [f"{self.tr('Aangemaakt op')}: {nl_date(state.created_on)}"]
+            style.set_tone(self.detail_status, None)
+        self.detail_status.setText(tr("Status: {status}").format(status=status))
+        lines = [f"{tr('Aangemaakt op')}: {nl_date(state.created_on)}"]
         shown = {k: v for k, v in c.items() if k != "title"}
         lines += [f"{label}: {value}" for label, value in details("signal_created", shown, cl)]
         self.detail_fields.setText("\n".join(lines))
@@ -609,10 +597,10 @@ class SignalsPage(QWidget):
         for number_ in cases:
             item = QListWidgetItem(number_)
             item.setData(NUMBER_ROLE, number_)
-            item.setToolTip(self.tr("Enter opent de casus"))
+            item.setToolTip(tr("Enter opent de casus"))
             self.case_list.addItem(item)
         if not cases:
-            empty = QListWidgetItem(self.tr("Nog geen casussen gekoppeld"))
+            empty = QListWidgetItem(tr("Nog geen casussen gekoppeld"))
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             self.case_list.addItem(empty)
         self.history.clear()
@@ -672,8 +660,8 @@ class SignalsPage(QWidget):
             form.show_message(str(exc))
             return
         if number:
-            form.question.audit(reg, self.tr("signaal %1, %2").replace("%1", number).replace(
-                "%2", form.accessibleName().lower()))
+            form.question.audit(reg, tr("signaal {number}, {step}")
+                                     .format(number=number, step=form.accessibleName().lower()))
         form.reset()
         self.step_box.hide()
         self.stack.setCurrentIndex(1)
@@ -733,10 +721,6 @@ class SignalsPage(QWidget):
         self.step_box.hide()
         self.stack.setCurrentIndex(0)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._own_reader:
-            self.reader.shutdown()
-        super().closeEvent(event)
 
 
 def _field_message(path: str, message: str) -> str:

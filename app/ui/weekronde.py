@@ -44,7 +44,6 @@ from app.model.nlformat import date_time
 from app.model.team_week import STALE_AFTER_DAYS, DeviceLine, RoundVerdict, week_round
 from app.storage.exchange import ImportReport, import_bundles
 from app.storage.repository import Register
-from app.ui.beheer.exchange_dialogs import plain_label
 from app.ui.beheer.exchange_report import STALE_COLOR, fill_report, select_first
 from app.ui.beheer.exchange_tab import SUFFIX
 from app.ui.export_wizards import (
@@ -56,7 +55,9 @@ from app.ui.export_wizards import (
     remember_folder,
 )
 from app.ui.session import Session
-from app.ui.widgets import tr
+from app.ui.text import tr
+from app.ui.widgets import list_tree, plain_label
+from app.ui.worker import Request
 
 PAGE_FOLDER, PAGE_READ, PAGE_DEVICES = -30, -20, -10
 FOLDER_KEY = "weekronde/folder"
@@ -92,12 +93,9 @@ class RoundFolderPage(QWizardPage):
         self.browse = QPushButton(tr("Bl&aderen…"), self)
         self.browse.setAccessibleName(tr("Map kiezen"))
         self.browse.clicked.connect(self.choose)
-        self.files = QTreeWidget(self)
-        self.files.setObjectName("roundFiles")
-        self.files.setAccessibleName(tr("Bundels in de map (spatie vinkt aan of uit)"))
-        self.files.setRootIsDecorated(False)
-        self.files.setUniformRowHeights(True)
-        self.files.setHeaderLabels([tr("Bundel"), tr("Gewijzigd"), tr("Grootte")])
+        self.files = list_tree(self, "roundFiles",
+                               tr("Bundels in de map (spatie vinkt aan of uit)"),
+                               [tr("Bundel"), tr("Gewijzigd"), tr("Grootte")])
         header = self.files.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -145,7 +143,7 @@ class RoundFolderPage(QWizardPage):
         if folder is None:
             problem = tr("Kies de map met de bundels.")
         elif not folder.is_dir():
-            problem = tr("De map %1 bestaat niet.").replace("%1", str(folder))
+            problem = tr("De map {folder} bestaat niet.").format(folder=folder)
         found = bundles_in(folder) if folder is not None and not problem else []
         if folder is not None and not problem and not found:
             problem = tr("In deze map staan geen bundels (bestanden die op .bundel eindigen).")
@@ -183,10 +181,9 @@ class RoundFolderPage(QWizardPage):
         total = self.files.topLevelItemCount()
         n = len(self.chosen())
         if total:
-            self.note.setText(tr("%1 van %2 bundels worden ingelezen. Oudere bundels staan "
+            self.note.setText(tr("{n} van {total} bundels worden ingelezen. Oudere bundels staan "
                                  "niet aangevinkt: ze zijn al eerder ingelezen (nog eens "
-                                 "inlezen verandert niets).").replace("%1", str(n))
-                              .replace("%2", str(total)))
+                                 "inlezen verandert niets).").format(n=n, total=total))
         else:
             self.note.clear()
         self.completeChanged.emit()
@@ -210,7 +207,7 @@ class RoundReadPage(QWizardPage):
         super().__init__(wizard)
         self._wizard = wizard
         self.state = self.IDLE
-        self.ticket = 0
+        self.request = Request(wizard.runner)
         self.report: ImportReport | None = None
         self.lines: list[DeviceLine] = []
         self.setTitle(tr("Bundels inlezen"))
@@ -254,8 +251,8 @@ class RoundReadPage(QWizardPage):
         self.bar.setRange(0, 100)
         self.bar.setValue(0)
         self.bar.show()
-        self.status.setText(tr("%1 bundels worden gecontroleerd en ingelezen…").replace(
-            "%1", str(len(paths))))
+        self.status.setText(tr("{count} bundels worden gecontroleerd en ingelezen…")
+                            .format(count=len(paths)))
 
         def job(reg: Register, progress: Progress) -> tuple[ImportReport, list[DeviceLine]]:
             def step(done: int, total: int) -> None:
@@ -263,9 +260,7 @@ class RoundReadPage(QWizardPage):
             report = import_bundles(reg, paths, progress=step)
             return report, reg.device_lines()
 
-        self.ticket = self._wizard.runner.start(job, self._done, self._failed, self._progress)
-        if not self.ticket:
-            self._failed(UserError(tr("Het register is vergrendeld.")))
+        self.request.start(job, self._done, failed=self._failed, progress=self._progress)
         self.completeChanged.emit()
 
     def _progress(self, percent: int, _text: str) -> None:
@@ -279,12 +274,12 @@ class RoundReadPage(QWizardPage):
         self.report, self.lines = report, list(lines)
         self.bar.setValue(100)
         refused = len(report.refused)
-        text = tr("%1 van %2 bundels ingelezen: %3 nieuwe stappen.").replace(
-            "%1", str(len(report.files) - refused)).replace(
-            "%2", str(len(report.files))).replace("%3", str(report.new_events))
+        text = tr("{read} van {total} bundels ingelezen: {new_events} nieuwe stappen.").format(
+            read=len(report.files) - refused, total=len(report.files),
+            new_events=report.new_events)
         if refused:
-            text += " " + tr("%1 geweigerd; daarvan is niets ingelezen (zie hieronder).") \
-                .replace("%1", str(refused))
+            text += " " + tr("{refused} geweigerd; daarvan is niets ingelezen (zie hieronder).") \
+                .format(refused=refused)
         self.status.setText(text)
         fill_report(self.tree, report)
         self.tree.show()
@@ -312,7 +307,7 @@ class RoundReadPage(QWizardPage):
         return {f.source for f in report.files if not f.refused} if report else set()
 
     def clear_data(self) -> None:
-        self._wizard.runner.drop(self.ticket)
+        self.request.drop()
         self.report = None
         self.lines = []
         self.tree.clear()
@@ -331,13 +326,8 @@ class RoundDevicesPage(QWizardPage):
         self.setSubTitle(tr("Per apparaat: de laatste stap die dit register ervan heeft en "
                             "of er deze ronde een bundel van kwam."))
         self.summary = plain_label("", self, "", accessible=tr("Samenvatting van de apparaten"))
-        self.tree = QTreeWidget(self)
-        self.tree.setObjectName("roundDevices")
-        self.tree.setAccessibleName(tr("Apparaten en hun week"))
-        self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.tree.setHeaderLabels([tr("Apparaat"), tr("Laatste stap"), tr("Deze ronde")])
+        self.tree = list_tree(self, "roundDevices", tr("Apparaten en hun week"),
+                              [tr("Apparaat"), tr("Laatste stap"), tr("Deze ronde")])
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -366,8 +356,7 @@ class RoundDevicesPage(QWizardPage):
             else:
                 state = tr("bundel ingelezen")
             if line.device in stale:
-                state += tr("; laatste stap ouder dan %1 dagen").replace(
-                    "%1", str(STALE_AFTER_DAYS))
+                state += tr("; laatste stap ouder dan {days} dagen").format(days=STALE_AFTER_DAYS)
             item = QTreeWidgetItem([line.name, line.age_text, state])
             item.setToolTip(0, line.text)
             if line.device in missing or line.device in stale:
@@ -378,12 +367,12 @@ class RoundDevicesPage(QWizardPage):
             text = tr("Alle laptops zijn binnen: van elk apparaat kwam deze ronde een bundel "
                       "en elke laatste stap is van de laatste week.")
         else:
-            parts = [tr("%1: geen bundel deze ronde").replace("%1", line.name)
+            parts = [tr("{name}: geen bundel deze ronde").format(name=line.name)
                      for line in verdict.missing]
             parts += [f"{line.name}: {line.age_text}" for line in verdict.stale
                       if line.device not in missing]
-            text = tr("Nog niet binnen – %1. Vraag om een bundel.").replace(
-                "%1", "; ".join(parts))
+            text = tr("Nog niet binnen – {parts}. Vraag om een bundel.").format(
+                parts="; ".join(parts))
         self.summary.setText(text)
         self.summary.setObjectName("" if verdict.complete else "warningBanner")
         self.summary.style().unpolish(self.summary)

@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QEvent,
     QObject,
     QPoint,
@@ -27,6 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFontMetrics, QHelpEvent, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -52,18 +52,12 @@ from app.model.codelists import Codelists
 from app.model.dates import nl_date, parse_date
 from app.model.dates import today as today_amsterdam
 from app.model.lint import KIND_LABELS, is_valid_bsn, lint_text
+from app.ui.style import set_tone
+from app.ui.text import tr as tr  # re-exported for step_forms (its import moves on merge)
 
+#: For step_forms, which still sets this as a widget stylesheet; its look is the "error"
+#: tone of ``style.STYLESHEET`` (step_forms moves to the tones on merge).
 ERROR_STYLE = "color: #a4000f;"
-WARNING_STYLE = (
-    "color: #5c3b00; background: #fff3cd; border: 1px solid #e0c46c; "
-    "border-radius: 3px; padding: 2px 4px;"
-)
-HINT_STYLE = "color: #555555;"
-
-
-def tr(text: str) -> str:
-    """Translatable UI text (the program is Dutch; ``tr`` keeps the door open)."""
-    return QCoreApplication.translate("Casusregister", text)
 
 
 def escape_amp(text: str) -> str:
@@ -464,9 +458,9 @@ class FieldRow(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
         box.addWidget(editor)
-        self.hint_label = self._message(HINT_STYLE, tr("Toelichting bij ") + text)
-        self.warning_label = self._message(WARNING_STYLE, tr("Waarschuwing bij ") + text)
-        self.error_label = self._message(ERROR_STYLE, tr("Fout bij ") + text)
+        self.hint_label = self._message("note", tr("Toelichting bij ") + text)
+        self.warning_label = self._message("fieldWarning", tr("Waarschuwing bij ") + text)
+        self.error_label = self._message("error", tr("Fout bij ") + text)
         for lbl in (self.hint_label, self.warning_label, self.error_label):
             box.addWidget(lbl)
         self.set_hint(hint)
@@ -493,11 +487,11 @@ class FieldRow(QWidget):
         widgets: list[QWidget] = inner() if callable(inner) else [self.editor]
         return widgets
 
-    def _message(self, style: str, name: str) -> QLabel:
+    def _message(self, tone: str, name: str) -> QLabel:
         lbl = QLabel(self)
         lbl.setWordWrap(True)
         lbl.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        lbl.setStyleSheet(style)
+        set_tone(lbl, tone)
         lbl.setTextFormat(Qt.TextFormat.PlainText)
         lbl.setAccessibleName(name)
         lbl.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
@@ -924,6 +918,45 @@ def hbox(*widgets: QWidget, stretch_end: bool = True) -> QHBoxLayout:
     if stretch_end:
         row.addStretch(1)
     return row
+
+
+def plain_label(text: str, parent: QWidget, name: str = "", *, accessible: str = "",
+                wrap: bool = True) -> QLabel:
+    """A label that shows its text as it is: register content (a title, a path, a
+    message) is never read as rich text, so a "<" in it cannot change the page."""
+    label = QLabel(text, parent)
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
+    if accessible:
+        label.setAccessibleName(accessible)
+    return label
+
+
+def list_tree(parent: QWidget, name: str, accessible: str, headers: Sequence[str], *,
+              roots: bool = False, uniform: bool = True) -> QTreeWidget:
+    """A read-only list of rows (one chosen at a time): the lists of the pages, the
+    wizards and Beheer. ``roots`` shows the branch lines of rows with children."""
+    tree = QTreeWidget(parent)
+    if name:
+        tree.setObjectName(name)
+    tree.setAccessibleName(accessible)
+    tree.setColumnCount(len(headers))
+    tree.setHeaderLabels(list(headers))
+    tree.setRootIsDecorated(roots)
+    tree.setUniformRowHeights(uniform)
+    tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return tree
+
+
+def buddy_label(text: str, widget: QWidget, parent: QWidget) -> QLabel:
+    """The label of a field, whose mnemonic (``&``) moves the focus to ``widget``."""
+    label = QLabel(text, parent)
+    label.setBuddy(widget)
+    label.setContentsMargins(0, 0, 3, 0)  # the last letter never touches the field
+    return label
 
 
 def busy_bar(parent: QWidget, accessible: str) -> QProgressBar:

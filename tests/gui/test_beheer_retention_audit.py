@@ -17,7 +17,7 @@ from app.ui.beheer.audit_tab import AuditTab
 from app.ui.beheer.page import BeheerPage
 from app.ui.beheer.retention_tab import RetentionTab
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 from tests.gui.conftest import visible_texts
 from tests.helpers.registers import registration, triage
 
@@ -25,7 +25,7 @@ PAGES: list[Any] = []  # qtbot keeps weak references only
 
 
 def beheer(qtbot: Any, session: Session, tab: str) -> Any:
-    reader = BackgroundReader(session)
+    reader = Worker(session)
     page = BeheerPage(session, reader)
     PAGES[:] = [page, reader]
     qtbot.addWidget(page)

@@ -17,7 +17,7 @@ from app.storage.repository import Register
 from app.ui.beheer.page import BeheerPage
 from app.ui.beheer.settings_tab import AddCodeDialog, SettingsTab
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 from tests.gui.conftest import KDF, PASSPHRASE, visible_texts
 from tests.helpers.registers import registration, triage
 
@@ -26,7 +26,7 @@ PAGES: list[BeheerPage] = []
 
 
 def settings_tab(qtbot: Any, session: Session) -> SettingsTab:
-    page = BeheerPage(session, BackgroundReader(session))
+    page = BeheerPage(session, Worker(session))
     PAGES[:] = [page]
     qtbot.addWidget(page)
     page.resize(1280, 900)

@@ -33,7 +33,7 @@ from app.ui.beheer.exchange_tab import ExchangeTab
 from app.ui.export_wizards import PAGE_FILE, PAGE_PERIOD, PAGE_PREVIEW, ExportWizard, RunPage
 from app.ui.mainwindow import NAV_BEHEER, NAV_OVERVIEW, MainWindow
 from app.ui.weekronde import PAGE_DEVICES, PAGE_FOLDER, PAGE_READ, RoundReadPage
-from app.ui.worker import BackgroundReader
+from app.ui.worker import Worker
 from tests.gui.conftest import unnamed_controls, visible_texts
 from tests.helpers.registers import registration, triage
 
@@ -112,7 +112,7 @@ def laptops(tmp_path: Path):
 
 @pytest.fixture
 def tab(qtbot: Any, session: Any):
-    reader = BackgroundReader(session)
+    reader = Worker(session)
     widget = ExchangeTab(session, reader)
     qtbot.addWidget(widget)
     widget.resize(1150, 640)

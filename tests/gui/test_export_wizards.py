@@ -40,10 +40,6 @@ from app.ui.export_wizards import (
     RunPage,
     SignalExportWizard,
     WeekExportWizard,
-    default_report_period,
-    last_completed_iso_week,
-    report_file_name,
-    week_file_name,
 )
 from app.ui.mainwindow import NAV_EXPORT, NAV_OVERVIEW, MainWindow
 from tests.gui.conftest import unnamed_controls, visible_texts
@@ -175,38 +171,6 @@ def add_signal(reg: Any, **changes: Any) -> str:
     number = reg.create_signal(data).number
     assert number
     return str(number)
-
-
-# --------------------------------------------------------------------------- periods
-
-
-@pytest.mark.parametrize(("today", "start", "end", "name"), [
-    (date(2025, 12, 10), date(2025, 12, 1), date(2025, 12, 7), "evaluatie-2025-W49.xlsx"),
-    (date(2025, 12, 8), date(2025, 12, 1), date(2025, 12, 7), "evaluatie-2025-W49.xlsx"),
-    (date(2025, 12, 7), date(2025, 11, 24), date(2025, 11, 30), "evaluatie-2025-W48.xlsx"),
-    (date(2025, 1, 8), date(2024, 12, 30), date(2025, 1, 5), "evaluatie-2025-W01.xlsx"),
-])
-def test_last_completed_iso_week(today: date, start: date, end: date, name: str) -> None:
-    assert last_completed_iso_week(today) == (start, end)
-    assert week_file_name(start, end) == name
-    assert week_file_name(date(2025, 3, 1), date(2025, 6, 30)) == \
-        "evaluatie-2025-03-01-tot-2025-06-30.xlsx"
-
-
-@pytest.mark.parametrize(("today", "kind", "period", "name"), [
-    (date(2026, 3, 2), "year", (date(2025, 1, 1), date(2025, 12, 31)), "rapportage-2025.html"),
-    (date(2026, 1, 1), "year", (date(2025, 1, 1), date(2025, 12, 31)), "rapportage-2025.html"),
-    (date(2025, 12, 10), "half", (date(2025, 1, 1), date(2025, 6, 30)),
-     "rapportage-2025-H1.html"),
-    (date(2026, 7, 1), "half", (date(2026, 1, 1), date(2026, 6, 30)),
-     "rapportage-2026-H1.html"),
-    (date(2027, 2, 1), "half", (date(2026, 7, 1), date(2026, 12, 31)),
-     "rapportage-2026-H2.html"),
-])
-def test_default_report_period(today: date, kind: str, period: tuple[date, date],
-                               name: str) -> None:
-    assert default_report_period(today) == (kind, period)
-    assert report_file_name(*period) == name
 
 
 def test_week_wizard_defaults_to_the_last_completed_iso_week(qtbot: Any, page: ExportPage,

@@ -46,6 +46,7 @@ from app.model.case_records import CaseRecord, CrossTables, SignalRecord, cross_
 from app.model.codelists import Codelists
 from app.model.dates import nl_date
 from app.model.metrics import metric_definitions, metric_labels
+from app.model.periods import PERIOD_SEPARATOR, period_text
 from app.model.suppression import (
     NO_SUPPRESSION,
     VALUE_BASIS,
@@ -95,10 +96,10 @@ class Book:
         self.crosses = cross_tables(records, self.start, self.end)
         self.hide = (NO_SUPPRESSION if suppress_below is None else
                      workbook_suppression(fig, self.crosses, self.cl, suppress_below))
-        self.period_text = f"{nl_date(self.start)} t/m {nl_date(self.end)}"
+        self.period_text = period_text(self.start, self.end)
         self.short_period = short_range(self.start, self.end)
         self.short_ytd = short_range(self.ytd_start, self.end)
-        self.ytd_text = f"{nl_date(self.ytd_start)} t/m {nl_date(self.end)}"
+        self.ytd_text = period_text(self.ytd_start, self.end)
         self.topic_rows = 0
         self.wb = Workbook(write_only=True)
         self.overview_ws: Any = None
@@ -254,8 +255,8 @@ class Book:
 def short_range(first: date, last: date) -> str:
     """``01-07 t/m 30-09-2025``: the year once when both dates share it."""
     if first.year == last.year:
-        return f"{first.strftime('%d-%m')} t/m {nl_date(last)}"
-    return f"{nl_date(first)} t/m {nl_date(last)}"
+        return f"{first.strftime('%d-%m')}{PERIOD_SEPARATOR}{nl_date(last)}"
+    return period_text(first, last)
 
 
 # ---------------------------------------------------------------------------

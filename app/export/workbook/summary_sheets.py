@@ -8,7 +8,6 @@ every count goes through the workbook's one suppression when suppression is aske
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from typing import Any
 
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -55,6 +54,7 @@ from app.export.workbook.styles import (
 from app.model.dates import nl_date
 from app.model.events import FIELD_LABELS
 from app.model.metrics import AGE_BUCKETS, SCORES
+from app.model.periods import iso_week_of
 
 ROUTE_CHART_HEIGHT = 7.5
 AGE_LABELS = {"0_4w": "0 tot 4 weken", "4_8w": "4 tot 8 weken", "8_13w": "8 tot 13 weken",
@@ -66,10 +66,8 @@ def overview(book: Book) -> None:
     organisation = book.reg.settings.organisation
     sh.put(["Evaluatie casusregister"], TITLE, height=26)
     sh.put([organisation], SUBTITLE)
-    week_text = ""
-    iso = book.start.isocalendar()
-    if book.start.weekday() == 0 and book.end == book.start + timedelta(days=6):
-        week_text = f" (week {iso.week} van {iso.year})"
+    week = iso_week_of(book.start, book.end)
+    week_text = f" (week {week[1]} van {week[0]})" if week is not None else ""
     sh.put([f"Periode: {book.period_text}{week_text}  ·  jaar tot nu: {book.ytd_text}"],
            SUBTITLE)
     sh.put([f"Gemaakt op {book.generated_at.strftime('%d-%m-%Y om %H:%M')} met "

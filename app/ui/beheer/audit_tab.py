@@ -29,13 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.model.dates import today as today_amsterdam
+from app.model.errors import UserError
 from app.storage import audit
 from app.storage.audit import ACTION_LABELS, AuditQuery, AuditRow, TrailCheck
 from app.storage.audit_trail import export_trail, verify_trail
 from app.storage.repository import Register
 from app.ui.beheer.tab import BeheerTab, say
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.text import tr
+from app.ui.worker import Worker
 
 SHOWN = 2000
 
@@ -66,7 +68,7 @@ def _pydate(q: QDate) -> date:
 
 
 class AuditTab(BeheerTab):
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(session, reader, parent)
         self.setObjectName("auditTab")
@@ -75,12 +77,12 @@ class AuditTab(BeheerTab):
         self._filling = False
 
         today = today_amsterdam()
-        self.period_check = QCheckBox(self.tr("&Periode van"), self)
-        self.period_check.setAccessibleName(self.tr("Filter op periode"))
+        self.period_check = QCheckBox(tr("&Periode van"), self)
+        self.period_check.setAccessibleName(tr("Filter op periode"))
         self.date_from = QDateEdit(_qdate(date(today.year, 1, 1)), self)
         self.date_to = QDateEdit(_qdate(today), self)
-        for edit, name in ((self.date_from, self.tr("Vanaf")),
-                           (self.date_to, self.tr("Tot en met"))):
+        for edit, name in ((self.date_from, tr("Vanaf")),
+                           (self.date_to, tr("Tot en met"))):
             edit.setDisplayFormat("dd-MM-yyyy")
             edit.setCalendarPopup(True)
             edit.setAccessibleName(name)
@@ -88,21 +90,21 @@ class AuditTab(BeheerTab):
             edit.dateChanged.connect(self.reload)
         self.period_check.toggled.connect(self._period_toggled)
         self.action_combo = QComboBox(self)
-        self.action_combo.setAccessibleName(self.tr("Handeling"))
+        self.action_combo.setAccessibleName(tr("Handeling"))
         self.action_combo.setMinimumContentsLength(24)
         self.action_combo.currentIndexChanged.connect(self.reload)
         self.actor_combo = QComboBox(self)
-        self.actor_combo.setAccessibleName(self.tr("Wie"))
+        self.actor_combo.setAccessibleName(tr("Wie"))
         self.actor_combo.setMinimumContentsLength(14)
         self.actor_combo.currentIndexChanged.connect(self.reload)
-        action_label = QLabel(self.tr("&Handeling"), self)
+        action_label = QLabel(tr("&Handeling"), self)
         action_label.setBuddy(self.action_combo)
-        actor_label = QLabel(self.tr("&Wie"), self)
+        actor_label = QLabel(tr("&Wie"), self)
         actor_label.setBuddy(self.actor_combo)
         filters = QHBoxLayout()
         filters.addWidget(self.period_check)
         filters.addWidget(self.date_from)
-        filters.addWidget(QLabel(self.tr("tot en met"), self))
+        filters.addWidget(QLabel(tr("tot en met"), self))
         filters.addWidget(self.date_to)
         filters.addSpacing(12)
         filters.addWidget(action_label)
@@ -114,28 +116,28 @@ class AuditTab(BeheerTab):
 
         self.table = QTreeWidget(self)
         self.table.setObjectName("auditTable")
-        self.table.setAccessibleName(self.tr("Regels van het auditlogboek"))
+        self.table.setAccessibleName(tr("Regels van het auditlogboek"))
         self.table.setRootIsDecorated(False)
         self.table.setUniformRowHeights(True)
         self.table.setAlternatingRowColors(True)
-        self.table.setHeaderLabels([self.tr("Regel"), self.tr("Tijd"), self.tr("Wie"),
-                                    self.tr("Apparaat"), self.tr("Handeling"),
-                                    self.tr("Object"), self.tr("Resultaat")])
+        self.table.setHeaderLabels([tr("Regel"), tr("Tijd"), tr("Wie"),
+                                    tr("Apparaat"), tr("Handeling"),
+                                    tr("Object"), tr("Resultaat")])
         for col, width in enumerate((60, 150, 140, 80, 230, 330)):
             self.table.setColumnWidth(col, width)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
-        self.count_label.setAccessibleName(self.tr("Aantal regels"))
+        self.count_label.setAccessibleName(tr("Aantal regels"))
 
-        self.verify_button = QPushButton(self.tr("&Keten controleren"), self)
-        self.verify_button.setAccessibleName(self.tr("Auditlogboek controleren"))
+        self.verify_button = QPushButton(tr("&Keten controleren"), self)
+        self.verify_button.setAccessibleName(tr("Auditlogboek controleren"))
         self.verify_button.clicked.connect(self.check)
-        self.export_button = QPushButton(self.tr("&Exporteren…"), self)
-        self.export_button.setAccessibleName(self.tr("Auditlogboek exporteren"))
+        self.export_button = QPushButton(tr("&Exporteren…"), self)
+        self.export_button.setAccessibleName(tr("Auditlogboek exporteren"))
         self.export_button.clicked.connect(self.export)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName(self.tr("Melding over het auditlogboek"))
+        self.status.setAccessibleName(tr("Melding over het auditlogboek"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QHBoxLayout()
         buttons.addWidget(self.verify_button)
@@ -152,7 +154,7 @@ class AuditTab(BeheerTab):
         self._enable(False)
 
     def title(self) -> str:
-        return self.tr("Audit")
+        return tr("Audit")
 
     # ------------------------------------------------------------------ reading
 
@@ -177,7 +179,7 @@ class AuditTab(BeheerTab):
             return
         q = self.query()
         if q.start is not None and q.end is not None and q.start > q.end:
-            self._say(self.tr("De periode is leeg: de begindatum ligt na de einddatum."), False)
+            self._say(tr("De periode is leeg: de begindatum ligt na de einddatum."), False)
             return
         self.reader.submit(lambda reg: read_trail(reg, q), self._show, self._failed)
 
@@ -186,9 +188,9 @@ class AuditTab(BeheerTab):
         self.view = view
         self._filling = True
         try:
-            self._fill_combo(self.action_combo, self.tr("Alle handelingen"),
+            self._fill_combo(self.action_combo, tr("Alle handelingen"),
                              [(a, ACTION_LABELS.get(a, a)) for a in view.actions])
-            self._fill_combo(self.actor_combo, self.tr("Iedereen"),
+            self._fill_combo(self.actor_combo, tr("Iedereen"),
                              [(a, a) for a in view.actors])
         finally:
             self._filling = False
@@ -205,10 +207,10 @@ class AuditTab(BeheerTab):
         self.table.addTopLevelItems(items)
         shown = len(view.rows)
         self.count_label.setText(
-            self.tr("%1 regels (nieuwste eerst)").replace("%1", str(view.total))
+            tr("{total} regels (nieuwste eerst)").format(total=view.total)
             if shown == view.total else
-            self.tr("De nieuwste %1 van %2 regels; verfijn de filters of exporteer voor de "
-                    "rest.").replace("%1", str(shown)).replace("%2", str(view.total)))
+            tr("De nieuwste {shown} van {total} regels; verfijn de filters of exporteer voor de "
+               "rest.").format(shown=shown, total=view.total))
         self._enable(True)
 
     def _fill_combo(self, combo: QComboBox, everything: str,
@@ -220,8 +222,8 @@ class AuditTab(BeheerTab):
             combo.addItem(label, key)
         combo.setCurrentIndex(max(0, combo.findData(current)) if current else 0)
 
-    def _failed(self, message: str) -> None:
-        self._say(message, False)
+    def _failed(self, error: UserError) -> None:
+        self._say(str(error), False)
         self._enable(self.session.is_open)
 
     def _say(self, text: str, ok: bool | None) -> None:
@@ -240,7 +242,7 @@ class AuditTab(BeheerTab):
     def check(self) -> None:
         if not self.session.is_open:
             return
-        self._say(self.tr("Bezig met controleren…"), None)
+        self._say(tr("Bezig met controleren…"), None)
 
         def job(reg: Register) -> TrailCheck:
             reg.reload_settings()
@@ -256,17 +258,17 @@ class AuditTab(BeheerTab):
             reg = self.session.register
             reg.behind_seal = [*reg.behind_seal, *check.cut]
         if check.ok:
-            seal = (self.tr("de laatste regel klopt met het zegel") if check.sealed else
-                    self.tr("er is geen zegel om de laatste regel mee te vergelijken"))
-            self._say(self.tr("✓ Het auditlogboek is in orde: %1 regels, %2.").replace(
-                "%1", str(check.rows)).replace("%2", seal), True)
+            seal = (tr("de laatste regel klopt met het zegel") if check.sealed else
+                    tr("er is geen zegel om de laatste regel mee te vergelijken"))
+            self._say(tr("✓ Het auditlogboek is in orde: {rows} regels, {seal}.")
+                      .format(rows=check.rows, seal=seal), True)
         else:
             first = "; ".join(check.problems[:5])
-            more = (self.tr(" (en nog %1)").replace("%1", str(len(check.problems) - 5))
+            more = (tr(" (en nog {more})").format(more=len(check.problems) - 5)
                     if len(check.problems) > 5 else "")
-            self._say(self.tr("⚠ Het auditlogboek is NIET in orde: %1%2. Bewaar het register "
-                              "zoals het is en meld het aan de teamleider.").replace(
-                "%1", first).replace("%2", more), False)
+            self._say(tr("⚠ Het auditlogboek is NIET in orde: {first}{more}. Bewaar het register "
+                         "zoals het is en meld het aan de teamleider.")
+                                  .format(first=first, more=more), False)
         self.reload()
 
     def choose_file(self) -> Path | None:
@@ -274,8 +276,8 @@ class AuditTab(BeheerTab):
         folder = Path(QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
         name, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Auditlogboek exporteren"), str(folder / "auditlogboek.csv"),
-            self.tr("CSV (*.csv);;JSON (*.json)"))
+            self, tr("Auditlogboek exporteren"), str(folder / "auditlogboek.csv"),
+            tr("CSV (*.csv);;JSON (*.json)"))
         return Path(name) if name else None
 
     def export(self) -> None:
@@ -285,7 +287,7 @@ class AuditTab(BeheerTab):
         if out is None:
             return
         q = self.query()
-        self._say(self.tr("Bezig met exporteren…"), None)
+        self._say(tr("Bezig met exporteren…"), None)
 
         def job(reg: Register) -> tuple[Path, int]:
             reg.reload_settings()
@@ -295,8 +297,8 @@ class AuditTab(BeheerTab):
 
     def _exported(self, result: Any) -> None:
         out, n = result
-        self._say(self.tr("%1 regels geschreven naar %2 (alleen voor u leesbaar).").replace(
-            "%1", str(n)).replace("%2", str(out)), True)
+        self._say(tr("{n} regels geschreven naar {out} (alleen voor u leesbaar).")
+                  .format(n=n, out=out), True)
         self.reload()
 
     def clear(self) -> None:

@@ -23,22 +23,12 @@ from app.storage.exchange import set_exchange_passphrase
 from app.storage.repository import CaseQuery, CaseRow
 from app.ui.beheer.exchange_report import ROLE_NUMBER
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.text import tr
+from app.ui.widgets import plain_label
+from app.ui.worker import Worker
 
 #: How many cases the handover dialog lists (newest first; the search narrows them).
 HANDOVER_LIST = 500
-
-
-def plain_label(text: str, parent: QWidget, name: str = "", *, accessible: str = "",
-           wrap: bool = True) -> QLabel:
-    label = QLabel(text, parent)
-    label.setWordWrap(wrap)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    if accessible:
-        label.setAccessibleName(accessible)
-    return label
 
 
 # --------------------------------------------------------------------------- the tab
@@ -52,37 +42,37 @@ class PassphraseDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setObjectName("exchangePassphraseDialog")
-        self.setWindowTitle(self.tr("Uitwisselingswachtwoordzin"))
+        self.setWindowTitle(tr("Uitwisselingswachtwoordzin"))
         self.setAccessibleName(self.windowTitle())
-        intro = plain_label(self.tr(
+        intro = plain_label(tr(
             "De uitwisselingswachtwoordzin versleutelt de bundels tussen de laptops. Het "
             "hele team gebruikt dezelfde; spreek haar mondeling af, niet per e-mail. Ze "
             "wordt versleuteld in dit register bewaard en nooit getoond."), self, "hint")
         self.first = QLineEdit(self)
         self.first.setEchoMode(QLineEdit.EchoMode.Password)
-        self.first.setAccessibleName(self.tr("Nieuwe uitwisselingswachtwoordzin"))
+        self.first.setAccessibleName(tr("Nieuwe uitwisselingswachtwoordzin"))
         self.second = QLineEdit(self)
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
-        self.second.setAccessibleName(self.tr("Herhaal de uitwisselingswachtwoordzin"))
-        self.error = plain_label("", self, "errorMessage", accessible=self.tr("Foutmelding"))
+        self.second.setAccessibleName(tr("Herhaal de uitwisselingswachtwoordzin"))
+        self.error = plain_label("", self, "errorMessage", accessible=tr("Foutmelding"))
         self.error.hide()
         form = QFormLayout()
-        form.addRow(self.tr("&Wachtwoordzin:"), self.first)
-        form.addRow(self.tr("&Herhaal:"), self.second)
-        note = plain_label(self.tr("Minstens %1 tekens.").replace(
-            "%1", str(MIN_EXCHANGE_PASSPHRASE)), self, "hint")
+        form.addRow(tr("&Wachtwoordzin:"), self.first)
+        form.addRow(tr("&Herhaal:"), self.second)
+        note = plain_label(tr("Minstens {min_exchange_passphrase} tekens.")
+                           .format(min_exchange_passphrase=MIN_EXCHANGE_PASSPHRASE), self, "hint")
         if already_set:
-            note.setText(note.text() + " " + self.tr(
+            note.setText(note.text() + " " + tr(
                 "Er is er al een ingesteld: wijzig haar alleen als het hele team dat doet, "
                 "anders kunnen de laptops elkaars bundels niet meer lezen."))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setText(self.tr("&Opslaan"))
-        save.setAccessibleName(self.tr("Uitwisselingswachtwoordzin opslaan"))
+        save.setText(tr("&Opslaan"))
+        save.setAccessibleName(tr("Uitwisselingswachtwoordzin opslaan"))
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.tr("Annuleren"))
-        cancel.setAccessibleName(self.tr("Annuleren"))
+        cancel.setText(tr("Annuleren"))
+        cancel.setAccessibleName(tr("Annuleren"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -102,10 +92,10 @@ class PassphraseDialog(QDialog):
         except UserError as exc:
             problem = str(exc)
         if not problem and first != second:
-            problem = self.tr("De twee wachtwoordzinnen zijn niet gelijk.")
+            problem = tr("De twee wachtwoordzinnen zijn niet gelijk.")
         if not problem:
             if not self.session.is_open:
-                problem = self.tr("Het register is vergrendeld.")
+                problem = tr("Het register is vergrendeld.")
             else:
                 try:
                     set_exchange_passphrase(self.session.register, first)
@@ -132,40 +122,40 @@ class PassphraseDialog(QDialog):
 class HandoverDialog(QDialog):
     """Choose the cases to hand over (their P2 data goes with them, audited)."""
 
-    def __init__(self, reader: BackgroundReader, parent: QWidget | None = None) -> None:
+    def __init__(self, reader: Worker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.reader = reader
         self.rows: list[CaseRow] = []
         self.setObjectName("handoverDialog")
-        self.setWindowTitle(self.tr("Casus overdragen"))
+        self.setWindowTitle(tr("Casus overdragen"))
         self.setAccessibleName(self.windowTitle())
-        intro = plain_label(self.tr(
+        intro = plain_label(tr(
             "Kies de casussen die een collega overneemt. De overdrachtsbundel bevat alles "
             "wat dit register heeft, plus de persoonsgegevens van precies deze casussen; "
             "het overdragen komt in het auditlogboek. De casus houdt haar nummer."),
             self, "hint")
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Zoek op nummer, kenmerk of tekst"))
-        self.search.setAccessibleName(self.tr("Casussen zoeken"))
+        self.search.setPlaceholderText(tr("Zoek op nummer, kenmerk of tekst"))
+        self.search.setAccessibleName(tr("Casussen zoeken"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         self.list = QListWidget(self)
         self.list.setObjectName("handoverCases")
-        self.list.setAccessibleName(self.tr("Casussen om over te dragen (spatie kiest)"))
+        self.list.setAccessibleName(tr("Casussen om over te dragen (spatie kiest)"))
         self.list.itemChanged.connect(lambda _item: self._update())
-        self.status = plain_label(self.tr("Casussen worden gelezen…"), self, "hint",
-                             accessible=self.tr("Gekozen casussen"))
+        self.status = plain_label(tr("Casussen worden gelezen…"), self, "hint",
+                             accessible=tr("Gekozen casussen"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(self.tr("&Overdrachtsbundel maken…"))
-        self.ok.setAccessibleName(self.tr("Overdrachtsbundel maken"))
+        self.ok.setText(tr("&Overdrachtsbundel maken…"))
+        self.ok.setAccessibleName(tr("Overdrachtsbundel maken"))
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.tr("Annuleren"))
-        cancel.setAccessibleName(self.tr("Annuleren"))
+        cancel.setText(tr("Annuleren"))
+        cancel.setAccessibleName(tr("Annuleren"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        find = QLabel(self.tr("&Zoeken:"), self)
+        find = QLabel(tr("&Zoeken:"), self)
         find.setBuddy(self.search)
         row = QHBoxLayout()
         row.addWidget(find)
@@ -199,8 +189,8 @@ class HandoverDialog(QDialog):
         self._filter(self.search.text())
         self._update()
 
-    def _failed(self, message: str) -> None:
-        self.status.setText(message)
+    def _failed(self, error: UserError) -> None:
+        self.status.setText(str(error))
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
@@ -225,5 +215,5 @@ class HandoverDialog(QDialog):
         chosen = self.numbers()
         self.ok.setEnabled(bool(chosen))
         if self.rows or chosen:
-            self.status.setText(self.tr("Gekozen: %1").replace(
-                "%1", ", ".join(chosen) if chosen else self.tr("nog geen casus (spatie kiest)")))
+            self.status.setText(tr("Gekozen: {chosen}").format(
+                chosen=", ".join(chosen) if chosen else tr("nog geen casus (spatie kiest)")))

@@ -8,14 +8,14 @@ Rows of a case carry its number, so Enter on them can open the case.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from app.storage.exchange import ImportReport
 from app.ui import style
 
 #: a refused file, a rule violation, a conflict, a laptop whose week is not in
-STALE_COLOR = QColor("#a4000f")
+STALE_COLOR = style.STALE
 #: the case number on a report row
 ROLE_NUMBER = Qt.ItemDataRole.UserRole
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
-from PySide6.QtGui import QBrush, QShowEvent
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model.errors import UserError
 from app.model.nlformat import date_time
 from app.model.team_week import DeviceLine
 from app.storage.crypto import DEFAULT_KDF, KdfParams
@@ -51,7 +52,7 @@ from app.storage.exchange import (
 )
 from app.storage.repository import Register
 from app.ui import style
-from app.ui.beheer.exchange_dialogs import HandoverDialog, PassphraseDialog, plain_label
+from app.ui.beheer.exchange_dialogs import HandoverDialog, PassphraseDialog
 from app.ui.beheer.exchange_report import (
     ROLE_NUMBER,
     STALE_COLOR,
@@ -59,8 +60,11 @@ from app.ui.beheer.exchange_report import (
     fill_report,
     select_first,
 )
+from app.ui.beheer.tab import BeheerTab
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.text import tr
+from app.ui.widgets import plain_label
+from app.ui.worker import Request, Worker
 
 if TYPE_CHECKING:
     from app.ui.weekronde import WeekrondeWizard
@@ -103,44 +107,32 @@ def export_text(result: ExportResult) -> str:
     return text
 
 
-class _Relay(QObject):
-    """Carries progress from the worker thread to the GUI thread (a queued signal)."""
-
-    progressed = Signal(int, int, int)  # job, done, total
-
-
-class ExchangeTab(QWidget):
+class ExchangeTab(BeheerTab):
     """Beheer -> Uitwisselen. ``open_case(number)`` when a case in the report is opened."""
 
     open_case = Signal(str)
 
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, reader, parent)
         self.setObjectName("exchangeTab")
         self.setAccessibleName(self.title())
-        self.session = session
-        self.reader = reader
         self.state: ExchangeState | None = None
-        self.job = 0  # the running job's number (0: none)
-        self._jobs = 0
         self.passphrase_dialog: PassphraseDialog | None = None
         self.handover_dialog: HandoverDialog | None = None
         self.wizard: WeekrondeWizard | None = None
         self.last_report: ImportReport | None = None
-        self.relay = _Relay(self)
-        self.relay.progressed.connect(self._progress)
 
         # -- make a bundle
-        make_box = QGroupBox(self.tr("Bundel maken voor de teamleider"), self)
-        self.since_radio = QRadioButton(self.tr("&Sinds de vorige bundel"), make_box)
-        self.since_radio.setAccessibleName(self.tr("Alleen wat sinds de vorige bundel is "
-                                                   "vastgelegd"))
+        make_box = QGroupBox(tr("Bundel maken voor de teamleider"), self)
+        self.since_radio = QRadioButton(tr("&Sinds de vorige bundel"), make_box)
+        self.since_radio.setAccessibleName(tr("Alleen wat sinds de vorige bundel is "
+                                              "vastgelegd"))
         self.since_radio.setChecked(True)
-        self.all_radio = QRadioButton(self.tr("Alles (volle&dige bundel)"), make_box)
-        self.all_radio.setAccessibleName(self.tr("Alles: een volledige bundel"))
-        self.make_button = QPushButton(self.tr("&Bundel maken…"), make_box)
-        self.make_button.setAccessibleName(self.tr("Bundel maken voor de teamleider"))
+        self.all_radio = QRadioButton(tr("Alles (volle&dige bundel)"), make_box)
+        self.all_radio.setAccessibleName(tr("Alles: een volledige bundel"))
+        self.make_button = QPushButton(tr("&Bundel maken…"), make_box)
+        self.make_button.setAccessibleName(tr("Bundel maken voor de teamleider"))
         self.make_button.clicked.connect(self.make_bundle)
         ml = QVBoxLayout(make_box)
         ml.addWidget(self.since_radio)
@@ -149,14 +141,14 @@ class ExchangeTab(QWidget):
         ml.addWidget(self.make_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         # -- read bundles
-        read_box = QGroupBox(self.tr("Bundels inlezen"), self)
-        read_hint = plain_label(self.tr("Eén of meer bestanden tegelijk; elk bestand wordt "
+        read_box = QGroupBox(tr("Bundels inlezen"), self)
+        read_hint = plain_label(tr("Eén of meer bestanden tegelijk; elk bestand wordt "
                                    "helemaal of niet ingelezen."), read_box, "hint")
-        self.read_button = QPushButton(self.tr("Bundels &inlezen…"), read_box)
-        self.read_button.setAccessibleName(self.tr("Bundels inlezen"))
+        self.read_button = QPushButton(tr("Bundels &inlezen…"), read_box)
+        self.read_button.setAccessibleName(tr("Bundels inlezen"))
         self.read_button.clicked.connect(self.read_bundles)
-        self.round_button = QPushButton(self.tr("&Weekronde…"), read_box)
-        self.round_button.setAccessibleName(self.tr(
+        self.round_button = QPushButton(tr("&Weekronde…"), read_box)
+        self.round_button.setAccessibleName(tr(
             "Weekronde: de bundels van de week inlezen en de weekexport maken"))
         self.round_button.clicked.connect(
             lambda: self._ensure_passphrase(self.open_weekronde))
@@ -170,12 +162,12 @@ class ExchangeTab(QWidget):
         rl.addLayout(rrow)
 
         # -- hand over
-        hand_box = QGroupBox(self.tr("Casus overdragen"), self)
-        hand_hint = plain_label(self.tr("Een collega neemt een casus over, met de "
+        hand_box = QGroupBox(tr("Casus overdragen"), self)
+        hand_hint = plain_label(tr("Een collega neemt een casus over, met de "
                                    "persoonsgegevens; de casus houdt haar nummer."),
                            hand_box, "hint")
-        self.handover_button = QPushButton(self.tr("Casus &overdragen…"), hand_box)
-        self.handover_button.setAccessibleName(self.tr("Casus overdragen"))
+        self.handover_button = QPushButton(tr("Casus &overdragen…"), hand_box)
+        self.handover_button.setAccessibleName(tr("Casus overdragen"))
         self.handover_button.clicked.connect(self.hand_over)
         hl = QVBoxLayout(hand_box)
         hl.addWidget(hand_hint)
@@ -183,11 +175,11 @@ class ExchangeTab(QWidget):
         hl.addWidget(self.handover_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         # -- passphrase
-        pass_box = QGroupBox(self.tr("Uitwisselingswachtwoordzin"), self)
-        self.passphrase_label = plain_label("", pass_box, accessible=self.tr(
+        pass_box = QGroupBox(tr("Uitwisselingswachtwoordzin"), self)
+        self.passphrase_label = plain_label("", pass_box, accessible=tr(
             "Stand van de uitwisselingswachtwoordzin"))
-        self.passphrase_button = QPushButton(self.tr("Wachtwoord&zin instellen…"), pass_box)
-        self.passphrase_button.setAccessibleName(self.tr(
+        self.passphrase_button = QPushButton(tr("Wachtwoord&zin instellen…"), pass_box)
+        self.passphrase_button.setAccessibleName(tr(
             "Uitwisselingswachtwoordzin instellen"))
         self.passphrase_button.clicked.connect(lambda: self.set_passphrase())
         pl = QVBoxLayout(pass_box)
@@ -205,30 +197,31 @@ class ExchangeTab(QWidget):
         # -- progress and the last result
         self.progress = QProgressBar(self)
         self.progress.setObjectName("exchangeProgress")
-        self.progress.setAccessibleName(self.tr("Voortgang van het uitwisselen"))
+        self.progress.setAccessibleName(tr("Voortgang van het uitwisselen"))
         self.progress.setMaximumWidth(320)
         self.progress.hide()
-        self.status = plain_label("", self, accessible=self.tr("Melding over het uitwisselen"))
+        self.status = plain_label("", self, accessible=tr("Melding over het uitwisselen"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.request = Request(reader, self.status, busy=self.progress)
         srow = QHBoxLayout()
         srow.addWidget(self.progress)
         srow.addWidget(self.status, 1)
 
         # -- devices
         dev_panel = QWidget(self)
-        self.devices_title = plain_label(self.tr("Apparaten in dit register"), dev_panel,
+        self.devices_title = plain_label(tr("Apparaten in dit register"), dev_panel,
                                          wrap=False)
         self.devices_title.setFont(style.bold(self.devices_title.font()))
         self.devices = QTreeWidget(dev_panel)
         self.devices.setObjectName("deviceTable")
-        self.devices.setAccessibleName(self.tr("Apparaten: laatste stap en laatste bundel"))
+        self.devices.setAccessibleName(tr("Apparaten: laatste stap en laatste bundel"))
         self.devices.setRootIsDecorated(False)
         self.devices.setUniformRowHeights(True)
         self.devices.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.devices.setHeaderLabels([
-            self.tr("Apparaat"), self.tr("Behandelaar"), self.tr("Stappen"),
-            self.tr("Laatste stap"), self.tr("Is de week binnen?"),
-            self.tr("Laatste bundel ontvangen"), self.tr("Uit bestand")])
+            tr("Apparaat"), tr("Behandelaar"), tr("Stappen"),
+            tr("Laatste stap"), tr("Is de week binnen?"),
+            tr("Laatste bundel ontvangen"), tr("Uit bestand")])
         header = self.devices.header()
         header.setStretchLastSection(True)
         for col in range(6):
@@ -240,21 +233,21 @@ class ExchangeTab(QWidget):
 
         # -- the report of the last import
         rep_panel = QWidget(self)
-        self.report_title = plain_label(self.tr("Verslag van het laatste inlezen"), rep_panel,
+        self.report_title = plain_label(tr("Verslag van het laatste inlezen"), rep_panel,
                                    wrap=False)
         self.report_title.setFont(style.bold(self.report_title.font()))
         self.report = QTreeWidget(rep_panel)
         self.report.setObjectName("importReport")
-        self.report.setAccessibleName(self.tr(
+        self.report.setAccessibleName(tr(
             "Verslag van het inlezen; Enter op een casus opent die"))
         self.report.setHeaderHidden(True)
         self.report.setColumnCount(1)
         self.report.setWordWrap(True)
         self.report.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.report.setToolTip(self.tr("Enter of dubbelklik op een casus opent de casus."))
+        self.report.setToolTip(tr("Enter of dubbelklik op een casus opent de casus."))
         self.report.itemActivated.connect(self._report_activated)
-        self.open_button = QPushButton(self.tr("Casus o&penen"), rep_panel)
-        self.open_button.setAccessibleName(self.tr("Gekozen casus uit het verslag openen"))
+        self.open_button = QPushButton(tr("Casus o&penen"), rep_panel)
+        self.open_button.setAccessibleName(tr("Gekozen casus uit het verslag openen"))
         self.open_button.clicked.connect(self.open_selected)
         self.open_button.setEnabled(False)
         self.report.currentItemChanged.connect(lambda *_: self._update_open())
@@ -281,13 +274,11 @@ class ExchangeTab(QWidget):
         layout.addLayout(srow)
         layout.addWidget(split, 1)
 
-        session.locked.connect(self.clear)
-        session.unlocked.connect(self._refresh_if_shown)
         self._show_state(None)
         empty_report(self.report)
 
     def title(self) -> str:
-        return self.tr("Uitwisselen")
+        return tr("Uitwisselen")
 
     # ------------------------------------------------------------------ dialogs (patchable)
 
@@ -306,14 +297,6 @@ class ExchangeTab(QWidget):
 
     # ------------------------------------------------------------------ reading the state
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
-
-    def _refresh_if_shown(self) -> None:
-        if self.isVisible():
-            self.refresh()
-
     def refresh(self) -> None:
         if self.session.is_open:
             self.reader.submit(read_state, self._show_state)
@@ -326,17 +309,17 @@ class ExchangeTab(QWidget):
         if self.state is None:
             self.passphrase_label.setText("")
         elif is_set:
-            self.passphrase_label.setText(self.tr(
+            self.passphrase_label.setText(tr(
                 "Ingesteld. Het hele team gebruikt dezelfde; ze wordt niet getoond."))
         else:
-            self.passphrase_label.setText(self.tr(
+            self.passphrase_label.setText(tr(
                 "Nog niet ingesteld. Stel haar eenmaal in; daarna vraagt het programma er "
                 "niet meer om."))
-        self.passphrase_button.setText(self.tr("Wachtwoord&zin wijzigen…") if is_set
-                                       else self.tr("Wachtwoord&zin instellen…"))
+        self.passphrase_button.setText(tr("Wachtwoord&zin wijzigen…") if is_set
+                                       else tr("Wachtwoord&zin instellen…"))
         self.passphrase_button.setAccessibleName(
-            self.tr("Uitwisselingswachtwoordzin wijzigen") if is_set
-            else self.tr("Uitwisselingswachtwoordzin instellen"))
+            tr("Uitwisselingswachtwoordzin wijzigen") if is_set
+            else tr("Uitwisselingswachtwoordzin instellen"))
         self._fill_devices(self.state.lines if self.state else [])
         self._update_buttons()
 
@@ -344,17 +327,17 @@ class ExchangeTab(QWidget):
         self.devices.clear()
         warn = QBrush(STALE_COLOR)
         for line in lines:
-            code = (line.code or self.tr("onbekend (%1)").replace("%1", line.device[:8]))
+            code = (line.code or tr("onbekend ({device})").format(device=line.device[:8]))
             if line.own:
-                code += self.tr(" (dit register)")
+                code += tr(" (dit register)")
             verdict = line.age_text
             if line.stale:
-                verdict += self.tr(" – vraag om een bundel")
+                verdict += tr(" – vraag om een bundel")
             item = QTreeWidgetItem([
                 code, line.handler or "", str(line.events),
                 date_time(line.last_step) if line.last_step else "", verdict,
                 date_time(line.received_at) if line.received_at else
-                (self.tr("(eigen stappen)") if line.own else self.tr("nog geen bundel")),
+                (tr("(eigen stappen)") if line.own else tr("nog geen bundel")),
                 line.received_from or ""])
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(4, line.text)
@@ -362,7 +345,7 @@ class ExchangeTab(QWidget):
                 item.setForeground(4, warn)
             self.devices.addTopLevelItem(item)
         if not lines:
-            empty = QTreeWidgetItem([self.tr("Nog geen stappen in dit register")])
+            empty = QTreeWidgetItem([tr("Nog geen stappen in dit register")])
             empty.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.devices.addTopLevelItem(empty)
         elif self.devices.currentItem() is None:
@@ -372,7 +355,7 @@ class ExchangeTab(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.job != 0
+        return self.request.running
 
     def _update_buttons(self) -> None:
         free = self.session.is_open and not self.busy
@@ -384,47 +367,27 @@ class ExchangeTab(QWidget):
                done: Callable[[Any], None]) -> bool:
         if self.busy or not self.session.is_open:
             return False
-        self._jobs += 1
-        job = self._jobs
-        relay = self.relay
-
-        def progress(step: int, total: int) -> None:
-            relay.progressed.emit(job, int(step), int(total))
-
-        ticket = self.reader.submit(lambda reg: fn(reg, progress),
-                                    lambda result: self._finished(job, done, result),
-                                    lambda message: self._failed(job, message))
-        if not ticket:
-            return False
-        self.job = job
-        self.status.setText(text)
         self.progress.setRange(0, 0)
-        self.progress.show()
+        if not self.request.start(fn, lambda result: self._finished(done, result),
+                                  text=text, failed=self._failed, progress=self._progress):
+            return False
         self._update_buttons()
         return True
 
-    def _progress(self, job: int, step: int, total: int) -> None:
-        if job != self.job or total <= 0:
+    def _progress(self, step: int, total: int) -> None:
+        if total <= 0:
             return
         self.progress.setRange(0, 1000)
         self.progress.setValue(min(1000, step * 1000 // total))
 
-    def _end(self, job: int) -> bool:
-        if job != self.job:
-            return False
-        self.job = 0
-        self.progress.hide()
+    def _finished(self, done: Callable[[Any], None], result: Any) -> None:
         self._update_buttons()
-        return True
-
-    def _finished(self, job: int, done: Callable[[Any], None], result: Any) -> None:
-        if self._end(job) and self.session.is_open:
+        if self.session.is_open:
             done(result)
 
-    def _failed(self, job: int, message: str) -> None:
-        if self._end(job):
-            self.status.setText(message)
-            self.refresh()
+    def _failed(self, _error: UserError) -> None:
+        self._update_buttons()
+        self.refresh()
 
     def _ensure_passphrase(self, then: Callable[[], object]) -> None:
         """The exchange passphrase is a team setting: asked once, before the first use."""
@@ -450,7 +413,7 @@ class ExchangeTab(QWidget):
             self.passphrase_dialog = None
             dialog.deleteLater()
             if result == int(QDialog.DialogCode.Accepted):
-                self.status.setText(self.tr("De uitwisselingswachtwoordzin is opgeslagen."))
+                self.status.setText(tr("De uitwisselingswachtwoordzin is opgeslagen."))
                 self.refresh()
                 if then is not None:
                     then()
@@ -471,7 +434,7 @@ class ExchangeTab(QWidget):
 
     def _make_bundle(self) -> None:
         everything = self.all_radio.isChecked()
-        out = self.ask_save_file(self, self.tr("Bundel opslaan"),
+        out = self.ask_save_file(self, tr("Bundel opslaan"),
                                  default_folder() / self._file_name(
                                      "volledig" if everything else "bundel"))
         if out is None:
@@ -481,7 +444,7 @@ class ExchangeTab(QWidget):
             return export_bundle(reg, out, everything=everything, kdf=BUNDLE_KDF,
                                  progress=progress)
 
-        self._start(self.tr("De bundel wordt gemaakt…"), job, self._made)
+        self._start(tr("De bundel wordt gemaakt…"), job, self._made)
 
     def _made(self, result: object) -> None:
         assert isinstance(result, ExportResult)
@@ -510,7 +473,7 @@ class ExchangeTab(QWidget):
     def _hand_over(self, numbers: list[str]) -> None:
         name = f"overdracht-{numbers[0]}{SUFFIX}" if len(numbers) == 1 else \
             self._file_name("overdracht")
-        out = self.ask_save_file(self, self.tr("Overdrachtsbundel opslaan"),
+        out = self.ask_save_file(self, tr("Overdrachtsbundel opslaan"),
                                  default_folder() / name)
         if out is None:
             return
@@ -519,7 +482,7 @@ class ExchangeTab(QWidget):
             return export_bundle(reg, out, handover=numbers, kdf=BUNDLE_KDF,
                                  progress=progress)
 
-        self._start(self.tr("De overdrachtsbundel wordt gemaakt…"), job, self._made)
+        self._start(tr("De overdrachtsbundel wordt gemaakt…"), job, self._made)
 
     # ------------------------------------------------------------------ read bundles
 
@@ -528,7 +491,7 @@ class ExchangeTab(QWidget):
             self._ensure_passphrase(self._read_bundles)
 
     def _read_bundles(self) -> None:
-        paths = self.ask_open_files(self, self.tr("Bundels inlezen"), default_folder())
+        paths = self.ask_open_files(self, tr("Bundels inlezen"), default_folder())
         if paths:
             self.read_files(paths)
 
@@ -540,7 +503,7 @@ class ExchangeTab(QWidget):
             report = import_bundles(reg, chosen, progress=progress)
             return report, read_state(reg)
 
-        return self._start(self.tr("De bundels worden gecontroleerd en ingelezen…"), job,
+        return self._start(tr("De bundels worden gecontroleerd en ingelezen…"), job,
                            self._read)
 
     def _read(self, result: object) -> None:
@@ -555,12 +518,11 @@ class ExchangeTab(QWidget):
         self.last_report = report
         refused = len(report.refused)
         read = len(report.files) - refused
-        summary = self.tr("%1 van %2 bestanden ingelezen: %3 nieuwe stappen.").replace(
-            "%1", str(read)).replace("%2", str(len(report.files))).replace(
-            "%3", str(report.new_events))
+        summary = tr("{read} van {total} bestanden ingelezen: {new_events} nieuwe stappen.") \
+            .format(read=read, total=len(report.files), new_events=report.new_events)
         if refused:
-            summary += " " + self.tr("%1 geweigerd; daarvan is niets ingelezen.").replace(
-                "%1", str(refused))
+            summary += " " + tr("{refused} geweigerd; daarvan is niets ingelezen.") \
+                .format(refused=refused)
         self.status.setText(summary)
         fill_report(self.report, report)
         select_first(self.report)
@@ -613,8 +575,7 @@ class ExchangeTab(QWidget):
 
     def clear(self) -> None:
         """On lock: no device, case number, file name or report stays on screen."""
-        self.job = 0
-        self.progress.hide()
+        self.request.drop()
         self.status.clear()
         empty_report(self.report)
         self.last_report = None

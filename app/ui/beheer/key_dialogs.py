@@ -45,8 +45,8 @@ from app.storage.errors import WrongPassphrase
 from app.storage.repository import Register
 from app.ui.key_widgets import PassphraseFields, wait_cursor
 from app.ui.session import Session
-from app.ui.widgets import tr
-from app.ui.worker import BackgroundReader, LongJob, Progress
+from app.ui.text import plural, tr
+from app.ui.worker import LongJob, Progress, Worker
 
 KIND_LABELS = {
     "dagelijks": "Dagelijks",
@@ -113,16 +113,16 @@ class JobDialog(QDialog):
         self.message = QLabel(self)
         self.message.setObjectName("errorMessage")
         self.message.setWordWrap(True)
-        self.message.setAccessibleName(self.tr("Melding"))
+        self.message.setAccessibleName(tr("Melding"))
         self.message.hide()
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
         self.busy.setFixedHeight(8)
-        self.busy.setAccessibleName(self.tr("Bezig"))
+        self.busy.setAccessibleName(tr("Bezig"))
         self.busy.hide()
-        self.cancel_button = QPushButton(self.tr("Annuleren"), self)
-        self.cancel_button.setAccessibleName(self.tr("Annuleren"))
+        self.cancel_button = QPushButton(tr("Annuleren"), self)
+        self.cancel_button.setAccessibleName(tr("Annuleren"))
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
         self.ok_button = QPushButton(self)
@@ -156,9 +156,9 @@ class JobDialog(QDialog):
     def passphrase_field(self, label: str = "Uw &wachtwoordzin") -> QLineEdit:
         edit = QLineEdit(self)
         edit.setEchoMode(QLineEdit.EchoMode.Password)
-        edit.setAccessibleName(self.tr("Uw wachtwoordzin"))
+        edit.setAccessibleName(tr("Uw wachtwoordzin"))
         edit.setMinimumWidth(300)
-        caption = QLabel(self.tr(label), self)
+        caption = QLabel(tr(label), self)
         caption.setBuddy(edit)
         form = QFormLayout()
         form.addRow(caption, edit)
@@ -216,31 +216,31 @@ class ChangePassphraseDialog(JobDialog):
     apart from the key derivation), audited by ``change_passphrase``."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Wachtwoordzin wijzigen"), parent)
+        super().__init__(tr("Wachtwoordzin wijzigen"), parent)
         self.session = session
-        self.text(self.tr(
+        self.text(tr(
             "Alleen de sleutelring wordt herschreven; het register zelf blijft zoals het is. "
             "Oudere back-ups openen daarna met de wachtwoordzin die gold toen ze werden "
             "gemaakt, of met de herstelcode."))
         self.current = self.passphrase_field("&Huidige wachtwoordzin")
-        self.current.setAccessibleName(self.tr("Huidige wachtwoordzin"))
+        self.current.setAccessibleName(tr("Huidige wachtwoordzin"))
         self.fields = PassphraseFields(self, first_label="&Nieuwe wachtwoordzin",
                                        second_label="Herhaal nieu&we wachtwoordzin",
                                        first_name="Nieuwe wachtwoordzin")
         self.body.addWidget(self.fields)
-        self.set_ok(self.tr("Wachtwoordzin wij&zigen"), self.tr("Wachtwoordzin wijzigen"))
+        self.set_ok(tr("Wachtwoordzin wij&zigen"), tr("Wachtwoordzin wijzigen"))
         self.current.setFocus()
 
     def go(self) -> None:
         if not self.current.text():
-            self.show_message(self.tr("Voer uw huidige wachtwoordzin in."))
+            self.show_message(tr("Voer uw huidige wachtwoordzin in."))
             return
         problem = self.fields.problem()
         if problem:
             self.show_message(problem)
             return
         if self.fields.passphrase() == self.current.text():
-            self.show_message(self.tr("De nieuwe wachtwoordzin is dezelfde als de huidige."))
+            self.show_message(tr("De nieuwe wachtwoordzin is dezelfde als de huidige."))
             return
         if not self.session.is_open:
             return
@@ -273,19 +273,19 @@ class ShowRecoveryCodeDialog(JobDialog):
     """The passphrase first (docs/SECURITY.md), then the code; the showing is audited."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Herstelcode tonen"), parent)
+        super().__init__(tr("Herstelcode tonen"), parent)
         self.session = session
         self.code = ""
-        self.text(self.tr(
+        self.text(tr(
             "De herstelcode opent het register zonder wachtwoordzin. Voer uw wachtwoordzin "
             "in om hem te zien; dat wordt vastgelegd in het auditlogboek."))
         self.passphrase = self.passphrase_field()
-        self.set_ok(self.tr("&Tonen"), self.tr("Herstelcode tonen"))
+        self.set_ok(tr("&Tonen"), tr("Herstelcode tonen"))
         self.passphrase.setFocus()
 
     def go(self) -> None:
         if not self.passphrase.text():
-            self.show_message(self.tr("Voer uw wachtwoordzin in."))
+            self.show_message(tr("Voer uw wachtwoordzin in."))
             return
         if not self.session.is_open:
             return
@@ -336,7 +336,7 @@ class _ConfirmWithPassphrase(JobDialog):
     def go(self) -> None:
         text = self.edit.text()
         if not text:
-            self.show_message(self.tr("Voer uw wachtwoordzin in."))
+            self.show_message(tr("Voer uw wachtwoordzin in."))
             return
         if not self.session.is_open:
             return
@@ -373,9 +373,9 @@ class RestoreDialog(_ConfirmWithPassphrase):
                  parent: QWidget | None = None) -> None:
         super().__init__(session, tr("Back-up terugzetten"), [
             tr(
-                "De back-up van %1 komt in de plaats van het huidige register. Wat na dat "
-                "moment is vastgelegd, staat daarna niet meer in het register.").replace(
-                    "%1", describe(info)),
+                "De back-up van {backup} komt in de plaats van het huidige register. Wat na dat "
+                "moment is vastgelegd, staat daarna niet meer in het register.")
+                    .format(backup=describe(info)),
             tr(
                 "Er gaat niets verloren: het huidige register wordt eerst bewaard in de map "
                 "met back-ups (als 'vervangen register'), en de back-up wordt helemaal "
@@ -425,39 +425,39 @@ class AcceptSealDialog(QDialog):
 
     def __init__(self, behind: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Huidige stand aanvaarden"))
+        self.setWindowTitle(tr("Huidige stand aanvaarden"))
         self.setAccessibleName(self.windowTitle())
         self.setModal(True)
         heading = QLabel(self.windowTitle(), self)
         heading.setObjectName("pageTitle")
-        what = QLabel(self.tr(
+        what = QLabel(tr(
             "Het register loopt achter op wat dit programma het laatst heeft vastgelegd:"
-            "\n• %1").replace("%1", "\n• ".join(behind)), self)
+            "\n• {behind}").format(behind="\n• ".join(behind)), self)
         what.setWordWrap(True)
-        advice = QLabel(self.tr(
+        advice = QLabel(tr(
             "Meestal is een back-up terugzetten de betere keuze: die bevat de stappen die nu "
             "ontbreken. Aanvaardt u de huidige stand, dan werkt u verder zonder die stappen; "
             "voer ze zo nodig opnieuw in. Uw keuze en de reden komen in het auditlogboek."),
             self)
         advice.setWordWrap(True)
         self.reason = QLineEdit(self)
-        self.reason.setAccessibleName(self.tr("Reden"))
-        self.reason.setPlaceholderText(self.tr("bijvoorbeeld: laptop viel uit; de laatste "
-                                               "stap opnieuw ingevoerd"))
+        self.reason.setAccessibleName(tr("Reden"))
+        self.reason.setPlaceholderText(tr("bijvoorbeeld: laptop viel uit; de laatste "
+                                          "stap opnieuw ingevoerd"))
         self.reason.setMaxLength(300)
-        caption = QLabel(self.tr("&Reden"), self)
+        caption = QLabel(tr("&Reden"), self)
         caption.setBuddy(self.reason)
         form = QFormLayout()
         form.addRow(caption, self.reason)
         self.message = QLabel(self)
         self.message.setObjectName("errorMessage")
         self.message.hide()
-        cancel = QPushButton(self.tr("Annuleren"), self)
-        cancel.setAccessibleName(self.tr("Annuleren"))
+        cancel = QPushButton(tr("Annuleren"), self)
+        cancel.setAccessibleName(tr("Annuleren"))
         cancel.setAutoDefault(False)
         cancel.clicked.connect(self.reject)
-        self.ok_button = QPushButton(self.tr("Stand &aanvaarden"), self)
-        self.ok_button.setAccessibleName(self.tr("Huidige stand aanvaarden"))
+        self.ok_button = QPushButton(tr("Stand &aanvaarden"), self)
+        self.ok_button.setAccessibleName(tr("Huidige stand aanvaarden"))
         self.ok_button.setDefault(True)
         self.ok_button.clicked.connect(self._ok)
         buttons = QHBoxLayout()
@@ -476,7 +476,7 @@ class AcceptSealDialog(QDialog):
 
     def _ok(self) -> None:
         if not self.reason.text().strip():
-            self.message.setText(self.tr("Geef een reden op; die komt in het auditlogboek."))
+            self.message.setText(tr("Geef een reden op; die komt in het auditlogboek."))
             self.message.show()
             return
         self.accept()
@@ -495,7 +495,7 @@ class Maintenance(QObject):
     again with ``passphrase``; ``finish(register, result)`` then runs on the GUI thread
     before the session gets the register back."""
 
-    def __init__(self, session: Session, reader: BackgroundReader, host: QWidget,
+    def __init__(self, session: Session, reader: Worker, host: QWidget,
                  label: str) -> None:
         super().__init__(host)
         self.session = session
@@ -515,7 +515,7 @@ class Maintenance(QObject):
         self.path = self.session.path
         window = self.host.window()
         self.progress = QProgressDialog(self.label, "", 0, 0, window)
-        self.progress.setWindowTitle(self.tr("Casusregister"))
+        self.progress.setWindowTitle(tr("Casusregister"))
         self.progress.setCancelButton(None)
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)
@@ -545,7 +545,7 @@ class Maintenance(QObject):
                 after: Callable[[Register | None, Any, str], None], result: Any,
                 error: str = "") -> None:
         if self.progress is not None:
-            self.progress.setLabelText(self.tr("Het register wordt weer geopend…"))
+            self.progress.setLabelText(tr("Het register wordt weer geopend…"))
         reg: Register | None = None
         assert self.path is not None
         try:
@@ -554,10 +554,10 @@ class Maintenance(QObject):
             if finish is not None:
                 finish(reg, result)
         except UserError as exc:
-            error = (error + "\n\n" if error else "") + self.tr(
-                "Het register kon niet weer worden geopend: %1").replace("%1", str(exc))
+            error = (error + "\n\n" if error else "") + tr(
+                "Het register kon niet weer worden geopend: {problem}").format(problem=exc)
         except Exception as exc:  # the register must not stay suspended
-            error = self.tr("Onverwachte fout (%1).").replace("%1", type(exc).__name__)
+            error = tr("Onverwachte fout ({name}).").format(name=type(exc).__name__)
         if self.progress is not None:
             self.progress.close()
             self.progress.deleteLater()
@@ -611,8 +611,8 @@ class RestoreDamagedDialog(JobDialog):
         self.set_ok(tr("&Terugzetten"), tr("Terugzetten"))
         self.ok_button.setEnabled(bool(self.backups))
         if not self.backups:
-            self.show_message(tr("Er zijn geen back-ups van dit register in %1. Vraag uw "
-                                 "teamleider om hulp.").replace("%1", str(path.parent)))
+            self.show_message(tr("Er zijn geen back-ups van dit register in {folder}. Vraag uw "
+                                 "teamleider om hulp.").format(folder=path.parent))
         self.setMinimumWidth(600)
         self.edit.setFocus()
 
@@ -649,7 +649,7 @@ class RestoreDamagedDialog(JobDialog):
                 finish_restore(reg, done.backup.name, done.set_aside)
         except UserError as exc:
             self.show_message(tr("De back-up is teruggezet, maar het register opent niet: "
-                                 "%1").replace("%1", str(exc)))
+                                 "{problem}").format(problem=exc))
             return
         self.edit.clear()
         self.register = reg
@@ -663,7 +663,6 @@ class RestoreDamagedDialog(JobDialog):
 
 
 def missing_text(missing: int) -> str:
-    from app.ui.text import plural
 
     return plural(
         "Deze back-up mist %n eigen stap(pen) die al in een bundel naar de teamleider "

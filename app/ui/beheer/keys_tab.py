@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -34,6 +32,7 @@ from app.model.nlformat import date_time, nl_date
 from app.storage.backup import BackupInfo, finish_restore, list_backups
 from app.storage.paths import backup_dir
 from app.storage.repository import Register
+from app.ui import style
 from app.ui.beheer.key_dialogs import (
     ChangePassphraseDialog,
     Maintenance,
@@ -45,19 +44,17 @@ from app.ui.beheer.key_dialogs import (
     missing_text,
     size_text,
 )
+from app.ui.beheer.tab import BeheerTab
 from app.ui.key_widgets import RecoveryCodeDialog
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader, LongJob, Progress
+from app.ui.text import tr
+from app.ui.widgets import list_tree
+from app.ui.worker import LongJob, Progress, Worker
 
 #: audit actions that mean the recovery code opened the register, and the one that
 #: revokes it
 RECOVERY_ACTS = ("recover", "recovery_code")
 REKEY_ACT = "rekey"
-#: the offered new key stands out (the office's blue, as the navigation's selection)
-_PROMINENT = ("QPushButton { background: #01689b; color: white; border: 1px solid #0b3b57; "
-              "border-radius: 3px; padding: 4px 12px; font-weight: bold; } "
-              "QPushButton:focus { border: 2px solid #0b3b57; } "
-              "QPushButton:disabled { background: #9fb6c4; }")
 
 
 def last_key_act(reg: Register) -> tuple[str, str] | None:
@@ -72,32 +69,26 @@ def last_key_act(reg: Register) -> tuple[str, str] | None:
     return last
 
 
-class KeysTab(QWidget):
-    def __init__(self, session: Session, reader: BackgroundReader,
+class KeysTab(BeheerTab):
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(session, reader, parent)
         self.setObjectName("keysTab")
         self.setAccessibleName(self.title())
-        self.session = session
-        self.reader = reader
         self.backups: list[BackupInfo] = []
         self.recovery_used_at: str | None = None
         self.job: LongJob | None = None
         self.maintenance: Maintenance | None = None
 
         # -- backups
-        backups_box = QGroupBox(self.tr("Back-ups"), self)
+        backups_box = QGroupBox(tr("Back-ups"), self)
         self.folder_hint = QLabel(backups_box)
         self.folder_hint.setObjectName("hint")
         self.folder_hint.setWordWrap(True)
         self.folder_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.folder_hint.setAccessibleName(self.tr("Over de back-ups en hun map"))
-        self.list = QTreeWidget(backups_box)
-        self.list.setObjectName("backupList")
-        self.list.setAccessibleName(self.tr("Back-ups van dit register"))
-        self.list.setRootIsDecorated(False)
-        self.list.setUniformRowHeights(True)
-        self.list.setHeaderLabels([self.tr("Gemaakt op"), self.tr("Soort"), self.tr("Grootte")])
+        self.folder_hint.setAccessibleName(tr("Over de back-ups en hun map"))
+        self.list = list_tree(backups_box, "backupList", tr("Back-ups van dit register"),
+                              [tr("Gemaakt op"), tr("Soort"), tr("Grootte")])
         header = self.list.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -105,20 +96,20 @@ class KeysTab(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.list.itemActivated.connect(lambda *_: self.restore_selected())
-        self.backup_button = QPushButton(self.tr("Nu een &back-up maken"), backups_box)
-        self.backup_button.setAccessibleName(self.tr("Nu een back-up maken"))
+        self.backup_button = QPushButton(tr("Nu een &back-up maken"), backups_box)
+        self.backup_button.setAccessibleName(tr("Nu een back-up maken"))
         self.backup_button.clicked.connect(self.backup_now)
-        self.restore_button = QPushButton(self.tr("&Terugzetten…"), backups_box)
-        self.restore_button.setAccessibleName(self.tr("Gekozen back-up terugzetten"))
+        self.restore_button = QPushButton(tr("&Terugzetten…"), backups_box)
+        self.restore_button.setAccessibleName(tr("Gekozen back-up terugzetten"))
         self.restore_button.clicked.connect(self.restore_selected)
         self.progress = QProgressBar(backups_box)
         self.progress.setObjectName("backupProgress")
-        self.progress.setAccessibleName(self.tr("Voortgang van de back-up"))
+        self.progress.setAccessibleName(tr("Voortgang van de back-up"))
         self.progress.setMaximumWidth(260)
         self.progress.hide()
         self.backup_status = QLabel(backups_box)
         self.backup_status.setWordWrap(True)
-        self.backup_status.setAccessibleName(self.tr("Melding over back-ups"))
+        self.backup_status.setAccessibleName(tr("Melding over back-ups"))
         self.backup_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row = QHBoxLayout()
         row.addWidget(self.backup_button)
@@ -132,21 +123,21 @@ class KeysTab(QWidget):
         bl.addWidget(self.backup_status)
 
         # -- keys
-        keys_box = QGroupBox(self.tr("Wachtwoordzin, herstelcode en sleutel"), self)
+        keys_box = QGroupBox(tr("Wachtwoordzin, herstelcode en sleutel"), self)
         self.recovery_notice = QLabel(keys_box)
         self.recovery_notice.setObjectName("warningBanner")
         self.recovery_notice.setWordWrap(True)
         self.recovery_notice.hide()
-        self.passphrase_button = QPushButton(self.tr("&Wachtwoordzin wijzigen…"), keys_box)
-        self.passphrase_button.setAccessibleName(self.tr("Wachtwoordzin wijzigen"))
+        self.passphrase_button = QPushButton(tr("&Wachtwoordzin wijzigen…"), keys_box)
+        self.passphrase_button.setAccessibleName(tr("Wachtwoordzin wijzigen"))
         self.passphrase_button.clicked.connect(self.change_passphrase)
-        self.code_button = QPushButton(self.tr("&Herstelcode tonen…"), keys_box)
-        self.code_button.setAccessibleName(self.tr("Herstelcode tonen"))
+        self.code_button = QPushButton(tr("&Herstelcode tonen…"), keys_box)
+        self.code_button.setAccessibleName(tr("Herstelcode tonen"))
         self.code_button.clicked.connect(self.show_recovery_code)
-        self.rekey_button = QPushButton(self.tr("&Nieuwe sleutel maken…"), keys_box)
-        self.rekey_button.setAccessibleName(self.tr("Nieuwe sleutel maken"))
+        self.rekey_button = QPushButton(tr("&Nieuwe sleutel maken…"), keys_box)
+        self.rekey_button.setAccessibleName(tr("Nieuwe sleutel maken"))
         self.rekey_button.clicked.connect(self.make_new_key)
-        explain = QLabel(self.tr(
+        explain = QLabel(tr(
             "Een nieuwe wachtwoordzin herschrijft alleen de sleutelring. De herstelcode "
             "ziet u opnieuw nadat u uw wachtwoordzin hebt ingevoerd. Een nieuwe sleutel "
             "versleutelt het hele register opnieuw en geeft een nieuwe herstelcode: doe dat "
@@ -156,7 +147,7 @@ class KeysTab(QWidget):
         explain.setWordWrap(True)
         self.keys_status = QLabel(keys_box)
         self.keys_status.setWordWrap(True)
-        self.keys_status.setAccessibleName(self.tr("Melding over sleutels"))
+        self.keys_status.setAccessibleName(tr("Melding over sleutels"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.passphrase_button)
         buttons.addWidget(self.code_button)
@@ -173,24 +164,14 @@ class KeysTab(QWidget):
         layout.addWidget(backups_box, 1)
         layout.addWidget(keys_box)
 
-        session.locked.connect(self.clear)
-        session.unlocked.connect(self._refresh_if_shown)
-        session.backups_changed.connect(self._refresh_if_shown)
+        session.backups_changed.connect(self.refresh_if_shown)
         session.state_changed.connect(self._update_buttons)
         self._update_buttons()
 
     def title(self) -> str:
-        return self.tr("Sleutels en back-ups")
+        return tr("Sleutels en back-ups")
 
     # ------------------------------------------------------------------ reading
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.refresh()
-
-    def _refresh_if_shown(self) -> None:
-        if self.isVisible():
-            self.refresh()
 
     def refresh(self) -> None:
         """The backups folder (a directory listing: cheap) and, in the worker, the
@@ -198,10 +179,10 @@ class KeysTab(QWidget):
         if not self.session.is_open:
             return
         path = self.session.register.path
-        self.folder_hint.setText(self.tr(
+        self.folder_hint.setText(tr(
             "Bij het eerste ontgrendelen van elke dag maakt het programma een versleutelde "
             "back-up, met de sleutelring ernaast. Bewaard worden de nieuwste van elk van de "
-            "laatste 7 dagen en 4 weken. Map: %1").replace("%1", str(backup_dir(path))))
+            "laatste 7 dagen en 4 weken. Map: {backup_dir}").format(backup_dir=backup_dir(path)))
         current = self.selected()
         self.backups = list_backups(path)
         self.list.clear()
@@ -217,7 +198,7 @@ class KeysTab(QWidget):
         if self.list.currentItem() is None and first is not None:
             self.list.setCurrentItem(first)
         if not self.backups:
-            self.backup_status.setText(self.tr("Er is nog geen back-up van dit register."))
+            self.backup_status.setText(tr("Er is nog geen back-up van dit register."))
         self.reader.submit(last_key_act, self._key_act_read)
         self._update_buttons()
 
@@ -227,17 +208,18 @@ class KeysTab(QWidget):
             used = str(act[1])
         self.recovery_used_at = used
         if used:
-            self.recovery_notice.setText(self.tr(
-                "Het register is op %1 geopend met de herstelcode. Maak nu een nieuwe "
+            self.recovery_notice.setText(tr(
+                "Het register is op {day} geopend met de herstelcode. Maak nu een nieuwe "
                 "sleutel: dan werkt de gebruikte herstelcode niet meer en krijgt u een "
-                "nieuwe.").replace("%1", nl_date(used[:10])))
+                "nieuwe.").format(day=nl_date(used[:10])))
             self.recovery_notice.show()
             self.rekey_button.setDefault(True)
-            self.rekey_button.setStyleSheet(_PROMINENT)
+            # the offered new key stands out (the office's blue, as the navigation's)
+            style.set_tone(self.rekey_button, "prominent")
         else:
             self.recovery_notice.hide()
             self.rekey_button.setDefault(False)
-            self.rekey_button.setStyleSheet("")
+            style.set_tone(self.rekey_button, None)
         self._update_buttons()
 
     def selected(self) -> BackupInfo | None:
@@ -264,12 +246,12 @@ class KeysTab(QWidget):
         for button in (self.passphrase_button, self.code_button):
             button.setEnabled(open_)
         self.rekey_button.setEnabled(open_ and not busy and not read_only)
-        self.rekey_button.setToolTip(self.tr(
+        self.rekey_button.setToolTip(tr(
             "Kan niet zolang het register alleen te lezen is: zet eerst een back-up terug "
             "of aanvaard de huidige stand.") if read_only else "")
 
     def _say(self, label: QLabel, text: str, error: bool = False) -> None:
-        label.setStyleSheet("color: #a11d1d;" if error else "")
+        style.set_tone(label, "alert" if error else None)
         label.setText(text)
 
     # ------------------------------------------------------------------ backups
@@ -293,7 +275,7 @@ class KeysTab(QWidget):
 
         self.progress.setRange(0, 0)
         self.progress.show()
-        self._say(self.backup_status, self.tr("Bezig met de back-up…"))
+        self._say(self.backup_status, tr("Bezig met de back-up…"))
         job = LongJob(work)
         job.progressed.connect(self._progressed)
         job.succeeded.connect(self._backup_made)
@@ -309,16 +291,16 @@ class KeysTab(QWidget):
         self.progress.hide()
         self.job = None
         name = getattr(made, "name", str(made))
-        self._say(self.backup_status, self.tr("Back-up gemaakt: %1 (met de sleutelring "
-                                              "ernaast).").replace("%1", name))
+        self._say(self.backup_status, tr("Back-up gemaakt: {name} (met de sleutelring "
+                                         "ernaast).").format(name=name))
         self.session.backups_changed.emit()
         self.refresh()
 
     def _backup_failed(self, text: str) -> None:
         self.progress.hide()
         self.job = None
-        self._say(self.backup_status, self.tr("Er is geen back-up gemaakt: %1").replace(
-            "%1", text), error=True)
+        self._say(self.backup_status, tr("Er is geen back-up gemaakt: {problem}")
+                                      .format(problem=text), error=True)
         self._update_buttons()
 
     def restore_selected(self) -> None:
@@ -339,8 +321,8 @@ class KeysTab(QWidget):
             finish_restore(reg, done.backup.name, done.set_aside)
 
         self.maintenance = Maintenance(self.session, self.reader, self,
-                                       self.tr("De back-up van %1 wordt teruggezet…").replace(
-                                           "%1", describe(info)))
+                                       tr("De back-up van {backup} wordt teruggezet…")
+                                       .format(backup=describe(info)))
         self.maintenance.run(passphrase, work, finish,
                              lambda reg, done, error: self._restored(info, reg, done, error))
 
@@ -348,21 +330,21 @@ class KeysTab(QWidget):
                   error: str) -> None:
         self.maintenance = None
         if done is None:
-            self._say(self.backup_status, self.tr(
-                "Er is niets teruggezet: %1").replace("%1", error), error=True)
+            self._say(self.backup_status, tr(
+                "Er is niets teruggezet: {error}").format(error=error), error=True)
         elif error:
             self._say(self.backup_status, error, error=True)
         else:
-            lines = [self.tr("De back-up van %1 is teruggezet.").replace("%1", describe(info))]
+            lines = [tr("De back-up van {backup} is teruggezet.").format(backup=describe(info))]
             if done.set_aside is not None:
-                lines.append(self.tr("Het vervangen register is bewaard als %1.").replace(
-                    "%1", done.set_aside.name))
+                lines.append(tr("Het vervangen register is bewaard als {name}.")
+                             .format(name=done.set_aside.name))
             if done.missing_sent:
                 lines.append(missing_text(done.missing_sent))
             self._say(self.backup_status, " ".join(lines))
         self.session.backups_changed.emit()
         self.session.state_changed.emit()
-        self._refresh_if_shown()
+        self.refresh_if_shown()
 
     # ------------------------------------------------------------------ keys
 
@@ -370,7 +352,7 @@ class KeysTab(QWidget):
         if not self.session.is_open:
             return
         if ChangePassphraseDialog.ask(self.session, self):
-            self._say(self.keys_status, self.tr(
+            self._say(self.keys_status, tr(
                 "De wachtwoordzin is gewijzigd. Oudere back-ups openen met de wachtwoordzin "
                 "die gold toen ze werden gemaakt, of met de herstelcode."))
 
@@ -383,7 +365,7 @@ class KeysTab(QWidget):
         reg = self.session.register
         RecoveryCodeDialog.show_code(code, reg.path, reg.settings.device_code,
                                      handler=reg.settings.handler, confirm=False,
-                                     title=self.tr("Herstelcode"), parent=self)
+                                     title=tr("Herstelcode"), parent=self)
 
     def make_new_key(self) -> None:
         if not self.session.is_open or LongJob.busy() or self.session.read_only:
@@ -405,7 +387,7 @@ class KeysTab(QWidget):
             finally:
                 reg.close()
 
-        self.maintenance = Maintenance(self.session, self.reader, self, self.tr(
+        self.maintenance = Maintenance(self.session, self.reader, self, tr(
             "Het register krijgt een nieuwe sleutel. Dit kan even duren…"))
         self.maintenance.run(passphrase, work, lambda reg, code: None,
                              lambda reg, code, error: self._rekeyed(path, owner, code, error))
@@ -413,22 +395,22 @@ class KeysTab(QWidget):
     def _rekeyed(self, path: Path, owner: tuple[str, str], code: Any, error: str) -> None:
         self.maintenance = None
         if code is None:
-            self._say(self.keys_status, self.tr(
-                "Er is geen nieuwe sleutel gemaakt: %1").replace("%1", error), error=True)
+            self._say(self.keys_status, tr(
+                "Er is geen nieuwe sleutel gemaakt: {error}").format(error=error), error=True)
             return
         if error:  # the new key is made, but the register did not open again
             self._say(self.keys_status, error, error=True)
-        self._say(self.keys_status, self.tr(
+        self._say(self.keys_status, tr(
             "Het register heeft een nieuwe sleutel. De oude herstelcode werkt niet meer; "
             "oudere back-ups zijn verwijderd en er is een nieuwe gemaakt."))
         self.session.backups_changed.emit()
         if code:  # shown even when the register did not open again: it is the way in
             RecoveryCodeDialog.show_code(
                 str(code), path, owner[0], handler=owner[1],
-                confirm=True, title=self.tr("Nieuwe herstelcode"),
-                intro=self.tr("Het register heeft een nieuwe sleutel en dus een nieuwe "
-                              "herstelcode. De oude werkt niet meer: laat uw teamleider de "
-                              "oude envelop vernietigen. Druk deze af en geef hem in een "
-                              "gesloten envelop aan uw teamleider."),
+                confirm=True, title=tr("Nieuwe herstelcode"),
+                intro=tr("Het register heeft een nieuwe sleutel en dus een nieuwe "
+                         "herstelcode. De oude werkt niet meer: laat uw teamleider de "
+                         "oude envelop vernietigen. Druk deze af en geef hem in een "
+                         "gesloten envelop aan uw teamleider."),
                 parent=self)
-        self._refresh_if_shown()
+        self.refresh_if_shown()

@@ -14,7 +14,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.text import tr
+from app.ui.worker import Worker
 
 #: (module in app.ui.beheer, class name), in the order the tabs appear.
 TABS: tuple[tuple[str, str], ...] = (
@@ -30,16 +31,16 @@ class BeheerPage(QWidget):
     #: a tab asks to open a case (its own ``open_case`` signal, forwarded)
     open_case = Signal(str)
 
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("beheerPage")
-        self.setAccessibleName(self.tr("Beheer"))
+        self.setAccessibleName(tr("Beheer"))
         self.session = session
         self.reader = reader
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("beheerTabs")
-        self.tabs.setAccessibleName(self.tr("Onderdelen van beheer"))
+        self.tabs.setAccessibleName(tr("Onderdelen van beheer"))
         self.tabs.setDocumentMode(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

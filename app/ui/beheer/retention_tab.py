@@ -3,7 +3,7 @@
 docs/SECURITY.md "personal data does not outlive its purpose": the preview lists the cases
 whose personal data are due (``purge(dry_run=True)``), nothing is erased before the
 handler confirms, and a destroyed case (Archiefwet) needs its number, a reason and a
-second confirmation. Both run in the page's worker (``BackgroundReader``) on its own
+second confirmation. Both run in the page's worker (``Worker``) on its own
 connection: a purge or a destruction rewrites pages and merges the search index.
 """
 
@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model.errors import UserError
 from app.model.nlformat import nl_date
 from app.storage.repository import Register
 from app.storage.retention import PurgeResult, destroy, purge
 from app.ui.beheer.tab import BeheerTab, say
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.text import tr
+from app.ui.worker import Worker
 
 
 def _preview(reg: Register) -> PurgeResult:
@@ -45,7 +47,7 @@ def _purge(reg: Register) -> PurgeResult:
 
 
 class RetentionTab(BeheerTab):
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(session, reader, parent)
         self.setObjectName("retentionTab")
@@ -53,29 +55,29 @@ class RetentionTab(BeheerTab):
         self.result: PurgeResult | None = None
 
         # -- purge
-        purge_box = QGroupBox(self.tr("Persoonsgegevens wissen na de bewaartermijn"), self)
+        purge_box = QGroupBox(tr("Persoonsgegevens wissen na de bewaartermijn"), self)
         self.explain = QLabel(purge_box)
         self.explain.setObjectName("hint")
         self.explain.setWordWrap(True)
-        self.preview_button = QPushButton(self.tr("Voorbeeld &tonen"), purge_box)
-        self.preview_button.setAccessibleName(self.tr("Voorbeeld van wat gewist wordt"))
+        self.preview_button = QPushButton(tr("Voorbeeld &tonen"), purge_box)
+        self.preview_button.setAccessibleName(tr("Voorbeeld van wat gewist wordt"))
         self.preview_button.clicked.connect(self.preview)
-        self.purge_button = QPushButton(self.tr("Persoonsgegevens &wissen…"), purge_box)
-        self.purge_button.setAccessibleName(self.tr("Persoonsgegevens wissen"))
+        self.purge_button = QPushButton(tr("Persoonsgegevens &wissen…"), purge_box)
+        self.purge_button.setAccessibleName(tr("Persoonsgegevens wissen"))
         self.purge_button.clicked.connect(self.purge_now)
         self.list = QTreeWidget(purge_box)
         self.list.setObjectName("purgeList")
-        self.list.setAccessibleName(self.tr("Casussen waarvan de persoonsgegevens gewist "
-                                            "worden"))
+        self.list.setAccessibleName(tr("Casussen waarvan de persoonsgegevens gewist "
+                                       "worden"))
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
-        self.list.setHeaderLabels([self.tr("Casus"), self.tr("Status"), self.tr("Sinds"),
-                                   self.tr("Te wissen vanaf"), self.tr("Gegevens")])
+        self.list.setHeaderLabels([tr("Casus"), tr("Status"), tr("Sinds"),
+                                   tr("Te wissen vanaf"), tr("Gegevens")])
         for col, width in enumerate((150, 220, 110, 130)):
             self.list.setColumnWidth(col, width)
         self.purge_status = QLabel(purge_box)
         self.purge_status.setWordWrap(True)
-        self.purge_status.setAccessibleName(self.tr("Melding over het wissen"))
+        self.purge_status.setAccessibleName(tr("Melding over het wissen"))
         row = QHBoxLayout()
         row.addWidget(self.preview_button)
         row.addWidget(self.purge_button)
@@ -86,8 +88,8 @@ class RetentionTab(BeheerTab):
         pl.addWidget(self.list, 1)
 
         # -- destroy
-        destroy_box = QGroupBox(self.tr("Casus vernietigen (Archiefwet)"), self)
-        intro = QLabel(self.tr(
+        destroy_box = QGroupBox(tr("Casus vernietigen (Archiefwet)"), self)
+        intro = QLabel(tr(
             "Een afgeronde, doorverwezen of niet in behandeling genomen casus kan worden "
             "vernietigd. Alle stappen en persoonsgegevens worden gewist; alleen het "
             "nummer, het jaar en de reden blijven over (in de lijst onder de status "
@@ -97,22 +99,22 @@ class RetentionTab(BeheerTab):
         intro.setObjectName("hint")
         intro.setWordWrap(True)
         self.number_edit = QLineEdit(destroy_box)
-        self.number_edit.setAccessibleName(self.tr("Casusnummer"))
+        self.number_edit.setAccessibleName(tr("Casusnummer"))
         self.number_edit.setPlaceholderText("2025-ZWL-0001")
         self.number_edit.setMaximumWidth(220)
         self.reason_edit = QLineEdit(destroy_box)
-        self.reason_edit.setAccessibleName(self.tr("Reden van vernietiging"))
-        self.reason_edit.setPlaceholderText(self.tr("bijvoorbeeld: bewaartermijn volgens "
-                                                    "de selectielijst verstreken"))
-        self.destroy_button = QPushButton(self.tr("Vernieti&gen…"), destroy_box)
-        self.destroy_button.setAccessibleName(self.tr("Casus vernietigen"))
+        self.reason_edit.setAccessibleName(tr("Reden van vernietiging"))
+        self.reason_edit.setPlaceholderText(tr("bijvoorbeeld: bewaartermijn volgens "
+                                               "de selectielijst verstreken"))
+        self.destroy_button = QPushButton(tr("Vernieti&gen…"), destroy_box)
+        self.destroy_button.setAccessibleName(tr("Casus vernietigen"))
         self.destroy_button.clicked.connect(self.destroy_case)
         self.destroy_status = QLabel(destroy_box)
         self.destroy_status.setWordWrap(True)
-        self.destroy_status.setAccessibleName(self.tr("Melding over het vernietigen"))
+        self.destroy_status.setAccessibleName(tr("Melding over het vernietigen"))
         form = QFormLayout()
-        for text, widget in ((self.tr("Casus&nummer"), self.number_edit),
-                             (self.tr("&Reden"), self.reason_edit)):
+        for text, widget in ((tr("Casus&nummer"), self.number_edit),
+                             (tr("&Reden"), self.reason_edit)):
             label = QLabel(text, destroy_box)
             label.setBuddy(widget)
             form.addRow(label, widget)
@@ -133,7 +135,7 @@ class RetentionTab(BeheerTab):
         self._buttons()
 
     def title(self) -> str:
-        return self.tr("Bewaartermijn")
+        return tr("Bewaartermijn")
 
     # ------------------------------------------------------------------ reading
 
@@ -141,17 +143,17 @@ class RetentionTab(BeheerTab):
         if not self.session.is_open:
             return
         months = self.session.register.settings.retention_months
-        self.explain.setText(self.tr(
+        self.explain.setText(tr(
             "Persoonsgegevens (naam, BSN, telefoon, e-mail, adres, kenmerk van de dienst) "
-            "worden %1 maanden na de afronding gewist, of na het triagebesluit bij een "
+            "worden {months} maanden na de afronding gewist, of na het triagebesluit bij een "
             "doorverwezen of niet in behandeling genomen casus (instelling "
             "Bewaartermijn). Een heropende of nog niet getrieerde casus houdt ze. De "
             "cijfers veranderen niet. Back-ups bewaren gewiste gegevens tot ze vervallen "
-            "(hoogstens ongeveer vijf weken).").replace("%1", str(months)))
+            "(hoogstens ongeveer vijf weken).").format(months=months))
         self._buttons()
 
     def preview(self) -> None:
-        say(self.purge_status, self.tr("Bezig met zoeken…"), None)
+        say(self.purge_status, tr("Bezig met zoeken…"), None)
         self.preview_button.setEnabled(False)
         self.reader.submit(_preview, self._show, self._failed)
 
@@ -167,20 +169,20 @@ class RetentionTab(BeheerTab):
             row.setTextAlignment(4, Qt.AlignmentFlag.AlignRight)
             self.list.addTopLevelItem(row)
         if result.done:
-            text = self.tr("%1 persoonsgegevens van %2 casussen gewist (vastgelegd in het "
-                           "auditlogboek).")
+            text = tr("{values} persoonsgegevens van {cases} casussen gewist (vastgelegd in het "
+                      "auditlogboek).")
             self.list.clear()
         elif result.items:
-            text = self.tr("%1 persoonsgegevens van %2 casussen zijn aan de beurt. Er is nog "
-                           "niets gewist.")
+            text = tr("{values} persoonsgegevens van {cases} casussen zijn aan de beurt. Er is nog "
+                      "niets gewist.")
         else:
-            text = self.tr("Er zijn geen persoonsgegevens die gewist moeten worden.")
-        say(self.purge_status, text.replace("%1", str(result.values)).replace(
-            "%2", str(len(result.items))), True if result.done else None)
+            text = tr("Er zijn geen persoonsgegevens die gewist moeten worden.")
+        say(self.purge_status, text.format(values=result.values, cases=len(result.items)),
+            True if result.done else None)
         self._buttons()
 
-    def _failed(self, message: str) -> None:
-        say(self.purge_status, message, False)
+    def _failed(self, error: UserError) -> None:
+        say(self.purge_status, str(error), False)
         self._buttons()
 
     def _buttons(self) -> None:
@@ -203,12 +205,12 @@ class RetentionTab(BeheerTab):
     def purge_now(self) -> bool:
         if self.result is None or not self.result.items or not self.session.is_open:
             return False
-        if not self.confirm(self.tr("Persoonsgegevens wissen"), self.tr(
-                "De persoonsgegevens van %1 casussen worden gewist. Dit kan niet ongedaan "
-                "worden gemaakt. Doorgaan?").replace("%1", str(len(self.result.items)))):
+        if not self.confirm(tr("Persoonsgegevens wissen"), tr(
+                "De persoonsgegevens van {cases} casussen worden gewist. Dit kan niet ongedaan "
+                "worden gemaakt. Doorgaan?").format(cases=len(self.result.items))):
             return False
         self.purge_button.setEnabled(False)
-        self.purge_status.setText(self.tr("Bezig met wissen…"))
+        self.purge_status.setText(tr("Bezig met wissen…"))
         self.reader.submit(_purge, self._purged, self._failed)
         return True
 
@@ -222,16 +224,16 @@ class RetentionTab(BeheerTab):
         if not self.session.is_open:
             return False
         if not number or not reason:
-            say(self.destroy_status, self.tr("Vul het casusnummer en de reden in."), False)
+            say(self.destroy_status, tr("Vul het casusnummer en de reden in."), False)
             (self.number_edit if not number else self.reason_edit).setFocus()
             return False
-        if not self.confirm(self.tr("Casus vernietigen"), self.tr(
-                "Casus %1 vernietigen? Alle stappen en persoonsgegevens worden gewist; "
+        if not self.confirm(tr("Casus vernietigen"), tr(
+                "Casus {number} vernietigen? Alle stappen en persoonsgegevens worden gewist; "
                 "alleen het nummer, het jaar en de reden blijven over. Dit kan niet "
-                "ongedaan worden gemaakt.").replace("%1", number)):
+                "ongedaan worden gemaakt.").format(number=number)):
             return False
         self.destroy_button.setEnabled(False)
-        say(self.destroy_status, self.tr("Bezig met vernietigen…"), None)
+        say(self.destroy_status, tr("Bezig met vernietigen…"), None)
 
         def job(reg: Register) -> str:
             reg.reload_settings()
@@ -241,16 +243,15 @@ class RetentionTab(BeheerTab):
         return True
 
     def _destroyed(self, number: Any) -> None:
-        say(self.destroy_status, self.tr("Casus %1 is vernietigd.").replace(
-            "%1", str(number)), True)
+        say(self.destroy_status, tr("Casus {number} is vernietigd.").format(number=number), True)
         self.number_edit.clear()
         self.reason_edit.clear()
         self._buttons()
         self.session.case_changed.emit(str(number))
         self.session.data_changed.emit()
 
-    def _destroy_failed(self, message: str) -> None:
-        say(self.destroy_status, message, False)
+    def _destroy_failed(self, error: UserError) -> None:
+        say(self.destroy_status, str(error), False)
         self._buttons()
 
     def clear(self) -> None:

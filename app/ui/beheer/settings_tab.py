@@ -41,7 +41,8 @@ from app.model.settings import EXCHANGE_MIN_LENGTH, NUMBERS
 from app.storage import codelist_overrides as overrides
 from app.ui.beheer.tab import BeheerTab, say
 from app.ui.session import Session
-from app.ui.worker import BackgroundReader
+from app.ui.text import plural, tr
+from app.ui.worker import Worker
 
 
 def _hint(text: str, parent: QWidget) -> QLabel:
@@ -52,7 +53,7 @@ def _hint(text: str, parent: QWidget) -> QLabel:
 
 
 class SettingsTab(BeheerTab):
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(session, reader, parent)
         self.setObjectName("settingsTab")
@@ -67,7 +68,7 @@ class SettingsTab(BeheerTab):
         layout.addWidget(self._build_places(body))
         layout.addStretch(1)
         scroll = QScrollArea(self)
-        scroll.setAccessibleName(self.tr("Instellingen"))
+        scroll.setAccessibleName(tr("Instellingen"))
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
@@ -76,7 +77,7 @@ class SettingsTab(BeheerTab):
         outer.addWidget(scroll)
 
     def title(self) -> str:
-        return self.tr("Instellingen")
+        return tr("Instellingen")
 
     # ------------------------------------------------------------------ building
 
@@ -92,13 +93,13 @@ class SettingsTab(BeheerTab):
         return spin
 
     def _build_settings(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox(self.tr("Register"), parent)
+        box = QGroupBox(tr("Register"), parent)
         self.spins: dict[str, QSpinBox] = {}
         self.handler_edit = QLineEdit(box)
-        self.handler_edit.setAccessibleName(self.tr("Naam behandelaar"))
+        self.handler_edit.setAccessibleName(tr("Naam behandelaar"))
         self.handler_edit.setMaxLength(100)
         self.device_edit = QLineEdit(box)
-        self.device_edit.setAccessibleName(self.tr("Apparaatcode"))
+        self.device_edit.setAccessibleName(tr("Apparaatcode"))
         self.device_edit.setMaxLength(4)
         self.device_edit.setMaximumWidth(90)
         self.device_hint = _hint("", box)
@@ -107,16 +108,16 @@ class SettingsTab(BeheerTab):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         rows: list[tuple[str, QWidget]] = [
-            (self.tr("&Naam behandelaar"), self.handler_edit),
-            (self.tr("&Apparaatcode"), self.device_edit),
-            (self.tr("A&utomatisch vergrendelen na"), self._spin("auto_lock_minutes", box)),
-            (self.tr("Eigen interne nor&m doorlooptijd"),
+            (tr("&Naam behandelaar"), self.handler_edit),
+            (tr("&Apparaatcode"), self.device_edit),
+            (tr("A&utomatisch vergrendelen na"), self._spin("auto_lock_minutes", box)),
+            (tr("Eigen interne nor&m doorlooptijd"),
              self._spin("leadtime_norm_days", box)),
-            (self.tr("Jaardoel Belasting&dienst"), self._spin("target_belastingdienst", box)),
-            (self.tr("Jaardoel Dienst &Toeslagen"),
+            (tr("Jaardoel Belasting&dienst"), self._spin("target_belastingdienst", box)),
+            (tr("Jaardoel Dienst &Toeslagen"),
              self._spin("target_dienst_toeslagen", box)),
-            (self.tr("&Bewaartermijn persoonsgegevens"), self._spin("retention_months", box)),
-            (self.tr("&Kleine aantallen afschermen onder"),
+            (tr("&Bewaartermijn persoonsgegevens"), self._spin("retention_months", box)),
+            (tr("&Kleine aantallen afschermen onder"),
              self._spin("suppress_below", box)),
         ]
         for text, widget in rows:
@@ -125,23 +126,23 @@ class SettingsTab(BeheerTab):
             form.addRow(label, widget)
             if widget is self.device_edit:
                 form.addRow("", self.device_hint)
-        self.handler_edit.setToolTip(self.tr("Deze naam staat bij elke stap die u vanaf nu "
-                                             "vastlegt."))
-        self.spins["leadtime_norm_days"].setToolTip(self.tr(
+        self.handler_edit.setToolTip(tr("Deze naam staat bij elke stap die u vanaf nu "
+                                        "vastlegt."))
+        self.spins["leadtime_norm_days"].setToolTip(tr(
             "De eigen, interne norm van het bureau voor de bruto doorlooptijd; geen "
             "wettelijke termijn. Rapportage en werkmap noemen hem zo, met zijn waarde."))
-        self.spins["retention_months"].setToolTip(self.tr(
+        self.spins["retention_months"].setToolTip(tr(
             "Persoonsgegevens worden zoveel kalendermaanden na afronding of na het "
             "triagebesluit (doorverwezen, niet in behandeling) gewist."))
-        self.spins["suppress_below"].setToolTip(self.tr(
+        self.spins["suppress_below"].setToolTip(tr(
             "De standaard voor de rapportage: aantallen van 1 tot deze waarde worden "
             "afgeschermd."))
-        self.save_button = QPushButton(self.tr("Instellingen &opslaan"), box)
-        self.save_button.setAccessibleName(self.tr("Instellingen opslaan"))
+        self.save_button = QPushButton(tr("Instellingen &opslaan"), box)
+        self.save_button.setAccessibleName(tr("Instellingen opslaan"))
         self.save_button.clicked.connect(self.save)
         self.status = QLabel(box)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName(self.tr("Melding over de instellingen"))
+        self.status.setAccessibleName(tr("Melding over de instellingen"))
         row = QHBoxLayout()
         row.addWidget(self.save_button)
         row.addWidget(self.status, 1)
@@ -151,31 +152,31 @@ class SettingsTab(BeheerTab):
         return box
 
     def _build_exchange(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox(self.tr("Uitwisselingswachtwoordzin (bundels)"), parent)
+        box = QGroupBox(tr("Uitwisselingswachtwoordzin (bundels)"), parent)
         self.exchange_state = QLabel(box)
-        self.exchange_state.setAccessibleName(self.tr("Stand van de "
-                                                      "uitwisselingswachtwoordzin"))
+        self.exchange_state.setAccessibleName(tr("Stand van de "
+                                                 "uitwisselingswachtwoordzin"))
         self.exchange_edit = QLineEdit(box)
         self.exchange_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.exchange_edit.setAccessibleName(self.tr("Nieuwe uitwisselingswachtwoordzin"))
+        self.exchange_edit.setAccessibleName(tr("Nieuwe uitwisselingswachtwoordzin"))
         self.exchange_again = QLineEdit(box)
         self.exchange_again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.exchange_again.setAccessibleName(self.tr("Herhaal de "
-                                                      "uitwisselingswachtwoordzin"))
-        self.exchange_button = QPushButton(self.tr("Wachtwoordzin &instellen"), box)
-        self.exchange_button.setAccessibleName(self.tr("Uitwisselingswachtwoordzin "
-                                                       "instellen"))
+        self.exchange_again.setAccessibleName(tr("Herhaal de "
+                                                 "uitwisselingswachtwoordzin"))
+        self.exchange_button = QPushButton(tr("Wachtwoordzin &instellen"), box)
+        self.exchange_button.setAccessibleName(tr("Uitwisselingswachtwoordzin "
+                                                  "instellen"))
         self.exchange_button.clicked.connect(self.set_exchange)
         self.exchange_status = QLabel(box)
         self.exchange_status.setWordWrap(True)
-        self.exchange_status.setAccessibleName(self.tr("Melding over de "
-                                                       "uitwisselingswachtwoordzin"))
+        self.exchange_status.setAccessibleName(tr("Melding over de "
+                                                  "uitwisselingswachtwoordzin"))
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         for edit in (self.exchange_edit, self.exchange_again):
             edit.setMinimumWidth(320)
-        for text, widget in ((self.tr("Nieuwe &wachtwoordzin"), self.exchange_edit),
-                             (self.tr("&Herhaal"), self.exchange_again)):
+        for text, widget in ((tr("Nieuwe &wachtwoordzin"), self.exchange_edit),
+                             (tr("&Herhaal"), self.exchange_again)):
             label = QLabel(text, box)
             label.setBuddy(widget)
             form.addRow(label, widget)
@@ -183,46 +184,46 @@ class SettingsTab(BeheerTab):
         row.addWidget(self.exchange_button)
         row.addWidget(self.exchange_status, 1)
         lay = QVBoxLayout(box)
-        lay.addWidget(_hint(self.tr(
+        lay.addWidget(_hint(tr(
             "Alle laptops van het team versleutelen hun bundels met dezelfde "
-            "uitwisselingswachtwoordzin (minstens %1 tekens). Hij wordt versleuteld in het "
-            "register bewaard en nooit meer getoond.").replace(
-                "%1", str(EXCHANGE_MIN_LENGTH)), box))
+            "uitwisselingswachtwoordzin (minstens {exchange_min_length} tekens). Hij wordt "
+            "versleuteld in het register bewaard en nooit meer getoond.")
+                .format(exchange_min_length=EXCHANGE_MIN_LENGTH), box))
         lay.addWidget(self.exchange_state)
         lay.addLayout(form)
         lay.addLayout(row)
         return box
 
     def _build_codelists(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox(self.tr("Codelijsten"), parent)
+        box = QGroupBox(tr("Codelijsten"), parent)
         self.list_combo = QComboBox(box)
-        self.list_combo.setAccessibleName(self.tr("Codelijst"))
+        self.list_combo.setAccessibleName(tr("Codelijst"))
         self.list_combo.currentIndexChanged.connect(self.fill_codes)
         self.codes = QTreeWidget(box)
         self.codes.setObjectName("codeList")
-        self.codes.setAccessibleName(self.tr("Waarden van de codelijst"))
+        self.codes.setAccessibleName(tr("Waarden van de codelijst"))
         self.codes.setRootIsDecorated(False)
         self.codes.setUniformRowHeights(True)
-        self.codes.setHeaderLabels([self.tr("Omschrijving"), self.tr("Sleutel"),
-                                    self.tr("Stand"), self.tr("Route")])
+        self.codes.setHeaderLabels([tr("Omschrijving"), tr("Sleutel"),
+                                    tr("Stand"), tr("Route")])
         self.codes.setColumnWidth(0, 300)
         self.codes.setColumnWidth(1, 200)
         self.codes.setColumnWidth(2, 150)
         self.codes.setMinimumHeight(200)
         self.codes.currentItemChanged.connect(lambda *_: self._code_buttons())
-        self.add_button = QPushButton(self.tr("Toevoe&gen…"), box)
-        self.add_button.setAccessibleName(self.tr("Waarde toevoegen aan de codelijst"))
+        self.add_button = QPushButton(tr("Toevoe&gen…"), box)
+        self.add_button.setAccessibleName(tr("Waarde toevoegen aan de codelijst"))
         self.add_button.clicked.connect(self.add_code)
-        self.hide_button = QPushButton(self.tr("Ve&rbergen"), box)
-        self.hide_button.setAccessibleName(self.tr("Waarde verbergen of weer tonen"))
+        self.hide_button = QPushButton(tr("Ve&rbergen"), box)
+        self.hide_button.setAccessibleName(tr("Waarde verbergen of weer tonen"))
         self.hide_button.clicked.connect(self.toggle_hidden)
-        self.remove_button = QPushButton(self.tr("Verwijd&eren"), box)
-        self.remove_button.setAccessibleName(self.tr("Toegevoegde waarde verwijderen"))
+        self.remove_button = QPushButton(tr("Verwijd&eren"), box)
+        self.remove_button.setAccessibleName(tr("Toegevoegde waarde verwijderen"))
         self.remove_button.clicked.connect(self.remove_code)
         self.codes_status = QLabel(box)
         self.codes_status.setWordWrap(True)
-        self.codes_status.setAccessibleName(self.tr("Melding over de codelijsten"))
-        caption = QLabel(self.tr("&Lijst"), box)
+        self.codes_status.setAccessibleName(tr("Melding over de codelijsten"))
+        caption = QLabel(tr("&Lijst"), box)
         caption.setBuddy(self.list_combo)
         top = QHBoxLayout()
         top.addWidget(caption)
@@ -232,7 +233,7 @@ class SettingsTab(BeheerTab):
             buttons.addWidget(b)
         buttons.addWidget(self.codes_status, 1)
         lay = QVBoxLayout(box)
-        lay.addWidget(_hint(self.tr(
+        lay.addWidget(_hint(tr(
             "Uitbreidbare lijsten krijgen hier eigen waarden met een Nederlandse "
             "omschrijving. Een waarde die in stappen staat kan alleen worden verborgen "
             "(oude stappen houden hem), niet verwijderd. De aanvullingen staan in het "
@@ -244,18 +245,18 @@ class SettingsTab(BeheerTab):
         return box
 
     def _build_places(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox(self.tr("Eigen sjablonen en codelijsten"), parent)
+        box = QGroupBox(tr("Eigen sjablonen en codelijsten"), parent)
         self.templates_label = QLabel(box)
         self.codelists_label = QLabel(box)
-        for label, name in ((self.templates_label, self.tr("Map met eigen sjablonen")),
-                            (self.codelists_label, self.tr("Bestand met eigen "
-                                                           "codelijsten"))):
+        for label, name in ((self.templates_label, tr("Map met eigen sjablonen")),
+                            (self.codelists_label, tr("Bestand met eigen "
+                                                      "codelijsten"))):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setAccessibleName(name)
         form = QFormLayout(box)
-        for text, value in ((self.tr("Sjablonen:"), self.templates_label),
-                            (self.tr("Codelijsten:"), self.codelists_label)):
+        for text, value in ((tr("Sjablonen:"), self.templates_label),
+                            (tr("Codelijsten:"), self.codelists_label)):
             form.addRow(QLabel(text, box), value)  # a caption, not a buddy
         return box
 
@@ -271,15 +272,15 @@ class SettingsTab(BeheerTab):
         fixed = bool(reg.last_sequence("case") or reg.last_sequence("signal"))
         self.device_edit.setReadOnly(fixed)
         self.device_hint.setText(
-            self.tr("Vast: de code staat in de nummers van de casussen en signalen van deze "
-                    "laptop.") if fixed else
-            self.tr("Kan nog worden gewijzigd tot deze laptop de eerste casus of het eerste "
-                    "signaal vastlegt (2 tot 4 hoofdletters)."))
+            tr("Vast: de code staat in de nummers van de casussen en signalen van deze "
+               "laptop.") if fixed else
+            tr("Kan nog worden gewijzigd tot deze laptop de eerste casus of het eerste "
+               "signaal vastlegt (2 tot 4 hoofdletters)."))
         for key, spin in self.spins.items():
             spin.setValue(int(getattr(s, key)))
         self.exchange_state.setText(
-            self.tr("Ingesteld.") if s.exchange_passphrase else
-            self.tr("Nog niet ingesteld: bundels maken en inlezen kan pas daarna."))
+            tr("Ingesteld.") if s.exchange_passphrase else
+            tr("Nog niet ingesteld: bundels maken en inlezen kan pas daarna."))
         current = self.list_combo.currentData()
         self.list_combo.blockSignals(True)
         self.list_combo.clear()
@@ -293,10 +294,10 @@ class SettingsTab(BeheerTab):
 
         folder = default_override_dir()
         self.templates_label.setText(str(folder) + (
-            "" if folder.is_dir() else self.tr("  (nog niet aangemaakt)")))
+            "" if folder.is_dir() else tr("  (nog niet aangemaakt)")))
         path = overrides.override_path()
         self.codelists_label.setText(str(path) + (
-            "" if path.exists() else self.tr("  (nog niet aangemaakt)")))
+            "" if path.exists() else tr("  (nog niet aangemaakt)")))
         for w in self._controls():
             w.setEnabled(True)
         self._code_buttons()
@@ -314,9 +315,9 @@ class SettingsTab(BeheerTab):
             return
         reg = self.session.register
         for row in overrides.rows(reg.codelists, name):
-            state = self.tr("Actief") if row.active else self.tr("Verborgen")
+            state = tr("Actief") if row.active else tr("Verborgen")
             if row.added:
-                state += self.tr(" · eigen")
+                state += tr(" · eigen")
             route = reg.codelists.label("route", row.route) if row.route else ""
             item = QTreeWidgetItem([row.label, row.key, state, route])
             item.setData(0, Qt.ItemDataRole.UserRole, row)
@@ -330,8 +331,8 @@ class SettingsTab(BeheerTab):
     def _code_buttons(self) -> None:
         row = self._selected_code()
         self.hide_button.setEnabled(row is not None)
-        self.hide_button.setText(self.tr("Ve&rbergen") if row is None or row.active
-                                 else self.tr("Weer &zichtbaar maken"))
+        self.hide_button.setText(tr("Ve&rbergen") if row is None or row.active
+                                 else tr("Weer &zichtbaar maken"))
         self.remove_button.setEnabled(row is not None and row.added)
 
     def clear(self) -> None:
@@ -363,16 +364,15 @@ class SettingsTab(BeheerTab):
             return False
         changed = self.changes()
         if not changed:
-            say(self.status, self.tr("Er is niets gewijzigd."), True)
+            say(self.status, tr("Er is niets gewijzigd."), True)
             return True
         try:
             self.session.register.update_settings(**changed)
         except UserError as exc:
             say(self.status, str(exc), False)
             return False
-        say(self.status, self.tr("Opgeslagen (%n wijziging(en), vastgelegd in het "
-                                       "auditlogboek).", "", len(changed)).replace(
-            "%n", str(len(changed))), True)
+        say(self.status, plural(tr("Opgeslagen (%n wijziging(en), vastgelegd in het "
+                                   "auditlogboek)."), len(changed)), True)
         self.session.settings_changed.emit()
         self.refresh()
         return True
@@ -382,7 +382,7 @@ class SettingsTab(BeheerTab):
             return False
         first, again = self.exchange_edit.text(), self.exchange_again.text()
         if first != again:
-            say(self.exchange_status, self.tr("De twee wachtwoordzinnen zijn niet "
+            say(self.exchange_status, tr("De twee wachtwoordzinnen zijn niet "
                                                     "gelijk."), False)
             return False
         try:
@@ -392,7 +392,7 @@ class SettingsTab(BeheerTab):
             return False
         self.exchange_edit.clear()
         self.exchange_again.clear()
-        say(self.exchange_status, self.tr("De uitwisselingswachtwoordzin is "
+        say(self.exchange_status, tr("De uitwisselingswachtwoordzin is "
                                                 "ingesteld."), True)
         self.refresh()
         return True
@@ -408,7 +408,7 @@ class SettingsTab(BeheerTab):
         key, label, route = values
         return self._codelist_act(lambda: overrides.add_code(
             self.session.register, name, key, label, route),
-            self.tr("'%1' is toegevoegd.").replace("%1", label))
+            tr("'{label}' is toegevoegd.").format(label=label))
 
     def toggle_hidden(self) -> bool:
         row, name = self._selected_code(), self.list_combo.currentData()
@@ -416,8 +416,8 @@ class SettingsTab(BeheerTab):
             return False
         return self._codelist_act(lambda: overrides.set_hidden(
             self.session.register, name, row.key, row.active),
-            (self.tr("'%1' is verborgen.") if row.active else
-             self.tr("'%1' is weer zichtbaar.")).replace("%1", row.label))
+            (tr("'{label}' is verborgen.") if row.active else
+             tr("'{label}' is weer zichtbaar.")).format(label=row.label))
 
     def remove_code(self) -> bool:
         row, name = self._selected_code(), self.list_combo.currentData()
@@ -425,7 +425,7 @@ class SettingsTab(BeheerTab):
             return False
         return self._codelist_act(lambda: overrides.remove_code(
             self.session.register, name, row.key),
-            self.tr("'%1' is verwijderd.").replace("%1", row.label))
+            tr("'{label}' is verwijderd.").format(label=row.label))
 
     def _codelist_act(self, act: Callable[[], None], done: str) -> bool:
         try:
@@ -446,27 +446,26 @@ class AddCodeDialog(QDialog):
     def __init__(self, codelists: Codelists, name: str, parent: QWidget | None = None
                  ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Waarde toevoegen: %1").replace(
-            "%1", codelists[name].title))
+        self.setWindowTitle(tr("Waarde toevoegen: {title}").format(title=codelists[name].title))
         self.label_edit = QLineEdit(self)
-        self.label_edit.setAccessibleName(self.tr("Omschrijving"))
+        self.label_edit.setAccessibleName(tr("Omschrijving"))
         self.key_edit = QLineEdit(self)
-        self.key_edit.setAccessibleName(self.tr("Sleutel"))
-        self.key_edit.setPlaceholderText(self.tr("bijvoorbeeld wijkteam_noord"))
+        self.key_edit.setAccessibleName(tr("Sleutel"))
+        self.key_edit.setPlaceholderText(tr("bijvoorbeeld wijkteam_noord"))
         self.route_combo: QComboBox | None = None
         form = QFormLayout()
-        for text, widget in ((self.tr("&Omschrijving"), self.label_edit),
-                             (self.tr("&Sleutel"), self.key_edit)):
+        for text, widget in ((tr("&Omschrijving"), self.label_edit),
+                             (tr("&Sleutel"), self.key_edit)):
             label = QLabel(text, self)
             label.setBuddy(widget)
             form.addRow(label, widget)
         if name == "partner_type":
             self.route_combo = QComboBox(self)
-            self.route_combo.setAccessibleName(self.tr("Route"))
+            self.route_combo.setAccessibleName(tr("Route"))
             for code in codelists["route"]:
                 if code.active:
                     self.route_combo.addItem(code.label, code.key)
-            label = QLabel(self.tr("&Route"), self)
+            label = QLabel(tr("&Route"), self)
             label.setBuddy(self.route_combo)
             form.addRow(label, self.route_combo)
         self.label_edit.textEdited.connect(self._suggest_key)
@@ -476,8 +475,8 @@ class AddCodeDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
-        lay.addWidget(_hint(self.tr("De sleutel staat in de stappen en bestanden en "
-                                    "verandert nooit; de omschrijving mag later anders."),
+        lay.addWidget(_hint(tr("De sleutel staat in de stappen en bestanden en "
+                               "verandert nooit; de omschrijving mag later anders."),
                             self))
         lay.addWidget(buttons)
 

@@ -11,20 +11,18 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.ui.session import Session
-from app.ui.widgets import ERROR_STYLE
-from app.ui.worker import BackgroundReader
-
-OK_STYLE = "color: #1e5e2f;"
+from app.ui.style import set_tone
+from app.ui.worker import Worker
 
 
 def say(label: QLabel, text: str, ok: bool | None) -> None:
     """A status line: green when done, red when refused, plain while busy."""
     label.setText(text)
-    label.setStyleSheet("" if ok is None else OK_STYLE if ok else ERROR_STYLE)
+    set_tone(label, None if ok is None else "ok" if ok else "error")
 
 
 class BeheerTab(QWidget):
-    def __init__(self, session: Session, reader: BackgroundReader,
+    def __init__(self, session: Session, reader: Worker,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
