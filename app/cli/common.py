@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app.model.errors import UserError
+from app.model.kinds import Status
 from app.model.os_errors import describe_os_error
 
 PASSPHRASE_ENV = "CASUSREGISTER_PASSPHRASE"
 #: The derived statuses of docs/DOMAIN.md (a fixed list: filters take exactly these).
-STATUSES = ("aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling", "afgerond",
-            "vernietigd")
+STATUSES: tuple[str, ...] = tuple(Status)
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.model.errors import UserError
+from app.model.kinds import Status
 from app.model.os_errors import describe_os_error
 from app.model.resources import missing_resource, resource
 
@@ -60,11 +61,11 @@ class Codelist:
 #: file (it is not listed here). Forms offer only the fitting reasons; a stored step
 #: with another reason stays valid, so old and imported triages keep folding.
 TRIAGE_REASONS: dict[str, tuple[str, ...]] = {
-    "in_behandeling": ("vastgelopen_casus", "spoed_ingrijpende_gevolgen", "overig"),
-    "doorverwezen": ("reguliere_route_niet_doorlopen", "loopt_elders", "buiten_taak",
-                     "niet_vastgelopen", "capaciteit", "overig"),
-    "niet_in_behandeling": ("niet_vastgelopen", "buiten_taak", "loopt_elders",
-                            "reguliere_route_niet_doorlopen", "capaciteit", "overig"),
+    Status.IN_BEHANDELING: ("vastgelopen_casus", "spoed_ingrijpende_gevolgen", "overig"),
+    Status.DOORVERWEZEN: ("reguliere_route_niet_doorlopen", "loopt_elders", "buiten_taak",
+                          "niet_vastgelopen", "capaciteit", "overig"),
+    Status.NIET_IN_BEHANDELING: ("niet_vastgelopen", "buiten_taak", "loopt_elders",
+                                 "reguliere_route_niet_doorlopen", "capaciteit", "overig"),
 }
 
 

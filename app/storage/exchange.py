@@ -34,6 +34,7 @@ from app.model.errors import UserError
 from app.model.eventlog import Event, sha256_hex
 from app.model.events import canonical_json
 from app.model.fold import CaseState, SignalState
+from app.model.kinds import ERASING_KINDS
 from app.model.merge import (
     ChainGap,
     DeviceHead,
@@ -505,7 +506,7 @@ def _rows(events: Sequence[CanonicalEvent], nums: Mapping[str, int],
 
 def _erased_entities(reg: Register, new: Sequence[CanonicalEvent]) -> set[str]:
     """Entities an arriving erasure touched: their stored rows differ from the plan's."""
-    return {ev.entity_id for ev in new if ev.kind in ("text_erased", "case_destroyed")}
+    return {ev.entity_id for ev in new if ev.kind in ERASING_KINDS}
 
 
 def _apply_erasures(reg: Register, new: Sequence[CanonicalEvent]) -> None:

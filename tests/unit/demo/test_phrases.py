@@ -13,7 +13,7 @@ from app.model.resources import ResourceMissing
 def test_a_missing_phrases_file_is_named_in_one_dutch_line(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(phrases, "PHRASES_FILE", tmp_path / "phrases.toml")
-    with pytest.raises(ResourceMissing, match="phrases.toml .*ontbreekt"):
+    with pytest.raises(ResourceMissing, match=r"phrases\.toml .*ontbreekt"):
         phrases._load()
 
 
@@ -22,7 +22,7 @@ def test_a_damaged_phrases_file_is_named_in_one_dutch_line(
     broken = tmp_path / "phrases.toml"
     broken.write_text("cities = [\n", encoding="utf-8")
     monkeypatch.setattr(phrases, "PHRASES_FILE", broken)
-    with pytest.raises(ResourceMissing, match="phrases.toml .*onleesbaar"):
+    with pytest.raises(ResourceMissing, match=r"phrases\.toml .*onleesbaar"):
         phrases._load()
 
 
