@@ -8,11 +8,10 @@ package data, the PyInstaller spec's datas), next to this module in every instal
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from app.model.resources import missing_resource
+from app.model.resources import ResourceMissing, read_toml
 
 PHRASES_FILE = Path(__file__).with_name("phrases.toml")
 
@@ -28,12 +27,8 @@ class SignalTemplate(NamedTuple):
 
 
 def _load() -> dict[str, Any]:
-    try:
-        return tomllib.loads(PHRASES_FILE.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        reason = "ontbreekt" if isinstance(exc, FileNotFoundError) else "is onleesbaar"
-        raise missing_resource(PHRASES_FILE, "de zinnen van het demoregister",
-                               reason) from None
+    return read_toml(PHRASES_FILE, "de zinnen van het demoregister", "zinnenbestand",
+                     ResourceMissing, shipped=True)
 
 
 _DATA = _load()

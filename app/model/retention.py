@@ -152,12 +152,17 @@ def erasable_texts(events: Sequence[Event], event_id: str) -> list[ErasableText]
     return out
 
 
-def _value(payload: dict[str, Any], name: str) -> str:
+def field_value(payload: dict[str, Any], name: str) -> Any:
+    """A named field of a step's payload; ``payload.<field>`` is a field of the
+    replacement payload a correction holds (``events.erasable_fields``)."""
     if name.startswith("payload."):
         inner = payload.get("payload")
-        value = inner.get(name[8:]) if isinstance(inner, dict) else None
-    else:
-        value = payload.get(name)
+        return inner.get(name.removeprefix("payload.")) if isinstance(inner, dict) else None
+    return payload.get(name)
+
+
+def _value(payload: dict[str, Any], name: str) -> str:
+    value = field_value(payload, name)
     if isinstance(value, dict):
         return ", ".join(str(v) for v in value.values() if v)
     return str(value) if value not in (None, "", []) else ""

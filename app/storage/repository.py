@@ -1,6 +1,6 @@
 """The register: the one API both front doors use (docs/ARCHITECTURE.md).
 
-Every write goes through ``_commit``: validate the payload, replay the entity's whole
+Every write goes through ``_append``: validate the payload, replay the entity's whole
 sorted sequence through the workflow rules, append the event with its hash-chain
 links, update the projections and commit, all in one transaction. A handler's step is
 its own transaction (``synchronous=FULL``), so an acknowledged step survives a crash.
@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from app.model import recovery
 from app.model.bulk import paused_gc
+from app.model.canonical import number_code
 from app.model.codelists import Codelists, load_codelists
 from app.model.dates import today as today_amsterdam
 from app.model.dates import utc_now_iso
@@ -36,6 +37,7 @@ from app.model.eventlog import (
     sha256_hex,
 )
 from app.model.events import (
+    business_date,
     canonical_json,
     validate_payload,
 )
@@ -640,9 +642,7 @@ class Register:
                ) -> CaseState | SignalState:
         """Append an already validated step to an entity with events ``old`` (inside
         ``writing``), checked against the workflow rules like every step."""
-        ev = self._new_event(old[0].entity, entity_id, None, kind, payload,
-                             {e.id: e for e in old})
-        return self._commit(ev, old)
+        return self._append(old[0].entity, entity_id, kind, payload, old)
 
     # ------------------------------------------------------------------ audit
 
@@ -712,19 +712,19 @@ class Register:
 
 
     def case_id(self, number: str) -> str:
-        row = self.conn.execute(
-            "SELECT entity_id FROM cases WHERE number = ? OR ref = ? "
-            "ORDER BY number = ? DESC LIMIT 1", (number, number, number)).fetchone()
-        if row is None:
-            raise UnknownCase(f"Casus {number} bestaat niet in dit register.")
-        return str(row[0])
+        """A case's id by its number, or by its source's reference (``ref``)."""
+        return self._entity_id("cases", "Casus", number)
 
     def signal_id(self, number: str) -> str:
+        """A signal's id by its number, or by its source's reference (``ref``)."""
+        return self._entity_id("signals", "Signaal", number)
+
+    def _entity_id(self, table: str, noun: str, number: str) -> str:
         row = self.conn.execute(
-            "SELECT entity_id FROM signals WHERE number = ? OR ref = ? "
+            f"SELECT entity_id FROM {table} WHERE number = ? OR ref = ? "
             "ORDER BY number = ? DESC LIMIT 1", (number, number, number)).fetchone()
         if row is None:
-            raise UnknownCase(f"Signaal {number} bestaat niet in dit register.")
+            raise UnknownCase(f"{noun} {number} bestaat niet in dit register.")
         return str(row[0])
 
     def case(self, number: str, as_of: date | None = None) -> CaseView:
@@ -748,24 +748,18 @@ class Register:
             args.append(q.status)
         else:  # tombstones only under their own filter (docs/DOMAIN.md)
             clauses.append(f"c.status != '{Status.VERNIETIGD}'")
-        if q.phase:
-            clauses.append("c.phase = ?")
-            args.append(q.phase)
-        if q.route:
-            clauses.append("c.route = ?")
-            args.append(q.route)
-        if q.service:
-            clauses.append("c.services LIKE ?")
-            args.append(f"% {q.service} %")
-        if q.handler:
-            clauses.append("c.handler = ?")
-            args.append(q.handler)
-        if q.received_from:
-            clauses.append("c.received_on >= ?")
-            args.append(q.received_from.isoformat())
-        if q.received_to:
-            clauses.append("c.received_on <= ?")
-            args.append(q.received_to.isoformat())
+        filters: tuple[tuple[str | None, str], ...] = (
+            (q.phase, "c.phase = ?"),
+            (q.route, "c.route = ?"),
+            (f"% {q.service} %" if q.service else None, "c.services LIKE ?"),
+            (q.handler, "c.handler = ?"),
+            (q.received_from.isoformat() if q.received_from else None, "c.received_on >= ?"),
+            (q.received_to.isoformat() if q.received_to else None, "c.received_on <= ?"),
+        )
+        for value, clause in filters:
+            if value:
+                clauses.append(clause)
+                args.append(value)
         preset = q.preset
         if preset == "te_trieren":
             clauses.append(f"c.status = '{Status.AANGEMELD}'")
@@ -892,7 +886,7 @@ class Register:
                 row = self.conn.execute(
                     "SELECT min(number) FROM events WHERE device = ? AND number IS NOT NULL",
                     (num,)).fetchone()
-                code = _device_code_of(row[0] if row else None)
+                code = number_code(row[0] if row else None)
             out.append(DeviceActivity(device, code, int(count), hlc_text(int(head_hlc), device),
                                       str(last_at or ""), received, handler, source))
         out.sort(key=lambda d: (d.device_code or "", d.device))
@@ -980,14 +974,14 @@ class Register:
             (bytes.fromhex(prev), hlc_int(last.hlc), len(rows), rows[-1][6],
              self.settings.handler, self._device_num))
 
-    def _new_event(self, entity: str, entity_id: str, number: str | None, kind: str,
-                   payload: dict[str, Any], others: Mapping[str, Event]) -> Event:
-        on = occurred_on_for(kind, payload, others)
-        return Event(new_id(), entity, entity_id, number, kind, on, self._clock.next(),
-                     self.settings.handler, self.settings.device_id, payload, utc_now_iso())
-
-    def _commit(self, ev: Event, old: list[Event]) -> CaseState | SignalState:
-        """Re-check the whole sequence, then append and project (inside ``_transaction``)."""
+    def _append(self, entity: str, entity_id: str, kind: str, payload: dict[str, Any],
+                old: list[Event], number: str | None = None) -> CaseState | SignalState:
+        """Append a validated step to an entity with events ``old``: stamped by this
+        laptop, the whole sequence re-checked, then inserted and projected (inside
+        ``_transaction``). ``number`` only for a first step."""
+        on = occurred_on_for(kind, payload, {e.id: e for e in old})
+        ev = Event(new_id(), entity, entity_id, number, kind, on, self._clock.next(),
+                   self.settings.handler, self.settings.device_id, payload, utc_now_iso())
         check_step(ev, old, self.today())
         self._insert([ev])
         if ev.entity == "case":
@@ -1020,16 +1014,23 @@ class Register:
         width = 4 if entity == "case" else 3
         return f"{prefix}{self.last_sequence(entity) + 1:0{width}d}"
 
+    def _numbered(self, entity: str, kind: str, data: Mapping[str, Any]
+                  ) -> tuple[dict[str, Any], str]:
+        """The validated first step of a new case or signal and the number this laptop
+        gives it, in the year of its business date. A source's own number (``ref``)
+        comes only with an import."""
+        payload = self._payload(kind, data)
+        payload.pop("ref", None)
+        on = business_date(kind, payload)
+        assert on is not None  # a validated first step has its date
+        return payload, self._next_number(entity, on.year)
+
     @_writes
     def register_case(self, data: Mapping[str, Any],
                       personal: Mapping[str, str] | None = None) -> CaseState:
-        payload = self._payload(Kind.REGISTERED, data)
-        payload.pop("ref", None)
-        number = self._next_number("case", date.fromisoformat(payload["received_on"]).year)
-        entity_id = new_id()
-        ev = self._new_event("case", entity_id, number, Kind.REGISTERED, payload, {})
+        payload, number = self._numbered("case", Kind.REGISTERED, data)
         clean = self._check_personal(personal) if personal else {}
-        state = self._commit(ev, [])
+        state = self._append("case", new_id(), Kind.REGISTERED, payload, [], number)
         if clean:
             self.set_personal(number, clean, audit_it=False)
         assert isinstance(state, CaseState)
@@ -1037,42 +1038,42 @@ class Register:
 
     @_writes
     def create_signal(self, data: Mapping[str, Any]) -> SignalState:
-        payload = self._payload(Kind.SIGNAL_CREATED, data)
-        payload.pop("ref", None)
-        number = self._next_number("signal", date.fromisoformat(payload["created_on"]).year)
-        ev = self._new_event("signal", new_id(), number, Kind.SIGNAL_CREATED, payload,
-                             {})
-        state = self._commit(ev, [])
+        payload, number = self._numbered("signal", Kind.SIGNAL_CREATED, data)
+        state = self._append("signal", new_id(), Kind.SIGNAL_CREATED, payload, [], number)
         assert isinstance(state, SignalState)
         return state
 
     @_writes
     def append(self, number: str, kind: str, data: Mapping[str, Any]) -> CaseState:
         """Record one step of a case (validated against the payload and the rules)."""
-        check_case_step(kind)
-        entity_id = self.case_id(number)
+        state = self._add_step("case", number, kind, data)
+        assert isinstance(state, CaseState)
+        return state
+
+    @_writes
+    def append_signal(self, number: str, kind: str, data: Mapping[str, Any]) -> SignalState:
+        """Record one step of a signal (validated against the payload and the rules)."""
+        state = self._add_step("signal", number, kind, data)
+        assert isinstance(state, SignalState)
+        return state
+
+    def _add_step(self, entity: str, number: str, kind: str, data: Mapping[str, Any]
+                  ) -> CaseState | SignalState:
+        if entity == "case":
+            check_case_step(kind)
+            entity_id = self.case_id(number)
+        else:
+            check_signal_step(kind)
+            entity_id = self.signal_id(number)
         old = self.events_of(entity_id)
         payload = self._payload(kind, data)
         if kind in SIGNAL_LINK_KINDS:  # by its number, also when named by its source's
             sid = self.signal_id(payload["signal"])
             payload["signal"] = self.conn.execute(
                 "SELECT number FROM signals WHERE entity_id = ?", (sid,)).fetchone()[0]
-        check_append(old, kind, payload, self.settings.device_id)
-        ev = self._new_event("case", entity_id, None, kind, payload, {e.id: e for e in old})
-        state = self._commit(ev, old)
-        assert isinstance(state, CaseState)
-        return state
-
-    @_writes
-    def append_signal(self, number: str, kind: str, data: Mapping[str, Any]) -> SignalState:
-        check_signal_step(kind)
-        entity_id = self.signal_id(number)
-        old = self.events_of(entity_id)
-        ev = self._new_event("signal", entity_id, None, kind, self._payload(kind, data),
-                             {e.id: e for e in old})
-        state = self._commit(ev, old)
-        assert isinstance(state, SignalState)
-        return state
+        if entity == "case":
+            check_append(old, kind, payload, self.settings.device_id)
+        return self._append(entity, entity_id, kind, payload, old)
 
     def link_signal(self, case_number: str, signal_number: str, on: date) -> CaseState:
         return self.append(case_number, Kind.SIGNAL_LINKED,
@@ -1107,9 +1108,7 @@ class Register:
         check_correctable(target)
         body = correction(target, events, self._payload(target.kind, data), reason)
         payload = validate_payload(Kind.CORRECTED, body, self.codelists)
-        ev = self._new_event(target.entity, entity_id, None, Kind.CORRECTED, payload,
-                             {e.id: e for e in events})
-        return self._commit(ev, events)
+        return self._append(target.entity, entity_id, Kind.CORRECTED, payload, events)
 
     @_writes
     def retract(self, target_id: str, reason: str) -> CaseState | SignalState:
@@ -1117,9 +1116,7 @@ class Register:
         check_retractable(target, events)
         payload = validate_payload(Kind.RETRACTED, {"target": target_id, "reason": reason},
                                    self.codelists)
-        ev = self._new_event(target.entity, entity_id, None, Kind.RETRACTED, payload,
-                             {e.id: e for e in events})
-        return self._commit(ev, events)
+        return self._append(target.entity, entity_id, Kind.RETRACTED, payload, events)
 
     # ------------------------------------------------------------------ personal data (P2)
 
@@ -1170,6 +1167,15 @@ class Register:
         self.audit(purpose, number)
         return data
 
+    def write_personal(self, personal: Mapping[str, Mapping[str, str]], now: str) -> None:
+        """Store P2 values as an import or a bundle carries them, already checked, per
+        entity id (inside the caller's transaction)."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO personal (entity_id, key, value, updated_at) "
+            "VALUES (?, ?, ?, ?)",
+            [(eid, key, value, now) for eid, data in personal.items()
+             for key, value in data.items()])
+
     def personal_by_entity(self) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
         for eid, key, value in self.conn.execute("SELECT entity_id, key, value FROM personal"):
@@ -1192,12 +1198,7 @@ class Register:
                  if any(e.kind in FIRST_KINDS for e in evs)}
         with self._transaction(), paused_gc():
             self._insert(events)
-            now = utc_now_iso()
-            for eid, data in (personal or {}).items():
-                for key, value in data.items():
-                    self.conn.execute(
-                        "INSERT OR REPLACE INTO personal (entity_id, key, value, updated_at) "
-                        "VALUES (?, ?, ?, ?)", (eid, key, value, now))
+            self.write_personal(personal or {}, utc_now_iso())
             self.project(touched, fresh)
         if events:
             self._clock.observe(max(e.hlc for e in events))
@@ -1233,15 +1234,6 @@ class Register:
     def clock(self) -> HybridClock:
         return self._clock
 
-
-
-def _device_code_of(number: str | None) -> str | None:
-    if not number:
-        return None
-    parts = str(number).split("-")
-    if parts[0] == "S":
-        parts = parts[1:]
-    return parts[1] if len(parts) >= 3 and valid_device_code(parts[1]) else None
 
 
 def read_only_message(reasons: Sequence[str]) -> str:

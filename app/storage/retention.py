@@ -40,7 +40,7 @@ from app.model.events import (
 )
 from app.model.fold import CaseState, fold_case
 from app.model.kinds import ERASING_KINDS, Kind, Status
-from app.model.retention import purge_from, retention_start
+from app.model.retention import field_value, purge_from, retention_start
 from app.model.workflow import erasure_problem
 from app.storage.db import DatabaseError
 from app.storage.eventrows import uuid_bytes
@@ -195,7 +195,7 @@ def erase_text(reg: Register, event_id: str, fields: Sequence[str], reason: str
         if problem is not None:
             raise RuleViolation(f"Tekst wissen kan niet: {problem}.")
         for name in names:
-            if _empty(_field(target.payload, name)):
+            if _empty(field_value(target.payload, name)):
                 label = FIELD_LABELS.get(name.removeprefix("payload."), name)
                 raise UserError(f"Het veld '{label}' van deze stap is leeg of al gewist.")
         payload = validate_payload(Kind.TEXT_ERASED, {
@@ -312,11 +312,6 @@ def _registers(row: _Row, by_id: dict[bytes, _Row]) -> bool:
 # --------------------------------------------------------------------------- helpers
 
 
-def _field(payload: dict[str, Any], name: str) -> Any:
-    if name.startswith("payload."):
-        inner = payload.get("payload")
-        return inner.get(name[8:]) if isinstance(inner, dict) else None
-    return payload.get(name)
 
 
 def _empty(value: Any) -> bool:
