@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from app.demo import synthetic_register  # noqa: E402
 from app.model.bundle import build_manifest  # noqa: E402
 from app.model.canonical import chain  # noqa: E402
-from app.model.demo import synthetic_register  # noqa: E402
 from app.model.errors import FieldError  # noqa: E402
 from app.model.events import MODELS  # noqa: E402
 from app.model.interchange import events_in_memory  # noqa: E402

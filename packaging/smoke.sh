@@ -34,6 +34,7 @@ CLI="$APP/casusregister-cli"
 GUI="$APP/Casusregister"
 [ -x "$CLI" ] && [ -x "$GUI" ] || fail "de twee programma's staan niet naast elkaar in $APP"
 [ -f "$APP/_internal/app/resources/holidays.toml" ] || fail "resources ontbreken in de map"
+[ -f "$APP/_internal/app/demo/phrases.toml" ] || fail "de zinnen van het demoregister ontbreken"
 find "$APP/_internal" -name 'qtbase_nl.qm' | grep -q . || fail "qtbase_nl.qm ontbreekt"
 size_mb=$(du -sm "$APP" | cut -f1)
 

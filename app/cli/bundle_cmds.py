@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import CliError, open_register, register_args
+from app.cli.common import CliError, open_register, read_secret_file, register_args
 
 
 def _exchange_passphrase(args: argparse.Namespace, reg: Any) -> str | None:
@@ -18,16 +18,7 @@ def _exchange_passphrase(args: argparse.Namespace, reg: Any) -> str | None:
 
     file = getattr(args, "exchange_passphrase_file", None)
     if file:
-        try:
-            value = Path(file).read_text(encoding="utf-8").strip("\r\n")
-        except OSError as exc:
-            from app.model.os_errors import describe_os_error
-
-            raise CliError(f"Kan het bestand met de uitwisselingswachtwoordzin ({file}) niet "
-                           f"lezen: {describe_os_error(exc)}.") from None
-        if not value:
-            raise CliError(f"Het bestand met de uitwisselingswachtwoordzin ({file}) is leeg.")
-        return value
+        return read_secret_file(file, f"bestand met de uitwisselingswachtwoordzin ({file})")
     if stored_passphrase(reg) is not None:
         return None
     if sys.stdin and sys.stdin.isatty():

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from app.model.errors import UserError
+from app.model.kinds import Status
 from app.model.os_errors import describe_os_error
 
 PASSPHRASE_ENV = "CASUSREGISTER_PASSPHRASE"
 #: The derived statuses of docs/DOMAIN.md (a fixed list: filters take exactly these).
-STATUSES = ("aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling", "afgerond",
-            "vernietigd")
+STATUSES: tuple[str, ...] = tuple(Status)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -45,15 +45,7 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
     """From --passphrase-file, then the environment, then a prompt (twice for init)."""
     file = getattr(args, "passphrase_file", None) or getattr(args, "root_passphrase_file", None)
     if file:
-        try:
-            text = Path(file).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise CliError(f"Kan het wachtwoordbestand {file} niet lezen: "
-                           f"{describe_os_error(exc)}.") from None
-        value = text.rstrip("\r\n")
-        if not value:
-            raise CliError(f"Het wachtwoordbestand {file} is leeg.")
-        return value
+        return read_secret_file(file, f"wachtwoordbestand {file}")
     env = os.environ.get(PASSPHRASE_ENV)
     if env:
         return env
@@ -64,6 +56,19 @@ def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
     if confirm and getpass.getpass("Herhaal de wachtwoordzin: ") != first:
         raise CliError("De twee wachtwoordzinnen zijn niet gelijk.")
     return first
+
+
+def read_secret_file(file: str, name: str) -> str:
+    """A passphrase or recovery code kept in a file, without the line ends an editor
+    adds; ``name`` is the file in Dutch words for the one line of a refusal
+    ("wachtwoordbestand X", "bestand met de herstelcode (X)")."""
+    try:
+        value = Path(file).read_text(encoding="utf-8").strip("\r\n")
+    except OSError as exc:
+        raise CliError(f"Kan het {name} niet lezen: {describe_os_error(exc)}.") from None
+    if not value:
+        raise CliError(f"Het {name} is leeg.")
+    return value
 
 
 def db_path(args: argparse.Namespace, default: Callable[[], Path] | None = None) -> Path:

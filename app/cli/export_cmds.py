@@ -71,14 +71,8 @@ def cmd_export_report(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any, exp: Any) -> None:
     """export evaluation, signals, report."""
-    q = exp.add_parser("evaluation", help="de evaluatiewerkmap (xlsx)")
-    register_args(q)
-    period_args(q)
-    q.add_argument("--out", required=True, metavar="BESTAND.xlsx")
-    q.add_argument("--suppress-below", type=int, metavar="N",
-                   help="aantallen van 1 tot N-1 als '< N' (standaard: niet afschermen)")
-    override_arg(q)
-    q.set_defaults(func=cmd_export_evaluation)
+    _period_export(exp, "evaluation", "de evaluatiewerkmap (xlsx)", "BESTAND.xlsx",
+                   "(standaard: niet afschermen)", cmd_export_evaluation)
 
     q = exp.add_parser("signals", help="signaalformulieren voor KSMS")
     register_args(q)
@@ -97,11 +91,18 @@ def add_commands(sub: Any, exp: Any) -> None:
     override_arg(q)
     q.set_defaults(func=cmd_export_signals)
 
-    q = exp.add_parser("report", help="de rapportage (HTML)")
+    _period_export(exp, "report", "de rapportage (HTML)", "BESTAND",
+                   "(standaard de instelling, 5)", cmd_export_report)
+
+
+def _period_export(exp: Any, name: str, help_text: str, out: str, below_default: str,
+                   func: Any) -> None:
+    """An export of a period that may hide small counts (the workbook, the report)."""
+    q = exp.add_parser(name, help=help_text)
     register_args(q)
     period_args(q)
-    q.add_argument("--out", required=True, metavar="BESTAND")
+    q.add_argument("--out", required=True, metavar=out)
     q.add_argument("--suppress-below", type=int, metavar="N",
-                   help="aantallen van 1 tot N-1 als '< N' (standaard de instelling, 5)")
+                   help=f"aantallen van 1 tot N-1 als '< N' {below_default}")
     override_arg(q)
-    q.set_defaults(func=cmd_export_report)
+    q.set_defaults(func=func)

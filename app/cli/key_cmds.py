@@ -14,19 +14,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.cli.common import CliError, db_path, open_register, read_passphrase, register_args
+from app.cli.common import (
+    CliError,
+    db_path,
+    open_register,
+    read_passphrase,
+    read_secret_file,
+    register_args,
+)
 
 
 def _read_secret_file(file: str, what: str) -> str:
-    try:
-        text = Path(file).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"Kan het bestand met de {what} ({file}) niet lezen: "
-                       f"{exc.strerror or exc}.") from None
-    value = text.strip("\r\n")
-    if not value.strip():
-        raise CliError(f"Het bestand met de {what} ({file}) is leeg.")
-    return value
+    return read_secret_file(file, f"bestand met de {what} ({file})")
 
 
 def new_passphrase(args: argparse.Namespace) -> str:

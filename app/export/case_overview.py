@@ -36,6 +36,7 @@ from app.model.describe import details
 from app.model.errors import UserError
 from app.model.events import kind_label
 from app.model.fold import CaseState, Deadline, Effective
+from app.model.kinds import META_KINDS, OPEN_STATUSES, Kind
 from app.model.nlformat import date_time
 from app.storage.repository import PERSONAL_KEYS, CaseView, Register
 
@@ -68,19 +69,19 @@ def _timeline(state: CaseState, view: CaseView, cl: Codelists) -> list[dict[str,
     names = {e.id: f"{kind_label(e.kind, cl)} van {short_date(e.on)}" for e in state.effective}
     reasons: dict[str, list[str]] = {}
     for ev in view.events:
-        if ev.kind in ("corrected", "retracted"):
+        if ev.kind in META_KINDS:
             target = str(ev.payload.get("target", ""))
             reasons.setdefault(target, []).append(str(ev.payload.get("reason", "")).strip())
     rows: list[tuple[Any, str, dict[str, Any]]] = []
     for ev in view.events:
-        if ev.kind in ("corrected", "retracted"):
+        if ev.kind in META_KINDS:
             continue
         eff = effective.get(ev.id)
         if eff is None and ev.id not in voided:
             continue  # dated after the fold: not part of this overview
         payload = eff.payload if eff else ev.payload
         shown = ({k: v for k, v in payload.items() if k in _TIMELINE_INTAKE}
-                 if ev.kind == "registered" else payload)
+                 if ev.kind == Kind.REGISTERED else payload)
         row: dict[str, Any] = {
             "datum": short_date(eff.on if eff else ev.occurred_on),
             "soort": kind_label(ev.kind, cl),
@@ -110,7 +111,7 @@ def _deadline_row(d: Deadline, state: CaseState, cl: Codelists, today: Any
     if d.met_on is not None:
         stand = f"{cl.label('deadline_result', d.result or '')} op {short_date(d.met_on)}"
         urgent = False
-    elif state.status not in ("aangemeld", "in_behandeling"):
+    elif state.status not in OPEN_STATUSES:
         # Deadlines of a closed or referred case are no longer watched (docs/DOMAIN.md).
         stand = f"Niet afgemeld; casus {cl.label('status', state.status).lower()}"
         urgent = False
@@ -139,7 +140,7 @@ def _deadline_row(d: Deadline, state: CaseState, cl: Codelists, today: Any
 
 def _intake(registration: Mapping[str, Any], cl: Codelists) -> list[dict[str, Any]]:
     """Short coded fields first (printed two by two), long texts after (full width)."""
-    pairs = _pairs("registered", {k: v for k, v in registration.items() if k != "summary"},
+    pairs = _pairs(Kind.REGISTERED, {k: v for k, v in registration.items() if k != "summary"},
                    cl, {})
     for p in pairs:
         p["lang"] = len(p["tekst"]) > 45
@@ -193,7 +194,7 @@ def write_case_overview(reg: Register, view: CaseView, out: Path, *,
     if state.stories:
         latest = state.stories[-1]
         approved = state.approved_story is not None and state.approved_story.id == latest.id
-        approval = next((e for e in reversed(state.effective) if e.kind == "story_approved"),
+        approval = next((e for e in reversed(state.effective) if e.kind == Kind.STORY_APPROVED),
                         None)
         story = {
             "tekst": str(latest.payload.get("text", "")),

@@ -54,6 +54,7 @@ from app.model.errors import UserError
 from app.model.eventlog import Event
 from app.model.events import FIELD_LABELS
 from app.model.fold import CaseState, SignalState, fold_case, fold_signal
+from app.model.kinds import Kind
 from app.model.lint import lint_text
 from app.model.metrics import metric_definitions, metric_labels
 from app.model.nlformat import date_time, metric
@@ -338,7 +339,7 @@ def _stories(states: Sequence[CaseState], start: date, end: date) -> list[Report
         story = state.approved_story
         if story is None:
             continue
-        approvals = [e.on for e in state.effective if e.kind == "story_approved"]
+        approvals = [e.on for e in state.effective if e.kind == Kind.STORY_APPROVED]
         if not approvals or not start <= approvals[-1] <= end:
             continue
         text = str(story.payload.get("text", "")).strip()

@@ -48,6 +48,7 @@ from app.model.codelists import Codelists
 from app.model.errors import UserError
 from app.model.events import validate_payload
 from app.model.fold import SignalState
+from app.model.kinds import Kind
 from app.model.lint import lint_text
 from app.model.nlformat import date_time
 from app.storage.files import atomic_writer, existing_folder
@@ -510,7 +511,7 @@ def _check_submission(reg: Register, plan: SignalExportPlan, submitted_to: str,
             "De signalen zijn niet ingediend en er is niets geschreven: verplichte velden "
             "ontbreken (" + "; ".join(plan.problem_lines()) + ").")
     data = {"on": on.isoformat(), "recipient": submitted_to, "external_ref": external_ref}
-    validate_payload("signal_submitted", data, reg.codelists)
+    validate_payload(Kind.SIGNAL_SUBMITTED, data, reg.codelists)
     return Submission(submitted_to, on, external_ref or None)
 
 
@@ -571,7 +572,7 @@ def _record_submissions(reg: Register, plan: SignalExportPlan, submission: Submi
     done: list[str] = []
     for number in plan.numbers:
         try:
-            reg.append_signal(number, "signal_submitted", data)
+            reg.append_signal(number, Kind.SIGNAL_SUBMITTED, data)
         except UserError as exc:
             already = f" (wel vastgelegd voor {', '.join(done)})" if done else ""
             raise UserError(f"De formulieren zijn geschreven, maar de indiening van {number} "

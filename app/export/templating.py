@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -44,6 +43,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.model.codelists import Codelists, default_codelists
+from app.model.dates import now_local
 from app.model.errors import UserError
 from app.model.lint import KIND_LABELS, Finding, mask_bsn
 from app.model.nlformat import MONTHS, long_date, nl_date, number
@@ -283,11 +283,3 @@ def lint_gate(reg: AuditSink, what: str, findings: list[TextFinding],
     return True
 
 
-def now_local() -> datetime:
-    """The wall clock in Europe/Amsterdam, for 'gemaakt op' lines."""
-    try:
-        from zoneinfo import ZoneInfo
-
-        return datetime.now(ZoneInfo("Europe/Amsterdam"))
-    except Exception:  # pragma: no cover - only without tz data
-        return datetime.now()

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from app.model.errors import FieldError, UserError
 from app.model.eventlog import ZERO_HASH, Event, event_hash, payload_hash, sha256_hex
-from app.model.events import ALL_KINDS, CASE_KINDS, SIGNAL_KINDS
+from app.model.kinds import ALL_KINDS, CASE_KINDS, FIRST_KINDS, KINDS, SIGNAL_KINDS
 
 #: Every key of a canonical event, in the order people read them.
 FIELDS: tuple[str, ...] = (
@@ -35,11 +35,7 @@ _CASE_KINDS = frozenset(CASE_KINDS)
 _SIGNAL_KINDS = frozenset(SIGNAL_KINDS)
 _ENTITIES = frozenset(("case", "signal"))
 #: The entity a kind belongs to; corrections and retractions belong to either.
-_ENTITY_OF: dict[str, str] = {**dict.fromkeys(CASE_KINDS, "case"),
-                              **dict.fromkeys(SIGNAL_KINDS, "signal")}
-
-#: The first event of a case or signal, the only ones that carry a number.
-FIRST_KINDS: dict[str, str] = {"registered": "case", "signal_created": "signal"}
+_ENTITY_OF: dict[str, str] = {k: i.entity for k, i in KINDS.items() if i.entity != "meta"}
 
 MAX_ACTOR = 300
 

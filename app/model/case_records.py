@@ -22,7 +22,13 @@ from app.model.codelists import Codelists
 from app.model.eventlog import Event
 from app.model.events import FIELD_LABELS
 from app.model.fold import CaseState, SignalState, fold_case
+from app.model.kinds import Kind, Status
 from app.model.metrics import RESOLVED
+
+# Bound once to plain strings: this loop runs for every step of every case in a
+# workbook, and ``Kind.X`` costs an enum metaclass lookup on Python 3.11 (kinds.py).
+_OPINION_SENT, _SERVICE_RESPONSE, _ESCALATED = (
+    str(k) for k in (Kind.OPINION_SENT, Kind.SERVICE_RESPONSE, Kind.ESCALATED))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +111,17 @@ def record_of_case(state: CaseState, end: date, cl: Codelists) -> CaseRecord | N
     top_level: str | None = None
     for eff in state.effective:
         kind = eff.kind
-        if kind == "opinion_sent":
+        if kind == _OPINION_SENT:
             if first_opinion is None or eff.on < first_opinion:
                 first_opinion = eff.on
-        elif kind == "service_response":
+        elif kind == _SERVICE_RESPONSE:
             last_response = _opt(eff.payload.get("response")) or last_response
-        elif kind == "escalated":
+        elif kind == _ESCALATED:
             level = _opt(eff.payload.get("level"))
             if level and (top_level is None or cl.level_rank(level) > cl.level_rank(top_level)):
                 top_level = level
     triage = state.triage or {}
-    closing = state.closing if state.status == "afgerond" else None
+    closing = state.closing if state.status == Status.AFGEROND else None
     outcome = _opt(closing.get("outcome")) if closing else None
     gross: int | None = None
     net: int | None = None

@@ -8,7 +8,6 @@ additions. A key marked inactive stays valid so old events keep validating.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from app.model.errors import UserError
-from app.model.os_errors import describe_os_error
-from app.model.resources import missing_resource, resource
+from app.model.kinds import Status
+from app.model.resources import read_toml, resource
 
 
 class CodelistError(UserError, ValueError):
@@ -60,11 +59,11 @@ class Codelist:
 #: file (it is not listed here). Forms offer only the fitting reasons; a stored step
 #: with another reason stays valid, so old and imported triages keep folding.
 TRIAGE_REASONS: dict[str, tuple[str, ...]] = {
-    "in_behandeling": ("vastgelopen_casus", "spoed_ingrijpende_gevolgen", "overig"),
-    "doorverwezen": ("reguliere_route_niet_doorlopen", "loopt_elders", "buiten_taak",
-                     "niet_vastgelopen", "capaciteit", "overig"),
-    "niet_in_behandeling": ("niet_vastgelopen", "buiten_taak", "loopt_elders",
-                            "reguliere_route_niet_doorlopen", "capaciteit", "overig"),
+    Status.IN_BEHANDELING: ("vastgelopen_casus", "spoed_ingrijpende_gevolgen", "overig"),
+    Status.DOORVERWEZEN: ("reguliere_route_niet_doorlopen", "loopt_elders", "buiten_taak",
+                          "niet_vastgelopen", "capaciteit", "overig"),
+    Status.NIET_IN_BEHANDELING: ("niet_vastgelopen", "buiten_taak", "loopt_elders",
+                                 "reguliere_route_niet_doorlopen", "capaciteit", "overig"),
 }
 
 
@@ -129,21 +128,7 @@ def _parse_item(list_name: str, key: str, raw: Any, source: Path) -> Code:
 
 
 def _read(path: Path, *, shipped: bool = False) -> dict[str, Any]:
-    """Read one TOML file; a shipped file that is gone or broken means a broken install."""
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        if shipped:
-            raise missing_resource(path, "codelijsten", "ontbreekt" if isinstance(
-                exc, FileNotFoundError) else f"is niet te lezen ({describe_os_error(exc)})"
-                                   ) from exc
-        raise CodelistError(f"{path}: codelijstbestand niet te lezen "
-                            f"({describe_os_error(exc)})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        if shipped:
-            raise missing_resource(path, "codelijsten", "is beschadigd") from exc
-        raise CodelistError(f"{path}: geen geldig TOML-bestand ({exc})") from exc
+    return read_toml(path, "codelijsten", "codelijstbestand", CodelistError, shipped=shipped)
 
 
 def load_codelists(override: Path | None = None, base: Path | None = None) -> Codelists:

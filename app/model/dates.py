@@ -15,17 +15,41 @@ try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
-        _AMS: ZoneInfo | None = ZoneInfo("Europe/Amsterdam")
+        #: The office's time zone; None without tz data (then the machine's own clock).
+        AMSTERDAM: ZoneInfo | None = ZoneInfo("Europe/Amsterdam")
     except ZoneInfoNotFoundError:  # pragma: no cover - only without tz data (Windows)
-        _AMS = None
+        AMSTERDAM = None
 except ImportError:  # pragma: no cover
-    _AMS = None
+    AMSTERDAM = None
 
 
 def today() -> date:
-    if _AMS is None:  # pragma: no cover
+    if AMSTERDAM is None:  # pragma: no cover
         return date.today()
-    return datetime.now(_AMS).date()
+    return datetime.now(AMSTERDAM).date()
+
+
+def now_local() -> datetime:
+    """The wall clock in Europe/Amsterdam, for "gemaakt op" lines and workbooks."""
+    return datetime.now(AMSTERDAM) if AMSTERDAM is not None else datetime.now()
+
+
+def local_moment(moment: datetime) -> datetime:
+    """An aware moment as Amsterdam time (unchanged without tz data)."""
+    return moment.astimezone(AMSTERDAM) if AMSTERDAM is not None else moment
+
+
+def utc_moment(text: str | None) -> datetime | None:
+    """An ISO UTC stamp (``2025-03-10T16:02:11Z``) as a local moment, None if unreadable."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return local_moment(moment)
 
 
 def utc_now_iso() -> str:

@@ -17,18 +17,15 @@ all need the same answer, without a register or Qt.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from app.model.errors import UserError
 from app.model.nlformat import nl_date, weekday_date
-from app.model.os_errors import describe_os_error
-from app.model.resources import missing_resource, resource
+from app.model.resources import read_toml, resource
 
 __all__ = [
     "PAUSE_WARNING",
@@ -142,23 +139,8 @@ def load_decree_file(path: Path | None = None) -> DecreeFile:
     shipped_path = resource("holidays.toml")
     shipped = path is None or path == shipped_path
     path = path or shipped_path
-    try:
-        with path.open("rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
-    except FileNotFoundError as exc:
-        if shipped:
-            raise missing_resource(path, "feestdagen") from exc
-        raise HolidayFileError(f"{path}: feestdagenbestand niet gevonden") from exc
-    except OSError as exc:
-        if shipped:
-            raise missing_resource(path, "feestdagen", "is niet te lezen "
-                                   f"({describe_os_error(exc)})") from exc
-        raise HolidayFileError(f"{path}: feestdagenbestand niet te lezen "
-                               f"({describe_os_error(exc)})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        if shipped:
-            raise missing_resource(path, "feestdagen", "is beschadigd") from exc
-        raise HolidayFileError(f"{path}: geen geldig TOML-bestand ({exc})") from exc
+    data = read_toml(path, "feestdagen", "feestdagenbestand", HolidayFileError,
+                     shipped=shipped)
 
     unknown = sorted(set(data) - {"day", "complete_through"})
     if unknown:

@@ -15,6 +15,7 @@ from app.model.dates import nl_date
 from app.model.eventlog import Event
 from app.model.events import DATE_FIELD, FIELD_LABELS, MODELS, kind_label
 from app.model.fold import CaseState
+from app.model.kinds import META_KINDS, Kind
 
 #: payload field -> codelist used to show its value.
 FIELD_CODELIST: dict[str, str] = {
@@ -154,9 +155,9 @@ def case_text(state: CaseState, events: Sequence[Event], codelists: Codelists | 
     voided = {e.id for e in state.log.voided}
     names = {e.id: f"{kind_label(e.kind)} van {nl_date(e.on)}" for e in state.effective}
     for ev in sorted(events, key=lambda e: (e.occurred_on, e.hlc)):
-        if ev.kind in ("corrected", "retracted"):
+        if ev.kind in META_KINDS:
             target = names.get(str(ev.payload.get("target")), "een stap")
-            verb = "Correctie van" if ev.kind == "corrected" else "Vervallen:"
+            verb = "Correctie van" if ev.kind == Kind.CORRECTED else "Vervallen:"
             lines.append(f"  {nl_date(ev.occurred_on)}  {verb} {target} – reden: "
                          f"{ev.payload.get('reason', '')}")
             continue

@@ -31,4 +31,14 @@ class ValidationFailed(UserError):
 
 
 class RuleViolation(UserError):
-    """The step breaks a workflow rule of docs/DOMAIN.md; the message says which."""
+    """The step breaks a workflow rule of docs/DOMAIN.md; the message says which.
+
+    ``field`` names the payload field the rule is about, as ``FieldError.path`` does
+    (the date of a step dated in the future, ``by`` of an approval that breaks four
+    eyes), or is empty when the rule is about the step as a whole; a form shows the
+    message next to that field, whatever its wording.
+    """
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field

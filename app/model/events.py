@@ -42,6 +42,12 @@ from pydantic import (
 from app.model.codelists import Codelists, default_codelists
 from app.model.dates import as_date
 from app.model.errors import FieldError, ValidationFailed
+from app.model.kinds import ALL_KINDS as ALL_KINDS
+from app.model.kinds import CASE_KINDS as CASE_KINDS
+from app.model.kinds import ERASING_KINDS as ERASING_KINDS
+from app.model.kinds import KINDS, Kind
+from app.model.kinds import META_KINDS as META_KINDS
+from app.model.kinds import SIGNAL_KINDS as SIGNAL_KINDS
 from app.model.limits import (
     FIRST_STRUCTURAL_DATE,
     LAST_STRUCTURAL_DATE,
@@ -58,91 +64,16 @@ from app.model.limits import (
 )
 
 # ---------------------------------------------------------------------------
-# Kinds and their business dates
-
-CASE_KINDS: tuple[str, ...] = (
-    "registered",
-    "triaged",
-    "handover_confirmed",
-    "assigned",
-    "note",
-    "partner_informed",
-    "data_requested",
-    "consulted",
-    "opinion_sent",
-    "reminder_sent",
-    "service_response",
-    "escalated",
-    "escalation_response",
-    "paused",
-    "resumed",
-    "deadline_set",
-    "deadline_met",
-    "closed",
-    "closing_interview",
-    "reopened",
-    "story",
-    "story_approved",
-    "signal_linked",
-    "signal_unlinked",
-    "text_erased",
-    "case_destroyed",
-)
-SIGNAL_KINDS: tuple[str, ...] = (
-    "signal_created",
-    "signal_submitted",
-    "signal_response",
-    "signal_feedback_given",
-    "signal_closed",
-)
-META_KINDS: tuple[str, ...] = ("corrected", "retracted")
-#: Kinds whose recording erases payloads in place (docs/ARCHITECTURE.md "Erasure"): they
-#: are never corrected or retracted, and they travel in bundles like any other step.
-ERASING_KINDS: tuple[str, ...] = ("text_erased", "case_destroyed")
-ALL_KINDS: tuple[str, ...] = CASE_KINDS + SIGNAL_KINDS + META_KINDS
+# Kinds: what each is lives in app/model/kinds.py; these views of it are what the
+# payload checks, the fold and the exchange read.
 
 #: The business date of each kind: the first date field in its row of docs/DOMAIN.md.
-DATE_FIELD: dict[str, str] = {
-    "registered": "received_on",
-    "triaged": "decided_on",
-    "handover_confirmed": "on",
-    "assigned": "on",
-    "note": "on",
-    "partner_informed": "on",
-    "data_requested": "requested_on",
-    "consulted": "on",
-    "opinion_sent": "sent_on",
-    "reminder_sent": "on",
-    "service_response": "received_on",
-    "escalated": "on",
-    "escalation_response": "received_on",
-    "paused": "from_on",
-    "resumed": "on",
-    "deadline_set": "on",
-    "deadline_met": "on",
-    "closed": "closed_on",
-    "closing_interview": "held_on",
-    "reopened": "on",
-    "story": "on",
-    "story_approved": "on",
-    "signal_linked": "on",
-    "signal_unlinked": "on",
-    "text_erased": "on",
-    "case_destroyed": "on",
-    "signal_created": "created_on",
-    "signal_submitted": "on",
-    "signal_response": "received_on",
-    "signal_feedback_given": "on",
-    "signal_closed": "on",
-}
+DATE_FIELD: dict[str, str] = {k: i.date_field for k, i in KINDS.items()
+                              if i.date_field is not None}
 
 #: Fields that point at another event of the same case or signal.
-REFERENCE_FIELDS: dict[str, tuple[str, ...]] = {
-    "corrected": ("target", "supersedes"),
-    "retracted": ("target",),
-    "deadline_met": ("deadline",),
-    "text_erased": ("target",),
-}
+REFERENCE_FIELDS: dict[str, tuple[str, ...]] = {k: i.references for k, i in KINDS.items()
+                                                if i.references}
 
 #: Dutch names of payload fields, for error messages and the timeline.
 FIELD_LABELS: dict[str, str] = {
@@ -641,37 +572,13 @@ class SignalUnlinked(Payload):
 # ---------------------------------------------------------------------------
 # Erasure (retention, docs/SECURITY.md "does not outlive its purpose")
 
-#: The free-text fields of each kind: what a handler types in words, so what may hold
-#: personal data typed by mistake, and what ``text_erased`` may erase (docs/DOMAIN.md "Free
-#: text": summary, help request, notes, solution, story, signal texts, and every other
-#: field a handler writes in his own words). Codes, dates, numbers and the names of
-#: colleagues (``handler``, ``by`` of an approval) are not free text. ``helper_contact``
-#: is the helper's own P1 contact, erased as a whole. A ``corrected`` event holds its
-#: replacement payload under ``payload``: its free text is named ``payload.<field>``,
-#: after the fields of the corrected kind.
-FREE_TEXT: dict[str, tuple[str, ...]] = {
-    "registered": ("partner_org", "helper_contact", "help_request", "urgency_reason",
-                   "summary"),
-    "triaged": ("reason",),
-    "handover_confirmed": ("by",),
-    "note": ("text",),
-    "partner_informed": ("how",),
-    "data_requested": ("what",),
-    "consulted": ("with", "summary"),
-    "opinion_sent": ("proposed_solution",),
-    "service_response": ("summary",),
-    "escalated": ("reason",),
-    "escalation_response": ("summary",),
-    "paused": ("procedure", "agreed_with"),
-    "deadline_set": ("description",),
-    "deadline_met": ("how",),
-    "closed": ("solution", "powers_note"),
-    "closing_interview": ("remarks",),
-    "reopened": ("reason",),
-    "story": ("text",),
-    "story_approved": ("note",),
-    "retracted": ("reason",),
-}
+#: The free-text fields of each kind (``KindInfo.free_text``): what a handler types in
+#: words, so what may hold personal data typed by mistake, and what ``text_erased`` may
+#: erase (docs/DOMAIN.md "Personal data"). A ``corrected`` event holds its replacement
+#: payload under ``payload``: its free text is named ``payload.<field>``, after the
+#: fields of the corrected kind.
+FREE_TEXT: dict[str, tuple[str, ...]] = {k: i.free_text for k, i in KINDS.items()
+                                         if i.free_text}
 
 
 def erasable_fields(kind: str, corrects: str | None = None) -> tuple[str, ...]:
@@ -680,7 +587,7 @@ def erasable_fields(kind: str, corrects: str | None = None) -> tuple[str, ...]:
     For a correction (``corrects``: the kind of the step it corrects)
     ``payload.<field>`` for each free-text field of that kind, and its own ``reason``.
     """
-    if kind != "corrected":
+    if kind != Kind.CORRECTED:
         return FREE_TEXT.get(kind, ())
     return (*(f"payload.{f}" for f in FREE_TEXT.get(corrects or "", ())), "reason")
 
@@ -1150,9 +1057,9 @@ def check_structure(kind: str, payload: Any, *, target_kind: str | None = None,
     shapes, required = _structure(kind)
     _check_fields(payload, shapes, required, prefix, out)
     inner = payload.get("payload")
-    if kind == "corrected" and target_kind is not None and isinstance(inner, dict):
+    if kind == Kind.CORRECTED and target_kind is not None and isinstance(inner, dict):
         inner_prefix = f"{prefix}.payload" if prefix else "payload"
-        if target_kind in ("corrected", "retracted"):
+        if target_kind in META_KINDS:
             out.append(FieldError(inner_prefix, "een correctie verbetert een oorspronkelijke "
                                                 "stap, geen correctie of intrekking"))
         else:

@@ -18,8 +18,28 @@ from typing import Any
 
 from app.model.dates import as_date
 from app.model.eventlog import Event
-from app.model.events import DATE_FIELD, ERASING_KINDS, business_date, kind_label
-from app.model.workflow import DESTROYED, CaseMachine, SignalMachine, erasure_problem
+from app.model.events import DATE_FIELD, business_date, kind_label
+from app.model.kinds import ERASING_KINDS, FIRST_KINDS, META_KINDS, Kind, Phase, Status
+from app.model.workflow import CaseMachine, Refusal, SignalMachine, erasure_problem
+
+# The kinds the fold branches on, bound once to their plain string values. On Python
+# 3.11 a ``Kind.X`` lookup passes through the enum metaclass's ``__getattr__`` hook
+# (about 60 ns) and comparing a ``str`` with a ``str`` subclass takes a slower path
+# too; these branches run for every event of every case in every fold. A misspelt
+# member still fails here, at import and in type checking.
+(_REGISTERED, _TRIAGED, _ASSIGNED, _PAUSED, _RESUMED, _CLOSED, _REOPENED, _ESCALATED,
+ _ESCALATION_RESPONSE, _OPINION_SENT, _SERVICE_RESPONSE, _DEADLINE_SET, _DEADLINE_MET,
+ _SIGNAL_LINKED, _SIGNAL_UNLINKED, _CLOSING_INTERVIEW, _STORY, _STORY_APPROVED,
+ _TEXT_ERASED, _CASE_DESTROYED, _CORRECTED, _RETRACTED, _SIGNAL_CREATED, _SIGNAL_SUBMITTED,
+ _SIGNAL_RESPONSE, _SIGNAL_FEEDBACK_GIVEN, _SIGNAL_CLOSED) = (str(k) for k in (
+    Kind.REGISTERED, Kind.TRIAGED, Kind.ASSIGNED, Kind.PAUSED, Kind.RESUMED, Kind.CLOSED,
+    Kind.REOPENED, Kind.ESCALATED, Kind.ESCALATION_RESPONSE, Kind.OPINION_SENT,
+    Kind.SERVICE_RESPONSE, Kind.DEADLINE_SET, Kind.DEADLINE_MET, Kind.SIGNAL_LINKED,
+    Kind.SIGNAL_UNLINKED, Kind.CLOSING_INTERVIEW, Kind.STORY, Kind.STORY_APPROVED,
+    Kind.TEXT_ERASED, Kind.CASE_DESTROYED, Kind.CORRECTED, Kind.RETRACTED,
+    Kind.SIGNAL_CREATED, Kind.SIGNAL_SUBMITTED, Kind.SIGNAL_RESPONSE,
+    Kind.SIGNAL_FEEDBACK_GIVEN, Kind.SIGNAL_CLOSED))
+_META = frozenset(str(k) for k in META_KINDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +71,29 @@ class Conflict:
     loser: str
 
 
+class Violation(tuple[str, str]):
+    """A step that breaks a rule: ``(event id, reason)``, as the flags keep it, and the
+    payload field the rule is about (``field``; "" for the step as a whole), so a form
+    can show a refusal next to that field whatever its wording."""
+
+    field: str
+
+    def __new__(cls, event_id: str, reason: str, field: str = "") -> Violation:
+        made = super().__new__(cls, (event_id, reason))
+        made.field = field
+        return made
+
+    def __getnewargs__(self) -> tuple[str, str, str]:
+        return (self[0], self[1], self.field)  # copy and pickle keep the field
+
+
 @dataclass
 class EffectiveLog:
     effective: list[Effective]
     voided: list[Event]  # retracted originals
     corrections: list[Event]  # every corrected/retracted event, in hlc order
     conflicts: list[Conflict]
-    problems: list[tuple[str, str]]  # (event id, reason) for unusable corrections
+    problems: list[Violation]  # unusable corrections and retractions
 
 
 _BY_HLC = attrgetter("hlc")
@@ -86,48 +122,48 @@ def effective_events(events: Iterable[Event], as_of: date | None = None) -> Effe
     originals: dict[str, Event] = {}
     meta: list[Event] = []
     for ev in ordered:
-        if ev.kind in ("corrected", "retracted"):
+        if ev.kind in _META:
             meta.append(ev)
         else:
             originals[ev.id] = ev
 
-    problems: list[tuple[str, str]] = []
+    problems: list[Violation] = []
     corrections_of: dict[str, list[Event]] = {}
     correction_target: dict[str, str] = {}
     for ev in meta:
-        if ev.kind != "corrected":
+        if ev.kind != _CORRECTED:
             continue
         target = str(ev.payload.get("target", ""))
         if target not in originals:
-            problems.append((ev.id, "de correctie verwijst naar een onbekende stap"))
+            problems.append(Violation(ev.id, "de correctie verwijst naar een onbekende stap"))
             continue
         if originals[target].kind in ERASING_KINDS:
-            problems.append((ev.id, "een wisstap kan niet worden gecorrigeerd"))
+            problems.append(Violation(ev.id, "een wisstap kan niet worden gecorrigeerd"))
             continue
         new = ev.payload.get("payload")
         if not isinstance(new, dict) or business_date(originals[target].kind, new) is None:
-            problems.append((ev.id, "de correctie heeft geen bruikbare nieuwe gegevens"))
+            problems.append(Violation(ev.id, "de correctie heeft geen bruikbare nieuwe gegevens"))
             continue
         corrections_of.setdefault(target, []).append(ev)
         correction_target[ev.id] = target
 
     retracted: set[str] = set()
     for ev in meta:
-        if ev.kind != "retracted":
+        if ev.kind != _RETRACTED:
             continue
         target = str(ev.payload.get("target", ""))
         if target in originals:
-            if originals[target].kind in ("registered", "signal_created"):
-                problems.append((ev.id, "de eerste stap kan niet vervallen"))
+            if originals[target].kind in FIRST_KINDS:
+                problems.append(Violation(ev.id, "de eerste stap kan niet vervallen"))
                 continue
             if originals[target].kind in ERASING_KINDS:
-                problems.append((ev.id, "een wisstap kan niet vervallen"))
+                problems.append(Violation(ev.id, "een wisstap kan niet vervallen"))
                 continue
             retracted.add(target)
         elif target in correction_target:
             retracted.add(target)
         else:
-            problems.append((ev.id, "de intrekking verwijst naar een onbekende stap"))
+            problems.append(Violation(ev.id, "de intrekking verwijst naar een onbekende stap"))
 
     conflicts: list[Conflict] = []
     effective: list[Effective] = []
@@ -194,8 +230,8 @@ class CaseState:
     entity_id: str
     number: str | None
     ref: str | None
-    status: str
-    phase: str | None
+    status: Status
+    phase: Phase | None
     received_on: date
     registration: dict[str, Any]
     triage: dict[str, Any] | None
@@ -215,7 +251,7 @@ class CaseState:
     waiting_since: date | None  # oldest opinion without a response, per the phase rule
     last_step_on: date
     log: EffectiveLog
-    violations: list[tuple[str, str]]
+    violations: list[Violation]
     machine: CaseMachine
     #: a destroyed case (Archiefwet): the date and reason of its ``case_destroyed``
     destroyed_on: date | None = None
@@ -223,7 +259,7 @@ class CaseState:
 
     @property
     def destroyed(self) -> bool:
-        return self.status == DESTROYED
+        return self.status == Status.VERNIETIGD
 
     @property
     def next_steps(self) -> list[str]:
@@ -273,7 +309,7 @@ def _source_ref(first: Event) -> str | None:
 
 def destroyer_of(events: Iterable[Event]) -> Event | None:
     """The ``case_destroyed`` that made the case a tombstone (the first, by hlc)."""
-    return min((e for e in events if e.kind == "case_destroyed"), key=lambda e: e.hlc,
+    return min((e for e in events if e.kind == _CASE_DESTROYED), key=lambda e: e.hlc,
                default=None)
 
 
@@ -286,19 +322,19 @@ def _tombstone(events: Sequence[Event], destroyer: Event) -> CaseState:
     chain keeps.
     """
     first = next((e for e in sorted(events, key=lambda e: e.hlc)
-                  if e.kind == "registered"), None) or min(events, key=lambda e: e.hlc)
-    after = [(e.id, "de casus is vernietigd; daarna kan niets meer worden vastgelegd")
+                  if e.kind == Kind.REGISTERED), None) or min(events, key=lambda e: e.hlc)
+    after = [Violation(e.id, "de casus is vernietigd; daarna kan niets meer worden vastgelegd")
              for e in events if e.hlc > destroyer.hlc and e.kind not in ERASING_KINDS]
     kept = Effective(destroyer, destroyer.kind, destroyer.occurred_on, dict(destroyer.payload))
     reason = destroyer.payload.get("reason")
     return CaseState(
-        entity_id=first.entity_id, number=first.number, ref=None, status=DESTROYED,
+        entity_id=first.entity_id, number=first.number, ref=None, status=Status.VERNIETIGD,
         phase=None, received_on=first.occurred_on, registration={}, triage=None,
         triaged_on=None, handler=None, registered_by=first.actor, closed_on=None,
         closing=None, path=None, pauses=[], deadlines=[], signals=[], reopened=0,
         interviews=[], stories=[], approved_story=None, waiting_since=None,
         last_step_on=destroyer.occurred_on, log=EffectiveLog([kept], [], [], [], []),
-        violations=after, machine=CaseMachine(status=DESTROYED),
+        violations=after, machine=CaseMachine(status=Status.VERNIETIGD),
         destroyed_on=destroyer.occurred_on,
         destroyed_reason=str(reason) if reason is not None else None)
 
@@ -313,14 +349,14 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
     if destroyer is not None:
         return _tombstone(events, destroyer)
     log = effective_events(events, as_of)
-    first = next((e for e in log.effective if e.kind == "registered"), None)
+    first = next((e for e in log.effective if e.kind == _REGISTERED), None)
     reg_event = first.event if first else min(events, key=lambda e: e.hlc)
     registration = dict(first.payload) if first else {}
     received_on = first.on if first else reg_event.occurred_on
 
     # Seeded so a step sorted before the intake is named for its date, not its order.
     machine = CaseMachine(received_on=received_on if first else None)
-    violations: list[tuple[str, str]] = []
+    violations: list[Violation] = []
     triage: dict[str, Any] | None = None
     triaged_on: date | None = None
     handler: str | None = None
@@ -350,54 +386,55 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
             if eff is first:
                 break
             if eff.on >= received_on:
-                violations.append((eff.id, f"{kind_label(eff.kind)} is vastgelegd vóór de "
-                                           "aanmelding van de casus"))
+                violations.append(Violation(eff.id, f"{kind_label(eff.kind)} is vastgelegd "
+                                                    "vóór de aanmelding van de casus"))
         sequence = [first] + [e for e in sequence if e is not first]
     by_id: dict[str, Event] | None = None
     for eff in sequence:
         kind, p, on = eff.kind, eff.payload, eff.on
         ev = eff.event
-        reason = machine.check(kind, on, p, ev.actor, ev.recorded_at, ev.device)
-        if reason is None and kind == "text_erased":
+        refusal = machine.refusal(kind, on, p, ev.recorded_at, ev.device)
+        if refusal is None and kind == _TEXT_ERASED:
             by_id = by_id or {e.id: e for e in events}
-            reason = _erasure_check(p, by_id)
-        if reason is not None:
-            violations.append((eff.id, reason))
+            problem = _erasure_check(p, by_id)
+            refusal = Refusal(problem, "fields") if problem is not None else None
+        if refusal is not None:
+            violations.append(Violation(eff.id, *refusal))
         machine.apply(eff.id, kind, on, p, ev.actor, ev.recorded_at, ev.device)
         last_on = max(last_on, on)
-        if kind == "triaged":
+        if kind == _TRIAGED:
             triage, triaged_on = dict(p), on
-        elif kind == "assigned":
+        elif kind == _ASSIGNED:
             handler = str(p.get("handler") or "") or handler
-        elif kind == "paused":
+        elif kind == _PAUSED:
             pauses.append({"id": eff.id, "start": on, "end": None, "by": None,
                            "procedure": str(p.get("procedure", ""))})
-        elif kind == "resumed":
+        elif kind == _RESUMED:
             for pause in reversed(pauses):
                 if pause["end"] is None:
-                    pause["end"], pause["by"] = on, "resumed"
+                    pause["end"], pause["by"] = on, _RESUMED
                     break
-        elif kind == "closed":
+        elif kind == _CLOSED:
             closed_on, closing = on, dict(p)
             for pause in pauses:
                 if pause["end"] is None:
-                    pause["end"], pause["by"] = on, "closed"
-        elif kind == "reopened":
+                    pause["end"], pause["by"] = on, _CLOSED
+        elif kind == _REOPENED:
             reopened += 1
             closed_on, closing = None, None
             escalations_open = 0
             opinions_open = {}
-        elif kind == "escalated":
+        elif kind == _ESCALATED:
             escalations_open += 1
             escalated_dates.append(on)
-        elif kind == "escalation_response":
+        elif kind == _ESCALATION_RESPONSE:
             escalations_open = 0
-        elif kind == "opinion_sent":
+        elif kind == _OPINION_SENT:
             service = str(p.get("service", ""))
             opinions_open.setdefault(service, on)
-        elif kind == "service_response":
+        elif kind == _SERVICE_RESPONSE:
             opinions_open.pop(str(p.get("service", "")), None)
-        elif kind == "deadline_set":
+        elif kind == _DEADLINE_SET:
             deadlines[eff.id] = {
                 "kind": str(p.get("deadline_kind", "")),
                 "start": as_date(p.get("start_on")),
@@ -407,42 +444,42 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
                 "met_on": None,
                 "result": None,
             }
-        elif kind == "deadline_met":
+        elif kind == _DEADLINE_MET:
             d = deadlines.get(str(p.get("deadline", "")))
             if d is not None:
                 d["met_on"], d["result"] = on, p.get("result")
-        elif kind == "signal_linked":
+        elif kind == _SIGNAL_LINKED:
             sig = str(p.get("signal", ""))
             if sig not in linked:
                 linked.append(sig)
-        elif kind == "signal_unlinked":
+        elif kind == _SIGNAL_UNLINKED:
             sig = str(p.get("signal", ""))
             if sig in linked:
                 linked.remove(sig)
-        elif kind == "closing_interview":
+        elif kind == _CLOSING_INTERVIEW:
             interviews.append(eff)
-        elif kind == "story":
+        elif kind == _STORY:
             stories.append(eff)
             approved = None if approved is None else approved
-        elif kind == "story_approved" and stories:
+        elif kind == _STORY_APPROVED and stories:
             approved = stories[-1]
 
-    status = machine.status or "aangemeld"
-    phase: str | None = None
+    status = machine.status or Status.AANGEMELD
+    phase: Phase | None = None
     waiting_since: date | None = None
-    if status == "in_behandeling":
+    if status == Status.IN_BEHANDELING:
         if machine.pause_running:
-            phase = "pauzeknop_actief"
+            phase = Phase.PAUZEKNOP_ACTIEF
         elif escalations_open:
-            phase = "geescaleerd"
+            phase = Phase.GEESCALEERD
         elif opinions_open:
-            phase = "wacht_op_reactie"
+            phase = Phase.WACHT_OP_REACTIE
         else:
-            phase = "onderzoek"
+            phase = Phase.ONDERZOEK
         if opinions_open:
             waiting_since = min(opinions_open.values())
     path: str | None = None
-    if status == "afgerond" and closed_on is not None:
+    if status == Status.AFGEROND and closed_on is not None:
         path = "na_escalatie" if any(d <= closed_on for d in escalated_dates) else (
             "zonder_escalatie")
 
@@ -458,8 +495,8 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
         triaged_on=triaged_on,
         handler=handler,
         registered_by=reg_event.actor,
-        closed_on=closed_on if status == "afgerond" else None,
-        closing=closing if status == "afgerond" else None,
+        closed_on=closed_on if status == Status.AFGEROND else None,
+        closing=closing if status == Status.AFGEROND else None,
         path=path,
         pauses=[Pause(p["id"], p["start"], p["end"], p["by"], p["procedure"]) for p in pauses],
         deadlines=[
@@ -483,7 +520,7 @@ def fold_case(events: Sequence[Event], as_of: date | None = None) -> CaseState:
 def _erasure_check(payload: dict[str, Any], by_id: dict[str, Event]) -> str | None:
     target = by_id.get(str(payload.get("target", "")))
     corrects = None
-    if target is not None and target.kind == "corrected":
+    if target is not None and target.kind == Kind.CORRECTED:
         original = by_id.get(str(target.payload.get("target", "")))
         corrects = original.kind if original is not None else None
     fields = payload.get("fields")
@@ -510,13 +547,13 @@ class SignalState:
     closed_on: date | None = None
     awaiting_feedback: bool = False
     log: EffectiveLog | None = None
-    violations: list[tuple[str, str]] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
 
 
 def fold_signal(events: Sequence[Event], as_of: date | None = None) -> SignalState:
     log = effective_events(events, as_of)
-    first = next((e for e in log.effective if e.kind == "signal_created"), None)
+    first = next((e for e in log.effective if e.kind == _SIGNAL_CREATED), None)
     base = first.event if first else min(events, key=lambda e: e.hlc)
     creation = dict(first.payload) if first else {}
     machine = SignalMachine()
@@ -530,17 +567,17 @@ def fold_signal(events: Sequence[Event], as_of: date | None = None) -> SignalSta
         log=log,
     )
     for eff in log.effective:
-        reason = machine.check(eff.kind, eff.on)
-        if reason is not None:
-            state.violations.append((eff.id, reason))
+        refusal = machine.refusal(eff.kind, eff.on)
+        if refusal is not None:
+            state.violations.append(Violation(eff.id, *refusal))
         machine.apply(eff.kind, eff.on)
-        if eff.kind == "signal_submitted":
+        if eff.kind == _SIGNAL_SUBMITTED:
             state.submissions.append(eff)
-        elif eff.kind == "signal_response":
+        elif eff.kind == _SIGNAL_RESPONSE:
             state.responses.append(eff)
-        elif eff.kind == "signal_feedback_given":
+        elif eff.kind == _SIGNAL_FEEDBACK_GIVEN:
             state.feedback.append(eff)
-        elif eff.kind == "signal_closed":
+        elif eff.kind == _SIGNAL_CLOSED:
             state.closed_on = eff.on
     latest_response = max((r.on for r in state.responses), default=None)
     fed_back = latest_response is not None and any(

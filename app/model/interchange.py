@@ -20,16 +20,21 @@ from app.model.dates import utc_now_iso
 from app.model.errors import FieldError, ValidationFailed
 from app.model.eventlog import Event, HybridClock, new_id
 from app.model.events import (
-    CASE_KINDS,
     DATE_FIELD,
-    ERASING_KINDS,
     REFERENCE_FIELDS,
-    SIGNAL_KINDS,
     business_date,
     canonical_json,
     validate_payload,
 )
 from app.model.fold import fold_case, fold_signal
+from app.model.kinds import (
+    CASE_KINDS,
+    ERASING_KINDS,
+    META_KINDS,
+    SIGNAL_KINDS,
+    SIGNAL_LINK_KINDS,
+    Kind,
+)
 from app.model.limits import FLAG_MAX, PERSONAL_LIMITS, REF_MAX, shown, text_problem
 
 FORMAT = "casusregister/interchange"
@@ -218,7 +223,7 @@ def _validate_events(
             payloads.append(None)
             continue
         if not isinstance(kind, str) or (kind not in kinds
-                                         and kind not in ("corrected", "retracted")):
+                                         and kind not in META_KINDS):
             message = "het soort stap ('kind') ontbreekt" if kind is None else \
                 f"onbekend soort stap '{shown(kind)}'"
             errors.add(f"{epath}.kind", message)
@@ -272,23 +277,23 @@ def _validate_one(
         return str(item.get("kind")) if isinstance(item, dict) else ""
 
     placeholder = dict(body)
-    if kind in ("corrected", "retracted"):
+    if kind in META_KINDS:
         target = _position(body.get("target"), j, raw, f"{path}.target", errors)
         if target is None:
             return None
         target_kind = kind_at(target)
-        if kind == "corrected" and target_kind in ("corrected", "retracted"):
+        if kind == Kind.CORRECTED and target_kind in META_KINDS:
             errors.add(f"{path}.target", "een correctie verwijst naar de oorspronkelijke stap")
             return None
         placeholder["target"] = f"#{target}"
-        if kind == "corrected":
+        if kind == Kind.CORRECTED:
             sup = body.get("supersedes")
             if sup is not None:
                 s = _position(sup, j, raw, f"{path}.supersedes", errors)
                 if s is None:
                     return None
                 other = raw[s]
-                if kind_at(s) != "corrected" or not isinstance(other, dict) or \
+                if kind_at(s) != Kind.CORRECTED or not isinstance(other, dict) or \
                         other.get("target") != body.get("target") or s > j:
                     errors.add(f"{path}.supersedes",
                                "moet een eerdere correctie van dezelfde stap zijn")
@@ -301,7 +306,7 @@ def _validate_one(
                 errors.add(f"{path}.payload", "moet de volledige nieuwe gegevens bevatten")
                 return None
             sig = new.get("signal")
-            if target_kind in ("signal_linked", "signal_unlinked") and isinstance(sig, str) \
+            if target_kind in SIGNAL_LINK_KINDS and isinstance(sig, str) \
                     and signal_refs is not None and not signal_refs(sig):
                 errors.add(f"{path}.payload.signal", f"onbekend signaal '{shown(sig)}'")
                 return None
@@ -312,15 +317,15 @@ def _validate_one(
             except ValidationFailed as exc:
                 errors.extend(exc.errors)
                 return None
-    elif kind == "deadline_met":
+    elif kind == Kind.DEADLINE_MET:
         pos = _position(body.get("deadline"), j, raw, f"{path}.deadline", errors)
         if pos is None:
             return None
-        if kind_at(pos) != "deadline_set":
+        if kind_at(pos) != Kind.DEADLINE_SET:
             errors.add(f"{path}.deadline", "moet verwijzen naar een vastgelegde termijn")
             return None
         placeholder["deadline"] = f"#{pos}"
-    if kind in ("signal_linked", "signal_unlinked"):
+    if kind in SIGNAL_LINK_KINDS:
         sig = body.get("signal")
         if isinstance(sig, str) and signal_refs is not None and not signal_refs(sig):
             errors.add(f"{path}.signal", f"onbekend signaal '{shown(sig)}'")
@@ -335,7 +340,7 @@ def _validate_one(
 def _ref_placeholders(kind: str, new: dict[str, Any], j: int, raw: Sequence[Any], path: str,
                       errors: _Errors) -> dict[str, Any]:
     """A corrected ``deadline_met`` still points at a position; keep the same form."""
-    if kind == "deadline_met" and "deadline" in new:
+    if kind == Kind.DEADLINE_MET and "deadline" in new:
         pos = _position(new.get("deadline"), j, raw, f"{path}.payload.deadline", errors)
         return {**new, "deadline": f"#{pos}" if pos is not None else "#?"}
     return new
@@ -376,7 +381,7 @@ def _items(
         # event (highest position in the file) may move it, even across a year.
         for j in range(len(events) - 1, 0, -1):
             fix = payloads[j]
-            if events[j].get("kind") == "corrected" and events[j].get("target") == 0 \
+            if events[j].get("kind") == Kind.CORRECTED and events[j].get("target") == 0 \
                     and fix is not None and isinstance(fix.get("payload"), dict):
                 first = fix["payload"]
                 break
@@ -419,15 +424,15 @@ def _materialise(
         kind = str(item.raw_events[j]["kind"])
         p = _resolve_refs(payload, ids)
         target_kind = (str(item.raw_events[int(str(payload["target"])[1:])].get("kind"))
-                       if kind == "corrected" else "")
-        if kind in ("signal_linked", "signal_unlinked"):
+                       if kind == Kind.CORRECTED else "")
+        if kind in SIGNAL_LINK_KINDS:
             p = {**p, "signal": signal_number(str(p["signal"]))}
-        if target_kind in ("signal_linked", "signal_unlinked") and "signal" in p["payload"]:
+        if target_kind in SIGNAL_LINK_KINDS and "signal" in p["payload"]:
             p = {**p, "payload": {**p["payload"],
                                   "signal": signal_number(str(p["payload"]["signal"]))}}
-        if kind == "deadline_set":
+        if kind == Kind.DEADLINE_SET:
             p = _with_due_on(p)
-        if target_kind == "deadline_set":
+        if target_kind == Kind.DEADLINE_SET:
             p = {**p, "payload": _with_due_on(p["payload"])}
         if j == 0 and item.ref != number:
             p = {**p, "ref": item.ref}
@@ -446,9 +451,9 @@ def _materialise(
             flag=item.raw_events[j].get("flag"),
         ))
     # Retractions take their target's date, so date everything else first.
-    dated = {e.id: e if e.kind in ("corrected", "retracted") else _with_date(e, {})
+    dated = {e.id: e if e.kind in META_KINDS else _with_date(e, {})
              for e in out}
-    for kind in ("corrected", "retracted"):
+    for kind in META_KINDS:
         for e in out:
             if e.kind == kind:
                 dated[e.id] = _with_date(e, dated)
@@ -476,7 +481,7 @@ def _with_date(ev: Event, by_id: Mapping[str, Event]) -> Event:
 def occurred_on_for(kind: str, payload: Mapping[str, Any], others: Mapping[str, Event]) -> date:
     """The business date stored with an event (docs/DOMAIN.md: corrections take their
     new payload's date, retractions the date of the event they void)."""
-    if kind == "corrected":
+    if kind == Kind.CORRECTED:
         target = others.get(str(payload.get("target")))
         new = payload.get("payload")
         if target is not None and isinstance(new, dict):
@@ -484,7 +489,7 @@ def occurred_on_for(kind: str, payload: Mapping[str, Any], others: Mapping[str, 
             if d is not None:
                 return d
         return target.occurred_on if target is not None else date.today()
-    if kind == "retracted":
+    if kind == Kind.RETRACTED:
         target = others.get(str(payload.get("target")))
         return target.occurred_on if target is not None else date.today()
     d = business_date(kind, payload)
@@ -539,13 +544,13 @@ def plan_import(
     if "with_personal" in data and not isinstance(data["with_personal"], bool):
         errors.add("with_personal", "moet true of false zijn")
 
-    signals = _items(data, "signals", SIGNAL_KINDS, "signal_created", cl, errors, None)
+    signals = _items(data, "signals", SIGNAL_KINDS, Kind.SIGNAL_CREATED, cl, errors, None)
     file_signal_refs = {s.ref for s in signals}
 
     def signal_known(ref: str) -> bool:
         return ref in file_signal_refs or resolver.signal_ref_exists(ref)
 
-    cases = _items(data, "cases", CASE_KINDS, "registered", cl, errors, signal_known)
+    cases = _items(data, "cases", CASE_KINDS, Kind.REGISTERED, cl, errors, signal_known)
     file_case_refs = {c.ref for c in cases}
     for s in signals:
         for k, ref in enumerate(s.case_refs):
@@ -598,11 +603,11 @@ def plan_import(
                 continue  # a case already in the register: linked by the storage layer
             evs = target
             number = signal_number(s.ref)
-            if any(e.kind == "signal_linked" and e.payload.get("signal") == number
+            if any(e.kind == Kind.SIGNAL_LINKED and e.payload.get("signal") == number
                    for e in evs):
                 continue
             on = max(signal_created.get(s.ref) or s.first_date or today, evs[0].occurred_on)
-            ev = Event(new_id(), "case", evs[0].entity_id, None, "signal_linked", on,
+            ev = Event(new_id(), "case", evs[0].entity_id, None, Kind.SIGNAL_LINKED, on,
                        clock.next(), actor, device, {"on": on.isoformat(), "signal": number},
                        recorded_at)
             evs.append(ev)
@@ -649,10 +654,10 @@ def _check_fold(item: _Item, events: list[Event], errors: _Errors, today: date,
     by_id = {e.id: e for e in events}
 
     def date_field(e: Event) -> str:
-        if e.kind == "corrected":
+        if e.kind == Kind.CORRECTED:
             target = by_id.get(str(e.payload.get("target")))
             return "payload." + DATE_FIELD.get(target.kind if target else "", "on")
-        if e.kind == "retracted":
+        if e.kind == Kind.RETRACTED:
             return "target"
         return DATE_FIELD.get(e.kind, "on")
 
@@ -700,7 +705,7 @@ def _file_event(ev: Event, position: Mapping[str, int], signal_refs: Mapping[str
 
     p = dict(ev.payload)
     p.pop("ref", None)
-    if ev.kind in ("corrected", "retracted"):
+    if ev.kind in META_KINDS:
         p["target"] = pos(p.get("target"))
         if p.get("supersedes") is not None:
             p["supersedes"] = pos(p["supersedes"])
@@ -712,9 +717,9 @@ def _file_event(ev: Event, position: Mapping[str, int], signal_refs: Mapping[str
             if "signal" in inner:
                 inner["signal"] = signal_refs.get(str(inner["signal"]), inner["signal"])
             p["payload"] = inner
-    if ev.kind == "deadline_met":
+    if ev.kind == Kind.DEADLINE_MET:
         p["deadline"] = pos(p.get("deadline"))
-    if ev.kind in ("signal_linked", "signal_unlinked"):
+    if ev.kind in SIGNAL_LINK_KINDS:
         p["signal"] = signal_refs.get(str(p.get("signal")), p.get("signal"))
     out: dict[str, Any] = {"kind": ev.kind, **p}
     if ev.flag:

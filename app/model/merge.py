@@ -21,12 +21,10 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from app.model.bundle import Bundle, InvalidBundle, Manifest, Tally, manifest_problems
-from app.model.canonical import FIRST_KINDS, CanonicalEvent, number_code
+from app.model.canonical import CanonicalEvent, number_code
 from app.model.errors import UserError
 from app.model.eventlog import ZERO_HASH
-
-#: Kinds whose event erases other events' payloads (docs/DOMAIN.md, docs/ARCHITECTURE.md).
-ERASING_KINDS: tuple[str, ...] = ("text_erased", "case_destroyed")
+from app.model.kinds import ERASING_KINDS, FIRST_KINDS, Kind
 
 #: ids -> stored hash, for those of the given ids the receiver holds.
 KnownLookup = Callable[[Collection[str]], Mapping[str, str]]
@@ -206,10 +204,10 @@ def _check_erasures(events: Iterable[CanonicalEvent],
         where = f"stap {ev.id} is gewist door {eraser.id}"
         if eraser.kind not in ERASING_KINDS or eraser.entity_id != ev.entity_id:
             raise InvalidBundle(f"{where}, maar die wist niets van deze casus")
-        if (ev.payload is None) != (eraser.kind == "case_destroyed"):
+        if (ev.payload is None) != (eraser.kind == Kind.CASE_DESTROYED):
             raise InvalidBundle(f"{where}, maar de inhoud past daar niet bij")
         body = eraser.payload
-        if eraser.kind == "text_erased" and ev.payload is not None and body is not None:
+        if eraser.kind == Kind.TEXT_ERASED and ev.payload is not None and body is not None:
             fields = body.get("fields")
             if body.get("target") != ev.id or not isinstance(fields, list) or any(
                     ev.payload.get(str(f)) is not None for f in fields):

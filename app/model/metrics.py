@@ -36,6 +36,7 @@ from app.model.fold import (
     fold_case,
     fold_signal,
 )
+from app.model.kinds import OPEN_STATUSES, Kind, Status
 from app.model.nlformat import SOON_DAYS, soon_horizon
 
 MetricValue = int | float | None
@@ -71,17 +72,25 @@ SCORES: tuple[int, ...] = tuple(range(1, 11))
 #: skipped before any other test, which matters at 120,000 events.
 _COUNTED_KINDS: frozenset[str] = frozenset(
     {
-        "triaged",
-        "handover_confirmed",
-        "partner_informed",
-        "opinion_sent",
-        "reminder_sent",
-        "service_response",
-        "escalated",
-        "paused",
-        "closing_interview",
+        Kind.TRIAGED,
+        Kind.HANDOVER_CONFIRMED,
+        Kind.PARTNER_INFORMED,
+        Kind.OPINION_SENT,
+        Kind.REMINDER_SENT,
+        Kind.SERVICE_RESPONSE,
+        Kind.ESCALATED,
+        Kind.PAUSED,
+        Kind.CLOSING_INTERVIEW,
     }
 )
+# The counted kinds bound once to their plain string values: on Python 3.11 a
+# ``Kind.X`` lookup passes through the enum metaclass (about 60 ns), and the branches
+# below run for every counted step of every case (kinds.py).
+(_TRIAGED, _HANDOVER_CONFIRMED, _PARTNER_INFORMED, _OPINION_SENT, _REMINDER_SENT,
+ _SERVICE_RESPONSE, _ESCALATED, _PAUSED, _CLOSING_INTERVIEW) = (str(k) for k in (
+    Kind.TRIAGED, Kind.HANDOVER_CONFIRMED, Kind.PARTNER_INFORMED, Kind.OPINION_SENT,
+    Kind.REMINDER_SENT, Kind.SERVICE_RESPONSE, Kind.ESCALATED, Kind.PAUSED,
+    Kind.CLOSING_INTERVIEW))
 
 _MEDIAN = Decimal("0.5")
 _P90 = Decimal("0.9")
@@ -737,31 +746,31 @@ class MetricsBuilder:
         responses: list[tuple[str, date]] = []
         for kind, on, p in steps:
             in_period = on >= start  # the fold as of ``end`` holds nothing after it
-            if kind == "triaged":
+            if kind == _TRIAGED:
                 triaged = True
                 decision = str(p.get("decision", ""))
-                if (on >= self._ytd_start and decision == "in_behandeling"
+                if (on >= self._ytd_start and decision == Status.IN_BEHANDELING
                         and route in TARGET_ROUTES):
                     add(f"targets.ytd.{route}")
                 if in_period:
                     add("triage.total")
                     add(f"triage.by_decision.{decision}")
                     add(f"triage.by_reason.{p.get('reason_code', '')}")
-                    if decision == "doorverwezen":
+                    if decision == Status.DOORVERWEZEN:
                         add(f"triage.referred_to.{p.get('referred_to', '')}")
                     t.triage_days.append((on - received).days)
-            elif kind == "partner_informed":
+            elif kind == _PARTNER_INFORMED:
                 if first_informed is None:
                     first_informed = on
                 if in_period and p.get("about") == "uitkomst":
                     add("partner_feedback.outcome_informed")
-            elif kind == "opinion_sent":
+            elif kind == _OPINION_SENT:
                 service = str(p.get("service", ""))
                 opinions.setdefault(service, []).append(on)
                 if in_period:
                     add("treatment.opinions_sent")
                     add(f"cooperation.{service}.opinions")
-            elif kind == "service_response":
+            elif kind == _SERVICE_RESPONSE:
                 if in_period:
                     service = str(p.get("service", ""))
                     response = str(p.get("response", ""))
@@ -771,16 +780,16 @@ class MetricsBuilder:
                     responses.append((service, on))
             elif not in_period:
                 continue
-            elif kind == "reminder_sent":
+            elif kind == _REMINDER_SENT:
                 add(f"cooperation.{p.get('service', '')}.reminders")
-            elif kind == "escalated":
+            elif kind == _ESCALATED:
                 add("treatment.escalations")
                 add(f"treatment.escalations.by_level.{p.get('level', '')}")
-            elif kind == "paused":
+            elif kind == _PAUSED:
                 add("treatment.pauses_started")
-            elif kind == "handover_confirmed":
+            elif kind == _HANDOVER_CONFIRMED:
                 add("triage.handover_confirmed")
-            elif kind == "closing_interview":
+            elif kind == _CLOSING_INTERVIEW:
                 add("interview.total")
                 for who, scores in (("citizen", t.citizen), ("helper", t.helper)):
                     score = p.get(f"{who}_score")
@@ -801,10 +810,10 @@ class MetricsBuilder:
         status = state.status
         if not triaged:
             add("triage.pending")
-        if status == "afgerond" and state.closed_on is not None and state.closed_on >= start:
+        if status == Status.AFGEROND and state.closed_on is not None and state.closed_on >= start:
             _closed(t, state.closing or {}, state.path, self.settings,
                     (state.closed_on - received).days, state.paused_days())
-        elif status == "in_behandeling":
+        elif status == Status.IN_BEHANDELING:
             add("open.total")
             if state.pause_running:
                 add("open.paused")
@@ -813,7 +822,7 @@ class MetricsBuilder:
                 if age >= low and (high is None or age <= high):
                     add(f"open.age.{suffix}")
                     break
-        if status in ("aangemeld", "in_behandeling"):
+        if status in OPEN_STATUSES:
             for d in state.deadlines:
                 if d.due_on is None or d.met_on is not None:
                     continue
@@ -952,7 +961,7 @@ def weekly_intake(
     last = _last_week(year, until)
     counts = [0] * (last + 1)
     for events in cases:
-        if not events or any(e.kind == "case_destroyed" for e in events):
+        if not events or any(e.kind == Kind.CASE_DESTROYED for e in events):
             continue  # a destroyed case is in no figure (docs/DOMAIN.md)
         received = _received_on(events, until)
         if received is None:
@@ -972,13 +981,13 @@ def _last_week(year: int, until: date) -> int:
 
 
 def _received_on(events: Sequence[Event], until: date) -> date | None:
-    registered = [e for e in events if e.kind == "registered"]
-    if not any(e.kind == "corrected" for e in events):
+    registered = [e for e in events if e.kind == Kind.REGISTERED]
+    if not any(e.kind == Kind.CORRECTED for e in events):
         if not registered:
             return None
         on = as_date(registered[0].payload.get("received_on")) or registered[0].occurred_on
         return on if on <= until else None
     for eff in effective_events(events, until).effective:
-        if eff.kind == "registered":
+        if eff.kind == Kind.REGISTERED:
             return eff.on
     return None

@@ -20,9 +20,12 @@ missing file is reported as that, naming the file (``missing_resource``).
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 from app.model.errors import UserError
+from app.model.os_errors import describe_os_error
 
 PACKAGE_RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 _CHECKOUT = Path(__file__).resolve().parents[2]
@@ -54,6 +57,29 @@ def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+def read_toml(path: Path, what: str, noun: str, error: type[UserError], *,
+              shipped: bool) -> dict[str, Any]:
+    """A TOML file the program reads: a shipped one (``shipped``) that is gone or
+    broken means a broken install (``missing_resource``, naming ``what``); the user's
+    own file (``noun``, e.g. "feestdagenbestand") is refused with ``error``, in Dutch."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        if shipped:
+            raise missing_resource(path, what) from exc
+        raise error(f"{path}: {noun} niet gevonden") from exc
+    except OSError as exc:
+        if shipped:
+            raise missing_resource(path, what, "is niet te lezen "
+                                   f"({describe_os_error(exc)})") from exc
+        raise error(f"{path}: {noun} niet te lezen ({describe_os_error(exc)})") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        if shipped:
+            raise missing_resource(path, what, "is beschadigd") from exc
+        raise error(f"{path}: geen geldig TOML-bestand ({exc})") from exc
+
+
 def missing_resource(path: Path, what: str, reason: str = "ontbreekt") -> ResourceMissing:
     """The one Dutch line for a shipped file that is gone or cannot be read."""
     return ResourceMissing(
@@ -61,5 +87,5 @@ def missing_resource(path: Path, what: str, reason: str = "ontbreekt") -> Resour
         "onvolledig of beschadigd; installeer het programma opnieuw.")
 
 
-__all__ = ["PACKAGE_RESOURCES", "ResourceMissing", "missing_resource", "resource",
-           "resources_dir"]
+__all__ = ["PACKAGE_RESOURCES", "ResourceMissing", "missing_resource", "read_toml",
+           "resource", "resources_dir"]

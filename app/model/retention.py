@@ -18,11 +18,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from app.model.eventlog import Event
-from app.model.events import ERASING_KINDS, FIELD_LABELS, MODELS, erasable_fields
+from app.model.events import FIELD_LABELS, MODELS, erasable_fields
+from app.model.kinds import ERASING_KINDS, Kind, Status
 
 #: Statuses whose P2 data age towards the purge, and the date column that starts it.
-AGEING = {"afgerond": "closed_on", "doorverwezen": "triaged_on",
-          "niet_in_behandeling": "triaged_on"}
+AGEING: dict[str, str] = {Status.AFGEROND: "closed_on", Status.DOORVERWEZEN: "triaged_on",
+                         Status.NIET_IN_BEHANDELING: "triaged_on"}
 
 MIN_MONTHS = 1
 MAX_MONTHS = 120
@@ -74,7 +75,7 @@ def for_file(events: Sequence[Event]) -> list[Event]:
     """
     erased: dict[str, list[str]] = {}
     for e in events:
-        if e.kind == "text_erased":
+        if e.kind == Kind.TEXT_ERASED:
             fields = e.payload.get("fields")
             if isinstance(fields, list):
                 erased.setdefault(str(e.payload.get("target")), []).extend(
@@ -132,31 +133,36 @@ def erasable_texts(events: Sequence[Event], event_id: str) -> list[ErasableText]
     step = by_id.get(event_id)
     if step is None or step.kind in ERASING_KINDS:
         return []
-    if step.kind == "corrected":
+    if step.kind == Kind.CORRECTED:
         original = by_id.get(str(step.payload.get("target", "")))
         step = original or step
-    fixes = sorted((e for e in events if e.kind == "corrected"
+    fixes = sorted((e for e in events if e.kind == Kind.CORRECTED
                     and e.payload.get("target") == step.id), key=lambda e: e.hlc)
     versions = [step, *fixes]
     out: list[ErasableText] = []
     for ev in versions:
-        corrects = step.kind if ev.kind == "corrected" else None
+        corrects = step.kind if ev.kind == Kind.CORRECTED else None
         for name in erasable_fields(ev.kind, corrects):
             value = _value(ev.payload, name)
             if value:
                 label = FIELD_LABELS.get(name.removeprefix("payload."), name)
-                if ev.kind == "corrected" and name == "reason":
+                if ev.kind == Kind.CORRECTED and name == "reason":
                     label = "Reden van de correctie"
-                out.append(ErasableText(ev, name, label, value, ev.kind == "corrected"))
+                out.append(ErasableText(ev, name, label, value, ev.kind == Kind.CORRECTED))
     return out
 
 
-def _value(payload: dict[str, Any], name: str) -> str:
+def field_value(payload: dict[str, Any], name: str) -> Any:
+    """A named field of a step's payload; ``payload.<field>`` is a field of the
+    replacement payload a correction holds (``events.erasable_fields``)."""
     if name.startswith("payload."):
         inner = payload.get("payload")
-        value = inner.get(name[8:]) if isinstance(inner, dict) else None
-    else:
-        value = payload.get(name)
+        return inner.get(name.removeprefix("payload.")) if isinstance(inner, dict) else None
+    return payload.get(name)
+
+
+def _value(payload: dict[str, Any], name: str) -> str:
+    value = field_value(payload, name)
     if isinstance(value, dict):
         return ", ".join(str(v) for v in value.values() if v)
     return str(value) if value not in (None, "", []) else ""

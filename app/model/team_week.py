@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from app.model.dates import _AMS
+from app.model.dates import local_moment, utc_moment
 from app.model.eventlog import parse_hlc
 
 #: A last step older than this many days means the laptop's week is not in.
@@ -69,27 +69,10 @@ class DeviceLine:
         return f"apparaat {self.name}{own}: {self.age_text}"
 
 
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(_AMS) if _AMS is not None else moment
-
-
-def utc_moment(text: str | None) -> datetime | None:
-    """An ISO UTC stamp (``2025-03-10T16:02:11Z``) as a local moment, None if unreadable."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return _local(moment)
-
-
 def hlc_moment(hlc: str) -> datetime | None:
     try:
         ms, _counter, _device = parse_hlc(hlc)
-        return _local(datetime.fromtimestamp(ms / 1000, tz=UTC))
+        return local_moment(datetime.fromtimestamp(ms / 1000, tz=UTC))
     except (ValueError, OverflowError, OSError):
         return None
 

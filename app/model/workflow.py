@@ -10,64 +10,66 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from app.model.events import FIELD_LABELS, erasable_fields, kind_label
+from app.model.events import DATE_FIELD, FIELD_LABELS, erasable_fields, kind_label
+from app.model.kinds import (
+    CASE_KINDS,
+    ERASING_KINDS,
+    KINDS,
+    LIVE_STATUSES,
+    OPEN_STATUSES,
+    SIGNAL_KINDS,
+    Kind,
+    Status,
+)
 from app.model.nlformat import nl_date
 
-ANY = frozenset({"aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling",
-                 "afgerond"})
-
 STATUS_LABELS: dict[str, str] = {
-    "aangemeld": "Aangemeld (te triëren)",
-    "in_behandeling": "In behandeling",
-    "doorverwezen": "Doorverwezen",
-    "niet_in_behandeling": "Niet in behandeling genomen",
-    "afgerond": "Afgerond",
-    "vernietigd": "Vernietigd",
+    Status.AANGEMELD: "Aangemeld (te triëren)",
+    Status.IN_BEHANDELING: "In behandeling",
+    Status.DOORVERWEZEN: "Doorverwezen",
+    Status.NIET_IN_BEHANDELING: "Niet in behandeling genomen",
+    Status.AFGEROND: "Afgerond",
+    Status.VERNIETIGD: "Vernietigd",
 }
 
 #: The status of a destroyed case (Archiefwet): a tombstone, after which nothing counts.
-DESTROYED = "vernietigd"
-#: Where a case may be destroyed: only once it is no longer with the office.
-DESTROYABLE = frozenset({"afgerond", "doorverwezen", "niet_in_behandeling"})
-#: Steps recorded from Beheer or a timeline row's menu, never offered as a next step.
-NOT_OFFERED = frozenset({"text_erased", "case_destroyed"})
+DESTROYED = Status.VERNIETIGD
 
-ADMINISTRATIVE = (
-    "assigned", "note", "partner_informed", "consulted", "story", "story_approved",
-    "signal_linked", "signal_unlinked", "deadline_set", "deadline_met",
-)
-TREATMENT = (
-    "data_requested", "opinion_sent", "reminder_sent", "service_response", "escalated",
-    "escalation_response",
-)
+
+class Refusal(NamedTuple):
+    """Why a step may not be recorded (Dutch), and the payload field that is about: a
+    form shows the reason there; "" when it is about the step as a whole."""
+
+    reason: str
+    field: str = ""
 
 
 @dataclass(frozen=True)
 class Rule:
-    statuses: frozenset[str]
+    statuses: frozenset[Status]
     pause: bool | None = None  # True: needs a running pause; False: needs none
 
 
-#: kind -> the statuses in which it may be recorded (docs/DOMAIN.md "Rules").
-RULES: dict[str, Rule] = {
-    "registered": Rule(frozenset()),
-    "triaged": Rule(frozenset({"aangemeld"})),
-    **{k: Rule(ANY) for k in ADMINISTRATIVE},
-    "handover_confirmed": Rule(frozenset({"doorverwezen"})),
-    **{k: Rule(frozenset({"in_behandeling"})) for k in TREATMENT},
-    "paused": Rule(frozenset({"in_behandeling"}), pause=False),
-    "resumed": Rule(frozenset({"in_behandeling"}), pause=True),
-    "closed": Rule(frozenset({"in_behandeling"})),
-    "closing_interview": Rule(frozenset({"afgerond", "doorverwezen"})),
-    "reopened": Rule(frozenset({"afgerond"})),
-    "text_erased": Rule(ANY),
-    "case_destroyed": Rule(DESTROYABLE),
-}
+#: kind -> the statuses in which it may be recorded (docs/DOMAIN.md "Steps"), from each
+#: kind's row in ``kinds.KINDS``, in the order the GUI offers them.
+RULES: dict[str, Rule] = {k: Rule(KINDS[k].statuses, KINDS[k].pause) for k in CASE_KINDS}
+#: Steps recorded from Beheer or a timeline row's menu, never offered as a next step.
+NOT_OFFERED = frozenset(k for k in CASE_KINDS if not KINDS[k].offered)
+SIGNAL_STEPS: tuple[Kind, ...] = tuple(k for k in SIGNAL_KINDS if k != Kind.SIGNAL_CREATED)
 
-SIGNAL_STEPS = ("signal_submitted", "signal_response", "signal_feedback_given",
-                "signal_closed")
+# The kinds the machines branch on, bound once to their plain string values: on Python
+# 3.11 a ``Kind.X`` lookup passes through the enum metaclass's ``__getattr__`` hook
+# (about 60 ns) and comparing a ``str`` with a ``str`` subclass takes a slower path too,
+# and the fold runs these checks for every event (kinds.py, "Kind").
+(_REGISTERED, _TRIAGED, _PAUSED, _RESUMED, _CLOSED, _REOPENED, _CLOSING_INTERVIEW, _STORY,
+ _STORY_APPROVED, _DEADLINE_SET, _DEADLINE_MET, _SIGNAL_LINKED, _SIGNAL_UNLINKED,
+ _SIGNAL_CREATED, _SIGNAL_CLOSED) = (str(k) for k in (
+    Kind.REGISTERED, Kind.TRIAGED, Kind.PAUSED, Kind.RESUMED, Kind.CLOSED, Kind.REOPENED,
+    Kind.CLOSING_INTERVIEW, Kind.STORY, Kind.STORY_APPROVED, Kind.DEADLINE_SET,
+    Kind.DEADLINE_MET, Kind.SIGNAL_LINKED, Kind.SIGNAL_UNLINKED, Kind.SIGNAL_CREATED,
+    Kind.SIGNAL_CLOSED))
 
 
 def _statuses(statuses: frozenset[str]) -> str:
@@ -101,7 +103,7 @@ def four_eyes_problem(author: str, author_device: str, approver: str, device: st
 class CaseMachine:
     """The state the rules look at while a case's sequence is replayed."""
 
-    status: str | None = None
+    status: Status | None = None
     received_on: date | None = None
     pause_running: bool = False
     interview_since_closing: bool = False
@@ -116,111 +118,123 @@ class CaseMachine:
     def check(self, kind: str, on: date, payload: dict[str, Any], actor: str = "",
               recorded_at: str = "", device: str = "") -> str | None:
         """The Dutch reason why ``kind`` may not follow, or None when it may."""
-        reason = self._check(kind, on, payload, recorded_at, device)
-        return None if reason is None else reason.replace("{label}", kind_label(kind))
+        refusal = self.refusal(kind, on, payload, recorded_at, device)
+        return None if refusal is None else refusal.reason
+
+    def refusal(self, kind: str, on: date, payload: dict[str, Any], recorded_at: str = "",
+                device: str = "") -> Refusal | None:
+        """The rule ``kind`` would break now, and the payload field it is about."""
+        found = self._check(kind, on, payload, recorded_at, device)
+        if found is None:
+            return None
+        return Refusal(found.reason.replace("{label}", kind_label(kind)), found.field)
 
     def _check(self, kind: str, on: date, payload: dict[str, Any],
-               recorded_at: str = "", device: str = "") -> str | None:
+               recorded_at: str = "", device: str = "") -> Refusal | None:
         # "{label}" is filled in only when a step is refused: the fold runs this for
         # every event of every case, and looking up labels there is measurable.
         label = "{label}"
-        if kind == "registered":
-            return None if self.status is None else "een casus wordt maar één keer aangemeld"
+        if kind == _REGISTERED:
+            return None if self.status is None else Refusal(
+                "een casus wordt maar één keer aangemeld")
         if self.received_on is not None and on < self.received_on:
-            return (f"{label} ligt vóór de datum van ontvangst "
-                    f"({nl_date(self.received_on)})")
+            return Refusal(f"{label} ligt vóór de datum van ontvangst "
+                           f"({nl_date(self.received_on)})", DATE_FIELD.get(kind, ""))
         if self.status is None:
-            return "de eerste stap van een casus is de aanmelding"
+            return Refusal("de eerste stap van een casus is de aanmelding")
         rule = RULES.get(kind)
         if rule is None:
-            return f"'{kind}' is geen stap van een casus"
+            return Refusal(f"'{kind}' is geen stap van een casus")
         if self.status not in rule.statuses:
-            if kind == "triaged":
-                return "de casus is al getrieerd; een ander besluit is een correctie"
+            if kind == _TRIAGED:
+                return Refusal("de casus is al getrieerd; een ander besluit is een correctie")
             # The status on the step's own date, named with that date: a back-dated step
             # is judged by then, while the case's header shows its status today (#11).
             then = STATUS_LABELS[self.status].lower()
             day = on.strftime("%d-%m-%Y")
-            if kind == "closing_interview" and self.status in ("aangemeld", "in_behandeling"):
-                return (f"het eindgesprek van {day} ligt vóór de afronding of "
-                        f"doorverwijzing (op die dag was de casus nog {then})")
-            return (f"{label} kan alleen als de casus {_statuses(rule.statuses)} is; "
-                    f"op {day} was deze casus {then}")
+            if kind == _CLOSING_INTERVIEW and self.status in OPEN_STATUSES:
+                return Refusal(f"het eindgesprek van {day} ligt vóór de afronding of "
+                               f"doorverwijzing (op die dag was de casus nog {then})")
+            return Refusal(f"{label} kan alleen als de casus {_statuses(rule.statuses)} is; "
+                           f"op {day} was deze casus {then}")
         if rule.pause is True and not self.pause_running:
-            return "er loopt geen pauze die beëindigd kan worden"
+            return Refusal("er loopt geen pauze die beëindigd kan worden")
         if rule.pause is False and self.pause_running:
-            return "er loopt al een pauze"
-        if kind == "closing_interview" and self.interview_since_closing:
-            return "er is al een eindgesprek vastgelegd bij deze afronding of doorverwijzing"
-        if kind == "story_approved":
+            return Refusal("er loopt al een pauze")
+        if kind == _CLOSING_INTERVIEW and self.interview_since_closing:
+            return Refusal(
+                "er is al een eindgesprek vastgelegd bij deze afronding of doorverwijzing")
+        if kind == _STORY_APPROVED:
             if self.stories == 0:
-                return "er is nog geen verhaal om goed te keuren"
+                return Refusal("er is nog geen verhaal om goed te keuren")
             author, written_at, written_on = (self.story_authors[-1] if self.story_authors
                                               else ("", "", ""))
             problem = four_eyes_problem(author, written_on, str(payload.get("by", "")),
                                         device, batch=bool(recorded_at)
                                         and recorded_at == written_at)
             if problem:
-                return problem
-        if kind == "deadline_met" and payload.get("deadline") not in self.deadlines:
-            return "de termijn waarnaar deze stap verwijst bestaat niet in deze casus"
-        if kind == "signal_unlinked" and payload.get("signal") not in self.signals:
-            return "dit signaal is niet aan de casus gekoppeld"
+                return Refusal(problem, "by")
+        if kind == _DEADLINE_MET and payload.get("deadline") not in self.deadlines:
+            return Refusal("de termijn waarnaar deze stap verwijst bestaat niet in deze casus",
+                           "deadline")
+        if kind == _SIGNAL_UNLINKED and payload.get("signal") not in self.signals:
+            return Refusal("dit signaal is niet aan de casus gekoppeld", "signal")
         return None
 
     def apply(self, event_id: str, kind: str, on: date, payload: dict[str, Any],
               actor: str = "", recorded_at: str = "", device: str = "") -> None:
-        if kind == "registered":
-            self.status = "aangemeld"
+        if kind == _REGISTERED:
+            self.status = Status.AANGEMELD
             self.received_on = on
-        elif kind == "triaged":
+        elif kind == _TRIAGED:
             decision = payload.get("decision")
-            self.status = decision if decision in ANY else self.status
+            if decision in LIVE_STATUSES:
+                self.status = Status(decision)
             self.interview_since_closing = False
-        elif kind == "paused":
+        elif kind == _PAUSED:
             self.pause_running = True
-        elif kind == "resumed":
+        elif kind == _RESUMED:
             self.pause_running = False
-        elif kind == "closed":
-            self.status = "afgerond"
+        elif kind == _CLOSED:
+            self.status = Status.AFGEROND
             self.pause_running = False
             self.interview_since_closing = False
-        elif kind == "reopened":
-            self.status = "in_behandeling"
-        elif kind == "closing_interview":
+        elif kind == _REOPENED:
+            self.status = Status.IN_BEHANDELING
+        elif kind == _CLOSING_INTERVIEW:
             self.interview_since_closing = True
-        elif kind == "story":
+        elif kind == _STORY:
             self.stories += 1
             self.story_authors.append((actor, recorded_at, device))
-        elif kind == "deadline_set":
+        elif kind == _DEADLINE_SET:
             self.deadlines.add(event_id)
-        elif kind == "deadline_met":
+        elif kind == _DEADLINE_MET:
             self.met_deadlines.add(str(payload.get("deadline")))
-        elif kind == "signal_linked":
+        elif kind == _SIGNAL_LINKED:
             self.signals.add(str(payload.get("signal")))
-        elif kind == "signal_unlinked":
+        elif kind == _SIGNAL_UNLINKED:
             self.signals.discard(str(payload.get("signal")))
 
     def next_steps(self) -> list[str]:
         """Steps the GUI may offer now (each still re-checked on append)."""
         if self.status is None:
-            return ["registered"]
+            return [_REGISTERED]
         out: list[str] = []
         for kind, rule in RULES.items():
-            if kind == "registered" or kind in NOT_OFFERED \
+            if kind == _REGISTERED or kind in NOT_OFFERED \
                     or self.status not in rule.statuses:
                 continue
             if rule.pause is True and not self.pause_running:
                 continue
             if rule.pause is False and self.pause_running:
                 continue
-            if kind == "closing_interview" and self.interview_since_closing:
+            if kind == _CLOSING_INTERVIEW and self.interview_since_closing:
                 continue
-            if kind == "story_approved" and self.stories == 0:
+            if kind == _STORY_APPROVED and self.stories == 0:
                 continue
-            if kind == "deadline_met" and not (self.deadlines - self.met_deadlines):
+            if kind == _DEADLINE_MET and not (self.deadlines - self.met_deadlines):
                 continue
-            if kind == "signal_unlinked" and not self.signals:
+            if kind == _SIGNAL_UNLINKED and not self.signals:
                 continue
             out.append(kind)
         return out
@@ -233,7 +247,7 @@ def erasure_problem(target_kind: str | None, fields: list[str],
     ``corrects``: for a correction, the kind of the step it corrects."""
     if target_kind is None:
         return "de stap waarvan tekst gewist moet worden hoort niet bij deze casus"
-    if target_kind in ("text_erased", "case_destroyed"):
+    if target_kind in ERASING_KINDS:
         return "een wisstap zelf kan niet worden gewist"
     allowed = erasable_fields(target_kind, corrects)
     if not allowed:
@@ -253,26 +267,34 @@ class SignalMachine:
     created_on: date | None = None
 
     def check(self, kind: str, on: date) -> str | None:
-        if kind == "signal_created":
-            return None if not self.created else "een signaal wordt maar één keer aangemaakt"
+        """The Dutch reason why ``kind`` may not follow, or None when it may."""
+        refusal = self.refusal(kind, on)
+        return None if refusal is None else refusal.reason
+
+    def refusal(self, kind: str, on: date) -> Refusal | None:
+        """The rule ``kind`` would break now, and the payload field it is about."""
+        if kind == _SIGNAL_CREATED:
+            return None if not self.created else Refusal(
+                "een signaal wordt maar één keer aangemaakt")
         if not self.created:
-            return "de eerste stap van een signaal is het aanmaken"
+            return Refusal("de eerste stap van een signaal is het aanmaken")
         if kind not in SIGNAL_STEPS:
-            return f"'{kind}' is geen stap van een signaal"
+            return Refusal(f"'{kind}' is geen stap van een signaal")
         if self.created_on is not None and on < self.created_on:
-            return "deze stap ligt vóór de datum waarop het signaal is aangemaakt"
+            return Refusal("deze stap ligt vóór de datum waarop het signaal is aangemaakt",
+                           DATE_FIELD.get(kind, ""))
         if self.closed:
-            return "het signaal is gesloten; alleen correcties zijn nog mogelijk"
+            return Refusal("het signaal is gesloten; alleen correcties zijn nog mogelijk")
         return None
 
     def apply(self, kind: str, on: date) -> None:
-        if kind == "signal_created":
+        if kind == _SIGNAL_CREATED:
             self.created = True
             self.created_on = on
-        elif kind == "signal_closed":
+        elif kind == _SIGNAL_CLOSED:
             self.closed = True
 
     def next_steps(self) -> list[str]:
         if not self.created:
-            return ["signal_created"]
+            return [_SIGNAL_CREATED]
         return [] if self.closed else list(SIGNAL_STEPS)

@@ -19,19 +19,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.model.dates import utc_now_iso
+from app.model.dates import AMSTERDAM, utc_now_iso
 from app.model.errors import UserError
 from app.model.eventlog import ZERO_HASH, sha256_hex
 from app.model.events import canonical_json
 from app.storage.db import Connection
 from app.storage.files import atomic_writer
 
-try:
-    from zoneinfo import ZoneInfo
-
-    _LOCAL: Any = ZoneInfo("Europe/Amsterdam")
-except Exception:  # pragma: no cover - without tz data
-    _LOCAL = UTC
+#: Audit times are shown in the office's zone (UTC without tz data).
+_LOCAL: Any = AMSTERDAM or UTC
 
 #: Every action the program writes, with its Dutch name (filters, table, export).
 ACTION_LABELS: dict[str, str] = {

@@ -86,18 +86,7 @@ def connect(path: Path, key: bytes, *, salt: bytes | None = None, create: bool =
     """
     if not create and not path.exists():
         raise NotARegister(f"Geen register gevonden op {path}.")
-    conn = _open(path, check_same_thread)
-    try:
-        conn.execute(f"PRAGMA key = {raw_key_literal(key, salt)}")
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        _prove(conn, path)
-        _configure(conn)
-    except (KeyDoesNotFit, NotARegister):
-        raise
-    except sqlcipher3.Error as exc:
-        conn.close()
-        raise translate(exc, path) from None
-    return conn
+    return _keyed(path, check_same_thread, f"PRAGMA key = {raw_key_literal(key, salt)}")
 
 
 def connect_legacy(path: Path, passphrase: str, *, kdf_iter: int | None = None) -> Connection:
@@ -105,12 +94,19 @@ def connect_legacy(path: Path, passphrase: str, *, kdf_iter: int | None = None) 
 
     ``kdf_iter`` exists for tests that made such a register cheaply.
     """
-    conn = _open(path, True)
+    cost = () if kdf_iter is None else (f"PRAGMA kdf_iter = {int(kdf_iter)}",)
+    return _keyed(path, True, f"PRAGMA key = {key_literal(passphrase)}", *cost)
+
+
+def _keyed(path: Path, check_same_thread: bool, key_pragma: str, *more: str) -> Connection:
+    """A connection keyed by ``key_pragma`` (then ``more`` pragmas), the key proved by
+    reading the schema, configured; closed again on any failure."""
+    conn = _open(path, check_same_thread)
     try:
-        conn.execute(f"PRAGMA key = {key_literal(passphrase)}")
+        conn.execute(key_pragma)
         conn.execute("PRAGMA cipher_log_level = NONE")
-        if kdf_iter is not None:
-            conn.execute(f"PRAGMA kdf_iter = {int(kdf_iter)}")
+        for pragma in more:
+            conn.execute(pragma)
         _prove(conn, path)
         _configure(conn)
     except (KeyDoesNotFit, NotARegister):

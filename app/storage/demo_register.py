@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from app.demo import synthetic_register
 from app.model.dates import today
-from app.model.demo import synthetic_register
 from app.storage.interchange_io import import_data
 from app.storage.paths import DEMO_PASSPHRASE
 from app.storage.repository import Register

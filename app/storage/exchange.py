@@ -20,7 +20,7 @@ into them, in one transaction per file:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from app.model.errors import UserError
 from app.model.eventlog import Event, sha256_hex
 from app.model.events import canonical_json
 from app.model.fold import CaseState, SignalState
+from app.model.kinds import ERASING_KINDS
 from app.model.merge import (
     ChainGap,
     DeviceHead,
@@ -397,12 +398,17 @@ def merge(reg: Register, bundle: Bundle, source: str, *,
     return plan, existing
 
 
+def _batches(keys: Iterable[str], size: int = 500) -> Iterator[tuple[list[str], str]]:
+    """Keys in parts small enough for one ``IN (?, ...)`` each, with their marks."""
+    listed = list(keys)
+    for start in range(0, len(listed), size):
+        part = listed[start:start + size]
+        yield part, ",".join("?" * len(part))
+
+
 def _existing(reg: Register, touched: Mapping[str, str]) -> set[str]:
     out: set[str] = set()
-    keys = list(touched)
-    for start in range(0, len(keys), 500):
-        part = keys[start:start + 500]
-        marks = ",".join("?" * len(part))
+    for part, marks in _batches(touched):
         for table in ("cases", "signals"):
             out.update(r[0] for r in reg.conn.execute(
                 f"SELECT entity_id FROM {table} WHERE entity_id IN ({marks})", part))
@@ -455,12 +461,7 @@ def _apply(reg: Register, plan: MergePlan, bundle: Bundle, source: str,
             reg.conn.execute("UPDATE devices SET bundle_seq = max(coalesce(bundle_seq, 0), ?) "
                              "WHERE num = ?", (m.sequence, int(src[0])))
         _apply_erasures(reg, plan.new_events)
-        if bundle.personal:
-            for entity_id, data in bundle.personal.items():
-                for key, value in data.items():
-                    reg.conn.execute(
-                        "INSERT OR REPLACE INTO personal (entity_id, key, value, updated_at) "
-                        "VALUES (?, ?, ?, ?)", (entity_id, key, value, now))
+        reg.write_personal(bundle.personal, now)
         # Cases and signals new to this register have all their events in the plan: fold
         # them from memory (and project them in bulk); the others are read back.
         fresh: dict[str, list[Event]] = {}
@@ -506,7 +507,7 @@ def _rows(events: Sequence[CanonicalEvent], nums: Mapping[str, int],
 
 def _erased_entities(reg: Register, new: Sequence[CanonicalEvent]) -> set[str]:
     """Entities an arriving erasure touched: their stored rows differ from the plan's."""
-    return {ev.entity_id for ev in new if ev.kind in ("text_erased", "case_destroyed")}
+    return {ev.entity_id for ev in new if ev.kind in ERASING_KINDS}
 
 
 def _apply_erasures(reg: Register, new: Sequence[CanonicalEvent]) -> None:
@@ -525,10 +526,7 @@ def _summarise(reg: Register, report: ImportReport, touched: Mapping[str, str],
     again, for the reasons themselves.
     """
     projected: dict[str, tuple[str, int, int]] = {}
-    keys = list(touched)
-    for start in range(0, len(keys), 500):
-        part = keys[start:start + 500]
-        marks = ",".join("?" * len(part))
+    for part, marks in _batches(touched):
         for eid, number, flags, conflicts in reg.conn.execute(
                 f"SELECT entity_id, number, flags, conflicts FROM cases "
                 f"WHERE entity_id IN ({marks}) UNION ALL "

@@ -29,6 +29,7 @@ from app.model.interchange import (
     plan_import,
     step_signature,
 )
+from app.model.kinds import Kind
 from app.model.limits import shown
 from app.model.lint import KIND_LABELS, lint_fields
 from app.model.os_errors import describe_os_error
@@ -302,7 +303,7 @@ def lint_events(events: list[Event]) -> list[tuple[str, str, str]]:
     numbers: dict[str, str] = {e.entity_id: e.number for e in events if e.number}
     out: list[tuple[str, str, str]] = []
     for ev in events:
-        payload = ev.payload.get("payload") if ev.kind == "corrected" else ev.payload
+        payload = ev.payload.get("payload") if ev.kind == Kind.CORRECTED else ev.payload
         if not isinstance(payload, dict):
             continue
         texts = {k: v for k, v in payload.items()
@@ -319,7 +320,7 @@ def _links_to_existing_cases(reg: Register, data: Any, plan: ImportPlan) -> list
     numbers = dict(plan.new_signals)
     new_cases = dict(plan.new_cases)
     created_on = {e.number: e.occurred_on for e in plan.events
-                  if e.kind == "signal_created" and e.number}
+                  if e.kind == Kind.SIGNAL_CREATED and e.number}
     out: list[Event] = []
     for entry in data.get("signals") or []:
         ref = entry.get("ref")
@@ -337,7 +338,7 @@ def _links_to_existing_cases(reg: Register, data: Any, plan: ImportPlan) -> list
             if number in view.state.signals:
                 continue
             on = max(created or reg.today(), view.state.received_on)
-            out.append(Event(new_id(), "case", view.state.entity_id, None, "signal_linked", on,
+            out.append(Event(new_id(), "case", view.state.entity_id, None, Kind.SIGNAL_LINKED, on,
                              reg.clock.next(), reg.settings.handler, reg.settings.device_id,
                              {"on": on.isoformat(), "signal": number}, utc_now_iso()))
             plan.links += 1

@@ -1,6 +1,6 @@
 """The register: the one API both front doors use (docs/ARCHITECTURE.md).
 
-Every write goes through ``_commit``: validate the payload, replay the entity's whole
+Every write goes through ``_append``: validate the payload, replay the entity's whole
 sorted sequence through the workflow rules, append the event with its hash-chain
 links, update the projections and commit, all in one transaction. A handler's step is
 its own transaction (``synchronous=FULL``), so an acknowledged step survives a crash.
@@ -12,7 +12,7 @@ import contextlib
 import functools
 import json
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -21,12 +21,13 @@ from typing import Any, TypeVar
 
 from app.model import recovery
 from app.model.bulk import paused_gc
+from app.model.canonical import number_code
 from app.model.codelists import Codelists, load_codelists
 from app.model.dates import today as today_amsterdam
 from app.model.dates import utc_now_iso
 from app.model.deadlines import compute_due_on
 from app.model.device import DEVICE_CODE_HELP, valid_device_code
-from app.model.errors import FieldError, RuleViolation, UserError, ValidationFailed
+from app.model.errors import FieldError, UserError, ValidationFailed
 from app.model.eventlog import (
     ZERO_HASH,
     Event,
@@ -36,20 +37,34 @@ from app.model.eventlog import (
     sha256_hex,
 )
 from app.model.events import (
-    CASE_KINDS,
-    ERASING_KINDS,
-    SIGNAL_KINDS,
+    business_date,
     canonical_json,
-    kind_label,
     validate_payload,
 )
 from app.model.fold import CaseState, SignalState, fold_case, fold_signal
 from app.model.interchange import clean_personal, occurred_on_for
-from app.model.nlformat import nl_date, soon_horizon
+from app.model.kinds import (
+    DESTROYABLE,
+    FIRST_KINDS,
+    OPEN_STATUSES,
+    SIGNAL_LINK_KINDS,
+    Kind,
+    Phase,
+    Status,
+)
+from app.model.nlformat import soon_horizon
 from app.model.passphrase import problems as passphrase_problems
+from app.model.recording import (
+    check_append,
+    check_case_step,
+    check_correctable,
+    check_retractable,
+    check_signal_step,
+    check_step,
+    correction,
+)
 from app.model.settings import SECRET_SETTINGS, check_setting
 from app.model.team_week import DeviceLine, device_line
-from app.model.workflow import DESTROYED, four_eyes_problem
 from app.storage import audit, crypto, eventrows, keyring, schema, seal, unlock
 from app.storage.crypto import DEFAULT_KDF, KdfParams
 from app.storage.db import Connection, DatabaseError, connect, translate
@@ -129,9 +144,20 @@ class CaseQuery:
 
 
 #: The day a case stopped ageing: its closing, or the triage that sent it elsewhere.
-ENDED_ON = ("CASE WHEN c.status = 'afgerond' THEN c.closed_on "
-            "WHEN c.status IN ('doorverwezen', 'niet_in_behandeling') THEN c.triaged_on "
-            "WHEN c.status = 'vernietigd' THEN c.last_step_on END")
+def _sql_list(values: Iterable[str]) -> str:
+    """Statuses (fixed words of the program, never input) as an SQL list, in order."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+#: ``status IN`` these: the case is still with the office (``kinds.OPEN_STATUSES``).
+OPEN_SQL = _sql_list(OPEN_STATUSES)
+#: ``status IN`` these: the case has left the office (``kinds.DESTROYABLE``).
+SETTLED_SQL = _sql_list(s for s in Status if s in DESTROYABLE)
+
+#: The day a case stopped ageing: its closing, or the triage that sent it elsewhere.
+ENDED_ON = (f"CASE WHEN c.status = '{Status.AFGEROND}' THEN c.closed_on "
+            f"WHEN c.status IN {_sql_list((Status.DOORVERWEZEN, Status.NIET_IN_BEHANDELING))} "
+            f"THEN c.triaged_on WHEN c.status = '{Status.VERNIETIGD}' THEN c.last_step_on END")
 
 SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "number": ("c.number",),
@@ -616,9 +642,7 @@ class Register:
                ) -> CaseState | SignalState:
         """Append an already validated step to an entity with events ``old`` (inside
         ``writing``), checked against the workflow rules like every step."""
-        ev = self._new_event(old[0].entity, entity_id, None, kind, payload,
-                             {e.id: e for e in old})
-        return self._commit(ev, old)
+        return self._append(old[0].entity, entity_id, kind, payload, old)
 
     # ------------------------------------------------------------------ audit
 
@@ -674,8 +698,7 @@ class Register:
         if settled_before is not None:
             sql += (" WHERE e.entity_id NOT IN (SELECT unhex(replace(entity_id, '-', '')) "
                     "FROM cases WHERE last_step_on < ? AND ((triaged_on IS NOT NULL AND "
-                    "status IN ('afgerond', 'doorverwezen', 'niet_in_behandeling')) "
-                    f"OR status = '{DESTROYED}'))")
+                    f"status IN {SETTLED_SQL}) OR status = '{Status.VERNIETIGD}'))")
             args = (settled_before.isoformat(),)
         cursor = self.conn.execute(sql + " ORDER BY e.entity_id, e.hlc", args)
         current: list[Event] = []
@@ -689,19 +712,19 @@ class Register:
 
 
     def case_id(self, number: str) -> str:
-        row = self.conn.execute(
-            "SELECT entity_id FROM cases WHERE number = ? OR ref = ? "
-            "ORDER BY number = ? DESC LIMIT 1", (number, number, number)).fetchone()
-        if row is None:
-            raise UnknownCase(f"Casus {number} bestaat niet in dit register.")
-        return str(row[0])
+        """A case's id by its number, or by its source's reference (``ref``)."""
+        return self._entity_id("cases", "Casus", number)
 
     def signal_id(self, number: str) -> str:
+        """A signal's id by its number, or by its source's reference (``ref``)."""
+        return self._entity_id("signals", "Signaal", number)
+
+    def _entity_id(self, table: str, noun: str, number: str) -> str:
         row = self.conn.execute(
-            "SELECT entity_id FROM signals WHERE number = ? OR ref = ? "
+            f"SELECT entity_id FROM {table} WHERE number = ? OR ref = ? "
             "ORDER BY number = ? DESC LIMIT 1", (number, number, number)).fetchone()
         if row is None:
-            raise UnknownCase(f"Signaal {number} bestaat niet in dit register.")
+            raise UnknownCase(f"{noun} {number} bestaat niet in dit register.")
         return str(row[0])
 
     def case(self, number: str, as_of: date | None = None) -> CaseView:
@@ -724,37 +747,31 @@ class Register:
             clauses.append("c.status = ?")
             args.append(q.status)
         else:  # tombstones only under their own filter (docs/DOMAIN.md)
-            clauses.append(f"c.status != '{DESTROYED}'")
-        if q.phase:
-            clauses.append("c.phase = ?")
-            args.append(q.phase)
-        if q.route:
-            clauses.append("c.route = ?")
-            args.append(q.route)
-        if q.service:
-            clauses.append("c.services LIKE ?")
-            args.append(f"% {q.service} %")
-        if q.handler:
-            clauses.append("c.handler = ?")
-            args.append(q.handler)
-        if q.received_from:
-            clauses.append("c.received_on >= ?")
-            args.append(q.received_from.isoformat())
-        if q.received_to:
-            clauses.append("c.received_on <= ?")
-            args.append(q.received_to.isoformat())
+            clauses.append(f"c.status != '{Status.VERNIETIGD}'")
+        filters: tuple[tuple[str | None, str], ...] = (
+            (q.phase, "c.phase = ?"),
+            (q.route, "c.route = ?"),
+            (f"% {q.service} %" if q.service else None, "c.services LIKE ?"),
+            (q.handler, "c.handler = ?"),
+            (q.received_from.isoformat() if q.received_from else None, "c.received_on >= ?"),
+            (q.received_to.isoformat() if q.received_to else None, "c.received_on <= ?"),
+        )
+        for value, clause in filters:
+            if value:
+                clauses.append(clause)
+                args.append(value)
         preset = q.preset
         if preset == "te_trieren":
-            clauses.append("c.status = 'aangemeld'")
+            clauses.append(f"c.status = '{Status.AANGEMELD}'")
         elif preset == "mijn_werkvoorraad":
-            clauses.append("c.handler = ? AND c.status IN ('aangemeld', 'in_behandeling')")
+            clauses.append(f"c.handler = ? AND c.status IN {OPEN_SQL}")
             args.append(self.settings.handler)
         elif preset == "wacht_op_reactie":
-            clauses.append("c.phase = 'wacht_op_reactie'")
+            clauses.append(f"c.phase = '{Phase.WACHT_OP_REACTIE}'")
         elif preset == "open_escalaties":
-            clauses.append("c.phase = 'geescaleerd'")
+            clauses.append(f"c.phase = '{Phase.GEESCALEERD}'")
         elif preset == "termijn_14":
-            clauses.append("c.status IN ('aangemeld', 'in_behandeling') "
+            clauses.append(f"c.status IN {OPEN_SQL} "
                            "AND c.next_deadline <= ?")
             args.append(soon_horizon(self.today()).isoformat())
         elif preset:
@@ -815,7 +832,7 @@ class Register:
             "SELECT d.event_id, c.number, c.status, d.kind, d.start_on, d.due_on, "
             "d.description, d.in_pause FROM deadlines d JOIN cases c ON c.entity_id = d.case_id "
             "WHERE d.met_on IS NULL AND d.due_on IS NOT NULL "
-            "AND c.status IN ('aangemeld', 'in_behandeling') ORDER BY d.due_on, c.number")
+            f"AND c.status IN {OPEN_SQL} ORDER BY d.due_on, c.number")
         return [DeadlineRow(r[0], r[1], r[2], r[3], _d(r[4]), date.fromisoformat(r[5]), r[6],
                             bool(r[7])) for r in rows]
 
@@ -839,8 +856,8 @@ class Register:
         """Cases aangemeld and in behandeling per handler, in one query, by handler name
         (the same counts as ``count_cases(CaseQuery(handler=..., status=...))``)."""
         rows = self.conn.execute(
-            "SELECT handler, sum(status = 'aangemeld'), sum(status = 'in_behandeling') "
-            "FROM cases WHERE status IN ('aangemeld', 'in_behandeling') "
+            f"SELECT handler, sum(status = '{Status.AANGEMELD}'), "
+            f"sum(status = '{Status.IN_BEHANDELING}') FROM cases WHERE status IN {OPEN_SQL} "
             "GROUP BY handler ORDER BY handler IS NULL, handler")
         return [HandlerLoad(r[0], int(r[1]), int(r[2])) for r in rows]
 
@@ -869,7 +886,7 @@ class Register:
                 row = self.conn.execute(
                     "SELECT min(number) FROM events WHERE device = ? AND number IS NOT NULL",
                     (num,)).fetchone()
-                code = _device_code_of(row[0] if row else None)
+                code = number_code(row[0] if row else None)
             out.append(DeviceActivity(device, code, int(count), hlc_text(int(head_hlc), device),
                                       str(last_at or ""), received, handler, source))
         out.sort(key=lambda d: (d.device_code or "", d.device))
@@ -957,28 +974,15 @@ class Register:
             (bytes.fromhex(prev), hlc_int(last.hlc), len(rows), rows[-1][6],
              self.settings.handler, self._device_num))
 
-    def _new_event(self, entity: str, entity_id: str, number: str | None, kind: str,
-                   payload: dict[str, Any], others: Mapping[str, Event]) -> Event:
-        on = occurred_on_for(kind, payload, others)
-        return Event(new_id(), entity, entity_id, number, kind, on, self._clock.next(),
-                     self.settings.handler, self.settings.device_id, payload, utc_now_iso())
-
-    def _check_dates(self, ev: Event) -> None:
-        if ev.occurred_on > self.today():
-            raise RuleViolation(
-                f"{kind_label(ev.kind)}: de datum {nl_date(ev.occurred_on)} "
-                "ligt in de toekomst")
-
-    def _commit(self, ev: Event, old: list[Event]) -> CaseState | SignalState:
-        """Re-check the whole sequence, then append and project (inside ``_transaction``)."""
-        self._check_dates(ev)
-        fold: Callable[[Sequence[Event]], CaseState | SignalState] = (
-            fold_case if ev.entity == "case" else fold_signal)
-        before = {v for v in fold(old).violations} if old else set()
-        new_state = fold([*old, ev])
-        fresh = [v for v in new_state.violations if v not in before]
-        if fresh:
-            raise RuleViolation(f"{kind_label(ev.kind)} kan niet: {fresh[0][1]}")
+    def _append(self, entity: str, entity_id: str, kind: str, payload: dict[str, Any],
+                old: list[Event], number: str | None = None) -> CaseState | SignalState:
+        """Append a validated step to an entity with events ``old``: stamped by this
+        laptop, the whole sequence re-checked, then inserted and projected (inside
+        ``_transaction``). ``number`` only for a first step."""
+        on = occurred_on_for(kind, payload, {e.id: e for e in old})
+        ev = Event(new_id(), entity, entity_id, number, kind, on, self._clock.next(),
+                   self.settings.handler, self.settings.device_id, payload, utc_now_iso())
+        check_step(ev, old, self.today())
         self._insert([ev])
         if ev.entity == "case":
             return write_case(self.conn, [*old, ev], self.codelists)
@@ -986,7 +990,7 @@ class Register:
 
     def _payload(self, kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
         payload = validate_payload(kind, data, self.codelists)
-        if kind == "deadline_set" and "due_on" not in payload:
+        if kind == Kind.DEADLINE_SET and "due_on" not in payload:
             due = compute_due_on(payload["deadline_kind"], date.fromisoformat(payload["start_on"]))
             if due is not None:
                 payload["due_on"] = due.isoformat()
@@ -1010,16 +1014,23 @@ class Register:
         width = 4 if entity == "case" else 3
         return f"{prefix}{self.last_sequence(entity) + 1:0{width}d}"
 
+    def _numbered(self, entity: str, kind: str, data: Mapping[str, Any]
+                  ) -> tuple[dict[str, Any], str]:
+        """The validated first step of a new case or signal and the number this laptop
+        gives it, in the year of its business date. A source's own number (``ref``)
+        comes only with an import."""
+        payload = self._payload(kind, data)
+        payload.pop("ref", None)
+        on = business_date(kind, payload)
+        assert on is not None  # a validated first step has its date
+        return payload, self._next_number(entity, on.year)
+
     @_writes
     def register_case(self, data: Mapping[str, Any],
                       personal: Mapping[str, str] | None = None) -> CaseState:
-        payload = self._payload("registered", data)
-        payload.pop("ref", None)
-        number = self._next_number("case", date.fromisoformat(payload["received_on"]).year)
-        entity_id = new_id()
-        ev = self._new_event("case", entity_id, number, "registered", payload, {})
+        payload, number = self._numbered("case", Kind.REGISTERED, data)
         clean = self._check_personal(personal) if personal else {}
-        state = self._commit(ev, [])
+        state = self._append("case", new_id(), Kind.REGISTERED, payload, [], number)
         if clean:
             self.set_personal(number, clean, audit_it=False)
         assert isinstance(state, CaseState)
@@ -1027,67 +1038,49 @@ class Register:
 
     @_writes
     def create_signal(self, data: Mapping[str, Any]) -> SignalState:
-        payload = self._payload("signal_created", data)
-        payload.pop("ref", None)
-        number = self._next_number("signal", date.fromisoformat(payload["created_on"]).year)
-        ev = self._new_event("signal", new_id(), number, "signal_created", payload, {})
-        state = self._commit(ev, [])
+        payload, number = self._numbered("signal", Kind.SIGNAL_CREATED, data)
+        state = self._append("signal", new_id(), Kind.SIGNAL_CREATED, payload, [], number)
         assert isinstance(state, SignalState)
         return state
 
     @_writes
     def append(self, number: str, kind: str, data: Mapping[str, Any]) -> CaseState:
         """Record one step of a case (validated against the payload and the rules)."""
-        if kind not in CASE_KINDS or kind == "registered":
-            raise UserError(f"'{kind}' is geen stap die aan een casus kan worden toegevoegd.")
-        entity_id = self.case_id(number)
-        old = self.events_of(entity_id)
-        payload = self._payload(kind, data)
-        if kind in ("signal_linked", "signal_unlinked"):
-            sid = self.signal_id(payload["signal"])
-            row = self.conn.execute("SELECT number FROM signals WHERE entity_id = ?",
-                                    (sid,)).fetchone()
-            payload["signal"] = row[0]
-            if kind == "signal_linked" and row[0] in fold_case(old).signals:
-                raise RuleViolation(f"Signaal {row[0]} is al aan deze casus gekoppeld.")
-        if kind == "story_approved":
-            self._check_four_eyes(old, payload)
-        ev = self._new_event("case", entity_id, None, kind, payload, {e.id: e for e in old})
-        state = self._commit(ev, old)
+        state = self._add_step("case", number, kind, data)
         assert isinstance(state, CaseState)
         return state
 
-    def _check_four_eyes(self, old: list[Event], payload: Mapping[str, Any]) -> None:
-        """Four eyes (docs/DOMAIN.md) on the act of recording, without the fold's exception for
-        one import's batch: a step typed by hand never has it."""
-        on = date.fromisoformat(str(payload["on"]))
-        stories = [e for e in fold_case(old).effective if e.kind == "story" and e.on <= on]
-        if not stories:
-            return
-        story = stories[-1].event
-        problem = four_eyes_problem(story.actor, story.device, str(payload.get("by", "")),
-                                    self.settings.device_id)
-        if problem:
-            raise RuleViolation(f"{kind_label('story_approved')} kan niet: {problem}.")
-
     @_writes
     def append_signal(self, number: str, kind: str, data: Mapping[str, Any]) -> SignalState:
-        if kind not in SIGNAL_KINDS or kind == "signal_created":
-            raise UserError(f"'{kind}' is geen stap die aan een signaal kan worden toegevoegd.")
-        entity_id = self.signal_id(number)
-        old = self.events_of(entity_id)
-        ev = self._new_event("signal", entity_id, None, kind, self._payload(kind, data),
-                             {e.id: e for e in old})
-        state = self._commit(ev, old)
+        """Record one step of a signal (validated against the payload and the rules)."""
+        state = self._add_step("signal", number, kind, data)
         assert isinstance(state, SignalState)
         return state
 
+    def _add_step(self, entity: str, number: str, kind: str, data: Mapping[str, Any]
+                  ) -> CaseState | SignalState:
+        if entity == "case":
+            check_case_step(kind)
+            entity_id = self.case_id(number)
+        else:
+            check_signal_step(kind)
+            entity_id = self.signal_id(number)
+        old = self.events_of(entity_id)
+        payload = self._payload(kind, data)
+        if kind in SIGNAL_LINK_KINDS:  # by its number, also when named by its source's
+            sid = self.signal_id(payload["signal"])
+            payload["signal"] = self.conn.execute(
+                "SELECT number FROM signals WHERE entity_id = ?", (sid,)).fetchone()[0]
+        if entity == "case":
+            check_append(old, kind, payload, self.settings.device_id)
+        return self._append(entity, entity_id, kind, payload, old)
+
     def link_signal(self, case_number: str, signal_number: str, on: date) -> CaseState:
-        return self.append(case_number, "signal_linked",
+        return self.append(case_number, Kind.SIGNAL_LINKED,
                            {"on": on.isoformat(), "signal": signal_number})
 
     def unlink_signal(self, case_number: str, signal_number: str, on: date) -> CaseState:
-        return self.append(case_number, "signal_unlinked",
+        return self.append(case_number, Kind.SIGNAL_UNLINKED,
                            {"on": on.isoformat(), "signal": signal_number})
 
     def step(self, event_id: str) -> tuple[str, list[Event], Event]:
@@ -1112,45 +1105,18 @@ class Register:
                 ) -> CaseState | SignalState:
         """Replace a step's payload; supersedes the current correction automatically."""
         entity_id, events, target = self._entity_of_event(target_id)
-        if target.kind in ("corrected", "retracted"):
-            raise RuleViolation("Corrigeer de oorspronkelijke stap, niet een correctie.")
-        if target.kind in ERASING_KINDS:
-            raise RuleViolation("Een wisstap kan niet worden gecorrigeerd: wissen is "
-                                "onherroepelijk.")
-        inner = self._payload(target.kind, data)
-        if target.kind in ("signal_linked", "signal_unlinked"):
-            inner["signal"] = target.payload.get("signal")
-        fixes = [e for e in events if e.kind == "corrected"
-                 and e.payload.get("target") == target_id]
-        retracted = {str(e.payload.get("target")) for e in events if e.kind == "retracted"}
-        if target_id in retracted:
-            raise RuleViolation("Deze stap is vervallen en kan niet meer worden gecorrigeerd.")
-        live = [e for e in fixes if e.id not in retracted]
-        body: dict[str, Any] = {"target": target_id, "payload": inner, "reason": reason}
-        if live:
-            body["supersedes"] = live[-1].id
-        payload = validate_payload("corrected", body, self.codelists)
-        ev = self._new_event(target.entity, entity_id, None, "corrected", payload,
-                             {e.id: e for e in events})
-        return self._commit(ev, events)
+        check_correctable(target)
+        body = correction(target, events, self._payload(target.kind, data), reason)
+        payload = validate_payload(Kind.CORRECTED, body, self.codelists)
+        return self._append(target.entity, entity_id, Kind.CORRECTED, payload, events)
 
     @_writes
     def retract(self, target_id: str, reason: str) -> CaseState | SignalState:
         entity_id, events, target = self._entity_of_event(target_id)
-        if target.kind in ("registered", "signal_created"):
-            raise RuleViolation("De eerste stap kan niet vervallen; een casus of signaal wordt "
-                                "alleen vernietigd volgens de bewaartermijn.")
-        if target.kind == "retracted":
-            raise RuleViolation("Een intrekking kan niet zelf vervallen.")
-        if target.kind in ERASING_KINDS:
-            raise RuleViolation("Een wisstap kan niet vervallen: wissen is onherroepelijk.")
-        if any(e.kind == "retracted" and e.payload.get("target") == target_id for e in events):
-            raise RuleViolation("Deze stap is al vervallen.")
-        payload = validate_payload("retracted", {"target": target_id, "reason": reason},
+        check_retractable(target, events)
+        payload = validate_payload(Kind.RETRACTED, {"target": target_id, "reason": reason},
                                    self.codelists)
-        ev = self._new_event(target.entity, entity_id, None, "retracted", payload,
-                             {e.id: e for e in events})
-        return self._commit(ev, events)
+        return self._append(target.entity, entity_id, Kind.RETRACTED, payload, events)
 
     # ------------------------------------------------------------------ personal data (P2)
 
@@ -1175,7 +1141,7 @@ class Register:
         self._require_writable()
         entity_id = self.case_id(number)
         if self.conn.execute("SELECT status FROM cases WHERE entity_id = ?",
-                             (entity_id,)).fetchone()[0] == DESTROYED:
+                             (entity_id,)).fetchone()[0] == Status.VERNIETIGD:
             raise UserError(f"Casus {number} is vernietigd: er worden geen persoonsgegevens "
                             "meer bij vastgelegd.")
         clean = self._check_personal(data)
@@ -1201,6 +1167,15 @@ class Register:
         self.audit(purpose, number)
         return data
 
+    def write_personal(self, personal: Mapping[str, Mapping[str, str]], now: str) -> None:
+        """Store P2 values as an import or a bundle carries them, already checked, per
+        entity id (inside the caller's transaction)."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO personal (entity_id, key, value, updated_at) "
+            "VALUES (?, ?, ?, ?)",
+            [(eid, key, value, now) for eid, data in personal.items()
+             for key, value in data.items()])
+
     def personal_by_entity(self) -> dict[str, dict[str, str]]:
         out: dict[str, dict[str, str]] = {}
         for eid, key, value in self.conn.execute("SELECT entity_id, key, value FROM personal"):
@@ -1220,15 +1195,10 @@ class Register:
             batch.setdefault(ev.entity_id, []).append(ev)
         # An entity whose first event is in the batch has no older events to read.
         fresh = {eid: evs for eid, evs in batch.items()
-                 if any(e.kind in ("registered", "signal_created") for e in evs)}
+                 if any(e.kind in FIRST_KINDS for e in evs)}
         with self._transaction(), paused_gc():
             self._insert(events)
-            now = utc_now_iso()
-            for eid, data in (personal or {}).items():
-                for key, value in data.items():
-                    self.conn.execute(
-                        "INSERT OR REPLACE INTO personal (entity_id, key, value, updated_at) "
-                        "VALUES (?, ?, ?, ?)", (eid, key, value, now))
+            self.write_personal(personal or {}, utc_now_iso())
             self.project(touched, fresh)
         if events:
             self._clock.observe(max(e.hlc for e in events))
@@ -1264,15 +1234,6 @@ class Register:
     def clock(self) -> HybridClock:
         return self._clock
 
-
-
-def _device_code_of(number: str | None) -> str | None:
-    if not number:
-        return None
-    parts = str(number).split("-")
-    if parts[0] == "S":
-        parts = parts[1:]
-    return parts[1] if len(parts) >= 3 and valid_device_code(parts[1]) else None
 
 
 def read_only_message(reasons: Sequence[str]) -> str:

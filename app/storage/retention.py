@@ -33,15 +33,15 @@ from typing import Any
 from app.model.errors import RuleViolation, UserError
 from app.model.eventlog import Event
 from app.model.events import (
-    ERASING_KINDS,
     FIELD_LABELS,
     canonical_json,
     kind_label,
     validate_payload,
 )
 from app.model.fold import CaseState, fold_case
-from app.model.retention import purge_from, retention_start
-from app.model.workflow import DESTROYED, erasure_problem
+from app.model.kinds import ERASING_KINDS, Kind, Status
+from app.model.retention import field_value, purge_from, retention_start
+from app.model.workflow import erasure_problem
 from app.storage.db import DatabaseError
 from app.storage.eventrows import uuid_bytes
 from app.storage.projections import write_case
@@ -92,7 +92,7 @@ def due_for_purge(reg: Register) -> list[PurgeItem]:
             "SELECT c.entity_id, c.number, c.status, c.closed_on, c.triaged_on, "
             "c.last_step_on, count(*) FROM personal p JOIN cases c "
             "ON c.entity_id = p.entity_id GROUP BY p.entity_id"):
-        if status == DESTROYED:  # never kept: a merge may have brought them back
+        if status == Status.VERNIETIGD:  # never kept: a merge may have brought them back
             since = due = date.fromisoformat(last_on)
         else:
             start = retention_start(status, _d(closed_on), _d(triaged_on))
@@ -146,12 +146,12 @@ def destroy(reg: Register, number: str, reason: str) -> CaseState:
         if state.destroyed:
             raise UserError(f"Casus {state.number} is al vernietigd.")
         today = reg.today()
-        payload = validate_payload("case_destroyed",
+        payload = validate_payload(Kind.CASE_DESTROYED,
                                    {"on": today.isoformat(), "reason": reason}, reg.codelists)
-        problem = state.machine.check("case_destroyed", today, payload)
+        problem = state.machine.check(Kind.CASE_DESTROYED, today, payload)
         if problem is not None:
             raise RuleViolation(f"Casus {state.number} kan niet worden vernietigd: {problem}.")
-        reg.record(entity_id, "case_destroyed", payload, old)
+        reg.record(entity_id, Kind.CASE_DESTROYED, payload, old)
         erased = apply_erasures(reg, [entity_id])
         reg.audit("destroy", str(state.number), f"vernietigd; {erased} stappen gewist")
     _checkpoint(reg)
@@ -185,7 +185,7 @@ def erase_text(reg: Register, event_id: str, fields: Sequence[str], reason: str
             raise UserError(f"Casus {state.number} is vernietigd: er is geen tekst meer om "
                             "te wissen.")
         corrects = None
-        if target.kind == "corrected":
+        if target.kind == Kind.CORRECTED:
             original = next((e for e in events if e.id == target.payload.get("target")), None)
             corrects = original.kind if original is not None else None
             names = [n if n == "reason" or n.startswith("payload.") else f"payload.{n}"
@@ -195,13 +195,13 @@ def erase_text(reg: Register, event_id: str, fields: Sequence[str], reason: str
         if problem is not None:
             raise RuleViolation(f"Tekst wissen kan niet: {problem}.")
         for name in names:
-            if _empty(_field(target.payload, name)):
+            if _empty(field_value(target.payload, name)):
                 label = FIELD_LABELS.get(name.removeprefix("payload."), name)
                 raise UserError(f"Het veld '{label}' van deze stap is leeg of al gewist.")
-        payload = validate_payload("text_erased", {
+        payload = validate_payload(Kind.TEXT_ERASED, {
             "on": reg.today().isoformat(), "target": event_id, "fields": names,
             "reason": reason}, reg.codelists)
-        reg.record(entity_id, "text_erased", payload, events)
+        reg.record(entity_id, Kind.TEXT_ERASED, payload, events)
         apply_erasures(reg, [entity_id])
         reg.audit("erase_text", f"{state.number}: {kind_label(target.kind)} {event_id}",
                   "gewist: " + ", ".join(names))
@@ -258,19 +258,19 @@ def _enforce(reg: Register, entity_id: str) -> int:
                 "SELECT e.id, e.kind, e.hlc, d.uuid, e.payload_json, e.erased_by "
                 "FROM events e JOIN devices d ON d.num = e.device WHERE e.entity_id = ? "
                 "ORDER BY e.hlc, d.uuid", (key,))]
-    destroyer = next((r for r in rows if r.kind == "case_destroyed"), None)
+    destroyer = next((r for r in rows if r.kind == Kind.CASE_DESTROYED), None)
     updates: list[tuple[str | None, bytes, bytes]] = []
     indexed = False
     if destroyer is not None:
         for r in rows:
-            if r.kind != "case_destroyed" and (r.payload is not None
+            if r.kind != Kind.CASE_DESTROYED and (r.payload is not None
                                                or r.erased_by != destroyer.id):
                 updates.append((None, destroyer.id, r.id))
         conn.execute("DELETE FROM personal WHERE entity_id = ?", (entity_id,))
         indexed = bool(updates)
     else:
         by_id = {r.id: r for r in rows}
-        for eraser in (r for r in rows if r.kind == "text_erased" and r.payload):
+        for eraser in (r for r in rows if r.kind == Kind.TEXT_ERASED and r.payload):
             body = _json(eraser.payload)
             target = by_id.get(_id_bytes(body.get("target")))
             names = [str(f) for f in body.get("fields") or [] if isinstance(f, str)]
@@ -280,7 +280,7 @@ def _enforce(reg: Register, entity_id: str) -> int:
             erased = _null_fields(current, names)
             holder = by_id.get(target.erased_by) if target.erased_by else None
             by = holder.id if holder is not None and holder.order > eraser.order \
-                and holder.kind == "text_erased" else eraser.id
+                and holder.kind == Kind.TEXT_ERASED else eraser.id
             if erased == current and target.erased_by == by:
                 continue
             target.payload, target.erased_by = canonical_json(erased), by
@@ -301,22 +301,17 @@ def _enforce(reg: Register, entity_id: str) -> int:
 
 def _registers(row: _Row, by_id: dict[bytes, _Row]) -> bool:
     """Whether ``row`` is the registration or a correction of it (the indexed text)."""
-    if row.kind == "registered":
+    if row.kind == Kind.REGISTERED:
         return True
-    if row.kind == "corrected" and row.payload:
+    if row.kind == Kind.CORRECTED and row.payload:
         original = by_id.get(_id_bytes(_json(row.payload).get("target")))
-        return original is not None and original.kind == "registered"
+        return original is not None and original.kind == Kind.REGISTERED
     return False
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _field(payload: dict[str, Any], name: str) -> Any:
-    if name.startswith("payload."):
-        inner = payload.get("payload")
-        return inner.get(name[8:]) if isinstance(inner, dict) else None
-    return payload.get(name)
 
 
 def _empty(value: Any) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.model.eventlog import ZERO_HASH, Event, event_hash, sha256_hex
+from app.model.kinds import ERASING_KINDS
 from app.storage import audit, eventrows
 from app.storage.db import Connection, DatabaseError
 from app.storage.eventrows import Decoder, device_map, uuid_text
@@ -23,9 +24,6 @@ from app.storage.projections import (
     signal_row,
 )
 from app.storage.repository import Register, integrity_problems
-
-#: Events whose recording erases payloads in place (docs/DOMAIN.md, docs/SECURITY.md "Erasure").
-ERASING_KINDS = ("text_erased", "case_destroyed")
 
 
 @dataclass

@@ -56,6 +56,7 @@ from app.model.errors import UserError, ValidationFailed
 from app.model.eventlog import Event
 from app.model.events import ERASING_KINDS, FIELD_LABELS, kind_label
 from app.model.fold import CaseState, Effective
+from app.model.kinds import OPEN_STATUSES
 from app.model.lint import mask_bsn
 from app.model.retention import ErasableText, erasable_texts
 from app.storage.repository import CaseView, Register
@@ -476,7 +477,7 @@ class CaseTab(QWidget):
             when = (tr("vandaag") if left == 0 else
                     tr("nog {n}").format(n=_days(left)) if left > 0 else
                     tr("{n} verlopen").format(n=_days(-left)))
-            active = state.status in ("aangemeld", "in_behandeling")
+            active = state.status in OPEN_STATUSES
             self.deadline_label.setText(
                 (tr("Volgende termijn: {k} t/m {d} ({w})") if active else
                  tr("Openstaande termijn: {k} t/m {d}")).format(

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from app.model.codelists import Codelists
+from app.model.kinds import OPEN_STATUSES
 from app.model.nlformat import SOON_DAYS, nl_date
 from app.storage.repository import SORT_COLUMNS, CaseQuery, CaseRow
 from app.ui import style
@@ -64,7 +65,6 @@ HEADER_TIPS = {
     "next_deadline": "De eerstvolgende termijn die nog niet is gehaald of verlopen",
 }
 
-OPEN_STATUSES = ("aangemeld", "in_behandeling")
 NUMBER_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
 

@@ -178,7 +178,7 @@ class IntakeForm(QWidget):
             self._show(data_errors + rest)
             return None
         except UserError as exc:
-            if not self.form.place_rule(str(exc)):
+            if not self.form.place_rule(exc):
                 self.show_banner(str(exc))
             return None
         number = str(state.number)

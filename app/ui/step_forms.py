@@ -59,9 +59,10 @@ from app.model.deadlines import (
     falls_in_pause,
 )
 from app.model.describe import FIELD_CODELIST, details
-from app.model.errors import FieldError, UserError, ValidationFailed
+from app.model.errors import FieldError, RuleViolation, UserError, ValidationFailed
 from app.model.events import DATE_FIELD, FIELD_LABELS, MODELS, kind_label, validate_payload
 from app.model.fold import CaseState, Effective
+from app.model.recording import approval_problem
 from app.ui.geometry import clamp_to_screen, fit_size
 from app.ui.lint_question import LintQuestion
 from app.ui.session import Session
@@ -326,6 +327,7 @@ class FormContext:
     partner_orgs: Callable[[str], list[str]] | None = None
     correcting: Effective | None = None
     preset: Mapping[str, Any] = field(default_factory=dict)
+    device: str = ""  # this laptop's device id (four eyes)
 
     @classmethod
     def for_case(cls, session: Session, state: CaseState | None) -> FormContext:
@@ -337,6 +339,7 @@ class FormContext:
             handler=reg.settings.handler,
             handlers=reg.handlers(),
             partner_orgs=reg.partner_orgs,
+            device=reg.settings.device_id,
         )
 
 
@@ -882,32 +885,24 @@ class PayloadForm(QWidget):
                 self.editor("by").set_value(self.ctx.handler)
 
     def _four_eyes(self) -> list[FieldError]:
-        if self.kind != "story_approved":
+        """The model's four-eyes rule for a new approval, asked before saving (the
+        register asks again; a correction is judged by the fold, and its refusal lands
+        under ``by`` too)."""
+        state = self.ctx.state
+        if self.kind != "story_approved" or state is None or self.ctx.correcting is not None:
             return []
-        writer = self.story_writer()
-        by = str(self.editor("by").value() or "")
-        if writer and by and by.strip().casefold() == writer.strip().casefold():
-            return [FieldError("by", tr(
-                "{w} schreef het verhaal: een ander moet het goedkeuren (vier ogen)"
-            ).format(w=writer))]
-        return []
+        on, by = self.editor("on").value(), str(self.editor("by").value() or "")
+        if on is None or not by:
+            return []
+        problem = approval_problem(state, by, on, self.ctx.device)
+        return [FieldError("by", problem)] if problem else []
 
-    def place_rule(self, message: str) -> bool:
-        """Put a refusal of the register under the field it is about, if clear."""
-        date_name = DATE_FIELD.get(self.kind)
-        lowered = message.lower()
-        target: str | None = None
-        if date_name and ("toekomst" in lowered or "vóór de datum" in lowered):
-            target = date_name
-        elif "vier ogen" in lowered and "by" in self.rows:
-            target = "by"
-        elif "signaal" in lowered and "signal" in self.rows:
-            target = "signal"
-        elif "termijn waarnaar" in lowered and "deadline" in self.rows:
-            target = "deadline"
-        if target is None:
+    def place_rule(self, refusal: UserError) -> bool:
+        """Put a refusal of the register under the field it names, if the form has it."""
+        target = refusal.field if isinstance(refusal, RuleViolation) else ""
+        if target not in self.rows:
             return False
-        self.rows[target].set_error(message)
+        self.rows[target].set_error(str(refusal))
         return True
 
 
@@ -1250,7 +1245,7 @@ class StepForm(QDialog):
             self._show(exc.errors)
             return False
         except UserError as exc:
-            if not (self.form is not None and self.form.place_rule(str(exc))):
+            if not (self.form is not None and self.form.place_rule(exc)):
                 self.show_banner(str(exc))
             else:
                 self._focus_error()

@@ -7,7 +7,9 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,6 +118,7 @@ def test_passphrase_backup_damage_restore_and_seal(tmp_path):
 
 def test_the_command_line_backs_off_after_failed_unlocks(tmp_path, monkeypatch, capsys):
     from app.cli import common, main
+    from app.storage import unlock_log
     from tests.helpers.registers import PASSPHRASE as TEST_PASSPHRASE
     from tests.helpers.registers import make_register
 
@@ -125,6 +128,15 @@ def test_the_command_line_backs_off_after_failed_unlocks(tmp_path, monkeypatch, 
     monkeypatch.setenv("CASUSREGISTER_PASSPHRASE", "dit-is-hem-niet-hoor")
     slept: list[float] = []
     monkeypatch.setattr(common.time, "sleep", slept.append)
+
+    class Before(datetime):  # no time has passed since any failure: the full wait is due
+        @classmethod
+        def now(cls, tz: Any = None) -> Before:
+            return cls(2000, 1, 1)
+
+    # The failures are stamped to the second: on a busy machine the next attempt may
+    # start a second later, which would rightly shorten the wait this test counts.
+    monkeypatch.setattr(unlock_log, "datetime", Before)
     for _ in range(3):
         assert main(["list", "--db", str(path)]) == 1
     assert slept[:2] == [1, 2]  # 1 s after the first failure, 2 s after the second

@@ -45,6 +45,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
     assert {f"app/resources/{name}" for name in RESOURCES} <= names
+    assert "app/demo/phrases.toml" in names
     venv = base / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], cwd=base)
     bindir = venv / ("Scripts" if os.name == "nt" else "bin")
@@ -58,7 +59,10 @@ def test_the_sdist_carries_the_resources(tmp_path: Path) -> None:
     name = _run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT).stdout.split()[-1]
     with tarfile.open(tmp_path / name) as tar:
         members = {m.split("/", 1)[1] for m in tar.getnames() if "/" in m}
-    assert {f"app/resources/{name}" for name in RESOURCES} <= members
+    # An sdist keeps the source tree's layout (the top-level resources/ folder); the
+    # wheel built from it maps that folder to app/resources (see ``installed``).
+    assert {f"resources/{name}" for name in RESOURCES} <= members
+    assert "app/demo/phrases.toml" in members
 
 
 def test_the_installed_program_runs_its_commands_from_another_folder(

@@ -79,7 +79,7 @@ def session(qtbot: Any, small_register: Register) -> Any:
 
 @pytest.fixture(scope="session")
 def big_data() -> dict[str, Any]:
-    from app.model.demo import synthetic_register
+    from app.demo import synthetic_register
 
     return synthetic_register(cases=BIG_CASES, seed=BIG_SEED, start=BIG_START, end=BIG_END,
                               with_personal=False)

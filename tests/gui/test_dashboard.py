@@ -7,6 +7,7 @@ Register's own queries, on the test's connection, never read back from the page.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QWidget
 
+from app.model.fold import fold_case
 from app.model.metrics import weekly_intake
 from app.storage.figures import figures
 from app.storage.repository import CaseQuery
@@ -112,37 +114,41 @@ def test_cards_targets_lists_and_charts_equal_the_register(qtbot: Any,
         assert bar.bar.maximum() == 20 and bar.bar.value() == min(value, 20)
         assert f"{value} van 20" in bar.bar.accessibleName()
 
-    # per handler: the same counts as the case list's own filter
+    # per handler, open escalations and this fortnight's deadlines: from each case's
+    # fold (not from the queries the page runs on the projection). A case's handler is
+    # the one assigned, else who registered it.
+    cases, _signals = reg.grouped_events()
+    states = [st for st in (fold_case(evs) for evs in cases) if not st.destroyed]
+    open_ = [st for st in states if st.status in ("aangemeld", "in_behandeling")]
+    load = Counter((st.handler or st.registered_by, st.status) for st in open_)
     rows = [page.handler_tree.topLevelItem(i)
             for i in range(page.handler_tree.topLevelItemCount())]
     assert rows[-1].text(0) == "Totaal"
-    names = [r.text(0) for r in rows[:-1]]
-    assert names == reg.handlers()
+    assert [r.text(0) for r in rows[:-1]] == sorted({h for h, _ in load})
     for row in rows[:-1]:
         handler = row.text(0)
-        assert int(row.text(1)) == reg.count_cases(CaseQuery(handler=handler,
-                                                             status="aangemeld"))
-        assert int(row.text(2)) == reg.count_cases(CaseQuery(handler=handler,
-                                                             status="in_behandeling"))
-    assert int(rows[-1].text(1)) == reg.count_cases(CaseQuery(status="aangemeld"))
-    assert int(rows[-1].text(2)) == reg.count_cases(CaseQuery(status="in_behandeling"))
+        assert int(row.text(1)) == load[handler, "aangemeld"]
+        assert int(row.text(2)) == load[handler, "in_behandeling"]
+    assert int(rows[-1].text(1)) == sum(st.status == "aangemeld" for st in open_)
+    assert int(rows[-1].text(2)) == sum(st.status == "in_behandeling" for st in open_)
 
-    # open escalations and this fortnight's deadlines
-    escalated = reg.list_cases(CaseQuery(phase="geescaleerd", sort="received_on",
-                                         descending=False, limit=100))
+    escalated = sorted((st.received_on, st.number) for st in states
+                       if st.phase == "geescaleerd")
+    assert escalated
     tree = page.escalation_tree
     assert [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())] == \
-        [c.number for c in escalated]
-    assert f"vandaag: {reg.count_cases(CaseQuery(phase='geescaleerd'))})" in \
-        page.escalation_head.text()
-    due = [d for d in reg.open_deadlines() if d.due_on <= BIG_END + timedelta(days=14)]
+        [number for _, number in escalated]
+    assert f"vandaag: {len(escalated)})" in page.escalation_head.text()
+    due = sorted((d.due_on, st.number) for st in open_ for d in st.deadlines
+                 if d.met_on is None and d.due_on is not None
+                 and d.due_on <= BIG_END + timedelta(days=14))
+    assert due
     tree = page.deadline_tree
     assert [(tree.topLevelItem(i).text(0), tree.topLevelItem(i).text(1))
             for i in range(tree.topLevelItemCount())] == \
-        [(d.case_number, d.due_on.strftime("%d-%m-%Y")) for d in due]
+        [(number, on.strftime("%d-%m-%Y")) for on, number in due]
 
     # charts: the series they were given, and a real rendering
-    cases, _signals = reg.grouped_events()
     weekly = weekly_intake(cases, 2025, BIG_END)
     assert page.intake_chart.categories == tuple(str(w) for w, _ in weekly)
     assert page.intake_chart.values("Instroom") == tuple(n for _, n in weekly)

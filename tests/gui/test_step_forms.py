@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
+from app.model.errors import RuleViolation, UserError
 from app.model.events import CASE_KINDS, ERASING_KINDS, FIELD_LABELS, MODELS
 from app.ui.step_forms import LABELS, FormContext, PayloadForm, StepForm
 from app.ui.widgets import (
@@ -292,6 +293,26 @@ def test_signal_linked_chooses_a_signal(qtbot, reg, session):  # noqa: F811
     assert "Terugvordering zonder maatwerk" in combo.currentText()
     assert form.save()
     assert reg.case(number).state.signals == [sig.number]
+
+
+def test_a_refusal_of_the_register_lands_under_the_field_it_names(qtbot, reg, session):  # noqa: F811
+    number = new_case(reg)
+    sig = reg.create_signal({"created_on": days_ago(reg, 5).isoformat(),
+                             "title": "Terugvordering zonder maatwerk",
+                             "problem": "Geen ruimte voor maatwerk.",
+                             "proposed_solution": "Hardheidsclausule.",
+                             "theme": "onbedoelde_hardheid",
+                             "services": ["dienst_toeslagen"]})
+    form = open_form(qtbot, session, number, "signal_linked")
+    reg.link_signal(number, sig.number, days_ago(reg, 1))  # meanwhile, elsewhere
+    assert not form.save()
+    assert "al aan deze casus gekoppeld" in form.row("signal").error()
+    # The field decides, never the wording of the message.
+    assert form.form is not None
+    assert form.form.place_rule(RuleViolation("Anders verwoord.", "signal"))
+    assert form.row("signal").error() == "Anders verwoord."
+    assert not form.form.place_rule(RuleViolation("Het signaal ligt in de toekomst."))
+    assert not form.form.place_rule(UserError("Signaal onbekend."))
 
 
 def test_lint_warns_on_free_text_and_asks_before_saving(qtbot, reg, session):  # noqa: F811

@@ -36,15 +36,9 @@ from app.export.workbook.styles import (
     plain,
 )
 from app.model.case_records import case_columns
-from app.model.eventlog import parse_hlc
+from app.model.dates import local_moment, now_local, utc_moment
 from app.model.suppression import SECONDARY_MARK
-
-try:
-    from zoneinfo import ZoneInfo
-
-    _AMS: ZoneInfo | None = ZoneInfo("Europe/Amsterdam")
-except Exception:  # pragma: no cover - no tz data (some Windows installs)
-    _AMS = None
+from app.model.team_week import hlc_moment
 
 
 def figures_sheet(book: Book) -> None:
@@ -156,8 +150,8 @@ def accountability(book: Book) -> None:
         code = d.device_code or f"onbekend ({d.device[:8]})"
         if d.device == settings.device_id:
             code = f"{code} (dit register)"
-        sh.put([code, d.events, hlc_moment(d.last_hlc), parse_utc(d.last_recorded_at),
-                parse_utc(d.received_at)],
+        sh.put([code, d.events, excel_time(hlc_moment(d.last_hlc)),
+                excel_time(utc_moment(d.last_recorded_at)), excel_time(utc_moment(d.received_at))],
                [KEY, COUNT, VALUE_TIME, VALUE_TIME, VALUE_TIME])
     if not devices:
         sh.put(["Nog geen stappen in dit register"], NOTE)
@@ -266,33 +260,13 @@ def terms(book: Book) -> list[tuple[str, str]]:
 # Moments as Excel shows them
 
 
+def excel_time(moment: datetime | None) -> datetime | None:
+    """A moment as Amsterdam wall-clock time without tzinfo, to the second (Excel has
+    no zones)."""
+    if moment is None:
+        return None
+    return local_moment(moment).replace(tzinfo=None, microsecond=0)
+
+
 def local_now() -> datetime:
-    now = datetime.now(_AMS) if _AMS is not None else datetime.now()
-    return now.replace(tzinfo=None, microsecond=0)
-
-
-def local(moment: datetime) -> datetime:
-    """A UTC moment as Amsterdam wall-clock time without tzinfo (Excel has no zones)."""
-    if _AMS is not None:
-        moment = moment.astimezone(_AMS)
-    return moment.replace(tzinfo=None, microsecond=0)
-
-
-def parse_utc(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return local(moment)
-
-
-def hlc_moment(hlc: str) -> datetime | None:
-    try:
-        ms, _, _ = parse_hlc(hlc)
-    except ValueError:
-        return None
-    return local(datetime.fromtimestamp(ms / 1000, tz=UTC))
+    return now_local().replace(tzinfo=None, microsecond=0)

@@ -36,7 +36,7 @@ def test_every_valid_payload_is_structurally_sound(kind: str) -> None:
 def test_every_event_of_the_demo_year_is_structurally_sound() -> None:
     """What the strict gate stores, the structural check accepts: nothing the team
     records can be refused on its way to the team lead."""
-    from app.model.demo import synthetic_register
+    from app.demo import synthetic_register
 
     data = synthetic_register(cases=40, signals=6, seed=7, start=date(2025, 1, 1),
                               end=date(2025, 12, 31))

@@ -16,10 +16,14 @@ import pytest
 from app.model.eventlog import Event
 from app.model.fold import fold_case
 from app.model.workflow import RULES, CaseMachine, SignalMachine
-from tests.helpers.model_builders import Log, case_log
+from tests.helpers.model_builders import DATE_OF, Log, case_log
 
 STATUSES = ("aangemeld", "in_behandeling", "doorverwezen", "niet_in_behandeling",
             "afgerond")
+#: How a refusal names each status, from the labels in docs/DOMAIN.md.
+STATUS_WORDS = {"aangemeld": "aangemeld (te triëren)", "in_behandeling": "in behandeling",
+                "doorverwezen": "doorverwezen",
+                "niet_in_behandeling": "niet in behandeling genomen", "afgerond": "afgerond"}
 ANY = frozenset(STATUSES)
 ADMINISTRATIVE = ("assigned", "note", "partner_informed", "consulted", "story",
                   "story_approved", "signal_linked", "signal_unlinked", "deadline_set",
@@ -117,7 +121,12 @@ def test_rule_on_the_machine(kind: str, status: str) -> None:
     if status in ALLOWED[kind]:
         assert reason is None, f"{kind} must be allowed while {status}: {reason}"
     else:
-        assert isinstance(reason, str) and reason, f"{kind} must be refused while {status}"
+        # Refused for the status: the reason names what the case was on the step's date
+        # (the labels of docs/DOMAIN.md), or, for a second triage, the way out.
+        expected = "correctie" if kind == "triaged" else STATUS_WORDS[status]
+        assert reason is not None and expected in reason.lower(), (kind, status, reason)
+        refusal = machine.refusal(kind, date(2025, 3, 10), candidate_fields(kind, deadline))
+        assert refusal is not None and refusal.field == ""  # about the step as a whole
 
 
 @pytest.mark.parametrize(("kind", "status"), FOLD_MATRIX,
@@ -195,9 +204,10 @@ def test_triage_decision_sets_status(decision: str, status: str) -> None:
 @pytest.mark.parametrize("kind", ["triaged", "note", "deadline_set", "assigned", "story"])
 def test_step_before_received_on_refused(kind: str) -> None:
     machine, _ = replay(case_log(received_on="2025-03-03", triage=None).events)
-    reason = machine.check(kind, date(2025, 3, 2), {"decision": "in_behandeling"})
-    assert reason is not None
-    assert "03-03-2025" in reason  # names the date of receipt, Dutch style
+    refusal = machine.refusal(kind, date(2025, 3, 2), {"decision": "in_behandeling"})
+    assert refusal is not None
+    assert "03-03-2025" in refusal.reason  # names the date of receipt, Dutch style
+    assert refusal.field == DATE_OF[kind]  # shown at the step's own date
     assert machine.check(kind, date(2025, 3, 3), {"decision": "in_behandeling"}) is None
 
 
@@ -233,7 +243,7 @@ def test_pause_and_resume_rules() -> None:
 
 def test_resume_without_pause_refused() -> None:
     machine, _ = replay(case_log().events)
-    assert machine.check("resumed", date(2025, 3, 10), {}) is not None
+    assert "geen pauze" in str(machine.check("resumed", date(2025, 3, 10), {}))
 
 
 def test_closing_ends_a_running_pause() -> None:
@@ -244,7 +254,7 @@ def test_closing_ends_a_running_pause() -> None:
     machine, reasons = replay(log.events)
     assert reasons == {}
     assert machine.pause_running is False
-    assert machine.check("resumed", date(2025, 3, 10), {}) is not None
+    assert "geen pauze" in str(machine.check("resumed", date(2025, 3, 10), {}))
     assert machine.check("paused", date(2025, 3, 10), {}) is None
 
 
@@ -546,7 +556,8 @@ def test_signal_steps_any_number_of_times_after_creation() -> None:
                                   "signal_created"])
 def test_nothing_after_signal_closed(kind: str) -> None:
     machine, _ = signal_replay([("signal_created", D), ("signal_closed", D)])
-    assert machine.check(kind, D) is not None
+    expected = "één keer" if kind == "signal_created" else "gesloten"
+    assert expected in str(machine.check(kind, D))
     assert machine.next_steps() == []
 
 
@@ -559,10 +570,12 @@ def test_signal_next_steps_after_creation() -> None:
 @pytest.mark.parametrize("kind", ["note", "registered", "triaged"])
 def test_case_steps_are_not_signal_steps(kind: str) -> None:
     machine, _ = signal_replay([("signal_created", D)])
-    assert machine.check(kind, D) is not None
+    assert "geen stap van een signaal" in str(machine.check(kind, D))
 
 
 def test_signal_step_before_creation_date_refused() -> None:
     machine, _ = signal_replay([("signal_created", D)])
-    assert machine.check("signal_submitted", date(2025, 4, 19)) is not None
+    refusal = machine.refusal("signal_submitted", date(2025, 4, 19))
+    assert refusal is not None and "vóór de datum" in refusal.reason
+    assert refusal.field == "on"
     assert machine.check("signal_submitted", D) is None

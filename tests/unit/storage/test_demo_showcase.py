@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.model.demo import synthetic_register
+from app.demo import synthetic_register
 from app.storage.interchange_io import import_data
 from app.storage.repository import CaseQuery, Register
 from tests.helpers.registers import make_register

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.model.demo import synthetic_register
+from app.demo import synthetic_register
 from app.storage.figures import figures, figures_of, metric_settings
 from app.storage.interchange_io import import_data, import_file
 from app.storage.repository import Register

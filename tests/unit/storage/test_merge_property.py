@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.model.demo import synthetic_register
+from app.demo import synthetic_register
 from app.storage.crypto import TEST_KDF
 from app.storage.exchange import export_bundle, import_bundles, set_exchange_passphrase
 from app.storage.figures import figures

@@ -1,4 +1,4 @@
-"""The synthetic register (app/model/demo.py) that the demo, tests and benchmarks use.
+"""The synthetic register (app/demo) that the demo, tests and benchmarks use.
 
 A demo that breaks a workflow rule, carries personal data in free text or differs
 between two runs would mislead everyone who builds on it, so this checks the
@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
+from app.demo import synthetic_register
 from app.model.codelists import default_codelists
-from app.model.demo import synthetic_register
 from tests.helpers.model_builders import DATE_OF
 
 #: Recorded in a register (retention), never part of a file like the demo's.
