@@ -997,16 +997,13 @@ class Register:
         return payload
 
     def last_sequence(self, entity: str) -> int:
-        """The highest sequence this device code has used in case or signal numbers."""
-        pattern = f"%-{self.settings.device_code}-%"
-        seq = 0
-        for (num,) in self.conn.execute(
-                "SELECT number FROM events WHERE entity = ? AND number LIKE ?",
-                (ENTITY_CODES[entity], pattern)):
-            tail = str(num).rsplit("-", 1)[-1]
-            if tail.isdigit():
-                seq = max(seq, int(tail))
-        return seq
+        """The highest sequence this device code has used in case or signal numbers, in
+        any year (the sequence runs on across years so a number never comes back)."""
+        shape = "____-{}-" if entity == "case" else "S-____-{}-"
+        row = self.conn.execute(
+            "SELECT max(seq) FROM number_seq WHERE entity = ? AND prefix LIKE ?",
+            (ENTITY_CODES[entity], shape.format(self.settings.device_code))).fetchone()
+        return int(row[0] or 0)
 
     def _next_number(self, entity: str, year: int) -> str:
         code = self.settings.device_code

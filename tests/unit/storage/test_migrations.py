@@ -8,6 +8,7 @@ hash and every figure.
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,10 @@ def test_the_first_release_fixture_is_migrated_without_changing_a_hash(tmp_path)
         report = verify(reg)
         assert report.ok, report.problems
         assert reg.counts() == {"events": 341, "cases": 44, "signals": 12}
+        for entity, table in (("case", "cases"), ("signal", "signals")):
+            tails = [int(n.rsplit("-", 1)[1]) for (n,) in reg.conn.execute(
+                f"SELECT number FROM {table} WHERE number LIKE '%-OUD-%'")]
+            assert reg.last_sequence(entity) == max(tails)  # new numbers go on from there
         assert reg.personal("2025-OUD-0001")["bsn"] == "111222333"
         actions = [a for (a,) in reg.conn.execute("SELECT action FROM audit")]
         assert "migrate_keys" in actions
@@ -117,7 +122,7 @@ def test_old_schema_is_backed_up_then_migrated(tmp_path):
     db = tmp_path / "oud.db"
     _old_schema(db, upto=1)
     reg = Register.open(db, LEGACY_PASSPHRASE, kdf=TEST_KDF, legacy_kdf_iter=LEGACY_KDF_ITER)
-    assert schema.version(reg.conn) == schema.LATEST == 3
+    assert schema.version(reg.conn) == schema.LATEST == 4
     tables = {r[0] for r in reg.conn.execute("SELECT name FROM sqlite_master")}
     assert "devices" in tables and "device_receipts" not in tables
     reg.register_case(registration())
@@ -128,6 +133,36 @@ def test_old_schema_is_backed_up_then_migrated(tmp_path):
     assert len(backups) == 1 and keyring_path(backups[0]).exists()
     old = Register.open(backups[0], LEGACY_PASSPHRASE, lock=False, audit_unlock=False)
     old.close()  # opening migrated the copy; it opened at all with the same passphrase
+
+
+def signal(created_on: str) -> dict[str, object]:
+    return {"created_on": created_on, "title": "Herberekening",
+            "problem": "Terugvorderingen na herberekening zonder uitleg.",
+            "proposed_solution": "Uitleg in de beschikking.",
+            "theme": "dienstverlening", "services": ["dienst_toeslagen"]}
+
+
+def test_numbering_goes_on_after_the_move_to_kept_sequences(tmp_path):
+    """Version 4 keeps the last sequence per number prefix instead of scanning every
+    number; a register migrated to it must go on where it was, across years, and not
+    count a colleague's sequence as its own."""
+    reg = make_register(tmp_path)
+    reg.today = lambda: date(2026, 12, 31)
+    reg.register_case(registration(received_on="2025-03-04"))
+    reg.register_case(registration(received_on="2026-01-05"))
+    reg.create_signal(signal("2025-04-01"))
+    reg.conn.execute("DROP TRIGGER events_number_seq")
+    reg.conn.execute("DROP TABLE number_seq")
+    reg.conn.execute("PRAGMA user_version = 3")
+    reg.close()
+
+    reg = Register.open(tmp_path / "register.db", PASSPHRASE)
+    reg.today = lambda: date(2026, 12, 31)
+    assert schema.version(reg.conn) == 4
+    assert len(list(backup_dir(reg.path).glob("*voor-migratie-v3*.db"))) == 1
+    assert reg.register_case(registration(received_on="2025-06-01")).number == "2025-TST-0003"
+    assert reg.create_signal(signal("2026-02-01")).number == "S-2026-TST-002"
+    reg.close()
 
 
 def test_new_register_needs_no_backup(tmp_path):
