@@ -63,16 +63,6 @@ def child_floor(db: Path, passphrase_file: Path) -> int:
     return n
 
 
-def child_check(db: Path, passphrase_file: Path, check: bool) -> int:
-    """Unlock, with or without SQLCipher's page check (every CLI open runs it today)."""
-    from benchmarks.pairs import unlocked_connection
-
-    conn = unlocked_connection(db, passphrase_file.read_text(encoding="utf-8").strip())
-    n = len(conn.execute("PRAGMA cipher_integrity_check").fetchall()) if check else 0
-    conn.close()
-    return n
-
-
 def child_json(path: Path) -> int:
     data = json.loads(path.read_text(encoding="utf-8"))
     return sum(len(c["events"]) for c in data["cases"]) + sum(
@@ -133,10 +123,6 @@ def measure(db: Path, rounds: int, start: date, end: date, app_root: Path = ROOT
             "floor": lambda: run_child([sys.executable, me, "--child-floor", str(db),
                                         str(pw)]),
             "json": lambda: run_child([sys.executable, me, "--child-json", str(export)]),
-            "check": lambda: run_child([sys.executable, me, "--child-check", str(db),
-                                        str(pw), "1"]),
-            "unlock": lambda: run_child([sys.executable, me, "--child-check", str(db),
-                                         str(pw), "0"]),
         }
         if compare_root is not None:  # the same command of another checkout, in turn
             contenders["compare"] = lambda: run_child(command, cwd=compare_root)
@@ -153,15 +139,7 @@ def measure(db: Path, rounds: int, start: date, end: date, app_root: Path = ROOT
         **{f"{name}_peak_mb": peak_mb(s) for name, s in samples.items()},
         "ratio_to_floor": median_ratio(samples["metrics"], samples["floor"]),
         "ratio_to_json": median_ratio(samples["metrics"], samples["json"]),
-        # The page check every CLI open runs today, and the command without it.
-        "page_check_s": statistics.median(
-            c.seconds - u.seconds for c, u in zip(samples["check"], samples["unlock"],
-                                                  strict=True)),
     }
-    result["ratio_to_floor_without_check"] = statistics.median(
-        (m.seconds - (c.seconds - u.seconds)) / f.seconds for m, c, u, f in zip(
-            samples["metrics"], samples["check"], samples["unlock"], samples["floor"],
-            strict=True))
     if compare_root is not None:
         result["compare_to_floor"] = median_ratio(samples["compare"], samples["floor"])
         result["compare_to_json"] = median_ratio(samples["compare"], samples["json"])
@@ -182,8 +160,6 @@ def print_table(r: dict[str, Any]) -> None:
         ("dezelfde stappen uit interchange-JSON", f"{r['json_s']:.2f}",
          f"{r['json_peak_mb']:.0f}", f"{r['ratio_to_json']:.2f}x (<= 4x)"),
     ]
-    rows += [("  waarvan cipher_integrity_check bij openen", f"{r['page_check_s']:.2f}", "",
-              f"zonder: {r['ratio_to_floor_without_check']:.2f}x vloer")]
     if "compare_s" in r:
         rows += [("dezelfde opdracht, --compare-root", f"{r['compare_s']:.2f}",
                   f"{r['compare_peak_mb']:.0f}",
@@ -218,17 +194,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="also run the command of this checkout, in turn (before/after)")
     p.add_argument("--child-floor", nargs=2, type=Path, help=argparse.SUPPRESS)
     p.add_argument("--child-json", type=Path, help=argparse.SUPPRESS)
-    p.add_argument("--child-check", nargs=3, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child_floor:
         print(child_floor(*args.child_floor))
         return 0
     if args.child_json:
         print(child_json(args.child_json))
-        return 0
-    if args.child_check:
-        db, pw, check = args.child_check
-        print(child_check(Path(db), Path(pw), check == "1"))
         return 0
     from benchmarks.generate import cached_register
 

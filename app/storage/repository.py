@@ -172,6 +172,10 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "handler": ("c.handler",),
 }
 
+#: Sorts an index of ``cases`` serves: a search walks that index and stops at the window.
+INDEXED_SORTS = frozenset({"number", "received_on", "status", "waiting", "next_deadline",
+                           "handler"})
+
 PRESETS: dict[str, str] = {
     "te_trieren": "Te triëren",
     "mijn_werkvoorraad": "Mijn werkvoorraad",
@@ -740,7 +744,12 @@ class Register:
             "WHERE cs.signal_number = ? ORDER BY c.number", (state.number,))]
         return state, events, cases
 
-    def _where(self, q: CaseQuery) -> tuple[str, list[Any]]:
+    def _where(self, q: CaseQuery, probe_search: bool = False) -> tuple[str, list[Any]]:
+        """The filter as SQL. With ``probe_search`` the search's matches are a set each
+        case is tested against (``+c.rowid``: no lookup by rowid), so the query walks an
+        index (the sort's, or ``cases_status`` for a count) and reads only the cases it
+        keeps; otherwise it looks up every match, which costs a cold register 0.2 s for
+        a common word at 100,000 cases."""
         clauses: list[str] = []
         args: list[Any] = []
         if q.status:
@@ -780,8 +789,8 @@ class Register:
         if text:
             fts = _fts_query(text)
             if fts:
-                clauses.append("c.rowid IN (SELECT rowid FROM cases_fts "
-                               "WHERE cases_fts MATCH ?)")
+                clauses.append(("+" if probe_search else "") + "c.rowid IN (SELECT rowid "
+                               "FROM cases_fts WHERE cases_fts MATCH ?)")
                 args.append(fts)
             else:
                 like = f"%{text}%"
@@ -792,14 +801,14 @@ class Register:
         return where, args
 
     def count_cases(self, q: CaseQuery = CaseQuery()) -> int:
-        where, args = self._where(q)
+        where, args = self._where(q, probe_search=True)
         return int(self.conn.execute(f"SELECT count(*) FROM cases c{where}", args).fetchone()[0])
 
     def list_cases(self, q: CaseQuery = CaseQuery()) -> list[CaseRow]:
-        where, args = self._where(q)
         col = SORT_COLUMNS.get(q.sort)
         if col is None:
             raise UserError(f"Kan niet sorteren op '{q.sort}'.")
+        where, args = self._where(q, probe_search=q.sort in INDEXED_SORTS)
         direction = "DESC" if q.descending else "ASC"
         order = ", ".join(f"{c} {direction} NULLS LAST" for c in col)
         sql = (

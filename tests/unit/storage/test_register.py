@@ -6,10 +6,12 @@ from datetime import date
 
 import pytest
 
+from app.demo import synthetic_register
 from app.model.errors import RuleViolation, UserError, ValidationFailed
 from app.storage import audit
 from app.storage.errors import RegisterExists, UnknownCase, WrongPassphrase
-from app.storage.repository import CaseQuery, Register
+from app.storage.interchange_io import import_data
+from app.storage.repository import SORT_COLUMNS, CaseQuery, Register
 from tests.helpers.registers import (
     FAST_KDF,
     PASSPHRASE,
@@ -287,3 +289,27 @@ def test_a_failed_create_leaves_no_half_made_register(tmp_path, monkeypatch):
     with pytest.raises(CodelistError):
         Register.create(tmp_path / "r.db", PASSPHRASE, "TST", "Tester", kdf=FAST_KDF)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["codelists.toml"]
+
+
+def test_a_search_finds_the_same_cases_in_every_order_and_window(tmp_path):
+    """A search walks the sort's index when there is one and looks matches up when there
+    is none; both must give the cases the full list gives, in its order."""
+    reg = make_register(tmp_path)
+    import_data(reg, synthetic_register(cases=150, signals=0, seed=5), source="t",
+                today=date(2025, 12, 31))
+    for word in ("kinderopvang", "betalingsregeling", "Zwolle", "-TST-00"):
+        looked_up = {r.number for r in reg.list_cases(
+            CaseQuery(search=word, sort="services", limit=1000))}  # no index: lookups
+        assert 0 < reg.count_cases(CaseQuery(search=word)) == len(looked_up) < 150
+        for sort in SORT_COLUMNS:
+            for descending in (True, False):
+                everything = [r.number for r in reg.list_cases(
+                    CaseQuery(sort=sort, descending=descending, limit=1000))]
+                expected = [n for n in everything if n in looked_up]
+                found = reg.list_cases(CaseQuery(search=word, sort=sort,
+                                                 descending=descending, limit=1000))
+                assert [r.number for r in found] == expected, (word, sort)
+                window = reg.list_cases(CaseQuery(search=word, sort=sort,
+                                                  descending=descending, offset=3, limit=7))
+                assert [r.number for r in window] == expected[3:10]
+    reg.close()
