@@ -49,6 +49,8 @@ ACTION_LABELS: dict[str, str] = {
     "import": "Import uitwisselbestand",
     "bundle_export": "Bundel gemaakt",
     "bundle_import": "Bundel ingelezen",
+    "handover_sent": "Casus overgedragen (persoonsgegevens meegegeven)",
+    "handover_received": "Overdracht ontvangen (persoonsgegevens)",
     "backup": "Back-up gemaakt",
     "restore": "Back-up teruggezet",
     "purge": "Persoonsgegevens gewist (bewaartermijn)",

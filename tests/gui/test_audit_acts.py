@@ -125,6 +125,7 @@ def test_every_sensitive_act_leaves_its_row(qtbot: Any, tmp_path: Path,
 
 def check_row(row: AuditRow, part: str, device: str) -> None:
     assert part in row.object, row
+    assert row.action_label != row.action, row  # the viewer shows it in Dutch
     assert row.actor == "Tester" and row.device == device, row
     assert row.at.endswith("Z") and len(row.at) == 20, row
     assert row.result, row
