@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlcipher3
 
-from app.model.os_errors import is_disk_full
+from app.model.os_errors import is_disk_full, sqlite_os_problem
 from app.storage.errors import DiskFull, NotARegister, StorageError
 
 Connection = Any  # sqlcipher3.Connection: the driver ships no type information
@@ -139,5 +139,9 @@ def translate(exc: BaseException, path: Path | None = None) -> StorageError:
     if "locked" in text or "busy" in text:
         return StorageError("Het register is even bezet door een ander programma of "
                             "opdracht. Probeer het zo opnieuw.")
+    problem = sqlite_os_problem(exc)  # a read-only folder or a disk error is no damage
+    if problem is not None:
+        return StorageError(f"Het register {(path or Path('register')).name} kan niet "
+                            f"worden gebruikt: {problem}")
     where = path if path is not None else Path("register")
     return NotARegister(damaged(where, text))

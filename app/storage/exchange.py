@@ -176,17 +176,22 @@ def export_bundle(reg: Register, out: Path, *, everything: bool = False,
     complete = everything or bool(handover)
     personal: dict[str, dict[str, str]] = {}
     numbers: list[str] = []
-    for number in handover:
-        entity_id = reg.case_id(number)
-        state = reg.case(number).state
-        numbers.append(state.number or number)
-        data = {k: v for k, v in reg.conn.execute(
-            "SELECT key, value FROM personal WHERE entity_id = ?", (entity_id,))}
-        if data:
-            personal[entity_id] = data
-    watermark = 0 if complete else int(_setting(reg, WATERMARK_SETTING, 0))
-    events, texts, last_seq = _canonical_rows(reg, watermark)
-    devices = _devices(reg)
+    # Events, device counts and the own count from one state: a step committed by the
+    # GUI meanwhile must not make a device's place in the chain ("before") or the
+    # count of events sent disagree with the events the file carries.
+    with reg.snapshot():
+        for number in handover:
+            entity_id = reg.case_id(number)
+            state = reg.case(number).state
+            numbers.append(state.number or number)
+            data = {k: v for k, v in reg.conn.execute(
+                "SELECT key, value FROM personal WHERE entity_id = ?", (entity_id,))}
+            if data:
+                personal[entity_id] = data
+        watermark = 0 if complete else int(_setting(reg, WATERMARK_SETTING, 0))
+        events, texts, last_seq = _canonical_rows(reg, watermark)
+        devices = _devices(reg)
+        own = reg.own_events()
     by_uuid = {uuid: (code, handler, count) for uuid, code, handler, count in devices.values()}
     carried: dict[str, int] = {}
     for ev in events:
@@ -205,7 +210,6 @@ def export_bundle(reg: Register, out: Path, *, everything: bool = False,
     with reg.transaction():
         _put_setting(reg, SEQUENCE_SETTING, sequence)
         _put_setting(reg, WATERMARK_SETTING, max(last_seq, watermark))
-    own = reg.own_events()
     keyring.update(reg.keyring_path,
                    lambda k: k if k.sent_events >= own else _sent(k, own))
     what = f"{len(events)} stappen, volgnummer {sequence}" + (

@@ -443,13 +443,21 @@ class Register:
                 lk.release()
             raise
         reg.new_recovery_code = opened.new_recovery_code
-        reg._check_seal()
-        if audit_unlock:
-            for at in opened.failed:
-                reg.audit("unlock_failed", f"{path.name} om {at}", "geweigerd")
-            for what in opened.events:
-                reg.audit(what, path.name)
-            reg.audit(how, path.name, "alleen lezen" if reg.behind_seal else "ok")
+        try:
+            reg._check_seal()
+            if audit_unlock:
+                for at in opened.failed:
+                    reg.audit("unlock_failed", f"{path.name} om {at}", "geweigerd")
+                for what in opened.events:
+                    reg.audit(what, path.name)
+                reg.audit(how, path.name, "alleen lezen" if reg.behind_seal else "ok")
+        except BaseException as exc:
+            # A busy or full disk on the unlock's audit row: closed and unlocked again,
+            # so a retry in the same program is not refused by its own lock.
+            reg.close()
+            if isinstance(exc, DatabaseError):
+                raise translate(exc, path) from None
+            raise
         return reg
 
     def worker_connection(self) -> Connection:
@@ -546,6 +554,19 @@ class Register:
         """One write transaction for the storage layer's own modules (a merge, the
         exchange bookkeeping): the chain head and the clock re-read, re-sealed after."""
         return self._transaction()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction: what is read inside it is one state of the register,
+        even while another connection (the GUI, a CLI command) commits steps."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
     def require_writable(self) -> None:
         """Refuse before work starts when the register may take no new step."""

@@ -320,3 +320,32 @@ def test_a_watermark_moves_only_when_the_file_is_whole(team, tmp_path, monkeypat
 
     out = _send(a, tmp_path, "daarna.bundel")
     assert read_manifest(out, TEAM).events == 1 and read_manifest(out, TEAM).sequence == 1
+
+
+def test_a_step_recorded_while_a_bundle_is_written_goes_in_the_next_one(team, tmp_path,
+                                                                        monkeypatch):
+    """The GUI exports on a worker connection while the handler records steps on the
+    window's: the bundle must describe exactly the events it carries, so the lead takes
+    it and the next one continues it."""
+    from app.storage import exchange
+
+    a, lead = team["AAA"], team["TL"]
+    number = a.register_case(registration()).number
+    window = Register.open(a.path, PASSPHRASE, lock=False, audit_unlock=False)
+    read_rows = exchange._canonical_rows
+
+    def rows_then_a_step(reg, after_seq):
+        out = read_rows(reg, after_seq)
+        window.append(number, "triaged", triage())  # committed by the other connection
+        return out
+
+    monkeypatch.setattr(exchange, "_canonical_rows", rows_then_a_step)
+    first = _send(a, tmp_path, "a1.bundel")
+    monkeypatch.setattr(exchange, "_canonical_rows", read_rows)
+    window.close()
+    assert not import_bundles(lead, [first]).refused
+    assert lead.case(number).state.triage is None
+    second = _send(a, tmp_path, "a2.bundel")
+    assert not import_bundles(lead, [second]).refused
+    assert lead.case(number).state.triage is not None
+    assert lead.counts() == a.counts()

@@ -194,3 +194,41 @@ def test_windows_keeps_a_lock_it_cannot_remove(db: Path, windows: FakeKernel32,
     monkeypatch.setattr(Path, "unlink", held_open)
     with pytest.raises(RegisterLocked, match="kon niet worden vervangen"):
         RegisterLock(db).acquire()
+
+
+def test_an_unlock_that_fails_after_opening_leaves_no_lock_behind(tmp_path, monkeypatch):
+    """A busy register (a long CLI import) or a full disk on the unlock's own audit row:
+    one Dutch line, and trying again in the same program is not refused by its own lock."""
+    from app.storage.db import DatabaseError
+    from app.storage.errors import StorageError
+    from app.storage.repository import Register
+    from tests.helpers.registers import PASSPHRASE, make_register
+
+    make_register(tmp_path).close()
+    path = tmp_path / "register.db"
+    real = Register.audit
+
+    def busy(self, action, *args, **kwargs):
+        if action == "unlock":
+            raise DatabaseError("database is locked")
+        return real(self, action, *args, **kwargs)
+
+    monkeypatch.setattr(Register, "audit", busy)
+    with pytest.raises(StorageError, match="even bezet"):
+        Register.open(path, PASSPHRASE)
+    monkeypatch.setattr(Register, "audit", real)
+    Register.open(path, PASSPHRASE).close()  # not "al geopend door" this very program
+
+
+def test_a_disk_problem_is_not_called_damage():
+    """SQLite's read-only, cannot-open and I/O errors come from the disk or the folder:
+    the handler must not be sent to a backup for them."""
+    from app.storage.db import DatabaseError, translate
+
+    for text, dutch in (("attempt to write a readonly database", "alleen gelezen"),
+                        ("unable to open database file", "kon niet worden geopend"),
+                        ("disk I/O error", "lees- of schrijffout")):
+        line = str(translate(DatabaseError(text), Path("/data/register.db")))
+        assert dutch in line and "register.db" in line
+        assert "beschadigd" not in line and "back-up" not in line and text not in line
+    assert "beschadigd" in str(translate(DatabaseError("file is not a database")))
