@@ -464,8 +464,10 @@ def _apply(reg: Register, plan: MergePlan, bundle: Bundle, source: str,
         if src is not None and m.source_device != reg.settings.device_id:
             reg.conn.execute("UPDATE devices SET bundle_seq = max(coalesce(bundle_seq, 0), ?) "
                              "WHERE num = ?", (m.sequence, int(src[0])))
-        _apply_erasures(reg, plan.new_events)
+        # P2 first, erasures after: a handover of a case destroyed here (or destroyed
+        # by an event in this very bundle) must not bring its personal data back.
         reg.write_personal(bundle.personal, now)
+        _apply_erasures(reg, plan.new_events, bundle.personal)
         # Cases and signals new to this register have all their events in the plan: fold
         # them from memory (and project them in bulk); the others are read back.
         fresh: dict[str, list[Event]] = {}
@@ -514,10 +516,12 @@ def _erased_entities(reg: Register, new: Sequence[CanonicalEvent]) -> set[str]:
     return {ev.entity_id for ev in new if ev.kind in ERASING_KINDS}
 
 
-def _apply_erasures(reg: Register, new: Sequence[CanonicalEvent]) -> None:
+def _apply_erasures(reg: Register, new: Sequence[CanonicalEvent],
+                    personal: Mapping[str, object]) -> None:
     """Erasing events that arrive erase here too (retention travels in bundles), and a
-    destroyed case erases whatever arrives for it later (``retention.apply_erasures``)."""
-    apply_erasures(reg, [ev.entity_id for ev in new if ev.entity == "case"])
+    destroyed case erases whatever arrives for it later (``retention.apply_erasures``),
+    its handed-over personal data included."""
+    apply_erasures(reg, [*(ev.entity_id for ev in new if ev.entity == "case"), *personal])
 
 
 def _summarise(reg: Register, report: ImportReport, touched: Mapping[str, str],

@@ -349,3 +349,24 @@ def test_a_step_recorded_while_a_bundle_is_written_goes_in_the_next_one(team, tm
     assert not import_bundles(lead, [second]).refused
     assert lead.case(number).state.triage is not None
     assert lead.counts() == a.counts()
+
+
+def test_a_handover_of_a_case_destroyed_here_brings_no_personal_data_back(team, tmp_path):
+    """A laptop that has not yet heard of the destruction hands the case over: the
+    tombstone stays a tombstone, without the name or BSN it carried."""
+    from app.storage.retention import destroy
+
+    a, b = team["AAA"], team["BBB"]
+    number = a.register_case(registration(),
+                             personal={"name": "Piet Vernietigd", "bsn": "111222333"}).number
+    a.append(number, "triaged", triage())
+    a.append(number, "closed", {"closed_on": "2025-04-01", "outcome": "opgelost",
+                                "solution": "Beslag opgeheven.", "powers_sufficient": "ja"})
+    assert not import_bundles(b, [_send(a, tmp_path, "a1.bundel")]).refused
+    destroy(b, number, "Archiefwet: bewaartermijn verstreken.")
+    assert b.personal(number) == {}
+    report = import_bundles(b, [_send(a, tmp_path, "a2.bundel", handover=[number])])
+    assert not report.refused
+    assert b.personal(number) == {}
+    assert b.case(number).state.status == "vernietigd"
+    assert verify(b).ok
