@@ -72,22 +72,18 @@ def recover(path: Path, code: str, new_passphrase: str, *, kdf: KdfParams = DEFA
     try:
         key = reg.data_key
         ring_path = reg.keyring_path
-
-        def rewrap(ring: Keyring) -> Keyring:
-            if not ring.fits(key):
-                raise StorageError("De herstelcode hoort niet bij deze sleutelring.")
-            return ring.with_passphrase(key, new_passphrase, kdf)
-
-        if ring_path.exists():
-            try:
-                keyring.update(ring_path, rewrap)
-            except StorageError as exc:
-                if "herstelcode" in str(exc):
-                    raise
-                keyring.write(ring_path, Keyring.new(key, new_passphrase,
-                                                     db.file_salt(path), kdf))
-        else:
-            keyring.write(ring_path, Keyring.new(key, new_passphrase, db.file_salt(path), kdf))
+        # Under the keyring's own lock, always: a busy keyring is reported, never
+        # overwritten (a rekey's pending slot may be in it). A damaged or foreign
+        # keyring was set aside above, so one that is still there must fit the code.
+        with keyring.locked(ring_path):
+            if ring_path.exists():
+                ring = keyring.read(ring_path)
+                if not ring.fits(key):
+                    raise StorageError("De herstelcode hoort niet bij deze sleutelring.")
+                new = ring.with_passphrase(key, new_passphrase, kdf)
+            else:
+                new = Keyring.new(key, new_passphrase, db.file_salt(path), kdf)
+            keyring.write(ring_path, new)
         reg.audit("recover", path.name)
         reg.reseal()
     except BaseException:

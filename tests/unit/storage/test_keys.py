@@ -126,6 +126,30 @@ def test_recovery_code_round_trip_and_a_new_passphrase(reg):
     Register.open(path, NEW).close()
 
 
+def test_a_busy_keyring_is_reported_and_never_written_without_its_lock(reg, monkeypatch):
+    """Recovery while another program holds the keyring (a rekey writing its pending
+    slot): one Dutch line, the keyring untouched, the old passphrase still opens."""
+    from contextlib import contextmanager
+
+    from app.storage import keyring as keyring_module
+
+    code = reg.new_recovery_code
+    path = _close(reg)
+    before = keyring_path(path).read_bytes()
+
+    @contextmanager
+    def busy(ring, timeout=10.0):
+        raise KeyringProblem("De sleutelring is bezet door een ander programma.")
+        yield
+
+    monkeypatch.setattr(keyring_module, "locked", busy)
+    with pytest.raises(KeyringProblem, match="bezet"):
+        recover(path, code, NEW, kdf=FAST_KDF)
+    assert keyring_path(path).read_bytes() == before
+    monkeypatch.undo()
+    Register.open(path, PASSPHRASE).close()
+
+
 def test_a_lost_keyring_is_rebuilt_with_the_recovery_code(reg):
     code = reg.new_recovery_code
     assert code is not None
