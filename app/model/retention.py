@@ -53,12 +53,6 @@ def retention_start(status: str, closed_on: date | None, triaged_on: date | None
     return None
 
 
-def is_due(status: str, closed_on: date | None, triaged_on: date | None, months: int,
-           today: date) -> bool:
-    since = retention_start(status, closed_on, triaged_on)
-    return since is not None and today >= purge_from(since, months)
-
-
 # --------------------------------------------------------------------------- in files
 
 #: What an interchange file holds where a required text was erased (it must validate).

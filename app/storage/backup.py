@@ -206,18 +206,14 @@ def daily(reg: Register, now: datetime | None = None) -> Path | None:
 
 
 # --------------------------------------------------------------------------- after a restore
-# Added for the GUI (Beheer -> Sleutels en back-ups), the same steps as the CLI's
-# ``restore``: both doors should call this one function.
 
 
 def finish_restore(reg: Register, backup_name: str, set_aside: Path | None) -> None:
-    """The restored register's first open: the act in the audit, and erasures made
-    after the backup run again (docs/SECURITY.md: backups keep erased data until they
-    rotate out, so a restore must purge at once)."""
+    """The restored register's first open, for the CLI's ``restore`` and Beheer alike:
+    the act in the audit, and the retention purge run at once (docs/SECURITY.md:
+    backups keep personal data that was due for erasure until they rotate out)."""
+    from app.storage.retention import purge  # retention builds on the register; late
+
     reg.audit("restore", backup_name,
               f"vervangen register: {set_aside.name if set_aside else 'geen'}")
-    try:
-        from app.storage.retention import purge
-    except ImportError:  # retention arrives with its own issue
-        return
     purge(reg)

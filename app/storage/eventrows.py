@@ -55,12 +55,6 @@ def uuid_text(data: bytes) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def hash_bytes(text: str) -> bytes:
-    if len(text) != 64 or text != text.lower():
-        raise ValueError("not a canonical sha256 hex digest")
-    return bytes.fromhex(text)
-
-
 def hlc_int(text: str) -> int:
     """The clock part of an hlc as one integer (its device part is stored apart)."""
     ms, counter, _device = text.split(".", 2)

@@ -143,7 +143,6 @@ class CaseQuery:
     offset: int = 0
 
 
-#: The day a case stopped ageing: its closing, or the triage that sent it elsewhere.
 def _sql_list(values: Iterable[str]) -> str:
     """Statuses (fixed words of the program, never input) as an SQL list, in order."""
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
@@ -166,7 +165,9 @@ SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "services": ("c.services",),
     "topics": ("c.topics",),
     "status": ("c.status", "c.phase"),
-    "age": (f"julianday(coalesce({ENDED_ON}, date('now'))) - julianday(c.received_on)",),
+    # the handler's calendar day, as the list's age column counts it (not UTC's)
+    "age": (f"julianday(coalesce({ENDED_ON}, date('now', 'localtime'))) "
+            "- julianday(c.received_on)",),
     "waiting": ("c.waiting_since",),
     "next_deadline": ("c.next_deadline",),
     "handler": ("c.handler",),

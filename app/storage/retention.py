@@ -109,7 +109,7 @@ def due_for_purge(reg: Register) -> list[PurgeItem]:
 def purge(reg: Register, *, dry_run: bool = False) -> PurgeResult:
     """List, then erase, the personal data that are due (audited with the counts only).
 
-    Also run right after a restore (``key_cmds._after_restore``): a backup may hold
+    Also run right after a restore (``backup.finish_restore``): a backup may hold
     data that were purged after it was made.
     """
     months, today = reg.settings.retention_months, reg.today()
