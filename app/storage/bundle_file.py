@@ -56,6 +56,7 @@ from app.model.canonical import (
     canonical_line,
 )
 from app.model.errors import UserError
+from app.model.os_errors import describe_os_error
 from app.storage.crypto import (
     DEFAULT_KDF,
     KEY_BYTES,
@@ -176,9 +177,7 @@ class BundleTooLarge(BundleFileError):
 class BundleIOError(BundleFileError):
     def __init__(self, path: Path, error: OSError, writing: bool = False) -> None:
         verb = "geschreven" if writing else "gelezen"
-        reason = {FileNotFoundError: "het bestand of de map bestaat niet",
-                  IsADirectoryError: "het is een map",
-                  PermissionError: "geen toegang"}.get(type(error), error.strerror or "")
+        reason = describe_os_error(error)
         super().__init__(path, f"'{path.name}' kan niet worden {verb}: {reason}.")
 
 

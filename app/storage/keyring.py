@@ -34,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+from app.model.os_errors import describe_os_error
 from app.storage import crypto, files
 from app.storage.crypto import KdfParams
 from app.storage.errors import KeyringProblem, WrongPassphrase
@@ -233,7 +234,7 @@ def read(path: Path) -> Keyring:
                              "Open het register met de herstelcode.") from None
     except OSError as exc:
         raise KeyringProblem(f"Kan de sleutelring {path.name} niet lezen "
-                             f"({exc.strerror or exc}).") from None
+                             f"({describe_os_error(exc)}).") from None
     if len(raw) > 1_000_000:
         raise KeyringProblem("De sleutelring is beschadigd (veel te groot).")
     try:

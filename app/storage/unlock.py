@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.model import recovery
+from app.model.os_errors import describe_os_error
 from app.storage import crypto, keyring
 from app.storage.crypto import KdfParams
 from app.storage.db import (
@@ -45,7 +46,7 @@ from app.storage.paths import backup_dir
 @dataclass
 class Unlocked:
     conn: Connection
-    key: bytes
+    key: bytes = field(repr=False)  # never in a log line or a traceback
     #: shown once: after the migration of a first-release register
     new_recovery_code: str | None = None
     #: failed unlocks since the last good one (times), for the audit
@@ -62,7 +63,7 @@ def check_file(path: Path) -> None:
         raise NotARegister(f"Geen register gevonden op {path}. Maak er een met "
                            "'casusregister init' of zet een back-up terug.") from None
     except OSError as exc:
-        raise NotARegister(f"Kan {path} niet lezen ({exc.strerror or exc}).") from None
+        raise NotARegister(f"Kan {path} niet lezen: {describe_os_error(exc)}.") from None
     if not path.is_file():
         raise NotARegister(f"{path} is geen bestand.")
     if size == 0:

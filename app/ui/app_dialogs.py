@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from app.model.device import valid_device_code
 from app.model.errors import UserError
+from app.model.os_errors import describe_os_error
 from app.storage.errors import KeyringProblem, RegisterDamaged, WrongPassphrase
 from app.storage.unlock_log import backoff_seconds, failed_unlocks, remaining_delay
 from app.ui.key_widgets import (
@@ -298,7 +299,7 @@ class FirstRunWizard(QWizard):
         except OSError as exc:
             self.passphrase_page.show_error(
                 tr("Het register kon niet worden aangemaakt: {problem}")
-                .format(problem=exc.strerror or str(exc)))
+                .format(problem=describe_os_error(exc)))
             return False
         self.passphrase_page.fields.clear()
         return True

@@ -25,6 +25,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.model.errors import UserError
+from app.model.os_errors import describe_os_error
 from app.storage.errors import RegisterDamaged
 from app.storage.repository import Register, integrity_problems
 from app.ui.session import Session
@@ -54,7 +55,7 @@ def after_unlock(reg: Register) -> AfterUnlock:
     except UserError as exc:
         out.backup_error = str(exc)
     except OSError as exc:
-        out.backup_error = f"{exc.strerror or exc}"
+        out.backup_error = describe_os_error(exc)
     return out
 
 

@@ -36,6 +36,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.model.errors import UserError
+from app.model.os_errors import describe_os_error
 from app.storage.repository import Register
 from app.ui.session import Session
 
@@ -306,7 +307,7 @@ def failure_text(exc: BaseException) -> str:
     if isinstance(exc, UserError):
         return str(exc)
     if isinstance(exc, OSError):
-        return f"Het bestand kon niet worden gelezen of geschreven ({exc.strerror or exc})."
+        return f"Het bestand kon niet worden gelezen of geschreven ({describe_os_error(exc)})."
     return f"Onverwachte fout ({type(exc).__name__})."
 
 

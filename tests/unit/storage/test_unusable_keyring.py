@@ -57,3 +57,25 @@ def test_a_good_keyring_or_a_wrong_code_changes_nothing(tmp_path: Path) -> None:
     keyring_path(path).write_bytes(before)
     Register.open(path, PASSPHRASE).close()
     assert recovery.decode(code)
+
+
+def test_file_errors_are_told_in_dutch_not_in_the_c_librarys_english(tmp_path):
+    """A folder where a keyring, a bundle or a register should be: the same Dutch words
+    on every laptop, never "Is a directory" or the system's own language."""
+    from app.storage import keyring
+    from app.storage.bundle_file import BundleIOError, read_header
+    from app.storage.errors import KeyringProblem
+    from app.storage.unlock import check_file
+
+    folder = tmp_path / "map"
+    folder.mkdir()
+    messages = []
+    for call, kind in ((lambda: keyring.read(folder), KeyringProblem),
+                       (lambda: read_header(folder), BundleIOError),
+                       (lambda: check_file(folder / "x" / "register.db"), Exception)):
+        with pytest.raises(kind) as caught:
+            call()
+        messages.append(str(caught.value))
+    assert "dit is een map" in messages[0] and "dit is een map" in messages[1]
+    for text in messages:
+        assert "directory" not in text.lower() and "errno" not in text.lower()
