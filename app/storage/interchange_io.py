@@ -338,9 +338,12 @@ def _links_to_existing_cases(reg: Register, data: Any, plan: ImportPlan) -> list
             if number in view.state.signals:
                 continue
             on = max(created or reg.today(), view.state.received_on)
+            link = {"on": on.isoformat(), "signal": number}
+            if view.state.machine.check(Kind.SIGNAL_LINKED, on, link) is not None:
+                continue  # a destroyed case takes no step, not even from a file
             out.append(Event(new_id(), "case", view.state.entity_id, None, Kind.SIGNAL_LINKED, on,
                              reg.clock.next(), reg.settings.handler, reg.settings.device_id,
-                             {"on": on.isoformat(), "signal": number}, utc_now_iso()))
+                             link, utc_now_iso()))
             plan.links += 1
     return out
 

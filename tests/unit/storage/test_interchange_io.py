@@ -239,3 +239,28 @@ def test_import_warns_about_personal_data_in_free_text(reg, example):
     warning = result.warning()
     assert warning and "2 mogelijke persoonsgegevens" in warning
     assert "123456782" not in warning  # the warning itself holds no personal data
+
+
+def test_a_signal_in_a_file_does_not_link_a_destroyed_case(reg):
+    """A tombstone takes no step: a file's signal that names a destroyed case is
+    imported without the link, and the case stays a tombstone in every chain."""
+    from datetime import date
+
+    from app.storage.retention import destroy
+    from tests.helpers.registers import triage
+
+    head = {"format": "casusregister/interchange", "version": 1}
+    import_data(reg, head | {"cases": [_case("V-9")]})
+    number = reg.case("V-9").state.number
+    reg.append(number, "triaged", triage())
+    reg.append(number, "closed", {"closed_on": "2025-04-01", "outcome": "opgelost",
+                                  "solution": "Beslag opgeheven.", "powers_sufficient": "ja"})
+    reg.today = lambda: date(2027, 1, 1)
+    destroy(reg, number, "Archiefwet: bewaartermijn verstreken.")
+    result = import_data(reg, head | {"signals": [{"ref": "S-3", "events": [SIGNAL],
+                                                   "cases": [number]}]})
+    assert result.plan.links == 0
+    view = reg.case(number)
+    assert view.state.status == "vernietigd" and view.state.signals == []
+    assert [e.kind for e in view.events][-1] == "case_destroyed"
+    assert verify(reg).ok
