@@ -25,6 +25,7 @@ from app.model.canonical import CanonicalEvent, number_code
 from app.model.errors import UserError
 from app.model.eventlog import ZERO_HASH
 from app.model.kinds import ERASING_KINDS, FIRST_KINDS, Kind
+from app.model.retention import field_value
 
 #: ids -> stored hash, for those of the given ids the receiver holds.
 KnownLookup = Callable[[Collection[str]], Mapping[str, str]]
@@ -210,7 +211,7 @@ def _check_erasures(events: Iterable[CanonicalEvent],
         if eraser.kind == Kind.TEXT_ERASED and ev.payload is not None and body is not None:
             fields = body.get("fields")
             if body.get("target") != ev.id or not isinstance(fields, list) or any(
-                    ev.payload.get(str(f)) is not None for f in fields):
+                    field_value(ev.payload, str(f)) is not None for f in fields):
                 raise InvalidBundle(f"{where}, maar de gewiste velden kloppen niet")
 
 

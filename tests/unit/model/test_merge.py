@@ -240,6 +240,31 @@ def test_an_erased_payload_must_fit_its_eraser(zwl: list[Any]) -> None:
         check_bundle(make_bundle({"ZWL": (0, events)}, source="ZWL"))
 
 
+def test_an_erased_correction_must_have_its_replacement_text_erased(zwl: list[Any]) -> None:
+    """A correction's text sits inside its replacement payload (``payload.text``): a
+    bundle that claims it erased while the name is still there is refused."""
+    note, last = zwl[1], zwl[-1]
+    base = int(last.hlc[:13])
+    fix = chained(Event(new_id(), "case", note.entity_id, None, "corrected", date(2025, 3, 11),
+                        f"{base + 1000:013d}.00000.{ZWL}", "Anna", ZWL,
+                        {"target": note.id, "reason": "Tikfout.",
+                         "payload": {"on": "2025-03-10", "text": "Gesprek met Piet Jansen."}},
+                        "2025-03-11T09:00:00Z"), last.hash)
+    eraser = chained(Event(new_id(), "case", note.entity_id, None, "text_erased",
+                           date(2025, 3, 11), f"{base + 2000:013d}.00000.{ZWL}", "Anna", ZWL,
+                           {"on": "2025-03-11", "target": fix.id, "fields": ["payload.text"],
+                            "reason": "Per ongeluk een naam getypt."},
+                           "2025-03-11T09:00:00Z"), fix.hash)
+    assert fix.payload is not None
+    still_there = fix._replace(erased_by=eraser.id)
+    with pytest.raises(InvalidBundle, match="gewiste velden kloppen niet"):
+        check_bundle(make_bundle({"ZWL": (0, [*zwl, still_there, eraser])}, source="ZWL"))
+    erased = fix._replace(payload={**fix.payload, "payload": {**fix.payload["payload"],
+                                                              "text": None}},
+                          erased_by=eraser.id)
+    check_bundle(make_bundle({"ZWL": (0, [*zwl, erased, eraser])}, source="ZWL"))
+
+
 def test_an_erased_payload_whose_eraser_is_nowhere_is_refused(zwl: list[Any]) -> None:
     events, eraser = erased_with_eraser(zwl, ["text"])
     r = Receiver("TL")
