@@ -503,6 +503,7 @@ class Register:
         self.conn.close()
         self._key = key
         self.conn = connect(self.path, key)
+        self.conn.execute("PRAGMA secure_delete = ON")  # per connection, as in __init__
         self.reseal()
 
     @property

@@ -205,6 +205,8 @@ def test_rekey_makes_a_new_key_and_code_and_drops_the_old_backups(reg):
     new_code = rekey(r, PASSPHRASE, kdf=FAST_KDF)
     assert new_code != old_code and recovery.decode(new_code) == r.data_key
     assert not old_backup.exists()  # the old key opened it: gone
+    # erasures after the new key still zero what they free (docs/SECURITY.md "Erasure")
+    assert r.conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
     r.register_case(registration(received_on="2025-03-05"))
     assert verify(r).ok
     r.close()
