@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from app.storage.repository import Register
 
 Progress = Callable[[int, int], None]
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<day>\d{8})-(?P<time>\d{6})-(?P<label>[a-z0-9-]+)\.db$")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<day>\d{8})-(?P<time>\d{6})-(?P<label>[a-z0-9-]+)"
+                   r"(?:\.(?P<n>\d+))?\.db$")  # .n: a second backup in the same second
 KEEP_DAYS = 7
 KEEP_WEEKS = 4
 
@@ -49,8 +50,17 @@ class BackupInfo:
 
 
 def backup_path(db: Path, label: str, when: datetime | None = None) -> Path:
+    """A name of its own: two backups in one second (a manual one right after the
+    daily one, a restore's safety copy) get ``.2``, ``.3`` rather than replace each
+    other."""
     when = when or datetime.now()
-    return backup_dir(db) / f"{db.stem}-{when:%Y%m%d-%H%M%S}-{label}.db"
+    stem = f"{db.stem}-{when:%Y%m%d-%H%M%S}-{label}"
+    path = backup_dir(db) / f"{stem}.db"
+    n = 1
+    while path.exists() or keyring.keyring_path(path).exists():
+        n += 1
+        path = path.with_name(f"{stem}.{n}.db")
+    return path
 
 
 def list_backups(db: Path) -> list[BackupInfo]:

@@ -56,6 +56,22 @@ def test_a_backup_is_an_encrypted_copy_that_opens_with_its_keyring(reg):
     assert ("backup", made.name) in [(a.action, a.object) for a in audit.rows(reg.conn)]
 
 
+def test_two_backups_in_one_second_both_stay(reg):
+    """A manual backup right after the daily one (or a restore's safety copy) must not
+    replace it: each keeps its own file and keyring, and both are listed."""
+    when = datetime(2026, 3, 2, 9, 15, 0)
+    first = make_backup(reg, "handmatig", when=when)
+    reg.append(NUMBER, "note", {"on": "2025-03-05", "text": "Na de eerste back-up."})
+    second = make_backup(reg, "handmatig", when=when)
+    assert first != second and first.exists() and second.exists()
+    assert keyring_path(first).exists() and keyring_path(second).exists()
+    listed = {b.path: b.label for b in list_backups(reg.path)}
+    assert listed[first] == listed[second] == "handmatig"
+    older = Register.open(first, PASSPHRASE, lock=False, audit_unlock=False)
+    assert _notes(older) == []  # the first copy is still the first state
+    older.close()
+
+
 def test_a_backup_that_meets_a_bad_page_says_so_and_leaves_nothing(reg, tmp_path):
     for i in range(40):
         reg.append(NUMBER, "note", {"on": "2025-03-05", "text": f"Notitie {i} " + "x" * 300})
