@@ -36,9 +36,10 @@ from app.model.describe import details
 from app.model.errors import UserError
 from app.model.events import kind_label
 from app.model.fold import CaseState, Deadline, Effective
+from app.model.interchange import PERSONAL_KEYS
 from app.model.kinds import META_KINDS, OPEN_STATUSES, Kind
 from app.model.nlformat import date_time
-from app.storage.repository import PERSONAL_KEYS, CaseView, Register
+from app.storage.repository import CaseView, Register
 
 __all__ = ["write_case_overview"]
 

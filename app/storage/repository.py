@@ -98,8 +98,6 @@ from app.storage.projections import (
     write_signal,
 )
 
-PERSONAL_KEYS = ("name", "bsn", "phone", "email", "address", "service_reference")
-
 
 @dataclass
 class Settings:
