@@ -162,6 +162,31 @@ def test_the_audit_table_filters_checks_and_exports(qtbot: Any, session: Session
     assert tab.table.topLevelItemCount() == 0 and not tab.verify_button.isEnabled()
 
 
+def test_audit_rows_cut_off_stop_every_connection_and_the_window_says_so(
+        qtbot: Any, session: Session, small_register: Register) -> None:
+    """Only the seal knows of rows cut off the end: after the check nothing may write
+    and re-seal, not this window's connection nor the page's reader, and the window
+    turns read-only at once (banner, title, step buttons follow state_changed)."""
+    reg = small_register
+    tab = beheer(qtbot, session, "AuditTab")
+    wait_for(qtbot, tab, lambda: tab.table.topLevelItemCount() > 0)
+    reg.conn.execute("DROP TRIGGER audit_no_delete")
+    reg.conn.execute("DELETE FROM audit WHERE seq >= 3")
+    assert not session.read_only
+    with qtbot.waitSignal(session.state_changed, timeout=8000):
+        qtbot.mouseClick(tab.verify_button, Qt.MouseButton.LeftButton)
+    assert "NIET in orde" in tab.status.text()
+    assert session.read_only
+
+    def reader_refuses(worker_reg: Register) -> bool:
+        return worker_reg.read_only
+
+    seen: list[bool] = []
+    tab.reader.submit(reader_refuses, seen.append, lambda exc: seen.append(False))
+    wait_for(qtbot, tab, lambda: bool(seen))
+    assert seen == [True]
+
+
 def test_tekst_wissen_on_a_timeline_step(qtbot: Any, session: Session,
                                          small_register: Register,
                                          monkeypatch: pytest.MonkeyPatch) -> None:

@@ -255,8 +255,11 @@ class AuditTab(BeheerTab):
         if check.cut and self.session.is_open:
             # This window's own connection must stop writing too: each commit re-seals,
             # and the seal is the only witness of the rows that were cut off.
+            # (The reader's own register stopped in ``verify_trail``.) The banner, the
+            # title and the step buttons follow the read-only state.
             reg = self.session.register
             reg.behind_seal = [*reg.behind_seal, *check.cut]
+            self.session.state_changed.emit()
         if check.ok:
             seal = (tr("de laatste regel klopt met het zegel") if check.sealed else
                     tr("er is geen zegel om de laatste regel mee te vergelijken"))
