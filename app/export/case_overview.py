@@ -37,6 +37,7 @@ from app.model.errors import UserError
 from app.model.events import kind_label
 from app.model.fold import CaseState, Deadline, Effective
 from app.model.kinds import META_KINDS, OPEN_STATUSES, Kind
+from app.model.metrics import RESOLVED
 from app.model.nlformat import date_time
 from app.storage.repository import PERSONAL_KEYS, CaseView, Register
 
@@ -204,6 +205,7 @@ def write_case_overview(reg: Register, view: CaseView, out: Path, *,
             else "",
             "goedgekeurd_op": short_date(approval.on) if approved and approval else "",
         }
+    outcome = str((state.closing or {}).get("outcome", ""))
     context: dict[str, Any] = {
         "organisatie": reg.settings.organisation,
         "gemaakt_op": date_time(now_local()),
@@ -226,9 +228,11 @@ def write_case_overview(reg: Register, view: CaseView, out: Path, *,
                       if state.pause_running else ""),
             "dagen_gepauzeerd": state.paused_days(today),
             "afgerond": short_date(state.closed_on),
-            "uitkomst": cl.label("outcome", str((state.closing or {}).get("outcome", "")))
-            if state.closing else "",
-            "oplosroute": cl.label("resolution_path", state.path) if state.path else "",
+            "uitkomst": cl.label("outcome", outcome) if state.closing else "",
+            # Only a (partly) resolved case has a route to its solution, as in the
+            # workbook's Casussen sheet.
+            "oplosroute": cl.label("resolution_path", state.path)
+            if state.path and outcome in RESOLVED else "",
         },
         "intake": _intake(reg_payload, cl),
         "contact": _contact(reg_payload),
