@@ -114,7 +114,7 @@ def _deadline_row(d: Deadline, state: CaseState, cl: Codelists, today: Any
         urgent = False
     elif state.status not in OPEN_STATUSES:
         # Deadlines of a closed or referred case are no longer watched (docs/DOMAIN.md).
-        stand = f"Niet afgemeld; casus {cl.label('status', state.status).lower()}"
+        stand = f"Openstaande termijn; casus {cl.label('status', state.status).lower()}"
         urgent = False
     elif d.due_on is None:
         stand, urgent = "Open, geen laatste dag bekend", False

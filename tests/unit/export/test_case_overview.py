@@ -162,3 +162,15 @@ def test_a_resolved_case_names_its_route_in_the_shipped_words(reg: Register,
         assert words in html, row.number
         seen.add(case.state.path)
     assert seen == {"zonder_escalatie", "na_escalatie"}  # the example has both routes
+
+
+def test_an_open_deadline_of_a_closed_case_is_an_openstaande_termijn(
+        reg: Register, tmp_path: Path) -> None:
+    """Issue 11, item 25: one phrase, 'Openstaande termijn'; never 'niet afgemeld'."""
+    html = write_case_overview(reg, reg.case("V-012"), tmp_path / "v.html").read_text(
+        encoding="utf-8")
+    assert "Openstaande termijn; casus afgerond" in html
+    for row in reg.list_cases():
+        html = write_case_overview(reg, reg.case(row.number), tmp_path / "c.html").read_text(
+            encoding="utf-8")
+        assert "afgemeld" not in html.lower() and "verstreken" not in html.lower(), row.number

@@ -219,6 +219,8 @@ def test_report_structure_and_audit(reg: Register, tmp_path: Path) -> None:
     assert "@page" in html and "A4" in html
     # what became of each signal: the fixture's VS-02 was adopted and fed back
     assert "reactie: overgenomen" in html and "teruggekoppeld aan aandragers" in html
+    # one phrase for a deadline not yet closed (issue 11, item 25)
+    assert "afgemeld" not in html.lower() and "verstreken" not in html.lower()
     rows = [r for r in audit.rows(reg.conn) if r.action == "export_report"]
     assert len(rows) == 1 and "kleine aantallen onder 5" in rows[0].result
 
