@@ -38,6 +38,7 @@ from app.model.events import kind_label
 from app.model.fold import CaseState, Deadline, Effective
 from app.model.interchange import PERSONAL_KEYS
 from app.model.kinds import META_KINDS, OPEN_STATUSES, Kind
+from app.model.metrics import RESOLVED
 from app.model.nlformat import date_time
 from app.storage.repository import CaseView, Register
 
@@ -114,7 +115,7 @@ def _deadline_row(d: Deadline, state: CaseState, cl: Codelists, today: Any
         urgent = False
     elif state.status not in OPEN_STATUSES:
         # Deadlines of a closed or referred case are no longer watched (docs/DOMAIN.md).
-        stand = f"Niet afgemeld; casus {cl.label('status', state.status).lower()}"
+        stand = f"Openstaande termijn; casus {cl.label('status', state.status).lower()}"
         urgent = False
     elif d.due_on is None:
         stand, urgent = "Open, geen laatste dag bekend", False
@@ -205,6 +206,7 @@ def write_case_overview(reg: Register, view: CaseView, out: Path, *,
             else "",
             "goedgekeurd_op": short_date(approval.on) if approved and approval else "",
         }
+    outcome = str((state.closing or {}).get("outcome", ""))
     context: dict[str, Any] = {
         "organisatie": reg.settings.organisation,
         "gemaakt_op": date_time(now_local()),
@@ -227,9 +229,11 @@ def write_case_overview(reg: Register, view: CaseView, out: Path, *,
                       if state.pause_running else ""),
             "dagen_gepauzeerd": state.paused_days(today),
             "afgerond": short_date(state.closed_on),
-            "uitkomst": cl.label("outcome", str((state.closing or {}).get("outcome", "")))
-            if state.closing else "",
-            "oplosroute": cl.label("resolution_path", state.path) if state.path else "",
+            "uitkomst": cl.label("outcome", outcome) if state.closing else "",
+            # Only a (partly) resolved case has a route to its solution, as in the
+            # workbook's Casussen sheet.
+            "oplosroute": cl.label("resolution_path", state.path)
+            if state.path and outcome in RESOLVED else "",
         },
         "intake": _intake(reg_payload, cl),
         "contact": _contact(reg_payload),

@@ -178,9 +178,10 @@ def _check_personal(raw: Any, path: str, errors: _Errors) -> dict[str, str] | No
 
 
 def _check_ref(value: Any, path: str, errors: _Errors) -> str | None:
-    """A source reference: one line of at most ``REF_MAX`` characters."""
+    """A source reference (the herkomstnummer of a case or a signal, not the service's
+    kenmerk): one line of at most ``REF_MAX`` characters."""
     if not isinstance(value, str) or not value.strip():
-        errors.add(path, "verplicht kenmerk ontbreekt")
+        errors.add(path, "verplicht herkomstnummer ontbreekt")
         return None
     ref = value.strip()
     problem = text_problem(ref, multiline=False)
@@ -370,7 +371,7 @@ def _items(
         if ref is None:
             continue
         if ref in seen:
-            errors.add(f"{path}.ref", f"kenmerk '{shown(ref)}' komt twee keer voor in het "
+            errors.add(f"{path}.ref", f"herkomstnummer '{shown(ref)}' komt twee keer voor in het "
                                       "bestand")
             continue
         seen.add(ref)
@@ -396,7 +397,7 @@ def _items(
                 errors.add(f"{path}.personal", "een signaal heeft geen persoonsgegevens")
             cases = entry.get("cases", [])
             if not isinstance(cases, list) or not all(isinstance(c, str) for c in cases):
-                errors.add(f"{path}.cases", "moet een lijst met kenmerken van casussen zijn")
+                errors.add(f"{path}.cases", "moet een lijst met herkomstnummers van casussen zijn")
             else:
                 refs = [_check_ref(c, f"{path}.cases[{k}]", errors)
                         for k, c in enumerate(cases)]

@@ -498,7 +498,7 @@ def _catalogue(cl: Codelists, settings: MetricSettings) -> list[_Spec]:
         _Spec(
             "deadlines.due_next_14d",
             f"Termijnen binnen {SOON_DAYS} dagen",
-            f"Niet afgemelde termijnen van die casussen waarvan de laatste dag binnen {SOON_DAYS} "
+            f"Openstaande termijnen van die casussen waarvan de laatste dag binnen {SOON_DAYS} "
             "dagen na de laatste dag van de periode valt (die dag meegeteld).",
         ),
         _Spec("interview.total", "Eindgesprekken", "Aantal eindgesprekken gehouden in de periode."),

@@ -952,12 +952,15 @@ class DashboardPage(ReaderPage):
                                         tuple(as_int(period.get(k)) for k, _s, _l in AGE_KEYS))],
                                 descriptions=[tr(long) for _k, _s, long in AGE_KEYS])
         name = self._period_name(data.kind)
+        # The two routes in the office's words: the codelist the case overview and the
+        # workbook's Oplosroute column use too.
+        paths = self.session.register.codelists["resolution_path"]
         self.resolved_chart.set_data(
             [name[:1].upper() + name[1:], tr("Jaar tot nu")],
-            [Series(tr("Minnelijk"),
+            [Series(paths.label("zonder_escalatie"),
                     (as_int(period.get("closed.resolved.without_escalation")),
                      as_int(ytd.get("closed.resolved.without_escalation")))),
-             Series(tr("Na heroverwegingsverzoek"),
+             Series(paths.label("na_escalatie"),
                     (as_int(period.get("closed.resolved.after_escalation")),
                      as_int(ytd.get("closed.resolved.after_escalation"))))])
 

@@ -270,20 +270,21 @@ def build_forms(parent: QWidget) -> dict[str, StepForm]:
                                             (tr("Midden"), "midden"), (tr("Hoog"), "hoog")])
     forms[f.kind] = f
 
-    f = StepForm("signal_submitted", tr("Ingediend"), parent)
+    # Each form is headed by the action of its button (issue 11, item 23).
+    f = StepForm("signal_submitted", tr("Signaal indienen"), parent)
     f.add_date("on", tr("&Datum *"))
     f.add_combo("recipient", tr("O&ntvanger *"), codes("signal_recipient"))
     f.add_line("external_ref", tr("&Extern kenmerk"),
                tr("Bijvoorbeeld het nummer in het Klantsignaal Management Systeem"))
     forms[f.kind] = f
 
-    f = StepForm("signal_response", tr("Reactie ontvangen"), parent, lint=("summary",))
+    f = StepForm("signal_response", tr("Reactie vastleggen"), parent, lint=("summary",))
     f.add_date("received_on", tr("&Datum ontvangen *"))
     f.add_combo("status", tr("S&tatus *"), codes("signal_response_status"))
     f.add_text("summary", tr("Same&nvatting"), tr("Wat doet de ontvanger met het signaal?"))
     forms[f.kind] = f
 
-    f = StepForm("signal_feedback_given", tr("Terugkoppeling gegeven"), parent)
+    f = StepForm("signal_feedback_given", tr("Terugkoppeling geven"), parent)
     f.add_date("on", tr("&Datum *"))
     f.add_line("to", tr("&Aan wie *"), tr("Partners en helpers die het signaal aandroegen"))
     forms[f.kind] = f
@@ -304,9 +305,11 @@ class SignalsPage(ReaderPage):
 
     COLUMNS = ("Nummer", "Titel", "Status", "Ingediend", "Casussen")
     STEP_BUTTONS = (
-        ("signal_submitted", "&Ingediend…", "Indiening bij een ontvanger vastleggen"),
-        ("signal_response", "&Reactie ontvangen…", "Reactie van de ontvanger vastleggen"),
-        ("signal_feedback_given", "Terug&koppeling gegeven…",
+        # Actions in the infinitive, as on the case tab (issue 11, item 23).
+        ("signal_submitted", "Signaal &indienen…",
+         "Vastleggen dat het signaal bij een ontvanger is ingediend"),
+        ("signal_response", "&Reactie vastleggen…", "De reactie van de ontvanger vastleggen"),
+        ("signal_feedback_given", "Terug&koppeling geven…",
          "Vastleggen dat partners en helpers zijn geïnformeerd"),
         ("signal_closed", "Signaal s&luiten…", "Het signaal sluiten"),
     )
@@ -661,7 +664,8 @@ class SignalsPage(ReaderPage):
             return
         if number:
             form.question.audit(reg, tr("signaal {number}, {step}")
-                                     .format(number=number, step=form.accessibleName().lower()))
+                                     .format(number=number,
+                                             step=kind_label(kind, reg.codelists).lower()))
         form.reset()
         self.step_box.hide()
         self.stack.setCurrentIndex(1)

@@ -233,6 +233,7 @@ def test_a_signal_asks_and_the_override_is_audited(qtbot: Any, reg: Register,
     assert len(reg.list_signals()) == 1
     rows = overrides(reg)
     assert len(rows) == 1 and rows[0].object.startswith("signaal S-")
+    assert ", signaal aangemaakt:" in rows[0].object  # the step, not a form heading
 
 
 # ---------------------------------------------------------------------------- item 17
@@ -330,6 +331,26 @@ def test_step_buttons_are_actions_and_titles_do_not_double(qtbot: Any, reg: Regi
     assert "Vastleggen:" not in form.windowTitle()
     form = open_form(qtbot, session, number, "partner_informed")
     assert form.row("about").text == "Waarover"  # not "Onderwerp": the case has Onderwerpen
+    # the signal page too: actions, each form headed by its action once
+    from app.ui.signals_page import SignalsPage
+
+    page = SignalsPage(session)
+    qtbot.addWidget(page)
+    page.show()
+    texts = {k: b.text().replace("&", "") for k, b in page.step_buttons.items()}
+    assert texts == {"signal_submitted": "Signaal indienen…",
+                     "signal_response": "Reactie vastleggen…",
+                     "signal_feedback_given": "Terugkoppeling geven…",
+                     "signal_closed": "Signaal sluiten…"}
+    letters = [b.text()[b.text().index("&") + 1].lower() for b in page.step_buttons.values()]
+    assert len(set(letters)) == len(letters)
+    for kind, text in texts.items():
+        page.start_step(kind)
+        form = page.forms[kind]
+        assert form.heading.text() == text.rstrip("…")
+        assert form.accessibleName() == text.rstrip("…")
+        shown = [t for t in visible_texts() if t.startswith(text.rstrip("…"))]
+        assert all(text.rstrip("…") not in t[1:] for t in shown)  # never doubled
 
 
 def test_a_closed_case_names_its_open_deadline_and_its_herkomstnummer(

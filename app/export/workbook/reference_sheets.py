@@ -229,8 +229,9 @@ def terms(book: Book) -> list[tuple[str, str]]:
                                                "groepen: 0-27, 28-55, 56-90, 91-181 en 182 "
                                                "dagen of meer."),
         ("Termijn", "Een wettelijke of afgesproken termijn van een casus (bezwaar, beroep, "
-                    "beslis- of betalingstermijn). Verlopen: de laatste dag ligt vóór de "
-                    "einddatum en de termijn is niet afgemeld."),
+                    "beslis- of betalingstermijn). Openstaande termijn: nog niet als gehaald of "
+                    "verlopen afgesloten. Termijnen verlopen: openstaande termijnen met een "
+                    "laatste dag vóór de einddatum."),
         ("Rapportcijfer", "Het cijfer van 1 tot en met 10 dat burger en aandrager in het "
                           "eindgesprek geven."),
         ("Signaal", "Een patroon dat de Belangenbehartiger doorgeeft aan wetgever, diensten "

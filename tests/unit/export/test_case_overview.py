@@ -139,3 +139,38 @@ def test_override_template_is_used_and_a_broken_one_is_refused(reg: Register,
     with pytest.raises(TemplateProblem, match="veld dat niet bestaat"):
         write_case_overview(reg, view, tmp_path / "f.html", template_dir=override)
     assert not (tmp_path / "f.html").exists()
+
+
+def test_a_resolved_case_names_its_route_in_the_shipped_words(reg: Register,
+                                                               tmp_path: Path) -> None:
+    """Issue 11, item 21: the route is the founding report's 'minnelijk' or 'na
+    heroverwegingsverzoek', from the codelist; never 'zonder heroverwegingsverzoek'."""
+    seen = set()
+    for row in reg.list_cases():
+        case = reg.case(row.number)
+        if case.state.path is None:
+            continue
+        html = write_case_overview(reg, case, tmp_path / f"{row.number}.html").read_text(
+            encoding="utf-8")
+        assert "zonder heroverwegingsverzoek" not in html.lower()
+        if (case.state.closing or {}).get("outcome") not in ("opgelost", "deels_opgelost"):
+            # a case that was not solved has no route to a solution
+            assert "(minnelijk)" not in html and "(na heroverwegingsverzoek)" not in html
+            continue
+        words = {"zonder_escalatie": "(minnelijk)",
+                 "na_escalatie": "(na heroverwegingsverzoek)"}[case.state.path]
+        assert words in html, row.number
+        seen.add(case.state.path)
+    assert seen == {"zonder_escalatie", "na_escalatie"}  # the example has both routes
+
+
+def test_an_open_deadline_of_a_closed_case_is_an_openstaande_termijn(
+        reg: Register, tmp_path: Path) -> None:
+    """Issue 11, item 25: one phrase, 'Openstaande termijn'; never 'niet afgemeld'."""
+    html = write_case_overview(reg, reg.case("V-012"), tmp_path / "v.html").read_text(
+        encoding="utf-8")
+    assert "Openstaande termijn; casus afgerond" in html
+    for row in reg.list_cases():
+        html = write_case_overview(reg, reg.case(row.number), tmp_path / "c.html").read_text(
+            encoding="utf-8")
+        assert "afgemeld" not in html.lower() and "verstreken" not in html.lower(), row.number

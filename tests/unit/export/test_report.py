@@ -13,6 +13,7 @@ import pytest
 from app.export.report import approved_stories, write_report
 from app.export.templating import PersonalDataFound, TemplateProblem, suppress
 from app.model.errors import UserError
+from app.model.events import FIELD_LABELS
 from app.storage import audit
 from app.storage.figures import figures
 from app.storage.interchange_io import import_file
@@ -219,6 +220,8 @@ def test_report_structure_and_audit(reg: Register, tmp_path: Path) -> None:
     assert "@page" in html and "A4" in html
     # what became of each signal: the fixture's VS-02 was adopted and fed back
     assert "reactie: overgenomen" in html and "teruggekoppeld aan aandragers" in html
+    # one phrase for a deadline not yet closed (issue 11, item 25)
+    assert "afgemeld" not in html.lower() and "verstreken" not in html.lower()
     rows = [r for r in audit.rows(reg.conn) if r.action == "export_report"]
     assert len(rows) == 1 and "kleine aantallen onder 5" in rows[0].result
 
@@ -310,10 +313,12 @@ def _published(reg: Register, html: str) -> dict[tuple[int, str], int | None]:
     for label, cells in scores.items():
         out[(0, f"interview.citizen.score.{label}")] = _number(cells[0])
         out[(0, f"interview.helper.score.{label}")] = _number(cells[1])
-    for label, cells in _rows(html, "Eindgesprekken").items():
-        if label.startswith("Rapportcijfers van"):  # the number of scores given
-            who = "citizen" if "burger" in label else "helper"
-            out[(0, f"interview.{who}.n")] = _number(cells[0])
+    # the number of scores given: the total of each score distribution
+    interviews = _rows(html, "Eindgesprekken")
+    for who in ("citizen", "helper"):
+        label = f"{FIELD_LABELS[f'{who}_score']}: aantal gegeven"
+        assert label in interviews, (label, list(interviews))  # never filter on a stale label
+        out[(0, f"interview.{who}.n")] = _number(interviews[label][0])
     ages = _rows(html, "Hoe lang casussen in behandeling al openstaan")
     for age, cells in zip(AGES, ages.values(), strict=True):  # youngest first
         for col, text in enumerate(cells):
@@ -324,8 +329,11 @@ def _published(reg: Register, html: str) -> dict[tuple[int, str], int | None]:
     return out
 
 
-@pytest.mark.parametrize("period", [(START, END), (date(2025, 7, 1), date(2025, 9, 30))],
-                         ids=["year", "q3-with-ytd"])
+# The first half year: a score distribution with one small count (the helper's, 3 times 8)
+# whose printed total would give it back.
+@pytest.mark.parametrize("period", [(START, END), (date(2025, 7, 1), date(2025, 9, 30)),
+                                    (date(2025, 1, 1), date(2025, 6, 30))],
+                         ids=["year", "q3-with-ytd", "h1-one-small-score"])
 @pytest.mark.parametrize("below", [5, 10])
 def test_no_hidden_count_can_be_recomputed_from_a_printed_total(
         reg: Register, tmp_path: Path, period: tuple[date, date], below: int) -> None:

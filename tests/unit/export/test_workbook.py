@@ -769,6 +769,36 @@ def test_print_layout_keeps_heads_and_labels_on_paper(q3: Path,
     assert re.search(r'<(?:c:)?crosses val="max"', value_axis.group(1))
 
 
+def test_a_cases_route_reads_in_the_shipped_words(year: Path) -> None:
+    """Issue 11, item 21: with the codelists as shipped, a (partly) resolved case's
+    Oplosroute is the founding report's 'Minnelijk' or 'Na heroverwegingsverzoek', in the
+    Casussen sheet and in the Definities; never the old 'Zonder heroverwegingsverzoek'."""
+    book = openpyxl.load_workbook(year)
+    header, rows = table_rows(book["Casussen"], "Casussen")
+    path, outcome = header.index("Oplosroute"), header.index("Uitkomst")
+    paths = [r[path].value for r in rows if r[outcome].value in ("Opgelost", "Deels opgelost")]
+    assert set(paths) == {"Minnelijk", "Na heroverwegingsverzoek"}  # the fixture has both
+    terms = " ".join(str(c.value) for r in book["Definities"].iter_rows() for c in r
+                     if c.value)
+    assert "'Minnelijk'" in terms and "'Na heroverwegingsverzoek'" in terms
+    everything = " ".join(str(c.value) for ws in book.worksheets for r in ws.iter_rows()
+                          for c in r if c.value)
+    assert "Zonder heroverwegingsverzoek" not in everything
+
+
+def test_a_deadline_not_yet_closed_is_an_openstaande_termijn(year: Path) -> None:
+    """Issue 11, item 25: 'Openstaande termijn(en)' and 'verlopen', one phrase each, in
+    the Definities and in the figures' descriptions; never 'niet afgemeld' or 'verstreken'."""
+    book = openpyxl.load_workbook(year)
+    terms = " ".join(str(c.value) for r in book["Definities"].iter_rows() for c in r
+                     if c.value)
+    assert "Openstaande termijn: " in terms and "Termijnen verlopen: " in terms
+    everything = " ".join(str(c.value) for ws in book.worksheets for r in ws.iter_rows()
+                          for c in r if c.value).lower()
+    assert "openstaande termijnen van die casussen" in everything  # deadlines.due_next_14d
+    assert "afgemeld" not in everything and "verstreken" not in everything
+
+
 def test_the_office_words_come_from_its_codelists(tmp_path: Path) -> None:
     """Issue 11, items 21, 22, 29: the resolution paths, the helper's score and the
     services' names are the codelists' words wherever the workbook uses them."""

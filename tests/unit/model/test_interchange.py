@@ -408,7 +408,7 @@ BAD_FILES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("missing-field", _missing_field, "cases[0].events[1].reason", "verplicht"),
     ("unknown-top-level", _unknown_top_level, "exported_by", "onbekend"),
     ("unknown-case-member", _unknown_case_member, "cases[0].status", "onbekend"),
-    ("missing-ref", _missing_ref, "cases[0].ref", "kenmerk"),
+    ("missing-ref", _missing_ref, "cases[0].ref", "herkomstnummer"),
     ("no-events", _no_events, "cases[0].events", "minstens"),
     ("signal-with-personal", _signal_with_personal, "signals[0].personal",
      "persoonsgegevens"),

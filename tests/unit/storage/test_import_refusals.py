@@ -158,7 +158,7 @@ def test_a_bsn_is_stored_as_nine_digits(reg):
 
 @pytest.mark.parametrize(("ref", "message"), [
     ("R" * 101, "hoogstens 100 tekens"), ("A\t1", "één regel"), ("A\x07", "U+0007"),
-    ("", "verplicht kenmerk ontbreekt"), (17, "verplicht kenmerk ontbreekt"),
+    ("", "verplicht herkomstnummer ontbreekt"), (17, "verplicht herkomstnummer ontbreekt"),
 ])
 def test_a_case_ref_is_one_short_line(reg, ref, message):
     with pytest.raises(ValidationFailed) as info:
