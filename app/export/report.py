@@ -259,7 +259,7 @@ def _tables(f: _Figures, columns: list[str], settings_target: dict[str, int]
         f.row("In behandeling", "open.total"),
         f.row("waarvan met de pauzeknop actief", "open.paused"),
         f.row("Nog te triëren", "triage.pending"),
-        f.row("Termijnen verlopen zonder dat ze zijn gehaald", "deadlines.overdue"),
+        f.row("Termijnen verlopen", "deadlines.overdue"),
         f.row("Termijnen die in de komende 14 dagen aflopen", "deadlines.due_next_14d"),
     ])
     age_labels = {"0_4w": "Korter dan 4 weken", "4_8w": "4 tot 8 weken",
