@@ -162,6 +162,28 @@ def test_the_audit_table_filters_checks_and_exports(qtbot: Any, session: Session
     assert tab.table.topLevelItemCount() == 0 and not tab.verify_button.isEnabled()
 
 
+def test_the_audit_period_is_read_once_the_handler_pauses(
+        qtbot: Any, session: Session, small_register: Register,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arrowing through dates must not queue a full read of the trail per press; the
+    table shows the last period asked for."""
+    from app.ui.beheer import audit_tab
+
+    tab = beheer(qtbot, session, "AuditTab")
+    wait_for(qtbot, tab, lambda: tab.table.topLevelItemCount() > 0)
+    reads: list[Any] = []
+    real = audit_tab.read_trail
+    monkeypatch.setattr(audit_tab, "read_trail",
+                        lambda reg, q: (reads.append(q), real(reg, q))[1])
+    tab.period_check.setChecked(True)
+    for _ in range(12):
+        tab.date_from.setDate(tab.date_from.date().addMonths(-1))  # an arrow press each
+    qtbot.wait(800)  # the handler pauses
+    wait_for(qtbot, tab, lambda: len(reads) >= 2)
+    assert len(reads) <= 3  # the toggle, then one after the pause (not 12)
+    assert reads[-1].start == audit_tab._pydate(tab.date_from.date())
+
+
 def test_audit_rows_cut_off_stop_every_connection_and_the_window_says_so(
         qtbot: Any, session: Session, small_register: Register) -> None:
     """Only the seal knows of rows cut off the end: after the check nothing may write

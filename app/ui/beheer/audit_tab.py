@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -87,7 +87,16 @@ class AuditTab(BeheerTab):
             edit.setCalendarPopup(True)
             edit.setAccessibleName(name)
             edit.setEnabled(False)
-            edit.dateChanged.connect(self.reload)
+        # Each arrow press or typed digit changes the date: read the trail once the
+        # handler pauses, not once per keystroke (a large trail is a full read).
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(300)
+        self._settle.timeout.connect(self.reload)
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(self._settle.start)
+        #: the latest read asked for; an older answer arriving late is dropped
+        self._asked = 0
         self.period_check.toggled.connect(self._period_toggled)
         self.action_combo = QComboBox(self)
         self.action_combo.setAccessibleName(tr("Handeling"))
@@ -181,9 +190,15 @@ class AuditTab(BeheerTab):
         if q.start is not None and q.end is not None and q.start > q.end:
             self._say(tr("De periode is leeg: de begindatum ligt na de einddatum."), False)
             return
-        self.reader.submit(lambda reg: read_trail(reg, q), self._show, self._failed)
+        self._settle.stop()
+        self._asked += 1
+        asked = self._asked
+        self.reader.submit(lambda reg: (asked, read_trail(reg, q)), self._show, self._failed)
 
-    def _show(self, view: Any) -> None:
+    def _show(self, answer: Any) -> None:
+        asked, view = answer
+        if asked != self._asked:
+            return  # the filters changed meanwhile: a newer read is on its way
         assert isinstance(view, TrailView)
         self.view = view
         self._filling = True
