@@ -461,6 +461,37 @@ def test_incomplete_signal_cannot_be_submitted(qtbot: Any, page: ExportPage,
     assert reg.signal(number)[0].submissions == []
 
 
+def test_a_copied_signal_text_leaves_the_clipboard_on_lock_not_on_close(
+        qtbot: Any, page: ExportPage, dialogs: Dialogs) -> None:
+    """Closing the wizard keeps the text for the KSMS form it is pasted into; a lock
+    clears it (unless the handler has copied something else since)."""
+    reg = page.session.register
+    number = add_signal(reg, problem="Brieven zonder termijn.")
+
+    def copy_text() -> SignalExportWizard:
+        wizard = page.open_signal_wizard()
+        assert isinstance(wizard, SignalExportWizard)
+        qtbot.waitUntil(lambda: bool(wizard.select_page.rows), timeout=10000)
+        wizard.select_page.set_checked([number])
+        advance(wizard)
+        advance(wizard)
+        check = wizard.check_page
+        qtbot.waitUntil(lambda: check.plan is not None, timeout=10000)
+        QGuiApplication.clipboard().clear()
+        click(qtbot, check.copy_button)
+        qtbot.waitUntil(lambda: number in QGuiApplication.clipboard().text(), timeout=10000)
+        return wizard
+
+    copy_text().reject()
+    assert number in QGuiApplication.clipboard().text()
+    copy_text().discard()  # what a lock does to an open wizard
+    assert QGuiApplication.clipboard().text() == ""
+    copy_text()
+    QGuiApplication.clipboard().setText("iets anders")
+    page.wizard.discard()
+    assert QGuiApplication.clipboard().text() == "iets anders"
+
+
 # --------------------------------------------------------------------------- Rapportage
 
 

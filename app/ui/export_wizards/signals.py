@@ -363,6 +363,8 @@ class SignalCheckPage(QWizardPage):
         super().__init__(wizard)
         self._wizard = wizard
         self.plan: SignalExportPlan | None = None
+        #: the signal text this page put on the clipboard (cleared on lock)
+        self._on_clipboard = ""
         self.setTitle(tr("Controle"))
         self.setSubTitle(tr("Per signaal: ontbrekende verplichte velden en mogelijke "
                             "persoonsgegevens in de vrije tekst."))
@@ -543,6 +545,7 @@ class SignalCheckPage(QWizardPage):
         assert isinstance(result, tuple)
         number, text = result
         QGuiApplication.clipboard().setText(text)
+        self._on_clipboard = text
         self.copy_status.setText(tr("De tekst van {number} staat op het klembord.")
                                  .format(number=number))
         self._update_copy()
@@ -555,6 +558,13 @@ class SignalCheckPage(QWizardPage):
     def clear_data(self) -> None:
         self.request.drop()
         self.copy_request.drop()
+        # On lock the copied signal text leaves the clipboard too (unless the handler
+        # copied something else since). Closing the wizard keeps it: that is when it is
+        # pasted into the Klantsignaal Management Systeem.
+        copied, self._on_clipboard = self._on_clipboard, ""
+        clipboard = QGuiApplication.clipboard()
+        if copied and self._wizard.discarded and clipboard.text() == copied:
+            clipboard.clear()
         self.plan = None
         self.tree.clear()
         self.gate.clear()
