@@ -1204,7 +1204,8 @@ class StepForm(QDialog):
 
     def save(self) -> bool:
         """Validate, write through the register, announce the change. True on success."""
-        if self.saved:
+        if self.saved:  # the step is in; only a deadline answer failed (banner)
+            self.accept()
             return True
         reg = self.session.register
         self.show_banner(None)
@@ -1258,7 +1259,11 @@ class StepForm(QDialog):
         failed = self._record_deadlines()
         self.session.case_changed.emit(self.number)
         if failed:
+            # The closing is recorded: the form now only tells what is left, and
+            # closes on Save or Escape (``run`` reports the saved step either way).
             self.show_banner(failed)
+            self.save_button.setText(tr("Sluiten"))
+            self.save_button.setFocus()
             return True
         self.accept()
         return True
@@ -1335,4 +1340,5 @@ class StepForm(QDialog):
             *, target: str | None = None, preset: Mapping[str, Any] | None = None) -> bool:
         """Open the form modally; True when a step was saved. Tests patch this."""
         dlg = cls(session, number, kind, parent, target=target, preset=preset)
-        return dlg.exec() == QDialog.DialogCode.Accepted and dlg.saved
+        dlg.exec()
+        return dlg.saved

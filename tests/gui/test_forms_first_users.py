@@ -274,6 +274,49 @@ def test_closing_asks_how_each_open_deadline_ended(qtbot: Any, reg: Register,
     assert reg.open_deadlines() == []  # nothing was left hanging
 
 
+def test_a_closing_whose_deadline_answer_fails_says_so_and_counts_as_saved(
+        qtbot: Any, reg: Register, session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The closing is in, one deadline answer was refused: the form says what is left
+    and closes on Escape, and the case tab is told a step was saved."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.model.errors import UserError
+
+    number = triaged_case(reg)
+    running = deadline(reg, number, 10)
+    real = Register.append
+
+    def refuse(self: Register, n: str, kind: str, payload: Any, *a: Any, **kw: Any) -> Any:
+        if kind == "deadline_met":
+            raise UserError("het register is even bezet")
+        return real(self, n, kind, payload, *a, **kw)
+
+    monkeypatch.setattr(Register, "append", refuse)
+    seen: list[str] = []
+
+    def answer() -> None:
+        form = QApplication.activeModalWidget()
+        assert isinstance(form, StepForm)
+        try:
+            fill(qtbot, form.row("outcome").editor, "opgelost")
+            fill(qtbot, form.row("solution").editor, "Betalingsregeling getroffen.")
+            fill(qtbot, form.row("powers_sufficient").editor, "ja")
+            fill(qtbot, form.row(running).editor, "gehaald")
+            assert form.save()
+            seen.append(form.banner.text())
+            seen.append(form.save_button.text())
+            qtbot.keyClick(form, Qt.Key.Key_Escape)
+        finally:
+            if form.isVisible():  # a failed check must not leave a modal form open
+                form.reject()
+
+    QTimer.singleShot(0, answer)
+    assert StepForm.run(session, number, "closed")
+    assert "niet elke termijn is afgesloten" in seen[0] and seen[1] == "Sluiten"
+    assert reg.case(number).state.status == "afgerond"
+
+
 def test_closing_without_open_deadlines_asks_nothing(qtbot: Any, reg: Register,
                                                      session: Session) -> None:
     number = triaged_case(reg)
