@@ -62,7 +62,7 @@ from app.model.retention import ErasableText, erasable_texts
 from app.storage.repository import CaseView, Register
 from app.storage.retention import erase_text as erase_storage
 from app.ui import style
-from app.ui.session import Session
+from app.ui.session import Session, close_on_lock
 from app.ui.step_forms import LABELS, StepForm, action_label
 from app.ui.text import tr
 from app.ui.widgets import PERSONAL_FIELDS, FlowLayout, Mnemonics, PersonalFields
@@ -901,7 +901,7 @@ class CaseTab(QWidget):
         texts = erasable_texts(self.view.events, event_id)
         if not texts:
             return False
-        chosen = EraseTextDialog.ask(texts, self)
+        chosen = EraseTextDialog.ask(texts, self, session=self.session)
         if chosen is None:
             return False
         picks, reason = chosen
@@ -935,7 +935,7 @@ class CaseTab(QWidget):
         """"Afdrukken": the casusoverzicht (docs/ARCHITECTURE.md), personal data on request."""
         from app.export.case_overview import write_case_overview
 
-        choice = PrintDialog.ask(self.number, self)
+        choice = PrintDialog.ask(self.number, self, session=self.session)
         if choice is None or self.view is None:
             return
         path, with_personal = choice
@@ -958,7 +958,8 @@ class CaseTab(QWidget):
 class PrintDialog(QDialog):
     """Where to write the casusoverzicht, and whether personal data goes in (audited)."""
 
-    def __init__(self, number: str, parent: QWidget | None = None) -> None:
+    def __init__(self, number: str, parent: QWidget | None = None, *,
+                 session: Session | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Casusoverzicht {n} afdrukken").format(n=number))
         folder = Path(QStandardPaths.writableLocation(
@@ -986,6 +987,8 @@ class PrintDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        if session is not None:
+            close_on_lock(session, self)
 
     def _choose(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, tr("Casusoverzicht opslaan"),
@@ -995,8 +998,9 @@ class PrintDialog(QDialog):
             self.where.setText(name)
 
     @classmethod
-    def ask(cls, number: str, parent: QWidget | None = None) -> tuple[Path, bool] | None:
-        dialog = cls(number, parent)
+    def ask(cls, number: str, parent: QWidget | None = None, *,
+            session: Session | None = None) -> tuple[Path, bool] | None:
+        dialog = cls(number, parent, session=session)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.path, dialog.with_personal.isChecked()
@@ -1039,14 +1043,8 @@ class PersonalDialog(QDialog):
         layout.addWidget(buttons)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(seq), self, self.save)
-        session.locked.connect(self._locked)
+        close_on_lock(session, self)
         self.resize(520, 360)
-
-    def _locked(self) -> None:
-        for key in self.fields.rows:
-            self.fields.editor(key).clear()
-            self.fields.editor(key).setPlaceholderText("")
-        self.reject()
 
     def save(self) -> bool:
         if self.fields.problems():
@@ -1075,7 +1073,8 @@ class PersonalDialog(QDialog):
 class EraseTextDialog(QDialog):
     """Which texts to erase from a step and its corrections, and why (irrevocable)."""
 
-    def __init__(self, texts: list[ErasableText], parent: QWidget | None = None) -> None:
+    def __init__(self, texts: list[ErasableText], parent: QWidget | None = None, *,
+                 session: Session | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Tekst wissen"))
         self.setAccessibleName(self.windowTitle())
@@ -1118,6 +1117,8 @@ class EraseTextDialog(QDialog):
         layout.addWidget(self.buttons)
         self._update()
         self.resize(620, self.sizeHint().height())
+        if session is not None:
+            close_on_lock(session, self)
 
     def _update(self) -> None:
         self.ok.setEnabled(any(b.isChecked() for b, _ in self.boxes)
@@ -1131,11 +1132,11 @@ class EraseTextDialog(QDialog):
         return picks, self.reason.toPlainText().strip()
 
     @classmethod
-    def ask(cls, texts: list[ErasableText], parent: QWidget | None = None
-            ) -> tuple[dict[str, list[str]], str] | None:
+    def ask(cls, texts: list[ErasableText], parent: QWidget | None = None, *,
+            session: Session | None = None) -> tuple[dict[str, list[str]], str] | None:
         """Modal; the chosen fields per step id and the reason, or None. Tests patch
         this."""
-        dialog = cls(texts, parent)
+        dialog = cls(texts, parent, session=session)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.choice()

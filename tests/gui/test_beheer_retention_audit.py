@@ -186,7 +186,7 @@ def test_tekst_wissen_on_a_timeline_step(qtbot: Any, session: Session,
 
     seen: list[Any] = []
 
-    def choose(texts: Any, parent: Any = None) -> Any:
+    def choose(texts: Any, parent: Any = None, **kw: Any) -> Any:
         seen.extend(texts)
         dialog = EraseTextDialog(texts, parent)
         qtbot.addWidget(dialog)

@@ -17,6 +17,7 @@ Every dialog opens through a classmethod that tests replace.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,7 +45,7 @@ from app.storage.backup import BackupInfo, list_backups
 from app.storage.errors import WrongPassphrase
 from app.storage.repository import Register
 from app.ui.key_widgets import PassphraseFields, wait_cursor
-from app.ui.session import Session
+from app.ui.session import Session, close_on_lock
 from app.ui.text import plural, tr
 from app.ui.worker import LongJob, Progress, Worker
 
@@ -100,9 +101,11 @@ def run_modal(dialog: D, take: Callable[[D], T], forget: Callable[[D], None]) ->
 
 class JobDialog(QDialog):
     """A dialog whose OK starts a ``LongJob``: inputs wait, a busy bar moves, a failure
-    is shown in the dialog and the handler can try again."""
+    is shown in the dialog and the handler can try again. With a ``session`` it closes
+    when the session locks (a passphrase being typed, a code about to show)."""
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None, *,
+                 session: Session | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
@@ -142,6 +145,17 @@ class JobDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
+        if session is not None:
+            close_on_lock(session, self, self._drop_job)
+
+    def _drop_job(self) -> None:
+        """Locked while the job runs: it finishes (a keyring is never cut off halfway)
+        but nothing it returns reaches the screen."""
+        job, self.job = self.job, None
+        if job is not None:
+            for signal in (job.progressed, job.succeeded, job.failed):
+                with contextlib.suppress(RuntimeError, TypeError):
+                    signal.disconnect()
 
     def set_ok(self, text: str, name: str) -> None:
         self.ok_button.setText(text)
@@ -216,7 +230,7 @@ class ChangePassphraseDialog(JobDialog):
     apart from the key derivation), audited by ``change_passphrase``."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Wachtwoordzin wijzigen"), parent)
+        super().__init__(tr("Wachtwoordzin wijzigen"), parent, session=session)
         self.session = session
         self.text(tr(
             "Alleen de sleutelring wordt herschreven; het register zelf blijft zoals het is. "
@@ -273,7 +287,7 @@ class ShowRecoveryCodeDialog(JobDialog):
     """The passphrase first (docs/SECURITY.md), then the code; the showing is audited."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Herstelcode tonen"), parent)
+        super().__init__(tr("Herstelcode tonen"), parent, session=session)
         self.session = session
         self.code = ""
         self.text(tr(
@@ -324,7 +338,7 @@ class _ConfirmWithPassphrase(JobDialog):
 
     def __init__(self, session: Session, title: str, paragraphs: list[str], ok: str,
                  ok_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, parent)
+        super().__init__(title, parent, session=session)
         self.session = session
         self.passphrase = ""
         for paragraph in paragraphs:

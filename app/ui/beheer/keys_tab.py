@@ -365,7 +365,8 @@ class KeysTab(BeheerTab):
         reg = self.session.register
         RecoveryCodeDialog.show_code(code, reg.path, reg.settings.device_code,
                                      handler=reg.settings.handler, confirm=False,
-                                     title=tr("Herstelcode"), parent=self)
+                                     title=tr("Herstelcode"), session=self.session,
+                                     parent=self)
 
     def make_new_key(self) -> None:
         if not self.session.is_open or LongJob.busy() or self.session.read_only:
@@ -412,5 +413,5 @@ class KeysTab(BeheerTab):
                          "herstelcode. De oude werkt niet meer: laat uw teamleider de "
                          "oude envelop vernietigen. Druk deze af en geef hem in een "
                          "gesloten envelop aan uw teamleider."),
-                parent=self)
+                session=self.session, parent=self)
         self.refresh_if_shown()

@@ -40,7 +40,7 @@ from app.model.errors import UserError
 from app.model.settings import EXCHANGE_MIN_LENGTH, NUMBERS
 from app.storage import codelist_overrides as overrides
 from app.ui.beheer.tab import BeheerTab, say
-from app.ui.session import Session
+from app.ui.session import Session, close_on_lock
 from app.ui.text import plural, tr
 from app.ui.worker import Worker
 
@@ -401,7 +401,8 @@ class SettingsTab(BeheerTab):
         name = self.list_combo.currentData()
         if not self.session.is_open or not name:
             return False
-        dialog = AddCodeDialog(self.session.register.codelists, name, self)
+        dialog = AddCodeDialog(self.session.register.codelists, name, self,
+                               session=self.session)
         values = dialog.ask()
         if values is None:
             return False
@@ -443,8 +444,8 @@ class AddCodeDialog(QDialog):
     """A new value of an extendable list: its key, Dutch label and (for a partner type)
     its route."""
 
-    def __init__(self, codelists: Codelists, name: str, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, codelists: Codelists, name: str, parent: QWidget | None = None,
+                 *, session: Session | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Waarde toevoegen: {title}").format(title=codelists[name].title))
         self.label_edit = QLineEdit(self)
@@ -479,6 +480,8 @@ class AddCodeDialog(QDialog):
                                "verandert nooit; de omschrijving mag later anders."),
                             self))
         lay.addWidget(buttons)
+        if session is not None:
+            close_on_lock(session, self)
 
     def _suggest_key(self, text: str) -> None:
         plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
