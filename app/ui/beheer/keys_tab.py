@@ -399,11 +399,12 @@ class KeysTab(BeheerTab):
             self._say(self.keys_status, tr(
                 "Er is geen nieuwe sleutel gemaakt: {error}").format(error=error), error=True)
             return
+        made = tr("Het register heeft een nieuwe sleutel. De oude herstelcode werkt niet "
+                  "meer; oudere back-ups zijn verwijderd en er is een nieuwe gemaakt.")
         if error:  # the new key is made, but the register did not open again
-            self._say(self.keys_status, error, error=True)
-        self._say(self.keys_status, tr(
-            "Het register heeft een nieuwe sleutel. De oude herstelcode werkt niet meer; "
-            "oudere back-ups zijn verwijderd en er is een nieuwe gemaakt."))
+            self._say(self.keys_status, f"{made}\n\n{error}", error=True)
+        else:
+            self._say(self.keys_status, made)
         self.session.backups_changed.emit()
         if code:  # shown even when the register did not open again: it is the way in
             RecoveryCodeDialog.show_code(
