@@ -327,6 +327,29 @@ def test_a_new_key_whose_reopen_fails_says_so(
     window.unlock_dialog.reject()
 
 
+def test_escape_does_not_close_the_progress_while_the_register_is_closed(
+        qtbot: Any, window: MainWindow, session: Session) -> None:
+    import threading
+
+    from app.ui.beheer.key_dialogs import Maintenance
+
+    tab = keys_tab(window)
+    go_on = threading.Event()
+    ended: list[str] = []
+    maintenance = Maintenance(session, window.reader, tab, "Bezig met onderhoud…")
+    maintenance.run(PASSPHRASE, lambda _progress: go_on.wait(20), lambda reg, r: None,
+                    lambda reg, r, error: ended.append(error))
+    progress = maintenance.progress
+    assert progress is not None and session.suspended
+    qtbot.waitExposed(progress)
+    qtbot.keyClick(progress, Qt.Key.Key_Escape)
+    progress.close()  # the window's close button
+    assert progress.isVisible() and not ended  # the window stays blocked
+    go_on.set()
+    qtbot.waitUntil(lambda: ended == [""], timeout=20000)
+    assert session.is_open and maintenance.progress is None
+
+
 # --------------------------------------------------------------------------- banners
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -504,6 +505,30 @@ class AcceptSealDialog(QDialog):
 # --------------------------------------------------------------------------- maintenance
 
 
+class MaintenanceProgress(QProgressDialog):
+    """The progress of a restore or a new key. While the register is suspended it
+    cannot be closed (Escape, the window's close button): the window behind it must
+    stay unusable until the act has opened the register again."""
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(label, "", 0, 0, parent)
+        self.running = True
+
+    def reject(self) -> None:
+        if not self.running:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.running:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def finish(self) -> None:
+        self.running = False
+        self.close()
+
+
 class Maintenance(QObject):
     """Close the register everywhere, run ``work`` in a thread with progress, open it
     again with ``passphrase``; ``finish(register, result)`` then runs on the GUI thread
@@ -517,7 +542,7 @@ class Maintenance(QObject):
         self.host = host
         self.label = label
         self.path = session.path
-        self.progress: QProgressDialog | None = None
+        self.progress: MaintenanceProgress | None = None
         self.job: LongJob | None = None
         self.error = ""
 
@@ -528,7 +553,7 @@ class Maintenance(QObject):
         attached again (or locked, when even the old register did not open)."""
         self.path = self.session.path
         window = self.host.window()
-        self.progress = QProgressDialog(self.label, "", 0, 0, window)
+        self.progress = MaintenanceProgress(self.label, window)
         self.progress.setWindowTitle(tr("Casusregister"))
         self.progress.setCancelButton(None)
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -573,7 +598,7 @@ class Maintenance(QObject):
         except Exception as exc:  # the register must not stay suspended
             error = tr("Onverwachte fout ({name}).").format(name=type(exc).__name__)
         if self.progress is not None:
-            self.progress.close()
+            self.progress.finish()
             self.progress.deleteLater()
             self.progress = None
         self.error = error
