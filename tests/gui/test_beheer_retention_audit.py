@@ -121,6 +121,59 @@ def test_destroy_from_beheer_and_the_vernietigd_filter(qtbot: Any, session: Sess
     assert reg.count_cases(CaseQuery(status="vernietigd")) == 1
 
 
+def test_a_queued_destroy_cannot_be_submitted_twice(qtbot: Any, session: Session,
+                                                     small_register: Register,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    reg = small_register
+    number = ended_case(reg)
+    tab = beheer(qtbot, session, "RetentionTab")
+    monkeypatch.setattr(tab, "confirm", lambda title, text: True)
+    tab.number_edit.setText(number)
+    tab.reason_edit.setText("Bewaartermijn selectielijst verstreken")
+    submitted: list[Any] = []
+    submit = tab.reader.submit
+    monkeypatch.setattr(tab.reader, "submit",
+                        lambda *a, **k: submitted.append(a) or submit(*a, **k))
+    assert tab.destroy_case()
+    tab.refresh()  # a settings change or the tab shown again while it is queued
+    session.settings_changed.emit()
+    assert not tab.destroy_button.isEnabled()
+    assert not tab.destroy_case()  # Enter again, or a click that got through
+    assert len(submitted) == 1
+    wait_for(qtbot, tab, lambda: "is vernietigd" in tab.destroy_status.text())
+    assert tab.destroy_button.isEnabled()
+
+
+def test_the_purge_erases_no_more_than_the_preview_showed(
+        qtbot: Any, session: Session, small_register: Register,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    reg = small_register
+    reg.today = lambda: date(2026, 6, 1)
+    shown = ended_case(reg)
+    tab = beheer(qtbot, session, "RetentionTab")
+    qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, tab, lambda: tab.result is not None)
+    previewed = len(tab.result.items)
+    later = ended_case(reg, "Pieter Post")  # due as well, but after the preview
+    monkeypatch.setattr(tab, "confirm", lambda title, text: True)
+    with qtbot.waitSignal(session.data_changed, timeout=8000):
+        assert tab.purge_now()
+    assert reg.personal(shown) == {}
+    assert reg.personal(later) == {"name": "Pieter Post"}  # not confirmed: kept
+    assert len(tab.result.items) == previewed
+    assert "Het overzicht toonde" not in tab.purge_status.text()
+
+    # a case reopened between the preview and the purge keeps its data, and is named
+    qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, tab, lambda: tab.result is not None and not tab.result.done)
+    assert later in [i.number for i in tab.result.items]
+    reg.append(later, "reopened", {"on": "2026-05-30", "reason": "Toch nog een vraag."})
+    with qtbot.waitSignal(session.data_changed, timeout=8000):
+        assert tab.purge_now()
+    assert reg.personal(later) == {"name": "Pieter Post"}
+    assert "Het overzicht toonde 1 casussen" in tab.purge_status.text()
+
+
 def test_the_audit_table_filters_checks_and_exports(qtbot: Any, session: Session,
                                                     small_register: Register,
                                                     monkeypatch: pytest.MonkeyPatch,
