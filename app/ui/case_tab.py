@@ -972,7 +972,8 @@ class PrintDialog(QDialog):
         layout.addWidget(intro)
         self.where = QLabel(str(self.path), self)
         self.where.setWordWrap(True)
-        choose = QPushButton(tr("Andere &plek…"), self)
+        self.choose_button = choose = QPushButton(tr("Andere &plek…"), self)
+        choose.setAutoDefault(False)  # Enter is OK, also while this button has the focus
         choose.clicked.connect(self._choose)
         row = QHBoxLayout()
         row.addWidget(self.where, 1)
@@ -987,6 +988,10 @@ class PrintDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setDefault(True)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
+        self.with_personal.setFocus()  # the one choice to make; Enter then writes it
         if session is not None:
             close_on_lock(session, self)
 

@@ -395,3 +395,24 @@ def test_print_writes_the_case_overview_personal_data_only_on_request(
     monkeypatch.setattr(PrintDialog, "ask", classmethod(lambda cls, n, p=None, **kw: None))
     qtbot.mouseClick(tab.print_button, Qt.MouseButton.LeftButton)  # cancelled: nothing
     assert opened == [plain, full]
+
+
+def test_enter_in_the_print_dialog_is_ok_not_the_file_chooser(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.ui.case_tab import PrintDialog
+
+    chooser: list[object] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: chooser.append(a) or ("", "")))
+    for first in (None, "choose_button"):
+        dialog = PrintDialog("2025-ZWL-0001")
+        qtbot.addWidget(dialog)
+        dialog.open()
+        qtbot.waitExposed(dialog)
+        if first:
+            getattr(dialog, first).setFocus()
+        assert dialog.ok_button.isDefault()
+        with qtbot.waitSignal(dialog.accepted, timeout=2000):
+            qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+        assert chooser == []
