@@ -57,15 +57,22 @@ from app.model.eventlog import Event
 from app.model.events import ERASING_KINDS, FIELD_LABELS, kind_label
 from app.model.fold import CaseState, Effective
 from app.model.kinds import OPEN_STATUSES
-from app.model.lint import mask_bsn
+from app.model.lint import lint_fields, mask_bsn
 from app.model.retention import ErasableText, erasable_texts
 from app.storage.repository import CaseView, Register
 from app.storage.retention import erase_text as erase_storage
 from app.ui import style
+from app.ui.lint_question import LintQuestion, audit_override
 from app.ui.session import Session, close_on_lock
 from app.ui.step_forms import LABELS, StepForm, action_label
 from app.ui.text import tr
-from app.ui.widgets import PERSONAL_FIELDS, FlowLayout, Mnemonics, PersonalFields
+from app.ui.widgets import (
+    PERSONAL_FIELDS,
+    FlowLayout,
+    Mnemonics,
+    PersonalFields,
+    lint_warning,
+)
 from app.ui.worker import Worker
 
 #: Steps that move the case on (status or phase), offered first.
@@ -906,11 +913,16 @@ class CaseTab(QWidget):
             return False
         picks, reason = chosen
         number = self.number
+        # the dialog asked before accepting a flagged reason: the yes goes in the audit
+        flagged = lint_fields({"reason": reason})
+        what = tr("casus {n}, tekst wissen").format(n=number)
 
         def job(reg: Register) -> str:
             reg.reload_settings()
             for target, fields in picks.items():
                 erase_storage(reg, target, fields, reason)
+            if flagged:
+                audit_override(reg, what, flagged)
             return number
 
         reader = getattr(self.window(), "reader", None)
@@ -1105,19 +1117,29 @@ class EraseTextDialog(QDialog):
             self.boxes.append((box, t))
         self.reason = QPlainTextEdit(self)
         self.reason.setAccessibleName(tr("Reden van het wissen"))
-        self.reason.setPlaceholderText(tr("Bijvoorbeeld: BSN per ongeluk in de notitie getypt"))
+        self.reason.setPlaceholderText(tr(
+            "Bijvoorbeeld: persoonsgegevens per ongeluk in de notitie getypt (noem ze hier "
+            "niet)"))
         self.reason.setFixedHeight(60)
         self.reason.textChanged.connect(self._update)
+        self.reason.textChanged.connect(self._reason_changed)
         reason_label = QLabel(tr("&Reden (komt bij de stap 'Tekst gewist'):"), self)
         reason_label.setBuddy(self.reason)
         layout.addWidget(reason_label)
         layout.addWidget(self.reason)
+        # the reason stays in the log for good: linted like every other free text
+        self.warning = QLabel(self)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        layout.addWidget(self.warning)
         self.buttons = QDialogButtonBox(self)
         self.ok = self.buttons.addButton(tr("Tekst &wissen"),
                                          QDialogButtonBox.ButtonRole.AcceptRole)
         cancel = self.buttons.addButton(tr("&Annuleren"),
                                         QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok.clicked.connect(self.accept)
+        self.question = LintQuestion(self.ok, tr("Tekst &wissen"), tr("Toch &wissen"))
+        self.ok.clicked.connect(self._ok)
         cancel.clicked.connect(self.reject)
         layout.addWidget(self.buttons)
         self._update()
@@ -1128,6 +1150,27 @@ class EraseTextDialog(QDialog):
     def _update(self) -> None:
         self.ok.setEnabled(any(b.isChecked() for b, _ in self.boxes)
                            and bool(self.reason.toPlainText().strip()))
+
+    def _show_warning(self, text: str | None, tone: str) -> None:
+        style.set_tone(self.warning, tone)
+        self.warning.setAccessibleName(tr("Vraag") if tone == "question" else tr("Let op"))
+        self.warning.setText(text or "")
+        self.warning.setVisible(bool(text))
+
+    def _reason_changed(self) -> None:
+        self.question.reset()
+        text = self.reason.toPlainText().strip()
+        self._show_warning(lint_warning(text) if text else None, "fieldWarning")
+
+    def _ok(self) -> None:
+        """Personal data in the reason: ask once ("Toch wissen"), like every form."""
+        question = self.question.ask({"reason": self.reason.toPlainText().strip()},
+                                     {"reason": tr("Reden")})
+        if question is not None:
+            self._show_warning(question, "question")
+            self.ok.setFocus()
+            return
+        self.accept()
 
     def choice(self) -> tuple[dict[str, list[str]], str]:
         picks: dict[str, list[str]] = {}

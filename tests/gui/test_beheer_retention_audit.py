@@ -281,3 +281,42 @@ def test_a_destroyed_case_opens_as_its_tombstone(qtbot: Any, session: Session,
     assert not tab.erase_button.isEnabled()
     assert tab.timeline.topLevelItemCount() == 1
     assert "Jacoba" not in " ".join(visible_texts())
+
+
+def test_the_erase_reason_is_checked_for_personal_data(qtbot: Any, session: Session,
+                                                       small_register: Register,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reason stays in the log for good (the 'Tekst gewist' step): a BSN typed into
+    it is flagged while typing and asked about once, like every other free text."""
+    from app.model.retention import erasable_texts
+    from app.ui.case_tab import CaseTab, EraseTextDialog
+
+    reg = small_register
+    number = ended_case(reg)
+    state = reg.append(number, "note", {"on": "2025-01-31", "text": "BSN 123456782 gebeld."})
+    note = next(e for e in state.effective if e.kind == "note")
+    dialog = EraseTextDialog(erasable_texts(reg.case(number).events, note.id), session=session)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    assert "BSN" not in dialog.reason.placeholderText()  # it does not invite one
+    dialog.boxes[0][0].setChecked(True)
+    qtbot.keyClicks(dialog.reason, "BSN 123456782 stond in de notitie")
+    assert dialog.warning.isVisible() and "BSN" in dialog.warning.text()
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
+    assert "Toch" in dialog.ok.text() and "Toch wissen" in dialog.warning.text()
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # the handler's yes
+
+    # the erase itself records that yes, as every override of the lint is
+    tab = CaseTab(session, number)
+    PAGES[:] = [tab]
+    qtbot.addWidget(tab)
+    monkeypatch.setattr(EraseTextDialog, "ask", staticmethod(
+        lambda texts, parent=None, **kw: dialog.choice()))
+    assert tab.erase_text(note.id)
+    qtbot.waitUntil(lambda: bool(audit.query(reg.conn, audit.AuditQuery(
+        action="override_lint"))), timeout=8000)
+    row = audit.query(reg.conn, audit.AuditQuery(action="override_lint"))[-1]
+    assert f"casus {number}, tekst wissen" in row.object
