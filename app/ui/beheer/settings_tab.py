@@ -403,13 +403,18 @@ class SettingsTab(BeheerTab):
             return False
         dialog = AddCodeDialog(self.session.register.codelists, name, self,
                                session=self.session)
+        # the dialog adds it itself, so a refusal is shown there with what was typed
+        dialog.add = lambda key, label, route: overrides.add_code(
+            self.session.register, name, key, label, route)
         values = dialog.ask()
         if values is None:
             return False
         key, label, route = values
+        done = tr("'{label}' is toegevoegd.").format(label=label)
+        if dialog.added:
+            return self._codelist_act(lambda: None, done)
         return self._codelist_act(lambda: overrides.add_code(
-            self.session.register, name, key, label, route),
-            tr("'{label}' is toegevoegd.").format(label=label))
+            self.session.register, name, key, label, route), done)
 
     def toggle_hidden(self) -> bool:
         row, name = self._selected_code(), self.list_combo.currentData()
@@ -472,13 +477,23 @@ class AddCodeDialog(QDialog):
         self.label_edit.textEdited.connect(self._suggest_key)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
+        #: adds the value (the tab sets it); a refusal keeps the dialog open
+        self.add: Callable[[str, str, str | None], None] | None = None
+        self.added = False
+        self.error = QLabel(self)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setWordWrap(True)
+        self.error.setObjectName("errorMessage")
+        self.error.setAccessibleName(tr("Foutmelding"))
+        self.error.hide()
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(_hint(tr("De sleutel staat in de stappen en bestanden en "
                                "verandert nooit; de omschrijving mag later anders."),
                             self))
+        lay.addWidget(self.error)
         lay.addWidget(buttons)
         if session is not None:
             close_on_lock(session, self)
@@ -486,6 +501,18 @@ class AddCodeDialog(QDialog):
     def _suggest_key(self, text: str) -> None:
         plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
         self.key_edit.setText(re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")[:40])
+
+    def _ok(self) -> None:
+        if self.add is not None and not self.added:
+            try:
+                self.add(*self.values())
+            except (UserError, OSError) as exc:
+                self.error.setText(str(exc))
+                self.error.show()
+                self.key_edit.setFocus()
+                return
+            self.added = True
+        self.accept()
 
     def values(self) -> tuple[str, str, str | None]:
         route = self.route_combo.currentData() if self.route_combo is not None else None
