@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -106,8 +106,12 @@ def due_for_purge(reg: Register) -> list[PurgeItem]:
     return out
 
 
-def purge(reg: Register, *, dry_run: bool = False) -> PurgeResult:
+def purge(reg: Register, *, dry_run: bool = False,
+          only: Collection[str] | None = None) -> PurgeResult:
     """List, then erase, the personal data that are due (audited with the counts only).
+
+    ``only`` (case entity ids): erase no more than these, the list a person was shown
+    and confirmed; one of them that is no longer due is left alone too.
 
     Also run right after a restore (``backup.finish_restore``): a backup may hold
     data that were purged after it was made.
@@ -117,6 +121,9 @@ def purge(reg: Register, *, dry_run: bool = False) -> PurgeResult:
         return PurgeResult(due_for_purge(reg), months, today, done=False)
     with reg.writing(steps=False):
         items = due_for_purge(reg)  # again, inside the transaction: the list that is erased
+        if only is not None:
+            chosen = set(only)
+            items = [i for i in items if i.entity_id in chosen]
         reg.conn.executemany("DELETE FROM personal WHERE entity_id = ?",
                              [(i.entity_id,) for i in items])
         values = sum(i.values for i in items)

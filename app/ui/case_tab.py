@@ -57,15 +57,22 @@ from app.model.eventlog import Event
 from app.model.events import ERASING_KINDS, FIELD_LABELS, kind_label
 from app.model.fold import CaseState, Effective
 from app.model.kinds import OPEN_STATUSES
-from app.model.lint import mask_bsn
+from app.model.lint import lint_fields, mask_bsn
 from app.model.retention import ErasableText, erasable_texts
 from app.storage.repository import CaseView, Register
 from app.storage.retention import erase_text as erase_storage
 from app.ui import style
-from app.ui.session import Session
+from app.ui.lint_question import LintQuestion, audit_override
+from app.ui.session import Session, close_on_lock
 from app.ui.step_forms import LABELS, StepForm, action_label
 from app.ui.text import tr
-from app.ui.widgets import PERSONAL_FIELDS, FlowLayout, Mnemonics, PersonalFields
+from app.ui.widgets import (
+    PERSONAL_FIELDS,
+    FlowLayout,
+    Mnemonics,
+    PersonalFields,
+    lint_warning,
+)
 from app.ui.worker import Worker
 
 #: Steps that move the case on (status or phase), offered first.
@@ -901,16 +908,21 @@ class CaseTab(QWidget):
         texts = erasable_texts(self.view.events, event_id)
         if not texts:
             return False
-        chosen = EraseTextDialog.ask(texts, self)
+        chosen = EraseTextDialog.ask(texts, self, session=self.session)
         if chosen is None:
             return False
         picks, reason = chosen
         number = self.number
+        # the dialog asked before accepting a flagged reason: the yes goes in the audit
+        flagged = lint_fields({"reason": reason})
+        what = tr("casus {n}, tekst wissen").format(n=number)
 
         def job(reg: Register) -> str:
             reg.reload_settings()
             for target, fields in picks.items():
                 erase_storage(reg, target, fields, reason)
+            if flagged:
+                audit_override(reg, what, flagged)
             return number
 
         reader = getattr(self.window(), "reader", None)
@@ -935,7 +947,7 @@ class CaseTab(QWidget):
         """"Afdrukken": the casusoverzicht (docs/ARCHITECTURE.md), personal data on request."""
         from app.export.case_overview import write_case_overview
 
-        choice = PrintDialog.ask(self.number, self)
+        choice = PrintDialog.ask(self.number, self, session=self.session)
         if choice is None or self.view is None:
             return
         path, with_personal = choice
@@ -958,7 +970,8 @@ class CaseTab(QWidget):
 class PrintDialog(QDialog):
     """Where to write the casusoverzicht, and whether personal data goes in (audited)."""
 
-    def __init__(self, number: str, parent: QWidget | None = None) -> None:
+    def __init__(self, number: str, parent: QWidget | None = None, *,
+                 session: Session | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Casusoverzicht {n} afdrukken").format(n=number))
         folder = Path(QStandardPaths.writableLocation(
@@ -971,7 +984,8 @@ class PrintDialog(QDialog):
         layout.addWidget(intro)
         self.where = QLabel(str(self.path), self)
         self.where.setWordWrap(True)
-        choose = QPushButton(tr("Andere &plek…"), self)
+        self.choose_button = choose = QPushButton(tr("Andere &plek…"), self)
+        choose.setAutoDefault(False)  # Enter is OK, also while this button has the focus
         choose.clicked.connect(self._choose)
         row = QHBoxLayout()
         row.addWidget(self.where, 1)
@@ -986,6 +1000,12 @@ class PrintDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setDefault(True)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
+        self.with_personal.setFocus()  # the one choice to make; Enter then writes it
+        if session is not None:
+            close_on_lock(session, self)
 
     def _choose(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, tr("Casusoverzicht opslaan"),
@@ -995,8 +1015,9 @@ class PrintDialog(QDialog):
             self.where.setText(name)
 
     @classmethod
-    def ask(cls, number: str, parent: QWidget | None = None) -> tuple[Path, bool] | None:
-        dialog = cls(number, parent)
+    def ask(cls, number: str, parent: QWidget | None = None, *,
+            session: Session | None = None) -> tuple[Path, bool] | None:
+        dialog = cls(number, parent, session=session)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.path, dialog.with_personal.isChecked()
@@ -1039,14 +1060,8 @@ class PersonalDialog(QDialog):
         layout.addWidget(buttons)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(seq), self, self.save)
-        session.locked.connect(self._locked)
+        close_on_lock(session, self)
         self.resize(520, 360)
-
-    def _locked(self) -> None:
-        for key in self.fields.rows:
-            self.fields.editor(key).clear()
-            self.fields.editor(key).setPlaceholderText("")
-        self.reject()
 
     def save(self) -> bool:
         if self.fields.problems():
@@ -1075,7 +1090,8 @@ class PersonalDialog(QDialog):
 class EraseTextDialog(QDialog):
     """Which texts to erase from a step and its corrections, and why (irrevocable)."""
 
-    def __init__(self, texts: list[ErasableText], parent: QWidget | None = None) -> None:
+    def __init__(self, texts: list[ErasableText], parent: QWidget | None = None, *,
+                 session: Session | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Tekst wissen"))
         self.setAccessibleName(self.windowTitle())
@@ -1101,27 +1117,60 @@ class EraseTextDialog(QDialog):
             self.boxes.append((box, t))
         self.reason = QPlainTextEdit(self)
         self.reason.setAccessibleName(tr("Reden van het wissen"))
-        self.reason.setPlaceholderText(tr("Bijvoorbeeld: BSN per ongeluk in de notitie getypt"))
+        self.reason.setPlaceholderText(tr(
+            "Bijvoorbeeld: persoonsgegevens per ongeluk in de notitie getypt (noem ze hier "
+            "niet)"))
         self.reason.setFixedHeight(60)
         self.reason.textChanged.connect(self._update)
+        self.reason.textChanged.connect(self._reason_changed)
         reason_label = QLabel(tr("&Reden (komt bij de stap 'Tekst gewist'):"), self)
         reason_label.setBuddy(self.reason)
         layout.addWidget(reason_label)
         layout.addWidget(self.reason)
+        # the reason stays in the log for good: linted like every other free text
+        self.warning = QLabel(self)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        layout.addWidget(self.warning)
         self.buttons = QDialogButtonBox(self)
         self.ok = self.buttons.addButton(tr("Tekst &wissen"),
                                          QDialogButtonBox.ButtonRole.AcceptRole)
         cancel = self.buttons.addButton(tr("&Annuleren"),
                                         QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok.clicked.connect(self.accept)
+        self.question = LintQuestion(self.ok, tr("Tekst &wissen"), tr("Toch &wissen"))
+        self.ok.clicked.connect(self._ok)
         cancel.clicked.connect(self.reject)
         layout.addWidget(self.buttons)
         self._update()
         self.resize(620, self.sizeHint().height())
+        if session is not None:
+            close_on_lock(session, self)
 
     def _update(self) -> None:
         self.ok.setEnabled(any(b.isChecked() for b, _ in self.boxes)
                            and bool(self.reason.toPlainText().strip()))
+
+    def _show_warning(self, text: str | None, tone: str) -> None:
+        style.set_tone(self.warning, tone)
+        self.warning.setAccessibleName(tr("Vraag") if tone == "question" else tr("Let op"))
+        self.warning.setText(text or "")
+        self.warning.setVisible(bool(text))
+
+    def _reason_changed(self) -> None:
+        self.question.reset()
+        text = self.reason.toPlainText().strip()
+        self._show_warning(lint_warning(text) if text else None, "fieldWarning")
+
+    def _ok(self) -> None:
+        """Personal data in the reason: ask once ("Toch wissen"), like every form."""
+        question = self.question.ask({"reason": self.reason.toPlainText().strip()},
+                                     {"reason": tr("Reden")})
+        if question is not None:
+            self._show_warning(question, "question")
+            self.ok.setFocus()
+            return
+        self.accept()
 
     def choice(self) -> tuple[dict[str, list[str]], str]:
         picks: dict[str, list[str]] = {}
@@ -1131,11 +1180,11 @@ class EraseTextDialog(QDialog):
         return picks, self.reason.toPlainText().strip()
 
     @classmethod
-    def ask(cls, texts: list[ErasableText], parent: QWidget | None = None
-            ) -> tuple[dict[str, list[str]], str] | None:
+    def ask(cls, texts: list[ErasableText], parent: QWidget | None = None, *,
+            session: Session | None = None) -> tuple[dict[str, list[str]], str] | None:
         """Modal; the chosen fields per step id and the reason, or None. Tests patch
         this."""
-        dialog = cls(texts, parent)
+        dialog = cls(texts, parent, session=session)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.choice()

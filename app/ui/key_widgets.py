@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui import style
+from app.ui.session import Session, close_on_lock
 from app.ui.text import tr
 
 #: zxcvbn 4.5 refuses passwords over 72 characters; a longer one is strong anyway
@@ -337,11 +338,13 @@ class RecoveryCodeView(QWidget):
 
 class RecoveryCodeDialog(QDialog):
     """The recovery code in a window of its own (after a migration, a new key, or on
-    request in Beheer). With ``confirm`` it closes only once the box is ticked."""
+    request in Beheer). With ``confirm`` it closes only once the box is ticked, or when
+    ``session`` locks (the code is a key to the register: it never stays on a locked
+    screen; Beheer shows it again with the passphrase)."""
 
     def __init__(self, code: str, register: Path, device_code: str, *, handler: str = "",
                  confirm: bool = True, title: str = "", intro: str = "",
-                 parent: QWidget | None = None) -> None:
+                 session: Session | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title or tr("Herstelcode"))
         self.setAccessibleName(self.windowTitle())
@@ -367,6 +370,11 @@ class RecoveryCodeDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.setMinimumWidth(640)
+        if session is not None:
+            close_on_lock(session, self, self._forget)
+
+    def _forget(self) -> None:
+        self.view.code = ""
 
     def reject(self) -> None:
         """Escape or the window's close button: not before the code was kept."""
@@ -381,9 +389,9 @@ class RecoveryCodeDialog(QDialog):
     @classmethod
     def show_code(cls, code: str, register: Path, device_code: str, *, handler: str = "",
                   confirm: bool = True, title: str = "", intro: str = "",
-                  parent: QWidget | None = None) -> None:
+                  session: Session | None = None, parent: QWidget | None = None) -> None:
         dialog = cls(code, register, device_code, handler=handler, confirm=confirm,
-                     title=title, intro=intro, parent=parent)
+                     title=title, intro=intro, session=session, parent=parent)
         dialog.exec()
         dialog.deleteLater()
 

@@ -12,7 +12,7 @@ change to a flagged text asks again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtWidgets import QAbstractButton
 
@@ -76,8 +76,13 @@ class LintQuestion:
         """Record in the audit trail that ``what`` was saved despite the findings."""
         if not self.overriding:
             return
-        kinds = sorted({KIND_LABELS.get(f.finding.kind, f.finding.kind)
-                        for f in self.findings})
-        reg.audit(AUDIT_ACTION, f"{what}: {len(self.findings)} waarschuwing(en) "
-                                f"({', '.join(kinds)})", "toch opgeslagen")
+        audit_override(reg, what, self.findings)
         self.reset()
+
+
+def audit_override(reg: Register, what: str, findings: Sequence[FieldFinding]) -> None:
+    """Record that ``what`` was saved despite ``findings`` (for an act that saves in a
+    worker, after the dialog that asked is gone)."""
+    kinds = sorted({KIND_LABELS.get(f.finding.kind, f.finding.kind) for f in findings})
+    reg.audit(AUDIT_ACTION, f"{what}: {len(findings)} waarschuwing(en) "
+                            f"({', '.join(kinds)})", "toch opgeslagen")

@@ -21,9 +21,18 @@ Two more duties live here because every page shares them:
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+)
 
 from app.storage.crypto import DEFAULT_KDF, KdfParams
 from app.storage.repository import Register
@@ -123,3 +132,47 @@ class Session(QObject):
         self._data_version = version
         self.data_changed.emit()
         return True
+
+
+# --------------------------------------------------------------------------- dialogs
+
+
+class _LockGuard(QObject):
+    """Child of a dialog: on ``session.locked`` it blanks the dialog's texts and closes
+    it. Being the dialog's child, its connection goes when the dialog goes."""
+
+    def __init__(self, session: Session, dialog: QDialog,
+                 forget: Callable[[], None] | None) -> None:
+        super().__init__(dialog)
+        self._dialog = dialog
+        self._forget = forget
+        session.locked.connect(self._locked)
+
+    @Slot()
+    def _locked(self) -> None:
+        dialog = self._dialog
+        if self._forget is not None:
+            self._forget()
+        for edit in dialog.findChildren(QLineEdit):
+            edit.clear()
+            edit.setPlaceholderText("")
+        for text in dialog.findChildren(QPlainTextEdit) + dialog.findChildren(QTextEdit):
+            text.clear()
+        for label in dialog.findChildren(QLabel):
+            label.clear()
+            label.setAccessibleDescription("")
+        for box in dialog.findChildren(QCheckBox):  # a check box can quote a case text
+            box.setText("")
+            box.setToolTip("")
+        # ``done``, not ``reject``: a dialog that refuses Escape (a code not yet kept, a
+        # keyring being written) still closes on a lock.
+        dialog.done(QDialog.DialogCode.Rejected)
+
+
+def close_on_lock(session: Session, dialog: QDialog,
+                  forget: Callable[[], None] | None = None) -> None:
+    """Auto-lock: no case text, personal data or secret may stay on screen, not even in
+    an open dialog. When the session locks, ``forget`` runs (what the dialog holds
+    besides its widgets: a passphrase, a code, a running job's replies), every text
+    field and label of the dialog is emptied and the dialog is rejected."""
+    _LockGuard(session, dialog, forget)

@@ -54,7 +54,7 @@ from app.ui import style
 from app.ui.lint_question import LintQuestion
 from app.ui.session import Session
 from app.ui.text import plural, tr
-from app.ui.widgets import list_tree
+from app.ui.widgets import list_tree, plain_label
 from app.ui.worker import ReaderPage, Worker
 
 AWAITING = "⚠ wacht op terugkoppeling"
@@ -421,11 +421,9 @@ class SignalsPage(ReaderPage):
         lay = QVBoxLayout(body)
         lay.setContentsMargins(8, 0, 4, 0)
 
-        self.detail_title = QLabel(body)
-        self.detail_title.setObjectName("pageTitle")
-        self.detail_title.setWordWrap(True)
-        self.detail_status = QLabel(body)
-        self.detail_status.setWordWrap(True)
+        # the title can come from another laptop's bundle: shown as typed, never as HTML
+        self.detail_title = plain_label("", body, "pageTitle")
+        self.detail_status = plain_label("", body)
         self.detail_fields = QLabel(body)
         self.detail_fields.setWordWrap(True)
         self.detail_fields.setTextFormat(Qt.TextFormat.PlainText)

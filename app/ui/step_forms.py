@@ -41,8 +41,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -65,7 +63,7 @@ from app.model.fold import CaseState, Effective
 from app.model.recording import approval_problem
 from app.ui.geometry import clamp_to_screen, fit_size
 from app.ui.lint_question import LintQuestion
-from app.ui.session import Session
+from app.ui.session import Session, close_on_lock
 from app.ui.widgets import (
     ERROR_STYLE,
     CheckField,
@@ -1112,7 +1110,7 @@ class StepForm(QDialog):
         if self.reason_row is not None:
             self.reason_row.editor.changed.connect(self._texts_changed)
         # Auto-lock: no case text may stay on screen, not even in an open form.
-        session.locked.connect(self._locked)
+        close_on_lock(session, self)
 
         chain_tab_order([*(self.form.focus_widgets() if self.form else []),
                          *(self.deadlines.focus_widgets() if self.deadlines else []),
@@ -1165,13 +1163,6 @@ class StepForm(QDialog):
         return box
 
     # -- saving
-
-    def _locked(self) -> None:
-        for w in self.findChildren(QLineEdit) + self.findChildren(QPlainTextEdit):
-            w.clear()
-        for lbl in self.findChildren(QLabel):
-            lbl.clear()
-        self.reject()
 
     def show_banner(self, text: str | None, *, question: bool = False) -> None:
         self.banner.setStyleSheet(QUESTION_STYLE if question else BANNER_STYLE)

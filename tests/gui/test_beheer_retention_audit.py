@@ -121,6 +121,59 @@ def test_destroy_from_beheer_and_the_vernietigd_filter(qtbot: Any, session: Sess
     assert reg.count_cases(CaseQuery(status="vernietigd")) == 1
 
 
+def test_a_queued_destroy_cannot_be_submitted_twice(qtbot: Any, session: Session,
+                                                     small_register: Register,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    reg = small_register
+    number = ended_case(reg)
+    tab = beheer(qtbot, session, "RetentionTab")
+    monkeypatch.setattr(tab, "confirm", lambda title, text: True)
+    tab.number_edit.setText(number)
+    tab.reason_edit.setText("Bewaartermijn selectielijst verstreken")
+    submitted: list[Any] = []
+    submit = tab.reader.submit
+    monkeypatch.setattr(tab.reader, "submit",
+                        lambda *a, **k: submitted.append(a) or submit(*a, **k))
+    assert tab.destroy_case()
+    tab.refresh()  # a settings change or the tab shown again while it is queued
+    session.settings_changed.emit()
+    assert not tab.destroy_button.isEnabled()
+    assert not tab.destroy_case()  # Enter again, or a click that got through
+    assert len(submitted) == 1
+    wait_for(qtbot, tab, lambda: "is vernietigd" in tab.destroy_status.text())
+    assert tab.destroy_button.isEnabled()
+
+
+def test_the_purge_erases_no_more_than_the_preview_showed(
+        qtbot: Any, session: Session, small_register: Register,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    reg = small_register
+    reg.today = lambda: date(2026, 6, 1)
+    shown = ended_case(reg)
+    tab = beheer(qtbot, session, "RetentionTab")
+    qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, tab, lambda: tab.result is not None)
+    previewed = len(tab.result.items)
+    later = ended_case(reg, "Pieter Post")  # due as well, but after the preview
+    monkeypatch.setattr(tab, "confirm", lambda title, text: True)
+    with qtbot.waitSignal(session.data_changed, timeout=8000):
+        assert tab.purge_now()
+    assert reg.personal(shown) == {}
+    assert reg.personal(later) == {"name": "Pieter Post"}  # not confirmed: kept
+    assert len(tab.result.items) == previewed
+    assert "Het overzicht toonde" not in tab.purge_status.text()
+
+    # a case reopened between the preview and the purge keeps its data, and is named
+    qtbot.mouseClick(tab.preview_button, Qt.MouseButton.LeftButton)
+    wait_for(qtbot, tab, lambda: tab.result is not None and not tab.result.done)
+    assert later in [i.number for i in tab.result.items]
+    reg.append(later, "reopened", {"on": "2026-05-30", "reason": "Toch nog een vraag."})
+    with qtbot.waitSignal(session.data_changed, timeout=8000):
+        assert tab.purge_now()
+    assert reg.personal(later) == {"name": "Pieter Post"}
+    assert "Het overzicht toonde 1 casussen" in tab.purge_status.text()
+
+
 def test_the_audit_table_filters_checks_and_exports(qtbot: Any, session: Session,
                                                     small_register: Register,
                                                     monkeypatch: pytest.MonkeyPatch,
@@ -233,7 +286,7 @@ def test_tekst_wissen_on_a_timeline_step(qtbot: Any, session: Session,
 
     seen: list[Any] = []
 
-    def choose(texts: Any, parent: Any = None) -> Any:
+    def choose(texts: Any, parent: Any = None, **kw: Any) -> Any:
         seen.extend(texts)
         dialog = EraseTextDialog(texts, parent)
         qtbot.addWidget(dialog)
@@ -275,3 +328,42 @@ def test_a_destroyed_case_opens_as_its_tombstone(qtbot: Any, session: Session,
     assert not tab.erase_button.isEnabled()
     assert tab.timeline.topLevelItemCount() == 1
     assert "Jacoba" not in " ".join(visible_texts())
+
+
+def test_the_erase_reason_is_checked_for_personal_data(qtbot: Any, session: Session,
+                                                       small_register: Register,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reason stays in the log for good (the 'Tekst gewist' step): a BSN typed into
+    it is flagged while typing and asked about once, like every other free text."""
+    from app.model.retention import erasable_texts
+    from app.ui.case_tab import CaseTab, EraseTextDialog
+
+    reg = small_register
+    number = ended_case(reg)
+    state = reg.append(number, "note", {"on": "2025-01-31", "text": "BSN 123456782 gebeld."})
+    note = next(e for e in state.effective if e.kind == "note")
+    dialog = EraseTextDialog(erasable_texts(reg.case(number).events, note.id), session=session)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    assert "BSN" not in dialog.reason.placeholderText()  # it does not invite one
+    dialog.boxes[0][0].setChecked(True)
+    qtbot.keyClicks(dialog.reason, "BSN 123456782 stond in de notitie")
+    assert dialog.warning.isVisible() and "BSN" in dialog.warning.text()
+    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
+    assert "Toch" in dialog.ok.text() and "Toch wissen" in dialog.warning.text()
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)  # the handler's yes
+
+    # the erase itself records that yes, as every override of the lint is
+    tab = CaseTab(session, number)
+    PAGES[:] = [tab]
+    qtbot.addWidget(tab)
+    monkeypatch.setattr(EraseTextDialog, "ask", staticmethod(
+        lambda texts, parent=None, **kw: dialog.choice()))
+    assert tab.erase_text(note.id)
+    qtbot.waitUntil(lambda: bool(audit.query(reg.conn, audit.AuditQuery(
+        action="override_lint"))), timeout=8000)
+    row = audit.query(reg.conn, audit.AuditQuery(action="override_lint"))[-1]
+    assert f"casus {number}, tekst wissen" in row.object

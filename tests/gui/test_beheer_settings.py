@@ -291,3 +291,31 @@ def test_every_control_is_named_and_reachable_by_keyboard(qtbot: Any, session: S
                                           + tab.findChildren(QCheckBox)]
     keys = [t[t.index("&") + 1].lower() for t in texts if "&" in t]
     assert len(keys) == len(set(keys)) and "v" not in keys, sorted(keys)
+
+
+def test_a_refused_value_keeps_the_add_dialog_open_with_what_was_typed(
+        qtbot: Any, session: Session, small_register: Register,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    reg = small_register
+    tab = settings_tab(qtbot, session)
+    tab.list_combo.setCurrentIndex(tab.list_combo.findData("topic"))
+    seen: list[Any] = []
+
+    def drive(dialog: AddCodeDialog) -> Any:
+        seen.append(dialog)
+        qtbot.addWidget(dialog)
+        dialog.open()
+        qtbot.keyClicks(dialog.label_edit, "Autobelasting")
+        dialog.key_edit.setText("inkomstenbelasting")  # taken
+        qtbot.keyClick(dialog.key_edit, Qt.Key.Key_Return)
+        assert dialog.isVisible() and "bestaat al" in dialog.error.text()
+        assert dialog.label_edit.text() == "Autobelasting"  # nothing typed is lost
+        dialog.key_edit.setText("autobelasting")
+        qtbot.keyClick(dialog.key_edit, Qt.Key.Key_Return)
+        assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Accepted
+        return dialog.values()
+
+    monkeypatch.setattr(AddCodeDialog, "ask", drive)
+    assert tab.add_code()
+    assert seen and reg.codelists.label("topic", "autobelasting") == "Autobelasting"
+    assert "toegevoegd" in tab.codes_status.text()

@@ -380,17 +380,39 @@ def test_print_writes_the_case_overview_personal_data_only_on_request(
     opened: list[Path] = []
     monkeypatch.setattr(PrintDialog, "open_file", staticmethod(opened.append))
     plain = tmp_path / "zonder.html"
-    monkeypatch.setattr(PrintDialog, "ask", classmethod(lambda cls, n, p=None: (plain, False)))
+    monkeypatch.setattr(PrintDialog, "ask", classmethod(
+        lambda cls, n, p=None, **kw: (plain, False)))
     qtbot.mouseClick(tab.print_button, Qt.MouseButton.LeftButton)
     html = plain.read_text(encoding="utf-8")
     assert number in html and "Hendrika Testpersoon" not in html
     assert opened == [plain]
     full = tmp_path / "met.html"
-    monkeypatch.setattr(PrintDialog, "ask", classmethod(lambda cls, n, p=None: (full, True)))
+    monkeypatch.setattr(PrintDialog, "ask", classmethod(lambda cls, n, p=None, **kw: (full, True)))
     qtbot.mouseClick(tab.print_button, Qt.MouseButton.LeftButton)
     assert "Hendrika Testpersoon" in full.read_text(encoding="utf-8")
     actions = [(a.action, a.object) for a in audit.rows(reg.conn)]
     assert ("print_personal", number) in actions
-    monkeypatch.setattr(PrintDialog, "ask", classmethod(lambda cls, n, p=None: None))
+    monkeypatch.setattr(PrintDialog, "ask", classmethod(lambda cls, n, p=None, **kw: None))
     qtbot.mouseClick(tab.print_button, Qt.MouseButton.LeftButton)  # cancelled: nothing
     assert opened == [plain, full]
+
+
+def test_enter_in_the_print_dialog_is_ok_not_the_file_chooser(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.ui.case_tab import PrintDialog
+
+    chooser: list[object] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: chooser.append(a) or ("", "")))
+    for first in (None, "choose_button"):
+        dialog = PrintDialog("2025-ZWL-0001")
+        qtbot.addWidget(dialog)
+        dialog.open()
+        qtbot.waitExposed(dialog)
+        if first:
+            getattr(dialog, first).setFocus()
+        assert dialog.ok_button.isDefault()
+        with qtbot.waitSignal(dialog.accepted, timeout=2000):
+            qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+        assert chooser == []

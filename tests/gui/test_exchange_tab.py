@@ -477,3 +477,22 @@ def test_a_lock_empties_the_tab_and_closes_its_dialogs(
     for secret in ("anna-geheim.bundel", "Anna de Vries", laptops["AAA"].numbers[0]):
         assert not any(secret in t for t in texts), secret
     assert not tab.make_button.isEnabled()
+
+
+def test_the_handover_list_names_each_status_in_dutch(qtbot, tab, session):
+    reg = session.register
+    rows = reg.list_cases(CaseQuery(limit=500))
+    dialog = tab.hand_over()
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.list.count() > 0, timeout=5000)
+    shown = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    keys = {r.status for r in rows}
+    assert "in_behandeling" in keys or "afgerond" in keys or "aangemeld" in keys
+    for row, text in zip(rows, shown, strict=True):
+        assert f"{row.number}  –  {reg.codelists.label('status', row.status)}" in text
+    # the placeholder says what the search matches: what the lines show
+    assert dialog.search.placeholderText() == "Zoek op casusnummer, status of behandelaar"
+    label = reg.codelists.label("status", rows[0].status)
+    dialog.search.setText(label.lower())
+    assert not dialog.list.item(0).isHidden()
+    dialog.reject()

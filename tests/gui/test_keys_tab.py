@@ -300,6 +300,56 @@ def test_after_the_recovery_code_a_new_key_is_offered_and_made(
     Register.open_with_recovery_code(small_path, shown[0]).close()
 
 
+def test_a_new_key_whose_reopen_fails_says_so(
+        qtbot: Any, window: MainWindow, session: Session,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.model.errors import UserError
+    from app.ui.beheer import key_dialogs
+
+    tab = keys_tab(window)
+    shown: list[str] = []
+    monkeypatch.setattr(RecoveryCodeDialog, "show_code", classmethod(
+        lambda cls, code, *a, **k: shown.append(code)))
+    monkeypatch.setattr(RekeyDialog, "ask", classmethod(lambda cls, *a, **k: PASSPHRASE))
+
+    class Unopenable:
+        @staticmethod
+        def open(*_a: Any, **_k: Any) -> Register:
+            raise UserError("de schijf is vol")
+
+    monkeypatch.setattr(key_dialogs, "Register", Unopenable)  # only the reopen
+    tab.make_new_key()
+    qtbot.waitUntil(lambda: tab.maintenance is None, timeout=20000)
+    assert not session.is_open and len(shown) == 1  # the code is the way in
+    text = tab.keys_status.text()
+    assert "nieuwe sleutel" in text  # it was made ...
+    assert "kon niet weer worden geopend: de schijf is vol" in text  # ... and did not open
+    window.unlock_dialog.reject()
+
+
+def test_escape_does_not_close_the_progress_while_the_register_is_closed(
+        qtbot: Any, window: MainWindow, session: Session) -> None:
+    import threading
+
+    from app.ui.beheer.key_dialogs import Maintenance
+
+    tab = keys_tab(window)
+    go_on = threading.Event()
+    ended: list[str] = []
+    maintenance = Maintenance(session, window.reader, tab, "Bezig met onderhoud…")
+    maintenance.run(PASSPHRASE, lambda _progress: go_on.wait(20), lambda reg, r: None,
+                    lambda reg, r, error: ended.append(error))
+    progress = maintenance.progress
+    assert progress is not None and session.suspended
+    qtbot.waitExposed(progress)
+    qtbot.keyClick(progress, Qt.Key.Key_Escape)
+    progress.close()  # the window's close button
+    assert progress.isVisible() and not ended  # the window stays blocked
+    go_on.set()
+    qtbot.waitUntil(lambda: ended == [""], timeout=20000)
+    assert session.is_open and maintenance.progress is None
+
+
 # --------------------------------------------------------------------------- banners
 
 

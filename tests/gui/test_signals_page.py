@@ -132,3 +132,23 @@ def test_clear_on_lock(qtbot: Any, page: SignalsPage) -> None:
     page.clear()
     assert page.list.topLevelItemCount() == 0
     assert page.detail_title.text() == "" and page.history.count() == 0
+
+
+def test_a_title_with_tags_is_shown_as_typed(qtbot: Any, page: SignalsPage,
+                                             session: Any) -> None:
+    """A title can come from another laptop's bundle: "<b>" in it is text, not markup."""
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    form = page.forms["signal_created"]
+    title = "<b>Vet</b> & <i>schuin</i>"
+    qtbot.keyClicks(form.widgets["title"], title)
+    qtbot.keyClicks(form.widgets["problem"], "Een probleem dat iedereen raakt.")
+    qtbot.keyClicks(form.widgets["proposed_solution"], "Een oplossing voor iedereen.")
+    theme = form.widgets["theme"]
+    theme.setCurrentIndex(theme.findData("dienstverlening"))
+    next(c for c in form.widgets["services"].findChildren(type(page.awaiting_only))
+         if "Belastingdienst" in c.text().replace("&", "")).setChecked(True)
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert page.detail_title.text() == f"{page.current} – {title}"
+    assert page.detail_title.textFormat() == Qt.TextFormat.PlainText
+    assert page.detail_status.textFormat() == Qt.TextFormat.PlainText

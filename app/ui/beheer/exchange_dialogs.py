@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.model.codelists import Codelists
 from app.model.errors import UserError
 from app.storage.bundle_file import MIN_EXCHANGE_PASSPHRASE, check_exchange_passphrase
 from app.storage.exchange import set_exchange_passphrase
@@ -122,9 +123,11 @@ class PassphraseDialog(QDialog):
 class HandoverDialog(QDialog):
     """Choose the cases to hand over (their P2 data goes with them, audited)."""
 
-    def __init__(self, reader: Worker, parent: QWidget | None = None) -> None:
+    def __init__(self, reader: Worker, parent: QWidget | None = None, *,
+                 codelists: Codelists | None = None) -> None:
         super().__init__(parent)
         self.reader = reader
+        self.codelists = codelists
         self.rows: list[CaseRow] = []
         self.setObjectName("handoverDialog")
         self.setWindowTitle(tr("Casus overdragen"))
@@ -135,7 +138,8 @@ class HandoverDialog(QDialog):
             "het overdragen komt in het auditlogboek. De casus houdt haar nummer."),
             self, "hint")
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(tr("Zoek op nummer, kenmerk of tekst"))
+        # the search matches what each line shows (see ``_loaded``), nothing else
+        self.search.setPlaceholderText(tr("Zoek op casusnummer, status of behandelaar"))
         self.search.setAccessibleName(tr("Casussen zoeken"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
@@ -177,7 +181,9 @@ class HandoverDialog(QDialog):
         self.rows = rows
         self.list.clear()
         for r in rows:
-            text = f"{r.number}  –  {r.status.replace('_', ' ')}"
+            status = (self.codelists.label("status", r.status) if self.codelists
+                      else r.status.replace("_", " "))
+            text = f"{r.number}  –  {status}"
             if r.handler:
                 text += f"  –  {r.handler}"
             item = QListWidgetItem(text, self.list)

@@ -456,7 +456,7 @@ class ExchangeTab(BeheerTab):
     def hand_over(self) -> HandoverDialog | None:
         if not self.session.is_open:
             return None
-        dialog = HandoverDialog(self.reader, self)
+        dialog = HandoverDialog(self.reader, self, codelists=self.session.register.codelists)
         self.handover_dialog = dialog
 
         def closed(result: int) -> None:

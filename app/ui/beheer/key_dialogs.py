@@ -17,11 +17,13 @@ Every dialog opens through a classmethod that tests replace.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -44,7 +46,7 @@ from app.storage.backup import BackupInfo, list_backups
 from app.storage.errors import WrongPassphrase
 from app.storage.repository import Register
 from app.ui.key_widgets import PassphraseFields, wait_cursor
-from app.ui.session import Session
+from app.ui.session import Session, close_on_lock
 from app.ui.text import plural, tr
 from app.ui.worker import LongJob, Progress, Worker
 
@@ -100,9 +102,11 @@ def run_modal(dialog: D, take: Callable[[D], T], forget: Callable[[D], None]) ->
 
 class JobDialog(QDialog):
     """A dialog whose OK starts a ``LongJob``: inputs wait, a busy bar moves, a failure
-    is shown in the dialog and the handler can try again."""
+    is shown in the dialog and the handler can try again. With a ``session`` it closes
+    when the session locks (a passphrase being typed, a code about to show)."""
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None, *,
+                 session: Session | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
@@ -142,6 +146,17 @@ class JobDialog(QDialog):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
+        if session is not None:
+            close_on_lock(session, self, self._drop_job)
+
+    def _drop_job(self) -> None:
+        """Locked while the job runs: it finishes (a keyring is never cut off halfway)
+        but nothing it returns reaches the screen."""
+        job, self.job = self.job, None
+        if job is not None:
+            for signal in (job.progressed, job.succeeded, job.failed):
+                with contextlib.suppress(RuntimeError, TypeError):
+                    signal.disconnect()
 
     def set_ok(self, text: str, name: str) -> None:
         self.ok_button.setText(text)
@@ -216,7 +231,7 @@ class ChangePassphraseDialog(JobDialog):
     apart from the key derivation), audited by ``change_passphrase``."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Wachtwoordzin wijzigen"), parent)
+        super().__init__(tr("Wachtwoordzin wijzigen"), parent, session=session)
         self.session = session
         self.text(tr(
             "Alleen de sleutelring wordt herschreven; het register zelf blijft zoals het is. "
@@ -273,7 +288,7 @@ class ShowRecoveryCodeDialog(JobDialog):
     """The passphrase first (docs/SECURITY.md), then the code; the showing is audited."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Herstelcode tonen"), parent)
+        super().__init__(tr("Herstelcode tonen"), parent, session=session)
         self.session = session
         self.code = ""
         self.text(tr(
@@ -324,7 +339,7 @@ class _ConfirmWithPassphrase(JobDialog):
 
     def __init__(self, session: Session, title: str, paragraphs: list[str], ok: str,
                  ok_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, parent)
+        super().__init__(title, parent, session=session)
         self.session = session
         self.passphrase = ""
         for paragraph in paragraphs:
@@ -490,6 +505,30 @@ class AcceptSealDialog(QDialog):
 # --------------------------------------------------------------------------- maintenance
 
 
+class MaintenanceProgress(QProgressDialog):
+    """The progress of a restore or a new key. While the register is suspended it
+    cannot be closed (Escape, the window's close button): the window behind it must
+    stay unusable until the act has opened the register again."""
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(label, "", 0, 0, parent)
+        self.running = True
+
+    def reject(self) -> None:
+        if not self.running:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.running:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def finish(self) -> None:
+        self.running = False
+        self.close()
+
+
 class Maintenance(QObject):
     """Close the register everywhere, run ``work`` in a thread with progress, open it
     again with ``passphrase``; ``finish(register, result)`` then runs on the GUI thread
@@ -503,7 +542,7 @@ class Maintenance(QObject):
         self.host = host
         self.label = label
         self.path = session.path
-        self.progress: QProgressDialog | None = None
+        self.progress: MaintenanceProgress | None = None
         self.job: LongJob | None = None
         self.error = ""
 
@@ -514,7 +553,7 @@ class Maintenance(QObject):
         attached again (or locked, when even the old register did not open)."""
         self.path = self.session.path
         window = self.host.window()
-        self.progress = QProgressDialog(self.label, "", 0, 0, window)
+        self.progress = MaintenanceProgress(self.label, window)
         self.progress.setWindowTitle(tr("Casusregister"))
         self.progress.setCancelButton(None)
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -559,7 +598,7 @@ class Maintenance(QObject):
         except Exception as exc:  # the register must not stay suspended
             error = tr("Onverwachte fout ({name}).").format(name=type(exc).__name__)
         if self.progress is not None:
-            self.progress.close()
+            self.progress.finish()
             self.progress.deleteLater()
             self.progress = None
         self.error = error

@@ -365,7 +365,8 @@ class KeysTab(BeheerTab):
         reg = self.session.register
         RecoveryCodeDialog.show_code(code, reg.path, reg.settings.device_code,
                                      handler=reg.settings.handler, confirm=False,
-                                     title=tr("Herstelcode"), parent=self)
+                                     title=tr("Herstelcode"), session=self.session,
+                                     parent=self)
 
     def make_new_key(self) -> None:
         if not self.session.is_open or LongJob.busy() or self.session.read_only:
@@ -398,11 +399,12 @@ class KeysTab(BeheerTab):
             self._say(self.keys_status, tr(
                 "Er is geen nieuwe sleutel gemaakt: {error}").format(error=error), error=True)
             return
+        made = tr("Het register heeft een nieuwe sleutel. De oude herstelcode werkt niet "
+                  "meer; oudere back-ups zijn verwijderd en er is een nieuwe gemaakt.")
         if error:  # the new key is made, but the register did not open again
-            self._say(self.keys_status, error, error=True)
-        self._say(self.keys_status, tr(
-            "Het register heeft een nieuwe sleutel. De oude herstelcode werkt niet meer; "
-            "oudere back-ups zijn verwijderd en er is een nieuwe gemaakt."))
+            self._say(self.keys_status, f"{made}\n\n{error}", error=True)
+        else:
+            self._say(self.keys_status, made)
         self.session.backups_changed.emit()
         if code:  # shown even when the register did not open again: it is the way in
             RecoveryCodeDialog.show_code(
@@ -412,5 +414,5 @@ class KeysTab(BeheerTab):
                          "herstelcode. De oude werkt niet meer: laat uw teamleider de "
                          "oude envelop vernietigen. Druk deze af en geef hem in een "
                          "gesloten envelop aan uw teamleider."),
-                parent=self)
+                session=self.session, parent=self)
         self.refresh_if_shown()

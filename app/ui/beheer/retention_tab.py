@@ -41,9 +41,9 @@ def _preview(reg: Register) -> PurgeResult:
     return purge(reg, dry_run=True)
 
 
-def _purge(reg: Register) -> PurgeResult:
+def _purge(reg: Register, only: list[str]) -> PurgeResult:
     reg.reload_settings()  # the handler name and retention as set in the window
-    return purge(reg)
+    return purge(reg, only=only)  # no more than the confirmed preview
 
 
 class RetentionTab(BeheerTab):
@@ -53,6 +53,10 @@ class RetentionTab(BeheerTab):
         self.setObjectName("retentionTab")
         self.setAccessibleName(self.title())
         self.result: PurgeResult | None = None
+        #: cases the confirmed preview listed, while their purge runs (None otherwise)
+        self.purging: int | None = None
+        #: a destroy is queued or running: "Vernietigen" waits for it
+        self.destroying = False
 
         # -- purge
         purge_box = QGroupBox(tr("Persoonsgegevens wissen na de bewaartermijn"), self)
@@ -171,6 +175,12 @@ class RetentionTab(BeheerTab):
         if result.done:
             text = tr("{values} persoonsgegevens van {cases} casussen gewist (vastgelegd in het "
                       "auditlogboek).")
+            previewed, self.purging = self.purging, None
+            if previewed is not None and previewed != len(result.items):
+                text += " " + tr(
+                    "Het overzicht toonde {previewed} casussen; de andere waren niet meer aan "
+                    "de beurt en zijn niet gewist. Bekijk opnieuw wat aan de beurt is."
+                ).format(previewed=previewed)
             self.list.clear()
         elif result.items:
             text = tr("{values} persoonsgegevens van {cases} casussen zijn aan de beurt. Er is nog "
@@ -182,16 +192,18 @@ class RetentionTab(BeheerTab):
         self._buttons()
 
     def _failed(self, error: UserError) -> None:
+        self.purging = None
         say(self.purge_status, str(error), False)
         self._buttons()
 
     def _buttons(self) -> None:
         open_ = self.session.is_open
-        self.preview_button.setEnabled(open_)
-        self.purge_button.setEnabled(open_ and self.result is not None
+        self.preview_button.setEnabled(open_ and self.purging is None)
+        self.purge_button.setEnabled(open_ and self.purging is None and self.result is not None
                                      and not self.result.done and bool(self.result.items))
-        for w in (self.number_edit, self.reason_edit, self.destroy_button):
+        for w in (self.number_edit, self.reason_edit):
             w.setEnabled(open_)
+        self.destroy_button.setEnabled(open_ and not self.destroying)
 
     # ------------------------------------------------------------------ acts
 
@@ -203,15 +215,19 @@ class RetentionTab(BeheerTab):
         return answer == QMessageBox.StandardButton.Yes
 
     def purge_now(self) -> bool:
-        if self.result is None or not self.result.items or not self.session.is_open:
+        if (self.result is None or self.result.done or not self.result.items
+                or not self.session.is_open or self.purging is not None):
             return False
+        shown = [i.entity_id for i in self.result.items]
         if not self.confirm(tr("Persoonsgegevens wissen"), tr(
                 "De persoonsgegevens van {cases} casussen worden gewist. Dit kan niet ongedaan "
-                "worden gemaakt. Doorgaan?").format(cases=len(self.result.items))):
+                "worden gemaakt. Doorgaan?").format(cases=len(shown))):
             return False
-        self.purge_button.setEnabled(False)
+        if not self.reader.submit(lambda reg: _purge(reg, shown), self._purged, self._failed):
+            return False
+        self.purging = len(shown)
+        self._buttons()
         self.purge_status.setText(tr("Bezig met wissen…"))
-        self.reader.submit(_purge, self._purged, self._failed)
         return True
 
     def _purged(self, result: Any) -> None:
@@ -221,7 +237,7 @@ class RetentionTab(BeheerTab):
     def destroy_case(self) -> bool:
         number = self.number_edit.text().strip()
         reason = self.reason_edit.text().strip()
-        if not self.session.is_open:
+        if not self.session.is_open or self.destroying:
             return False
         if not number or not reason:
             say(self.destroy_status, tr("Vul het casusnummer en de reden in."), False)
@@ -232,17 +248,20 @@ class RetentionTab(BeheerTab):
                 "alleen het nummer, het jaar en de reden blijven over. Dit kan niet "
                 "ongedaan worden gemaakt.").format(number=number)):
             return False
-        self.destroy_button.setEnabled(False)
-        say(self.destroy_status, tr("Bezig met vernietigen…"), None)
 
         def job(reg: Register) -> str:
             reg.reload_settings()
             return str(destroy(reg, number, reason).number)
 
-        self.reader.submit(job, self._destroyed, self._destroy_failed)
+        if not self.reader.submit(job, self._destroyed, self._destroy_failed):
+            return False
+        self.destroying = True  # until it finished: no second destroy from a refresh
+        self._buttons()
+        say(self.destroy_status, tr("Bezig met vernietigen…"), None)
         return True
 
     def _destroyed(self, number: Any) -> None:
+        self.destroying = False
         say(self.destroy_status, tr("Casus {number} is vernietigd.").format(number=number), True)
         self.number_edit.clear()
         self.reason_edit.clear()
@@ -251,11 +270,14 @@ class RetentionTab(BeheerTab):
         self.session.data_changed.emit()
 
     def _destroy_failed(self, error: UserError) -> None:
+        self.destroying = False
         say(self.destroy_status, str(error), False)
         self._buttons()
 
     def clear(self) -> None:
         self.result = None
+        self.purging = None  # the worker drops what was queued on a lock
+        self.destroying = False
         self.list.clear()
         for label in (self.explain, self.purge_status, self.destroy_status):
             label.clear()

@@ -40,7 +40,7 @@ from app.model.errors import UserError
 from app.model.settings import EXCHANGE_MIN_LENGTH, NUMBERS
 from app.storage import codelist_overrides as overrides
 from app.ui.beheer.tab import BeheerTab, say
-from app.ui.session import Session
+from app.ui.session import Session, close_on_lock
 from app.ui.text import plural, tr
 from app.ui.worker import Worker
 
@@ -401,14 +401,20 @@ class SettingsTab(BeheerTab):
         name = self.list_combo.currentData()
         if not self.session.is_open or not name:
             return False
-        dialog = AddCodeDialog(self.session.register.codelists, name, self)
+        dialog = AddCodeDialog(self.session.register.codelists, name, self,
+                               session=self.session)
+        # the dialog adds it itself, so a refusal is shown there with what was typed
+        dialog.add = lambda key, label, route: overrides.add_code(
+            self.session.register, name, key, label, route)
         values = dialog.ask()
         if values is None:
             return False
         key, label, route = values
+        done = tr("'{label}' is toegevoegd.").format(label=label)
+        if dialog.added:
+            return self._codelist_act(lambda: None, done)
         return self._codelist_act(lambda: overrides.add_code(
-            self.session.register, name, key, label, route),
-            tr("'{label}' is toegevoegd.").format(label=label))
+            self.session.register, name, key, label, route), done)
 
     def toggle_hidden(self) -> bool:
         row, name = self._selected_code(), self.list_combo.currentData()
@@ -443,8 +449,8 @@ class AddCodeDialog(QDialog):
     """A new value of an extendable list: its key, Dutch label and (for a partner type)
     its route."""
 
-    def __init__(self, codelists: Codelists, name: str, parent: QWidget | None = None
-                 ) -> None:
+    def __init__(self, codelists: Codelists, name: str, parent: QWidget | None = None,
+                 *, session: Session | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Waarde toevoegen: {title}").format(title=codelists[name].title))
         self.label_edit = QLineEdit(self)
@@ -471,18 +477,42 @@ class AddCodeDialog(QDialog):
         self.label_edit.textEdited.connect(self._suggest_key)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
+        #: adds the value (the tab sets it); a refusal keeps the dialog open
+        self.add: Callable[[str, str, str | None], None] | None = None
+        self.added = False
+        self.error = QLabel(self)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setWordWrap(True)
+        self.error.setObjectName("errorMessage")
+        self.error.setAccessibleName(tr("Foutmelding"))
+        self.error.hide()
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(_hint(tr("De sleutel staat in de stappen en bestanden en "
                                "verandert nooit; de omschrijving mag later anders."),
                             self))
+        lay.addWidget(self.error)
         lay.addWidget(buttons)
+        if session is not None:
+            close_on_lock(session, self)
 
     def _suggest_key(self, text: str) -> None:
         plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
         self.key_edit.setText(re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")[:40])
+
+    def _ok(self) -> None:
+        if self.add is not None and not self.added:
+            try:
+                self.add(*self.values())
+            except (UserError, OSError) as exc:
+                self.error.setText(str(exc))
+                self.error.show()
+                self.key_edit.setFocus()
+                return
+            self.added = True
+        self.accept()
 
     def values(self) -> tuple[str, str, str | None]:
         route = self.route_combo.currentData() if self.route_combo is not None else None
