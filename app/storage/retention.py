@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -214,6 +214,15 @@ def erase_text(reg: Register, event_id: str, fields: Sequence[str], reason: str
                   "gewist: " + ", ".join(names))
     _checkpoint(reg)
     return reg.case(str(state.number)).state
+
+
+def erase_texts(reg: Register, picks: Mapping[str, Sequence[str]], reason: str) -> None:
+    """"Tekst wissen" over a step and its corrections: all or nothing, so a refusal of
+    one version never leaves the name erased in one place and readable in another."""
+    with reg.writing():
+        for event_id, fields in picks.items():
+            erase_text(reg, event_id, fields, reason)
+    _checkpoint(reg)
 
 
 # --------------------------------------------------------------------------- applying

@@ -60,7 +60,7 @@ from app.model.kinds import OPEN_STATUSES
 from app.model.lint import lint_fields, mask_bsn
 from app.model.retention import ErasableText, erasable_texts
 from app.storage.repository import CaseView, Register
-from app.storage.retention import erase_text as erase_storage
+from app.storage.retention import erase_texts as erase_storage
 from app.ui import style
 from app.ui.lint_question import LintQuestion, audit_override
 from app.ui.session import Session, close_on_lock
@@ -919,8 +919,7 @@ class CaseTab(QWidget):
 
         def job(reg: Register) -> str:
             reg.reload_settings()
-            for target, fields in picks.items():
-                erase_storage(reg, target, fields, reason)
+            erase_storage(reg, picks, reason)  # one transaction for every version
             if flagged:
                 audit_override(reg, what, flagged)
             return number

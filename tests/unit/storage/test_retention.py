@@ -229,6 +229,29 @@ def test_erasing_a_correction_keeps_the_clean_version(reg: Register) -> None:
     assert verify(reg).ok
 
 
+def test_erasing_a_step_and_its_correction_is_all_or_nothing(reg: Register) -> None:
+    """"Tekst wissen" on a step and its correction at once: when one version is refused
+    neither is erased, so the handler never sees the name gone in one place only."""
+    from app.storage.retention import erase_texts
+
+    number = new_case(reg)
+    reg.append(number, "note", {"on": "2025-03-05", "text": "BSN 123456782 gebeld."})
+    note = next(e for e in reg.case(number).events if e.kind == "note")
+    reg.correct(note.id, {"on": "2025-03-05", "text": "Piet Jansen gebeld."}, "Naam.")
+    correction = next(e for e in reg.case(number).events if e.kind == "corrected")
+    before = reg.case(number).events
+    with pytest.raises(UserError, match="geen tekstveld"):
+        erase_texts(reg, {note.id: ["text"], correction.id: ["text", "partner_org"]},
+                    "Naam en BSN.")
+    assert reg.case(number).events == before
+    erase_texts(reg, {note.id: ["text"], correction.id: ["text"]}, "Naam en BSN.")
+    events = reg.case(number).events
+    assert [e.kind for e in events].count("text_erased") == 2
+    assert next(e for e in events if e.id == note.id).payload["text"] is None
+    assert next(e for e in events if e.id == correction.id).payload["payload"]["text"] is None
+    assert verify(reg).ok
+
+
 def test_erase_text_refuses_what_is_no_free_text(reg: Register) -> None:
     number = new_case(reg)
     first = reg.case(number).events[0]
