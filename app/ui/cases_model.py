@@ -276,12 +276,6 @@ class CasesModel(QAbstractTableModel):
         self._query = replace(self._query, sort=key, descending=descending)
         self.reload()
 
-    def sort_state(self) -> tuple[int, Qt.SortOrder]:
-        column = next((i for i, (k, _) in enumerate(COLUMNS) if k == self._query.sort), 1)
-        order = (Qt.SortOrder.DescendingOrder if self._query.descending
-                 else Qt.SortOrder.AscendingOrder)
-        return column, order
-
     # ------------------------------------------------------------------ the model API
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

@@ -1,9 +1,10 @@
 """The main window: navigation column, the case list with case tabs, and the lock.
 
 Locking is one act (docs/SECURITY.md): the session closes the connection and forgets the
-passphrase, and this window closes every case tab, empties every model, list and form,
-hides the work area and shows the unlock dialog. Unlocking reloads the pages and
-reopens the case tabs that were open (only their numbers were kept).
+data key (the passphrase was never kept), and this window closes every case tab,
+empties every model, list and form, hides the work area and shows the unlock dialog.
+Unlocking reloads the pages and reopens the case tabs that were open (only their
+numbers were kept).
 
 The case tab and the intake form live in their own modules and are imported only when
 first opened, so the window starts without them.

@@ -64,6 +64,7 @@ from app.model.recording import approval_problem
 from app.ui.geometry import clamp_to_screen, fit_size
 from app.ui.lint_question import LintQuestion
 from app.ui.session import Session, close_on_lock
+from app.ui.text import tr
 from app.ui.widgets import (
     ERROR_STYLE,
     CheckField,
@@ -80,7 +81,6 @@ from app.ui.widgets import (
     assign_mnemonics,
     chain_tab_order,
     lint_warning,
-    tr,
 )
 
 # ---------------------------------------------------------------------------

@@ -210,9 +210,6 @@ QLabel#caseNumber { font-size: 15pt; font-weight: 600; }
 QLabel#caseStatus { font-size: 11pt; font-weight: 600; color: #1d3f6e; }
 QTreeWidget#caseTimeline::item { padding-top: 3px; padding-bottom: 3px; }
 QLabel#formHeading { font-size: 14pt; font-weight: 600; }
-/* For the step form dialog (step_forms.py still sets these inline; it moves on merge). */
-QLabel[tone="intro"] { color: #333333; }
-QLabel#stepHeading { font-size: 13pt; font-weight: 600; }
 
 /* The banner of a register behind its seal. */
 QFrame#sealBanner { background: #f9e0e0; border-bottom: 1px solid #e3a5a5; }

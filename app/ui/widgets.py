@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLayout,
@@ -53,10 +52,10 @@ from app.model.dates import nl_date, parse_date
 from app.model.dates import today as today_amsterdam
 from app.model.lint import KIND_LABELS, is_valid_bsn, lint_text
 from app.ui.style import set_tone
-from app.ui.text import tr as tr  # re-exported for step_forms (its import moves on merge)
+from app.ui.text import tr
 
-#: For step_forms, which still sets this as a widget stylesheet; its look is the "error"
-#: tone of ``style.STYLESHEET`` (step_forms moves to the tones on merge).
+#: The "error" tone of ``style.STYLESHEET`` as a widget stylesheet, for the step form's
+#: banner, which combines it with a background of its own.
 ERROR_STYLE = "color: #a4000f;"
 
 
@@ -908,16 +907,6 @@ class ColumnFitter(QObject):
                 given += widths[c]
         for c, w in enumerate(widths):
             self.view.setColumnWidth(c, w)
-
-
-def hbox(*widgets: QWidget, stretch_end: bool = True) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setContentsMargins(0, 0, 0, 0)
-    for w in widgets:
-        row.addWidget(w)
-    if stretch_end:
-        row.addStretch(1)
-    return row
 
 
 def plain_label(text: str, parent: QWidget, name: str = "", *, accessible: str = "",

@@ -32,7 +32,7 @@ from app.ui.worker import Worker
 HANDOVER_LIST = 500
 
 
-# --------------------------------------------------------------------------- the tab
+# --------------------------------------------------------------------------- dialogs
 
 
 class PassphraseDialog(QDialog):
