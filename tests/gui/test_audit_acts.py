@@ -18,9 +18,9 @@ from app.storage import audit
 from app.storage.audit import AuditRow
 from app.storage.repository import Register
 from tests.gui.conftest import EXAMPLE, KDF, PASSPHRASE
+from tests.helpers.registers import TEAM
 
 NEW_PASSPHRASE = "een-nieuwe-lange-zin-voor-het-team"
-TEAM = "team-wachtwoordzin-2025"
 NAME, BSN = "Geertruida Zonnebloem", "111222333"
 
 

@@ -35,9 +35,8 @@ from app.ui.mainwindow import NAV_BEHEER, NAV_OVERVIEW, MainWindow
 from app.ui.weekronde import PAGE_DEVICES, PAGE_FOLDER, PAGE_READ, RoundReadPage
 from app.ui.worker import Worker
 from tests.gui.conftest import unnamed_controls, visible_texts
-from tests.helpers.registers import registration, triage
+from tests.helpers.registers import TEAM, registration, triage
 
-TEAM = "team-wachtwoordzin-2025"
 LAPTOP_PASSPHRASE = "een-lange-wachtwoordzin"
 
 

@@ -22,6 +22,19 @@ def make_register(folder: Path, name: str = "register.db", device: str = "TST",
     return Register.create(folder / name, PASSPHRASE, device, handler, kdf=kdf)
 
 
+#: The team's exchange passphrase in bundle tests (docs/SECURITY.md: at least 12).
+TEAM = "team-wachtwoordzin-2025"
+
+
+def team_member(folder: Path, code: str, handler: str) -> Register:
+    """A handler's laptop register, with the team's exchange passphrase set."""
+    from app.storage.exchange import set_exchange_passphrase
+
+    reg = make_register(folder, f"{code.lower()}.db", device=code, handler=handler)
+    set_exchange_passphrase(reg, TEAM)
+    return reg
+
+
 def reopen(reg: Register) -> Register:
     path = reg.path
     reg.close()

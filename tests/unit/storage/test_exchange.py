@@ -27,25 +27,14 @@ from app.storage.exchange import (
 from app.storage.keyring import keyring_path
 from app.storage.repository import Register
 from app.storage.verify import verify
-from tests.helpers.registers import PASSPHRASE, make_register, registration, triage
-
-TEAM = "team-wachtwoordzin-2025"
-
-
-def _reg(folder: Path, code: str, handler: str) -> Register:
-    reg = make_register(folder, f"{code.lower()}.db", device=code, handler=handler)
-    set_exchange_passphrase(reg, TEAM)
-    return reg
-
-
-@pytest.fixture
-def team(tmp_path: Path):
-    regs = {code: _reg(tmp_path, code, name) for code, name in
-            (("AAA", "Anna"), ("BBB", "Bram"), ("TL", "Teamleider"))}
-    yield regs
-    for reg in regs.values():
-        if reg.conn is not None:
-            reg.close()
+from tests.helpers.registers import (
+    PASSPHRASE,
+    TEAM,
+    make_register,
+    registration,
+    team_member,
+    triage,
+)
 
 
 def _send(reg: Register, folder: Path, name: str, **kw) -> Path:
@@ -96,7 +85,7 @@ def test_a_then_b_equals_b_then_a_and_the_lead_sends_everyone_back(team, tmp_pat
     a.append(n, "triaged", triage())
     b.register_case(registration(received_on="2025-03-05"))
     fa, fb = _send(a, tmp_path, "a.bundel"), _send(b, tmp_path, "b.bundel")
-    other = _reg(tmp_path, "TLB", "Tweede teamleider")
+    other = team_member(tmp_path, "TLB", "Tweede teamleider")
     import_bundles(lead, [fa, fb])
     import_bundles(other, [fb])
     import_bundles(other, [fa])
@@ -177,7 +166,7 @@ def test_one_device_code_on_two_laptops_is_refused(team, tmp_path):
     team["AAA"].register_case(registration())
     import_bundles(lead, [_send(team["AAA"], tmp_path, "a.bundel")])
     (tmp_path / "ander").mkdir()
-    impostor = _reg(tmp_path / "ander", "AAA", "Iemand anders")
+    impostor = team_member(tmp_path / "ander", "AAA", "Iemand anders")
     impostor.register_case(registration())
     report = import_bundles(lead, [_send(impostor, tmp_path, "ander.bundel")])
     assert report.refused and "AAA" in str(report.refused[0].refused)
@@ -286,7 +275,7 @@ def test_concurrent_corrections_are_both_kept_and_listed_as_a_conflict(team, tmp
     fa, fb = _send(a, tmp_path, "a2.bundel"), _send(b, tmp_path, "b1.bundel")
     report = import_bundles(lead, [fa, fb])
     assert report.conflicts and report.conflicts[0][0] == n
-    other = _reg(tmp_path, "TLB", "Tweede")
+    other = team_member(tmp_path, "TLB", "Tweede")
     import_bundles(other, [fb, fa])
     assert _projections(other) == _projections(lead)
     assert [r[2] for r in _rows(other)] == [r[2] for r in _rows(lead)]  # flags too

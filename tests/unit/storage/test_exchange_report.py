@@ -6,33 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from app.model.events import canonical_json
 from app.model.fold import fold_case
 from app.storage import bundle_file
 from app.storage.crypto import TEST_KDF
-from app.storage.exchange import export_bundle, import_bundles, set_exchange_passphrase
+from app.storage.exchange import export_bundle, import_bundles
 from app.storage.repository import Register
-from tests.helpers.registers import make_register, registration, triage
-
-TEAM = "team-wachtwoordzin-2025"
-
-
-def _reg(folder: Path, code: str, handler: str) -> Register:
-    reg = make_register(folder, f"{code.lower()}.db", device=code, handler=handler)
-    set_exchange_passphrase(reg, TEAM)
-    return reg
-
-
-@pytest.fixture
-def team(tmp_path: Path):
-    regs = {code: _reg(tmp_path, code, name) for code, name in
-            (("AAA", "Anna"), ("BBB", "Bram"), ("TL", "Teamleider"))}
-    yield regs
-    for reg in regs.values():
-        if reg.conn is not None:
-            reg.close()
+from tests.helpers.registers import TEAM, registration, triage
 
 
 def _send(reg: Register, path: Path, **kw) -> Path:

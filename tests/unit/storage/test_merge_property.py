@@ -19,10 +19,9 @@ from app.storage.exchange import export_bundle, import_bundles, set_exchange_pas
 from app.storage.figures import figures
 from app.storage.interchange_io import import_data
 from app.storage.repository import Register
-from tests.helpers.registers import make_register
+from tests.helpers.registers import TEAM, make_register
 
 END = date(2025, 9, 30)
-TEAM = "team-wachtwoordzin-2025"
 DATA = synthetic_register(cases=14, signals=3, seed=11, start=date(2025, 1, 6), end=END,
                           with_personal=False)
 PERIODS = [(date(2025, 1, 1), date(2025, 3, 31)), (date(2025, 7, 1), END),
